@@ -10,7 +10,8 @@ export function packageBuild(entry: Record<string, string>): Options {
     format: ['cjs', 'esm'],
     target: 'node20',
     platform: 'node',
-    dts: true,
+    // Declarations are built per entry; project references are for `tsc -b` typechecking only.
+    dts: { compilerOptions: { composite: false, incremental: false } },
     sourcemap: true,
     clean: true,
     splitting: false,

@@ -1,1 +1,36 @@
-export const placeholder = 1;
+export { traced } from './traced';
+export type { ResultWithPrediction, TracedFunction } from './traced';
+export { getActivePrediction } from './prediction-context';
+export { predictionMetricProducer } from './prediction-metric-producer';
+export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
+export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './prediction-metrics-registry';
+export {
+  ATTR_ERROR_TYPE,
+  ATTR_ML_BATCH_SIZE,
+  ATTR_ML_FEATURE_PREFIX,
+  ATTR_ML_MODEL_NAME,
+  ATTR_ML_MODEL_VERSION,
+  ATTR_ML_PREDICTION_CONFIDENCE,
+  ATTR_ML_PREDICTION_ID,
+  ATTR_ML_PREDICTION_LABEL,
+  ATTR_ML_PREDICTION_STATUS,
+  BATCH_SIZE_BUCKETS,
+  CONFIDENCE_BUCKETS,
+  DURATION_BUCKETS_SECONDS,
+  METRIC_ML_INSTRUMENTATION_ERRORS,
+  METRIC_ML_PREDICTION_BATCH_SIZE,
+  METRIC_ML_PREDICTION_CONFIDENCE,
+  METRIC_ML_PREDICTION_DURATION,
+  METRIC_ML_PREDICTIONS,
+  METRIC_ML_PREDICTIONS_ACTIVE,
+} from './semconv';
+export { VERSION } from './version';
+export type {
+  ModelIdentity,
+  PredictionInfo,
+  PredictionObserver,
+  PredictionRecord,
+  PredictionStatus,
+  ResultExtractor,
+  TracedOptions,
+} from './types';

@@ -1,0 +1,253 @@
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Exception,
+  type Span,
+} from '@opentelemetry/api';
+import { setFeatureAttributes } from './feature-attributes';
+import type { InstrumentationErrorReason } from './model-stats';
+import { contextWithPrediction } from './prediction-context';
+import { nextPredictionId } from './prediction-id';
+import { ReportOnce } from './report-once';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_ML_BATCH_SIZE,
+  ATTR_ML_PREDICTION_CONFIDENCE,
+  ATTR_ML_PREDICTION_ID,
+  ATTR_ML_PREDICTION_LABEL,
+} from './semconv';
+import type { TracedConfig } from './traced-config';
+import type { PredictionInfo, PredictionRecord, PredictionStatus } from './types';
+
+/** Calls the wrapped function once; `withInfo` asks for `{ result, prediction }` instead of the result. */
+export type PredictionCall = (thisArg: unknown, args: unknown[], withInfo: boolean) => unknown;
+
+const NO_ITEM_IDS: readonly string[] = Object.freeze([]);
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** `error.type` per the semantic conventions: the class name of the error, or `_OTHER`. */
+function errorType(error: unknown): string {
+  if (error instanceof Error) {
+    const className = error.constructor?.name;
+    return className && className !== 'Object' ? className : error.name || 'Error';
+  }
+  return '_OTHER';
+}
+
+/**
+ * Builds the function that runs one prediction: span, context, timing, running totals,
+ * confidence and label, observers. Everything that depends only on the options was resolved in
+ * `config`; what runs per call allocates little and never throws at the caller.
+ */
+export function createPredictionCall(fn: (...args: unknown[]) => unknown, config: TracedConfig): PredictionCall {
+  const { stats, tracer, spanName, baseAttributes, observers, model, batch } = config;
+  const reporter = new ReportOnce();
+  const wantsFeatures = config.features !== undefined && (observers.length > 0 || config.captureFeatures);
+
+  function instrumentationError(reason: InstrumentationErrorReason, message: string, detail?: unknown): void {
+    stats.countInstrumentationError(reason);
+    reporter.report(reason, `${message} (model ${model.name} ${model.version}); the prediction goes on without it`, detail);
+  }
+
+  function readConfidence(result: unknown): number | undefined {
+    let raw: unknown;
+    try {
+      raw = config.confidence(result);
+    } catch (error) {
+      instrumentationError('confidence_extractor', 'the confidence extractor threw', error);
+      return undefined;
+    }
+    if (raw === undefined || raw === null) return undefined;
+    // NaN fails both comparisons.
+    if (typeof raw === 'number' && raw >= 0 && raw <= 1) return raw;
+    instrumentationError('invalid_confidence', `confidence must be a finite number in [0, 1]; got ${String(raw)} (${typeof raw})`);
+    return undefined;
+  }
+
+  function readLabel(result: unknown): string | undefined {
+    let raw: unknown;
+    try {
+      raw = config.label(result);
+    } catch (error) {
+      instrumentationError('label_extractor', 'the label extractor threw', error);
+      return undefined;
+    }
+    if (typeof raw === 'string') return raw;
+    if (raw === undefined || raw === null) return undefined;
+    if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') return String(raw);
+    instrumentationError('invalid_label', `a label must be a string or a finite number; got ${typeof raw}`);
+    return undefined;
+  }
+
+  function readFeatures(args: unknown[]): unknown {
+    try {
+      return config.features!(...args);
+    } catch (error) {
+      instrumentationError('features_extractor', 'the features extractor threw', error);
+      return undefined;
+    }
+  }
+
+  function notify(record: PredictionRecord): void {
+    for (const observer of observers) {
+      try {
+        observer.onPrediction(record);
+      } catch (error) {
+        instrumentationError('observer', `a prediction observer (${observer.constructor?.name ?? 'object'}) threw`, error);
+      }
+    }
+  }
+
+  function itemFeatures(features: unknown, index: number, size: number): Readonly<Record<string, unknown>> | undefined {
+    if (!batch) return features as Record<string, unknown> | undefined;
+    if (Array.isArray(features) && features.length === size) return features[index] as Record<string, unknown> | undefined;
+    return undefined;
+  }
+
+  /** Running totals, span attributes and observers for a call that returned. */
+  function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
+    stats.active--;
+    stats.duration.record(seconds);
+    const recording = span.isRecording();
+    const traceId = isSpanContextValid(span.spanContext()) ? info.traceId : undefined;
+    if (!batch) {
+      const confidence = readConfidence(result);
+      const label = readLabel(result);
+      stats.ok++;
+      if (confidence !== undefined) stats.confidence.record(confidence);
+      if (recording) {
+        if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
+        if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
+      }
+      span.end();
+      if (observers.length > 0) {
+        notify(record(info.predictionId, traceId, 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
+      }
+      return;
+    }
+    span.end();
+    stats.ok += size;
+    if (!Array.isArray(result) || result.length !== size) {
+      instrumentationError('batch_shape', `a batch call must return an array as long as its input (${size} items)`);
+      return;
+    }
+    for (let i = 0; i < size; i++) {
+      const item = result[i];
+      const confidence = readConfidence(item);
+      if (confidence !== undefined) stats.confidence.record(confidence);
+      if (observers.length > 0) {
+        const label = readLabel(item);
+        notify(record(info.itemIds[i]!, traceId, 'ok', label, confidence, item, itemFeatures(features, i, size), seconds));
+      }
+    }
+  }
+
+  /** Running totals, span status and observers for a call that threw or rejected. */
+  function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number): void {
+    stats.active--;
+    stats.duration.record(seconds);
+    stats.error += size;
+    if (span.isRecording()) {
+      span.recordException(error !== null && typeof error === 'object' ? (error as Exception) : String(error));
+      span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    }
+    span.end();
+    if (observers.length > 0) {
+      const traceId = isSpanContextValid(span.spanContext()) ? info.traceId : undefined;
+      for (let i = 0; i < size; i++) {
+        const id = batch ? info.itemIds[i]! : info.predictionId;
+        notify(record(id, traceId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size), seconds));
+      }
+    }
+  }
+
+  function record(
+    predictionId: string,
+    traceId: string | undefined,
+    status: PredictionStatus,
+    label: string | undefined,
+    confidence: number | undefined,
+    output: unknown,
+    features: Readonly<Record<string, unknown>> | undefined,
+    durationSeconds: number,
+  ): PredictionRecord {
+    return { model, predictionId, traceId, status, label, confidence, output, features, durationSeconds, endTime: Date.now() };
+  }
+
+  /** Ends the prediction; a fault in the instrumentation is reported, never thrown at the caller. */
+  function settle(span: Span, info: PredictionInfo, ok: boolean, outcome: unknown, features: unknown, size: number, start: number): void {
+    const seconds = (performance.now() - start) / 1000;
+    try {
+      if (ok) completed(span, info, outcome, features, size, seconds);
+      else failed(span, info, outcome, features, size, seconds);
+    } catch (error) {
+      instrumentationError('internal', 'recording the prediction failed', error);
+    }
+  }
+
+  return function predictionCall(thisArg, args, withInfo) {
+    const parent = context.active();
+    const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes: baseAttributes }, parent);
+    const predictionId = nextPredictionId();
+    const recording = span.isRecording();
+    if (recording) span.setAttribute(ATTR_ML_PREDICTION_ID, predictionId);
+
+    let size = 1;
+    let itemIds = NO_ITEM_IDS;
+    if (batch) {
+      const input = args[0];
+      if (Array.isArray(input)) {
+        size = input.length;
+        const ids = new Array<string>(size);
+        for (let i = 0; i < size; i++) ids[i] = `${predictionId}.${i}`;
+        itemIds = ids;
+        if (recording) span.setAttribute(ATTR_ML_BATCH_SIZE, size);
+      } else {
+        instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
+      }
+      stats.batchSize.record(size);
+    }
+    const features = wantsFeatures ? readFeatures(args) : undefined;
+    if (recording && config.captureFeatures && !batch && features !== null && typeof features === 'object') {
+      setFeatureAttributes(span, features as Record<string, unknown>, config.redactFeatures, config.maxFeatureLength);
+    }
+
+    const spanContext = span.spanContext();
+    const info: PredictionInfo = { model, predictionId, itemIds, traceId: spanContext.traceId, spanId: spanContext.spanId };
+    const ctx = contextWithPrediction(trace.setSpan(parent, span), info);
+    stats.active++;
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = context.with(ctx, fn as (...a: unknown[]) => unknown, thisArg, ...args);
+    } catch (error) {
+      settle(span, info, false, error, features, size, start);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          settle(span, info, true, value, features, size, start);
+          return withInfo ? { result: value, prediction: info } : value;
+        },
+        (error: unknown) => {
+          settle(span, info, false, error, features, size, start);
+          throw error;
+        },
+      );
+    }
+    settle(span, info, true, result, features, size, start);
+    return withInfo ? { result, prediction: info } : result;
+  };
+}

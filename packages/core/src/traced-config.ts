@@ -1,0 +1,123 @@
+import { trace, type Tracer } from '@opentelemetry/api';
+import { defaultConfidence, defaultLabel } from './default-extractors';
+import type { ModelStats } from './model-stats';
+import { getPredictionMetricsRegistry, type PredictionMetricsRegistry } from './prediction-metrics-registry';
+import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from './semconv';
+import type { ModelIdentity, PredictionObserver, TracedOptions } from './types';
+import { VERSION } from './version';
+
+/** Everything `traced()` needs, checked and resolved once when a function is wrapped. */
+export interface TracedConfig {
+  readonly model: ModelIdentity;
+  readonly spanName: string;
+  readonly batch: boolean;
+  readonly tracer: Tracer;
+  readonly stats: ModelStats;
+  /** Attributes every span starts with, built once. */
+  readonly baseAttributes: Readonly<Record<string, string>>;
+  readonly confidence: (result: unknown) => unknown;
+  readonly label: (result: unknown) => unknown;
+  readonly customConfidence: boolean;
+  readonly customLabel: boolean;
+  readonly features: ((...args: unknown[]) => unknown) | undefined;
+  readonly captureFeatures: boolean;
+  readonly redactFeatures: ReadonlySet<string>;
+  readonly maxFeatureLength: number;
+  readonly observers: readonly PredictionObserver[];
+}
+
+/** Internal option of `traced()`: the registry to count in. Tests pass their own. */
+export interface TracedInternalOptions {
+  readonly registry?: PredictionMetricsRegistry;
+}
+
+const DEFAULT_OPERATION = 'predict';
+const DEFAULT_MAX_FEATURE_LENGTH = 256;
+
+function fail(option: string, value: unknown, expected: string): never {
+  let shown: string;
+  try {
+    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  throw new TypeError(`modelsight traced(): option ${option} must be ${expected}; got ${shown}`);
+}
+
+function checkFunction(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') fail(option, value, 'a function');
+}
+
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new TypeError(`modelsight traced(): environment variable ${name} must be true or false; got ${JSON.stringify(env[name])}`);
+}
+
+function envList(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** Checks the options of `traced()` and resolves them against the environment: option > env var > default. */
+export function resolveTracedConfig(
+  fn: unknown,
+  options: TracedOptions<never> & TracedInternalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): TracedConfig {
+  if (typeof fn !== 'function') fail('fn (the first argument)', fn, 'the function to wrap');
+  if (options === null || typeof options !== 'object') fail('options', options, 'an object with at least { model: { name, version } }');
+  const model = options.model as unknown;
+  if (model === null || typeof model !== 'object') fail('model', model, 'an object { name, version }');
+  const { name, version } = model as { name?: unknown; version?: unknown };
+  if (typeof name !== 'string' || name.trim() === '') fail('model.name', name, 'a non-empty string');
+  if (typeof version !== 'string' || version.trim() === '') fail('model.version', version, 'a non-empty string');
+  const operation = options.operation ?? DEFAULT_OPERATION;
+  if (typeof operation !== 'string' || operation.trim() === '') fail('operation', operation, 'a non-empty string');
+  if (options.batch !== undefined && typeof options.batch !== 'boolean') fail('batch', options.batch, 'a boolean');
+  checkFunction('confidence', options.confidence);
+  checkFunction('label', options.label);
+  checkFunction('features', options.features);
+  if (options.captureFeatures !== undefined && typeof options.captureFeatures !== 'boolean') {
+    fail('captureFeatures', options.captureFeatures, 'a boolean');
+  }
+  const redact = options.redactFeatures ?? [];
+  if (!Array.isArray(redact) || redact.some((item) => typeof item !== 'string')) {
+    fail('redactFeatures', redact, 'an array of feature names');
+  }
+  const maxFeatureLength = options.maxFeatureLength ?? DEFAULT_MAX_FEATURE_LENGTH;
+  if (!Number.isInteger(maxFeatureLength) || maxFeatureLength < 1) fail('maxFeatureLength', maxFeatureLength, 'a positive integer');
+  const observers = options.observers ?? [];
+  if (!Array.isArray(observers)) fail('observers', observers, 'an array of { onPrediction(record) }');
+  observers.forEach((observer, i) => {
+    if (observer === null || typeof observer !== 'object' || typeof observer.onPrediction !== 'function') {
+      fail(`observers[${i}]`, observer, 'an object with an onPrediction(record) method');
+    }
+  });
+  const tracer = options.tracer ?? trace.getTracer('@modelsight/core', VERSION);
+  if (typeof tracer?.startSpan !== 'function') fail('tracer', tracer, 'an OpenTelemetry Tracer');
+
+  const identity: ModelIdentity = Object.freeze({ name, version });
+  const registry = options.registry ?? getPredictionMetricsRegistry();
+  return {
+    model: identity,
+    spanName: `${operation} ${name}`,
+    batch: options.batch ?? false,
+    tracer,
+    stats: registry.forModel(identity),
+    baseAttributes: Object.freeze({ [ATTR_ML_MODEL_NAME]: name, [ATTR_ML_MODEL_VERSION]: version }),
+    confidence: options.confidence ?? defaultConfidence,
+    label: options.label ?? defaultLabel,
+    customConfidence: options.confidence !== undefined,
+    customLabel: options.label !== undefined,
+    features: options.features as TracedConfig['features'],
+    captureFeatures: options.captureFeatures ?? envFlag(env, 'MODELSIGHT_CAPTURE_FEATURES') ?? false,
+    redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
+    maxFeatureLength,
+    observers: [...observers],
+  };
+}

@@ -1,0 +1,2 @@
+/** Version of `@modelsight/core`, reported as the instrumentation scope version. */
+export const VERSION = '0.1.0';
