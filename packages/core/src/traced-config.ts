@@ -1,7 +1,7 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import { defaultConfidence, defaultLabel } from './default-extractors';
 import type { ModelStats } from './model-stats';
-import { getPredictionMetricsRegistry, type PredictionMetricsRegistry } from './prediction-metrics-registry';
+import { getPredictionMetricsRegistry } from './prediction-metrics-registry';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from './semconv';
 import type { ModelIdentity, PredictionObserver, TracedOptions } from './types';
 import { VERSION } from './version';
@@ -24,11 +24,6 @@ export interface TracedConfig {
   readonly redactFeatures: ReadonlySet<string>;
   readonly maxFeatureLength: number;
   readonly observers: readonly PredictionObserver[];
-}
-
-/** Internal option of `traced()`: the registry to count in. Tests pass their own. */
-export interface TracedInternalOptions {
-  readonly registry?: PredictionMetricsRegistry;
 }
 
 const DEFAULT_OPERATION = 'predict';
@@ -66,7 +61,7 @@ function envList(env: NodeJS.ProcessEnv, name: string): string[] {
 /** Checks the options of `traced()` and resolves them against the environment: option > env var > default. */
 export function resolveTracedConfig(
   fn: unknown,
-  options: TracedOptions<never> & TracedInternalOptions,
+  options: TracedOptions<never>,
   env: NodeJS.ProcessEnv = process.env,
 ): TracedConfig {
   if (typeof fn !== 'function') fail('fn (the first argument)', fn, 'the function to wrap');
@@ -103,6 +98,7 @@ export function resolveTracedConfig(
 
   const identity: ModelIdentity = Object.freeze({ name, version });
   const registry = options.registry ?? getPredictionMetricsRegistry();
+  if (typeof registry?.forModel !== 'function') fail('registry', registry, 'a PredictionMetricsRegistry');
   return {
     model: identity,
     spanName: `${operation} ${name}`,

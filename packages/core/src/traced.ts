@@ -1,5 +1,5 @@
 import { createPredictionCall } from './prediction-call';
-import { resolveTracedConfig, type TracedInternalOptions } from './traced-config';
+import { resolveTracedConfig } from './traced-config';
 import type { PredictionInfo, TracedOptions } from './types';
 
 /** What `withPrediction()` returns: the wrapped function's result and the prediction it made. */
@@ -38,7 +38,7 @@ export type TracedFunction<F extends AnyFunction> = F & {
  * const predict = traced(model.predict.bind(model), { model: { name: 'iris-classifier', version: '1.4.0' } });
  */
 export function traced<F extends AnyFunction>(fn: F, options: TracedOptions<Parameters<F>>): TracedFunction<F> {
-  const config = resolveTracedConfig(fn, options as TracedOptions<never> & TracedInternalOptions);
+  const config = resolveTracedConfig(fn, options as TracedOptions<never>);
   const call = createPredictionCall(fn, config);
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return call(this, args, false);

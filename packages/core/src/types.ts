@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { PredictionMetricsRegistry } from './prediction-metrics-registry';
 
 /** The model a prediction comes from. Both fields become span attributes and metric labels. */
 export interface ModelIdentity {
@@ -19,7 +20,7 @@ export interface PredictionRecord {
   readonly model: ModelIdentity;
   /** Unique ID of this prediction (`ml.prediction.id`); for a batch item, `<batch id>.<index>`. */
   readonly predictionId: string;
-  /** Trace ID of the prediction span, or `undefined` when no tracer records spans. */
+  /** Trace ID of the prediction span (also when the span is not sampled); `undefined` when no SDK is registered. */
   readonly traceId: string | undefined;
   readonly status: PredictionStatus;
   /** Predicted label, when it could be found on the result. */
@@ -111,6 +112,12 @@ export interface TracedOptions<Args extends unknown[] = unknown[]> {
   readonly maxFeatureLength?: number;
   /** Receive every prediction (drift monitors, feedback trackers). @default [] */
   readonly observers?: readonly PredictionObserver[];
-  /** Tracer for the prediction spans. @default `trace.getTracer('@modelsight/core')` at each call */
+  /** Tracer for the prediction spans. @default `trace.getTracer('@modelsight/core')`, which follows the global provider */
   readonly tracer?: Tracer;
+  /**
+   * Where the running totals of the prediction metrics are kept; export it with
+   * `predictionMetricProducer({ registry })`.
+   * @default the process-wide registry, exported by the producer that the preload registers
+   */
+  readonly registry?: PredictionMetricsRegistry;
 }

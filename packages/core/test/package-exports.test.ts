@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+// These run the built package as a user would get it, with `require` and with `import`.
+const packageDir = join(__dirname, '..');
+const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' });
+const built = existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'));
+
+test('the package is built before its exports are tested', () => {
+  expect(built).toBe(true);
+});
+
+test('require() of the built package gives traced and a working wrapper', () => {
+  const out = run(['-e', `const { traced } = require('@modelsight/core'); const p = traced((x) => ({ label: 'a', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(p(2)))`]);
+  expect(JSON.parse(out)).toEqual({ label: 'a', x: 2 });
+});
+
+test('import of the built package gives traced and a working wrapper', () => {
+  const out = run(['--input-type=module', '-e', `import { traced } from '@modelsight/core'; const p = traced(async (x) => ({ label: 'b', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(await p(3)))`]);
+  expect(JSON.parse(out)).toEqual({ label: 'b', x: 3 });
+});
+
+test('the CommonJS and ESM builds loaded in one process share one set of prediction totals', () => {
+  const out = run([
+    '--input-type=module',
+    '-e',
+    `import { createRequire } from 'node:module';
+     import { traced, getPredictionMetricsRegistry } from '@modelsight/core';
+     const cjs = createRequire(process.cwd() + '/')('@modelsight/core');
+     const model = { name: 'shared', version: '1' };
+     traced(() => 1, { model })();
+     cjs.traced(() => 1, { model })();
+     console.log(getPredictionMetricsRegistry().forModel(model).ok, cjs.getPredictionMetricsRegistry() === getPredictionMetricsRegistry());`,
+  ]);
+  expect(out.trim()).toBe('2 true');
+});

@@ -1,0 +1,92 @@
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
+import { parsePrometheusText, type TextSample } from './support/prometheus-text';
+
+// A registry of its own, so that other tests' predictions do not show up here.
+const registry = new PredictionMetricsRegistry();
+const model = { name: 'iris-classifier', version: '1.4.0' };
+let exporter: PrometheusExporter;
+let provider: MeterProvider;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  // The exporter's own request handler behind a server on a free port: the real /metrics output.
+  exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [predictionMetricProducer({ registry })] });
+  provider = new MeterProvider({ readers: [exporter] });
+  server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+
+  const options = { model, registry };
+  const predict = traced(async (x: number) => {
+    if (x < 0) throw new Error('negative');
+    return { label: 'setosa', confidence: x };
+  }, options);
+  const predictBatch = traced((rows: number[]) => rows.map((x) => ({ label: 'b', confidence: x })), { ...options, batch: true });
+  await predict(0.95);
+  await predict(0.55);
+  await predict(-1).catch(() => undefined);
+  predictBatch([0.15, 0.25, 0.35]);
+});
+
+afterAll(async () => {
+  server.close();
+  await provider.shutdown();
+});
+
+const scrape = async () => parsePrometheusText(await (await fetch(url)).text());
+const only = (samples: TextSample[], name: string, labels: Record<string, string> = {}) =>
+  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+const modelLabels = { ml_model_name: 'iris-classifier', ml_model_version: '1.4.0' };
+
+test('ml_predictions_total counts by model, version and status on the real /metrics', async () => {
+  const { samples, types } = await scrape();
+  expect(types.get('ml_predictions_total')).toBe('counter');
+  expect(only(samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value).toBe(5);
+  expect(only(samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'error' })[0]!.value).toBe(1);
+});
+
+test('ml_prediction_duration_seconds is a histogram with seconds buckets from 1 ms to 10 s', async () => {
+  const { samples, types } = await scrape();
+  expect(types.get('ml_prediction_duration_seconds')).toBe('histogram');
+  const buckets = only(samples, 'ml_prediction_duration_seconds_bucket', modelLabels).map((s) => s.labels.le);
+  expect(buckets).toEqual(['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf']);
+  expect(only(samples, 'ml_prediction_duration_seconds_count', modelLabels)[0]!.value).toBe(4);
+});
+
+test('ml_prediction_confidence is a histogram with buckets 0.1 to 1.0 holding every item', async () => {
+  const { samples } = await scrape();
+  const buckets = only(samples, 'ml_prediction_confidence_bucket', modelLabels);
+  expect(buckets.map((s) => s.labels.le)).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9', '1', '+Inf']);
+  // 0.15, 0.25, 0.35, 0.55, 0.95 — cumulative counts per upper bound.
+  expect(buckets.map((s) => s.value)).toEqual([0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5]);
+  expect(only(samples, 'ml_prediction_confidence_sum', modelLabels)[0]!.value).toBeCloseTo(2.25, 12);
+});
+
+test('ml_predictions_active is a gauge and ml_prediction_batch_size a histogram', async () => {
+  const { samples, types } = await scrape();
+  expect(types.get('ml_predictions_active')).toBe('gauge');
+  expect(only(samples, 'ml_predictions_active', modelLabels)[0]!.value).toBe(0);
+  expect(types.get('ml_prediction_batch_size')).toBe('histogram');
+  expect(only(samples, 'ml_prediction_batch_size_sum', modelLabels)[0]!.value).toBe(3);
+});
+
+test('labels stay bounded: no prediction ID, trace ID or value ever becomes a label', async () => {
+  const { samples } = await scrape();
+  const allowed = new Set(['ml_model_name', 'ml_model_version', 'ml_prediction_status', 'le', 'reason', 'otel_scope_name', 'otel_scope_version']);
+  for (const sample of samples.filter((s) => s.name.startsWith('ml_'))) {
+    for (const key of Object.keys(sample.labels)) expect(allowed).toContain(key);
+  }
+});
+
+test('totals are cumulative across scrapes', async () => {
+  const before = only((await scrape()).samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value;
+  traced(() => 'x', { model, registry })();
+  const after = only((await scrape()).samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value;
+  expect(after).toBe(before + 1);
+});

@@ -1,0 +1,89 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterEach, expect, test } from 'vitest';
+import { getPredictionMetricsRegistry, traced } from '../src/index';
+import { memoryTracing, uniqueModel } from './support/tracing';
+
+const tracing = memoryTracing();
+afterEach(() => tracing.reset());
+
+class ModelInputError extends Error {}
+
+test('a sync throw reaches the caller unchanged and is recorded on the ended span', () => {
+  const error = new ModelInputError('petal length is negative');
+  const predict = traced(() => {
+    throw error;
+  }, { model: uniqueModel(), tracer: tracing.tracer });
+  let caught: unknown;
+  try {
+    predict();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBe(error);
+  const [span] = tracing.spans();
+  expect(span!.ended).toBe(true);
+  expect(span!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'petal length is negative' });
+  expect(span!.attributes['error.type']).toBe('ModelInputError');
+  expect(span!.events.map((event) => event.name)).toEqual(['exception']);
+  expect(span!.events[0]!.attributes!['exception.message']).toBe('petal length is negative');
+});
+
+test('an async rejection reaches the caller unchanged and is recorded on the ended span', async () => {
+  const error = new TypeError('bad tensor');
+  const predict = traced(async () => {
+    throw error;
+  }, { model: uniqueModel(), tracer: tracing.tracer });
+  await expect(predict()).rejects.toBe(error);
+  const [span] = tracing.spans();
+  expect(span!.ended).toBe(true);
+  expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+  expect(span!.attributes['error.type']).toBe('TypeError');
+});
+
+test('a thrown value that is not an Error passes through and is typed _OTHER', () => {
+  const predict = traced(() => {
+    throw 'out of memory';
+  }, { model: uniqueModel(), tracer: tracing.tracer });
+  expect(() => predict()).toThrow('out of memory');
+  const [span] = tracing.spans();
+  expect(span!.attributes['error.type']).toBe('_OTHER');
+  expect(span!.status.message).toBe('out of memory');
+});
+
+test('null thrown or rejected is passed through untouched', async () => {
+  const predict = traced(async () => Promise.reject(null), { model: uniqueModel(), tracer: tracing.tracer });
+  await expect(predict()).rejects.toBeNull();
+  expect(tracing.spans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
+});
+
+test('errors are counted with status error and successes with status ok', async () => {
+  const model = uniqueModel();
+  const predict = traced(async (fail: boolean) => {
+    if (fail) throw new Error('no');
+    return 'ok';
+  }, { model, tracer: tracing.tracer });
+  await predict(false);
+  await predict(true).catch(() => undefined);
+  await predict(true).catch(() => undefined);
+  const stats = getPredictionMetricsRegistry().forModel(model);
+  expect(stats.ok).toBe(1);
+  expect(stats.error).toBe(2);
+  expect(stats.duration.count).toBe(3);
+  expect(stats.active).toBe(0);
+});
+
+test('predictions in flight are counted until they settle', async () => {
+  const model = uniqueModel();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const predict = traced(async () => {
+    await gate;
+    return 'done';
+  }, { model, tracer: tracing.tracer });
+  const pending = [predict(), predict(), predict()];
+  const stats = getPredictionMetricsRegistry().forModel(model);
+  expect(stats.active).toBe(3);
+  release();
+  await Promise.all(pending);
+  expect(stats.active).toBe(0);
+});

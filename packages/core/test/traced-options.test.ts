@@ -1,0 +1,34 @@
+import { expect, test } from 'vitest';
+import { traced } from '../src/index';
+
+const fn = () => 1;
+const model = { name: 'm', version: '1' };
+
+test.each([
+  [{}, /option model must be an object \{ name, version \}; got undefined/],
+  [{ model: { version: '1' } }, /option model.name must be a non-empty string; got undefined/],
+  [{ model: { name: '', version: '1' } }, /option model.name must be a non-empty string; got ""/],
+  [{ model: { name: 'm', version: 2 } }, /option model.version must be a non-empty string; got 2/],
+  [{ model, batch: 'yes' }, /option batch must be a boolean; got "yes"/],
+  [{ model, confidence: 0.5 }, /option confidence must be a function; got 0.5/],
+  [{ model, maxFeatureLength: 0 }, /option maxFeatureLength must be a positive integer; got 0/],
+  [{ model, redactFeatures: 'email' }, /option redactFeatures must be an array of feature names; got "email"/],
+  [{ model, observers: [{}] }, /option observers\[0\] must be an object with an onPrediction\(record\) method/],
+  [{ model, operation: ' ' }, /option operation must be a non-empty string/],
+])('wrapping with %j throws a TypeError naming the option and the value', (options, message) => {
+  expect(() => traced(fn, options as never)).toThrow(TypeError);
+  expect(() => traced(fn, options as never)).toThrow(message);
+});
+
+test('wrapping something that is not a function throws', () => {
+  expect(() => traced('predict' as never, { model })).toThrow(/fn \(the first argument\) must be the function to wrap; got "predict"/);
+});
+
+test('a malformed MODELSIGHT_CAPTURE_FEATURES is refused when wrapping, naming the variable', () => {
+  process.env.MODELSIGHT_CAPTURE_FEATURES = 'maybe';
+  try {
+    expect(() => traced(fn, { model })).toThrow(/MODELSIGHT_CAPTURE_FEATURES must be true or false; got "maybe"/);
+  } finally {
+    delete process.env.MODELSIGHT_CAPTURE_FEATURES;
+  }
+});
