@@ -27,6 +27,11 @@ export type PredictionCall = (thisArg: unknown, args: unknown[], withInfo: boole
 
 const NO_ITEM_IDS: readonly string[] = Object.freeze([]);
 
+/** The trace ID for observers: none when no SDK gave the span a valid context. Checked off the hot path. */
+function traceIdOf(span: Span, info: PredictionInfo): string | undefined {
+  return isSpanContextValid(span.spanContext()) ? info.traceId : undefined;
+}
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -119,7 +124,6 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     stats.active--;
     stats.duration.record(seconds);
     const recording = span.isRecording();
-    const traceId = isSpanContextValid(span.spanContext()) ? info.traceId : undefined;
     if (!batch) {
       const confidence = readConfidence(result);
       const label = readLabel(result);
@@ -131,7 +135,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       }
       span.end();
       if (observers.length > 0) {
-        notify(record(info.predictionId, traceId, 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
+        notify(record(info.predictionId, traceIdOf(span, info), 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
       }
       return;
     }
@@ -141,6 +145,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       instrumentationError('batch_shape', `a batch call must return an array as long as its input (${size} items)`);
       return;
     }
+    const traceId = observers.length > 0 ? traceIdOf(span, info) : undefined;
     for (let i = 0; i < size; i++) {
       const item = result[i];
       const confidence = readConfidence(item);
@@ -164,7 +169,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     }
     span.end();
     if (observers.length > 0) {
-      const traceId = isSpanContextValid(span.spanContext()) ? info.traceId : undefined;
+      const traceId = traceIdOf(span, info);
       for (let i = 0; i < size; i++) {
         const id = batch ? info.itemIds[i]! : info.predictionId;
         notify(record(id, traceId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size), seconds));
