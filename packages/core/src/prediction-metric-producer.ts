@@ -48,6 +48,7 @@ export interface PredictionMetricProducerOptions {
  */
 export function predictionMetricProducer(options: PredictionMetricProducerOptions = {}): MetricProducer {
   const registry = options.registry ?? getPredictionMetricsRegistry();
+  registry.attachProducer();
   return {
     async collect(): Promise<CollectionResult> {
       const endTime = hrTimeFromMs(Date.now());

@@ -1,4 +1,7 @@
+import { diag } from '@opentelemetry/api';
 import { ModelStats } from './model-stats';
+
+const PRODUCER_CHECK_DELAY_MS = 10_000;
 import type { ModelIdentity } from './types';
 
 /**
@@ -8,6 +11,31 @@ import type { ModelIdentity } from './types';
  */
 export class PredictionMetricsRegistry {
   private readonly byModel = new Map<string, ModelStats>();
+  private producers = 0;
+  private checkScheduled = false;
+
+  /** Called by each producer created for this registry. */
+  attachProducer(): void {
+    this.producers++;
+  }
+
+  /**
+   * Warns once through `diag` if, some time after the first wrapper was built, no producer exports
+   * these totals: the prediction metrics would otherwise be counted and never seen.
+   */
+  expectProducer(afterMs = PRODUCER_CHECK_DELAY_MS): void {
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    const timer = setTimeout(() => {
+      if (this.producers === 0) {
+        diag.warn(
+          'modelsight: prediction metrics are counted but no MetricReader exports them; preload @modelsight/node/register, ' +
+            'or pass predictionMetricProducer() in the metricProducers of your reader',
+        );
+      }
+    }, afterMs);
+    timer.unref?.();
+  }
 
   /** The totals of one model version, created on first use. */
   forModel(model: ModelIdentity): ModelStats {

@@ -99,6 +99,7 @@ export function resolveTracedConfig(
   const identity: ModelIdentity = Object.freeze({ name, version });
   const registry = options.registry ?? getPredictionMetricsRegistry();
   if (typeof registry?.forModel !== 'function') fail('registry', registry, 'a PredictionMetricsRegistry');
+  registry.expectProducer();
   return {
     model: identity,
     spanName: `${operation} ${name}`,

@@ -1,3 +1,4 @@
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -89,4 +90,22 @@ test('totals are cumulative across scrapes', async () => {
   traced(() => 'x', { model, registry })();
   const after = only((await scrape()).samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value;
   expect(after).toBe(before + 1);
+});
+
+test('a registry whose totals no reader exports warns once through diag', async () => {
+  const warnings: string[] = [];
+  diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  try {
+    const orphan = new PredictionMetricsRegistry();
+    orphan.expectProducer(5);
+    orphan.expectProducer(5);
+    const exported = new PredictionMetricsRegistry();
+    predictionMetricProducer({ registry: exported });
+    exported.expectProducer(5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('no MetricReader exports them');
+  } finally {
+    diag.disable();
+  }
 });
