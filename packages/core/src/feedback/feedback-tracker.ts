@@ -1,0 +1,332 @@
+import type { BatchObservableResult } from '@opentelemetry/api';
+import { ReportOnce } from '../report-once';
+import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../types';
+import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';
+import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-instruments';
+import { ModelQuality } from './model-quality';
+import { ANSWERED, EXPIRED, PredictionStore, StoredPrediction, type DropReason } from './prediction-store';
+import { defaultRegressionValue, inferTask } from './task-inference';
+import type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions, ModelTask } from './types';
+
+/** Name and version that feedback is counted under when it cannot be attributed to a model. */
+const UNKNOWN_MODEL: ModelIdentity = Object.freeze({ name: 'unknown', version: 'unknown' });
+
+/** A prediction record that may say its task (when `traced()` is told it). */
+type RecordWithTask = PredictionRecord & { readonly task?: unknown };
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/**
+ * Joins late ground truth with the predictions it is about, and turns the result into model-quality
+ * metrics: `ml_feedback_total` by outcome, `ml_prediction_error_absolute`, and windowed gauges
+ * (`ml_model_accuracy`, `ml_model_precision` / `_recall` / `_f1` per class and macro,
+ * `ml_model_mae`, `ml_model_rmse`, `ml_model_estimated_accuracy`), plus `ml_feedback_pending` and
+ * `ml_feedback_pending_dropped_total` for the store itself.
+ *
+ * Pass it to `traced()` as an observer, then report each true outcome when it is known:
+ * ```ts
+ * const feedback = new FeedbackTracker();
+ * const predict = traced(model.predict, { model: { name: 'iris', version: '1.4.0' }, observers: [feedback] });
+ * // later, when the true class is known:
+ * feedback.recordFeedback(predictionId, 'setosa'); // → 'correct' | 'incorrect' | 'unmatched' | …
+ * ```
+ * Nothing here throws at the caller after construction: bad feedback is counted under its outcome
+ * and reported once per cause through `diag`.
+ */
+export class FeedbackTracker implements PredictionObserver {
+  private readonly config: FeedbackConfig;
+  private readonly store: PredictionStore<ModelQuality>;
+  private readonly instruments: FeedbackInstruments;
+  private readonly models = new Map<string, ModelQuality>();
+  private readonly reporter = new ReportOnce();
+  /** The model of the previous record: wrappers pass the same object every time, so this skips the lookup. */
+  private lastModel: ModelIdentity | undefined;
+  private lastQuality: ModelQuality | undefined;
+  private pinned: ModelQuality | undefined;
+  private unknown: ModelQuality | undefined;
+  private readonly collect = (result: BatchObservableResult): void => this.observe(result);
+
+  /** @throws TypeError naming the option (or environment variable) when one is invalid. */
+  constructor(options: FeedbackTrackerOptions = {}) {
+    this.config = resolveFeedbackConfig(options);
+    this.instruments = createFeedbackInstruments(this.config.meter, this.config.errorBuckets);
+    this.store = new PredictionStore<ModelQuality>(this.config.maxEntries, this.config.ttlMs, (entry, reason) =>
+      this.dropped(entry, reason),
+    );
+    if (this.config.model !== undefined) this.pinned = this.qualityOf(this.config.model);
+    this.config.meter.addBatchObservableCallback(this.collect, this.instruments.observables);
+  }
+
+  /** Predictions and IDs the store holds now (at most `maxEntries`). */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** Remembers a prediction for the join. Called by `traced()` for every prediction (every batch item). */
+  onPrediction(record: PredictionRecord): void {
+    try {
+      if (record.status !== 'ok' || typeof record.predictionId !== 'string') return;
+      const quality = this.lastModel === record.model && this.lastQuality ? this.lastQuality : this.qualityFor(record.model);
+      if (quality === undefined) return;
+      if (quality.task === undefined) quality.task = this.taskOf(record);
+      const task = quality.task;
+      if (task !== 'regression' && typeof record.confidence === 'number') quality.addConfidence(record.confidence);
+
+      const label = task === 'regression' ? undefined : record.label;
+      const value = task === 'classification' ? undefined : this.valueOf(record);
+      if (task === 'classification' && label === undefined) {
+        this.reporter.report(
+          `no-label:${quality.model.name}`,
+          `a prediction of classifier ${quality.model.name} ${quality.model.version} has no label, so feedback cannot be joined with it; give traced() a \`label\` extractor`,
+        );
+        return;
+      }
+      if (task !== 'classification' && value === undefined && label === undefined) {
+        this.reporter.report(
+          `no-value:${quality.model.name}`,
+          `a prediction of ${quality.model.name} ${quality.model.version} has neither a label nor a numeric value, so feedback cannot be joined with it; give the tracker a \`value\` extractor or traced() a \`label\` extractor`,
+        );
+        return;
+      }
+      if (this.store.has(record.predictionId)) {
+        this.reporter.report('reused-id', `prediction ID ${describe(record.predictionId)} was seen twice; the older prediction is dropped`);
+      }
+      const traceId = record.traceId && !/^0+$/.test(record.traceId) ? record.traceId : undefined;
+      this.store.add(new StoredPrediction(record.predictionId, traceId, quality, label, value, Date.now()));
+      quality.pending++;
+    } catch (error) {
+      this.reporter.report('internal-prediction', 'the feedback tracker failed to remember a prediction', error);
+    }
+  }
+
+  /**
+   * Joins the true outcome of a prediction with what was predicted, and counts it. Never throws.
+   * @param predictionId `ml.prediction.id` of the prediction (`PredictionInfo.predictionId`, or an item ID of a batch).
+   * @param actual the true class (a string, or a number turned into a string) or, for regression, the true number.
+   * @returns what became of the feedback: `correct` / `incorrect` / `matched` when it was used.
+   */
+  recordFeedback(predictionId: string, actual: FeedbackActual): FeedbackOutcome {
+    try {
+      if (typeof predictionId !== 'string' || predictionId === '') {
+        return this.reject(this.attributable(), 'invalid', 'invalid-id', `feedback needs a prediction ID (a non-empty string); got ${describe(predictionId)}`);
+      }
+      return this.join(this.store.get(predictionId, Date.now()), actual, `prediction ID ${describe(predictionId)}`);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /**
+   * Like {@link recordFeedback}, for a request that made exactly one prediction, found by its
+   * trace ID (32 hex characters). A trace with several remembered predictions (a batch call, or
+   * several calls) cannot be joined: the feedback counts as `unmatched`. Never throws.
+   */
+  recordFeedbackByTraceId(traceId: string, actual: FeedbackActual): FeedbackOutcome {
+    try {
+      if (typeof traceId !== 'string' || traceId === '') {
+        return this.reject(this.attributable(), 'invalid', 'invalid-trace-id', `feedback needs a trace ID (a non-empty string); got ${describe(traceId)}`);
+      }
+      const found = this.store.getByTrace(traceId.toLowerCase(), Date.now());
+      if (found === 'ambiguous') {
+        if (!this.isActual(actual)) return this.invalidActual(this.attributable(), actual);
+        return this.reject(
+          this.attributable(),
+          'unmatched',
+          'ambiguous-trace',
+          `trace ${describe(traceId)} made several predictions, so feedback by trace ID cannot tell which one it is about; use recordFeedback(predictionId, actual)`,
+        );
+      }
+      return this.join(found, actual, `trace ID ${describe(traceId)}`);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /** Stops reporting the gauges (the counters keep what they have). The tracker can still be fed. */
+  shutdown(): void {
+    this.config.meter.removeBatchObservableCallback(this.collect, this.instruments.observables);
+  }
+
+  private join(entry: StoredPrediction<ModelQuality> | undefined, actual: unknown, key: string): FeedbackOutcome {
+    if (!this.isActual(actual)) return this.invalidActual(entry?.owner ?? this.attributable(), actual);
+    if (entry === undefined) {
+      return this.reject(
+        this.attributable(),
+        'unmatched',
+        'unmatched',
+        `feedback for ${key} matches no remembered prediction (never seen, failed, evicted when the store was full, or forgotten after twice ttlMs)`,
+      );
+    }
+    const quality = entry.owner;
+    if (entry.state === ANSWERED) {
+      return this.reject(quality, 'duplicate', 'duplicate', `second feedback for ${key}; only the first one is used`);
+    }
+    const task: ModelTask = quality.task ?? (entry.label !== undefined ? 'classification' : 'regression');
+    if (task === 'regression' && typeof actual !== 'number') {
+      return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
+    }
+    if (entry.state === EXPIRED) {
+      entry.state = ANSWERED;
+      return this.reject(quality, 'expired', 'expired', `feedback for ${key} came after ttlMs (${this.config.ttlMs} ms); it is counted but not used`);
+    }
+    if (task === 'classification') {
+      if (entry.label === undefined) {
+        return this.reject(quality, 'unmatched', 'no-prediction-label', `the prediction of ${key} has no label to compare with`);
+      }
+      entry.state = ANSWERED;
+      quality.pending--;
+      const correct = quality.classification.push(entry.label, typeof actual === 'number' ? String(actual) : actual);
+      return this.count(quality, correct ? 'correct' : 'incorrect');
+    }
+    if (entry.value === undefined) {
+      return this.reject(quality, 'unmatched', 'no-prediction-value', `the prediction of ${key} has no numeric value to compare with`);
+    }
+    entry.state = ANSWERED;
+    quality.pending--;
+    const error = entry.value - (actual as number);
+    quality.regression.push(error);
+    this.instruments.absoluteError.record(Math.abs(error), quality.attributes);
+    return this.count(quality, 'matched');
+  }
+
+  /** A class label (non-empty string or finite number) or a finite number: the only outcomes accepted. */
+  private isActual(actual: unknown): actual is FeedbackActual {
+    return (typeof actual === 'string' && actual !== '') || (typeof actual === 'number' && Number.isFinite(actual));
+  }
+
+  private invalidActual(quality: ModelQuality, actual: unknown, expected = 'needs a class label (non-empty string or finite number) or a finite number'): FeedbackOutcome {
+    return this.reject(quality, 'invalid', `invalid-actual:${expected}`, `feedback ${expected}; got ${describe(actual)} (${typeof actual})`);
+  }
+
+  private count(quality: ModelQuality, outcome: FeedbackOutcome): FeedbackOutcome {
+    this.instruments.feedback.add(1, quality.outcomeAttributes[outcome]);
+    return outcome;
+  }
+
+  private reject(quality: ModelQuality, outcome: FeedbackOutcome, cause: string, message: string): FeedbackOutcome {
+    this.reporter.report(
+      cause,
+      `${message}; counted as ml_feedback_total{ml_feedback_outcome="${outcome}"} (further occurrences are only counted)`,
+    );
+    return this.count(quality, outcome);
+  }
+
+  private failed(error: unknown): FeedbackOutcome {
+    this.reporter.report('internal-feedback', 'the feedback tracker failed to record feedback', error);
+    return 'invalid';
+  }
+
+  private dropped(entry: StoredPrediction<ModelQuality>, reason: DropReason): void {
+    entry.owner.pending--;
+    entry.owner.dropped[reason]++;
+    if (reason === 'evicted') {
+      this.reporter.report(
+        'evicted',
+        `the feedback store is full (maxEntries ${this.config.maxEntries}): the oldest predictions are dropped before feedback arrives; counted in ml_feedback_pending_dropped_total{reason="evicted"}`,
+      );
+    }
+  }
+
+  private taskOf(record: PredictionRecord): ModelTask | undefined {
+    const declared = (record as RecordWithTask).task;
+    return declared === 'classification' || declared === 'regression' ? declared : inferTask(record);
+  }
+
+  private valueOf(record: PredictionRecord): number | undefined {
+    if (this.config.value === undefined) return defaultRegressionValue(record.output, record.label);
+    try {
+      const value = this.config.value(record.output);
+      if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return value;
+      this.reporter.report('value-type', `the value extractor must return a finite number or undefined; got ${describe(value)}`);
+    } catch (error) {
+      this.reporter.report('value-threw', 'the value extractor threw', error);
+    }
+    return undefined;
+  }
+
+  /** The per-model state of a record's model; `undefined` for another model than the pinned one. */
+  private qualityFor(model: ModelIdentity): ModelQuality | undefined {
+    const pinned = this.pinned;
+    if (pinned && (model.name !== pinned.model.name || model.version !== pinned.model.version)) {
+      this.reporter.report(
+        'other-model',
+        `the feedback tracker of ${pinned.model.name} ${pinned.model.version} ignores predictions of ${model.name} ${model.version}`,
+      );
+      return undefined;
+    }
+    const quality = this.qualityOf(model);
+    this.lastModel = model;
+    this.lastQuality = quality;
+    return quality;
+  }
+
+  private qualityOf(model: ModelIdentity): ModelQuality {
+    const key = `${model.name}\u0000${model.version}`;
+    let quality = this.models.get(key);
+    if (quality === undefined) {
+      quality = this.newQuality(model);
+      this.models.set(key, quality);
+    }
+    return quality;
+  }
+
+  private newQuality(model: ModelIdentity): ModelQuality {
+    const { task, windowSize, labels, maxClasses } = this.config;
+    return new ModelQuality(model, task, windowSize, labels, maxClasses, (quality, label) =>
+      this.reporter.report(
+        `class-overflow:${quality.model.name}:${quality.model.version}`,
+        labels
+          ? `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is not one of the tracker's labels; it counts in accuracy but gets no precision/recall/F1 series`
+          : `${quality.model.name} ${quality.model.version} has more than maxClasses (${maxClasses}) labels; label ${describe(label)} and later ones count in accuracy but get no precision/recall/F1 series`,
+      ),
+    );
+  }
+
+  /** The model that feedback without a known prediction is counted under. */
+  private attributable(): ModelQuality {
+    if (this.pinned) return this.pinned;
+    if (this.models.size === 1) return this.models.values().next().value as ModelQuality;
+    this.unknown ??= this.newQuality(UNKNOWN_MODEL);
+    return this.unknown;
+  }
+
+  private observe(result: BatchObservableResult): void {
+    try {
+      this.store.sweep(Date.now());
+      const i = this.instruments;
+      for (const quality of this.models.values()) {
+        result.observe(i.pending, quality.pending, quality.attributes);
+        result.observe(i.dropped, quality.dropped.evicted, quality.dropAttributes.evicted);
+        result.observe(i.dropped, quality.dropped.expired, quality.dropAttributes.expired);
+        const confidences = quality.confidences;
+        if (confidences && confidences.count > 0) result.observe(i.estimatedAccuracy, confidences.mean(), quality.attributes);
+        if (quality.hasClassification) {
+          const summary = quality.classification.summary();
+          if (summary) {
+            result.observe(i.accuracy, summary.accuracy, quality.attributes);
+            for (const scores of summary.classes) {
+              const attributes = quality.labelAttributesOf(scores.label);
+              result.observe(i.precision, scores.precision, attributes);
+              result.observe(i.recall, scores.recall, attributes);
+              result.observe(i.f1, scores.f1, attributes);
+            }
+            result.observe(i.precision, summary.macro.precision, quality.macroAttributes);
+            result.observe(i.recall, summary.macro.recall, quality.macroAttributes);
+            result.observe(i.f1, summary.macro.f1, quality.macroAttributes);
+          }
+        }
+        if (quality.hasRegression && quality.regression.count > 0) {
+          const { mae, rmse } = quality.regression.errorSummary();
+          result.observe(i.mae, mae, quality.attributes);
+          result.observe(i.rmse, rmse, quality.attributes);
+        }
+      }
+    } catch (error) {
+      this.reporter.report('internal-collect', 'the feedback tracker failed to compute its gauges', error);
+    }
+  }
+}
