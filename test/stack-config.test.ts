@@ -1,0 +1,215 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runTool } from './support/promtool';
+
+// Docker cannot run here: the stack's files are checked with the real tools that
+// will read them (promtool, amtool) and against each other (ports, paths, uids).
+
+const stack = resolve(__dirname, '../examples/stack');
+const read = (path: string) => readFileSync(join(stack, path), 'utf8');
+const yamlFile = (path: string) => parse(read(path)) as Record<string, any>;
+
+const compose = yamlFile('compose.yaml');
+const services = compose['services'] as Record<string, any>;
+const alertRules = yamlFile('prometheus/rules/modelsight-alerts.rules.yml');
+const alerts = (alertRules['groups'] as any[]).flatMap((group) => group.rules as any[]);
+const dashboard = JSON.parse(read('grafana/dashboards/modelsight-model-service.json'));
+const datasources = yamlFile('grafana/provisioning/datasources/datasources.yml');
+
+const temp = mkdtempSync(join(tmpdir(), 'modelsight-stack-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('compose file', () => {
+  it('pins every image to a version tag', () => {
+    const images = Object.entries(services)
+      .filter(([, service]) => service.image && !service.build)
+      .map(([name, service]) => [name, service.image as string]);
+    expect(images.map(([name]) => name).sort()).toEqual(
+      ['alert-webhook', 'alertmanager', 'grafana', 'jaeger', 'prometheus', 'traffic'].sort(),
+    );
+    for (const [name, image] of images) {
+      expect(image, name).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+[a-z0-9.-]*$/);
+    }
+  });
+
+  it('mounts only files that exist in the stack directory', () => {
+    const mounts = Object.values(services).flatMap((service) => (service.volumes ?? []) as string[]);
+    expect(mounts.length).toBeGreaterThan(5);
+    for (const mount of mounts) {
+      const source = mount.split(':')[0]!;
+      expect(existsSync(join(stack, source)), mount).toBe(true);
+    }
+  });
+
+  it('runs the iris service under the preload, exporting traces to Jaeger over OTLP/HTTP', () => {
+    const iris = services['iris-service'];
+    const dockerfile = read(iris.build.dockerfile.replace('examples/stack/', ''));
+    expect(dockerfile).toMatch(/CMD \["node", "--require", "@modelsight\/node\/register", "dist\/server.cjs"\]/);
+    expect(iris.environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+    expect(iris.environment.OTEL_TRACES_EXPORTER).toBe('otlp');
+    expect(services['jaeger'].environment.COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services['jaeger'].ports).toContain('4318:4318');
+  });
+
+  it('has Prometheus scrape every iris replica on the port the preload serves /metrics on', () => {
+    const prometheus = yamlFile('prometheus/prometheus.yml');
+    const job = (prometheus['scrape_configs'] as any[]).find((config) => config.job_name === 'iris-service');
+    expect(job.dns_sd_configs[0].names).toEqual(['iris-service']);
+    expect(String(job.dns_sd_configs[0].port)).toBe(services['iris-service'].environment.OTEL_EXPORTER_PROMETHEUS_PORT);
+    expect(services['iris-service'].environment.OTEL_EXPORTER_PROMETHEUS_HOST).toBe('0.0.0.0');
+    expect(prometheus['alerting'].alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
+  });
+});
+
+describe('Prometheus config and rules', () => {
+  it('passes promtool check config, rule files included', async () => {
+    // The compose file mounts the rules at /etc/prometheus/rules; point at the repo's copy.
+    const config = read('prometheus/prometheus.yml').replace('/etc/prometheus/rules/', `${join(stack, 'prometheus/rules')}/`);
+    const path = join(temp, 'prometheus.yml');
+    writeFileSync(path, config);
+    const run = await runTool('promtool', ['check', 'config', path]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('modelsight-recording.rules.yml');
+    expect(run.output).toContain('modelsight-alerts.rules.yml');
+    expect(run.output).not.toMatch(/FAILED/);
+  });
+
+  it('has rule files that pass promtool check rules', async () => {
+    const files = readdirSync(join(stack, 'prometheus/rules')).map((file) => join(stack, 'prometheus/rules', file));
+    expect(files).toHaveLength(2);
+    const run = await runTool('promtool', ['check', 'rules', ...files]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/SUCCESS: 16 rules found/);
+    expect(run.output).toMatch(/SUCCESS: 11 rules found/);
+  });
+
+  it('passes its rule unit tests with promtool test rules', async () => {
+    const dir = join(stack, 'prometheus/tests');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.test.yml'));
+    expect(files.sort()).toEqual(['alerts.test.yml', 'recording.test.yml']);
+    const run = await runTool('promtool', ['test', 'rules', ...files], { cwd: dir });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output.match(/SUCCESS/g)).toHaveLength(2);
+  });
+
+  it('gives every alert a severity, a summary and a description', () => {
+    expect(alerts.length).toBeGreaterThanOrEqual(10);
+    for (const alert of alerts) {
+      expect(['warning', 'critical'], alert.alert).toContain(alert.labels?.severity);
+      expect(alert.annotations?.summary, alert.alert).toBeTruthy();
+      expect(alert.annotations?.description, alert.alert).toBeTruthy();
+    }
+  });
+
+  it('covers the alerts the stack promises', () => {
+    const exprOf = (name: string) => alerts.find((alert) => alert.alert === name)?.expr as string;
+    expect(exprOf('ModelPredictionLatencyHigh')).toContain('p95');
+    expect(exprOf('HttpServerLatencyHigh')).toContain('p95');
+    expect(exprOf('HttpServerErrorRateHigh')).toContain('> 0.05');
+    expect(exprOf('ModelPredictionErrorRateHigh')).toContain('> 0.05');
+    expect(exprOf('ModelNoTraffic')).toContain('== 0');
+    expect(exprOf('ModelFeatureDriftDetected')).toContain('ml_drift_detected');
+    expect(exprOf('ModelFleetDriftHigh')).toContain('ml_feature:ml_drift_psi:fleet1h');
+    expect(exprOf('ModelLowConfidenceShareHigh')).toContain('low_confidence');
+    expect(exprOf('ModelMissingValuesHigh')).toContain('> 0.02');
+    expect(exprOf('ModelAccuracyLow')).toContain('ml_model_accuracy');
+    expect(exprOf('TelemetryOverflow')).toContain('otel_metric_overflow="true"');
+  });
+
+  it('has a unit test where each alert fires and one where it stays silent', () => {
+    const tests = (parse(read('prometheus/tests/alerts.test.yml')).tests as any[]).flatMap(
+      (test) => (test.alert_rule_test ?? []) as any[],
+    );
+    for (const alert of alerts) {
+      const cases = tests.filter((test) => test.alertname === alert.alert);
+      expect(cases.some((test) => (test.exp_alerts ?? []).length > 0), `${alert.alert} fires`).toBe(true);
+      expect(cases.some((test) => (test.exp_alerts ?? []).length === 0), `${alert.alert} stays silent`).toBe(true);
+    }
+  });
+});
+
+describe('Alertmanager config', () => {
+  const config = join(stack, 'alertmanager/alertmanager.yml');
+
+  it('passes amtool check-config', async () => {
+    const run = await runTool('amtool', ['check-config', config]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('SUCCESS');
+    expect(run.output).toContain('1 inhibit rules');
+  });
+
+  it('routes critical alerts and warnings to their own webhook receiver', async () => {
+    const route = async (...labels: string[]) =>
+      (await runTool('amtool', ['config', 'routes', 'test', `--config.file=${config}`, ...labels])).stdout.trim();
+    expect(await route('severity=critical', 'alertname=ModelAccuracyLow')).toBe('webhook-critical');
+    expect(await route('severity=warning', 'alertname=ModelFeatureDriftDetected')).toBe('webhook-warning');
+  });
+
+  it('sends notifications to the webhook service of the compose file', () => {
+    const receivers = yamlFile('alertmanager/alertmanager.yml')['receivers'] as any[];
+    const port = services['alert-webhook'].environment.PORT;
+    for (const receiver of receivers) {
+      expect(receiver.webhook_configs[0].url).toMatch(new RegExp(`^http://alert-webhook:${port}/`));
+    }
+  });
+});
+
+describe('Grafana provisioning and dashboard', () => {
+  it('provisions the Prometheus and Jaeger data sources at their compose addresses', () => {
+    const byType = Object.fromEntries((datasources['datasources'] as any[]).map((source) => [source.type, source]));
+    expect(byType['prometheus'].url).toBe('http://prometheus:9090');
+    expect(byType['jaeger'].url).toBe('http://jaeger:16686');
+    expect(services['prometheus'].ports).toContain('9090:9090');
+    expect(services['jaeger'].ports).toContain('16686:16686');
+  });
+
+  it('loads dashboards from the directory the compose file mounts them in', () => {
+    const providers = yamlFile('grafana/provisioning/dashboards/dashboards.yml')['providers'] as any[];
+    const mount = (services['grafana'].volumes as string[]).find((volume) => volume.startsWith('./grafana/dashboards:'));
+    expect(mount?.split(':')[1]).toBe(providers[0].options.path);
+  });
+
+  it('uses in every panel and query the datasource variable, whose default is the provisioned Prometheus', () => {
+    const prometheus = (datasources['datasources'] as any[]).find((source) => source.type === 'prometheus');
+    const variable = dashboard.templating.list.find((item: any) => item.name === 'datasource');
+    expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: prometheus.uid } });
+    const panels = (dashboard.panels as any[]).filter((panel) => panel.type !== 'row');
+    expect(panels.length).toBeGreaterThanOrEqual(15);
+    for (const panel of panels) {
+      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+      for (const target of panel.targets) {
+        expect(target.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        expect(target.expr, panel.title).toBeTruthy();
+      }
+    }
+  });
+
+  it('has model and version variables and the system, application and model rows', () => {
+    const variables = (dashboard.templating.list as any[]).map((item) => item.name);
+    expect(variables).toEqual(expect.arrayContaining(['model', 'version']));
+    const titles = (dashboard.panels as any[]).map((panel) => panel.title);
+    expect(titles).toEqual([
+      'System', 'Process CPU', 'Process memory', 'Event-loop delay',
+      'Application', 'Request rate', 'Error rate', 'HTTP latency', 'Prediction latency',
+      'Model', 'Predictions by version', 'Confidence distribution', 'Low-confidence share',
+      'Accuracy and estimated accuracy', 'Drift score per feature', 'Features drifted',
+      'Missing values', 'Invalid values', 'PSI across all replicas',
+    ]);
+    const ids = (dashboard.panels as any[]).map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('links slow predictions to their traces in Jaeger', () => {
+    const latency = (dashboard.panels as any[]).find((panel) => panel.title === 'Prediction latency');
+    const url = latency.fieldConfig.defaults.links[0].url as string;
+    expect(url).toContain('/search?service=${service}&operation=predict%20${__field.labels.ml_model_name}');
+    expect(url).toContain('minDuration=${__value.raw}s');
+    expect(services['iris-service'].environment.OTEL_SERVICE_NAME).toBe(
+      dashboard.templating.list.find((item: any) => item.name === 'service').query,
+    );
+  });
+});
