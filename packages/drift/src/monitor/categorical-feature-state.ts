@@ -1,0 +1,105 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { CategoricalFeatureProfile } from '../profile/profile-types';
+import { chiSquareOfCounts } from '../stats/chi-square';
+import { jensenShannonOfCounts } from '../stats/jensen-shannon';
+import { psiOfCounts } from '../stats/psi';
+import { FeatureState } from './feature-state';
+import type { MonitorConfig } from './monitor-config';
+
+/** `"12"` → 12 when the string is exactly how JavaScript prints that number. */
+function numericAlias(category: string): number | undefined {
+  const n = Number(category);
+  return category !== '' && Number.isFinite(n) && String(n) === category ? n : undefined;
+}
+
+/**
+ * A categorical feature: each value is looked up once in a Map of the profile's categories (and
+ * their number / boolean spellings, so `3` and `true` need no string conversion); anything else is
+ * an unseen category and goes to the "other" bin. The window is a ring of bin indices.
+ */
+export class CategoricalFeatureState extends FeatureState {
+  private readonly index = new Map<unknown, number>();
+  private readonly otherBin: number;
+  private readonly longest: number;
+  private readonly categories: readonly string[];
+  private readonly bins: Uint16Array;
+
+  constructor(profile: CategoricalFeatureProfile, role: 'input' | 'output', config: MonitorConfig, model: Attributes) {
+    super(profile, role, config.categoricalMethods, config, model, ['type', 'unseen_category']);
+    this.categories = profile.categories;
+    this.otherBin = profile.categories.length;
+    let longest = 0;
+    const add = (category: string, bin: number): void => {
+      if (this.index.has(category)) return;
+      this.index.set(category, bin);
+      longest = Math.max(longest, category.length);
+      const number = numericAlias(category);
+      if (number !== undefined && !this.index.has(number)) this.index.set(number, bin);
+      if (category === 'true' || category === 'false') this.index.set(category === 'true', bin);
+    };
+    profile.categories.forEach((category, bin) => add(category, bin));
+    for (const category of profile.otherCategories) add(category, this.otherBin);
+    this.longest = longest;
+    this.bins = new Uint16Array(config.windowSize);
+  }
+
+  observe(value: unknown, now: number): void {
+    let bin: number | undefined;
+    switch (typeof value) {
+      case 'string':
+        // A string longer than every category cannot be one: skip hashing it.
+        bin = value.length > this.longest ? undefined : this.index.get(value);
+        break;
+      case 'number':
+        if (value !== value) {
+          this.missing++;
+          return;
+        }
+        bin = this.index.get(value);
+        break;
+      case 'boolean':
+        bin = this.index.get(value);
+        break;
+      case 'undefined':
+        this.missing++;
+        return;
+      default:
+        if (value === null) this.missing++;
+        else this.invalidType++;
+        return;
+    }
+    if (bin === undefined) {
+      this.unseen++;
+      bin = this.otherBin;
+    }
+    this.binTotals[bin]! += 1;
+    this.bins[this.advance(now)] = bin;
+  }
+
+  protected computeScores(n: number): void {
+    let index = this.oldest();
+    for (let i = 0; i < n; i++) {
+      this.windowCounts[this.bins[index]!]! += 1;
+      index = index + 1 === this.capacity ? 0 : index + 1;
+    }
+    for (let i = 0; i < this.scoreNames.length; i++) {
+      switch (this.scoreNames[i]) {
+        case 'psi':
+          this.scores[i] = psiOfCounts(this.reference, 1, this.windowCounts, n);
+          break;
+        case 'jensen_shannon':
+          this.scores[i] = jensenShannonOfCounts(this.reference, 1, this.windowCounts, n);
+          break;
+        case 'chi2':
+          this.scores[i] = chiSquareOfCounts(this.reference, 1, this.windowCounts, n).pValue;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  binDescriptions(): string[] {
+    return [...this.categories, 'other'];
+  }
+}

@@ -1,0 +1,135 @@
+import { diag } from '@opentelemetry/api';
+import type { FeatureType } from '../profile/profile-types';
+import type { DriftMethod, DriftMonitorOptions, DriftScoreName } from './monitor-types';
+
+/** Defaults of {@link DriftMonitorOptions}. */
+export const DEFAULT_DRIFT_OPTIONS = {
+  windowSize: 1000,
+  minSamples: 100,
+  numericMethods: ['psi', 'ks'] as readonly DriftMethod[],
+  categoricalMethods: ['psi', 'chi2'] as readonly DriftMethod[],
+  thresholds: { psi: 0.2 } as Readonly<Partial<Record<DriftScoreName, number>>>,
+  outputs: { label: 'prediction.label', confidence: 'prediction.confidence' },
+} as const;
+
+/** Largest window accepted, to keep memory bounded (8 bytes per numeric value, per feature). */
+export const MAX_WINDOW_SIZE = 10_000_000;
+
+const METHODS_BY_TYPE: Record<FeatureType, readonly DriftMethod[]> = {
+  numeric: ['psi', 'ks', 'wasserstein', 'jensen_shannon'],
+  categorical: ['psi', 'jensen_shannon', 'chi2'],
+};
+const SCORE_NAMES: readonly DriftScoreName[] = ['psi', 'ks', 'ks_p_value', 'wasserstein', 'jensen_shannon', 'chi2'];
+
+/** Resolved configuration. */
+export interface MonitorConfig {
+  readonly windowSize: number;
+  readonly windowMs: number | undefined;
+  readonly minSamples: number;
+  readonly numericMethods: readonly DriftMethod[];
+  readonly categoricalMethods: readonly DriftMethod[];
+  readonly thresholds: ReadonlyMap<DriftScoreName, number>;
+  readonly labelOutput: string | undefined;
+  readonly confidenceOutput: string | undefined;
+}
+
+function envNumber(name: string): number | undefined {
+  const raw = typeof process === 'undefined' ? undefined : process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    diag.warn(`@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive number`);
+    return undefined;
+  }
+  return value;
+}
+
+function positive(option: string, value: unknown, integer: boolean, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)) || value > max) {
+    throw new TypeError(
+      `DriftMonitor: option ${option} must be a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` <= ${max}` : ''}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function methods(option: string, value: unknown, type: FeatureType): readonly DriftMethod[] {
+  if (!Array.isArray(value)) throw new TypeError(`DriftMonitor: option ${option} must be an array, got ${JSON.stringify(value)}`);
+  for (const method of value) {
+    if (!METHODS_BY_TYPE[type].includes(method)) {
+      throw new TypeError(
+        `DriftMonitor: option ${option} has ${JSON.stringify(method)}; ${type} features support ${METHODS_BY_TYPE[type].join(', ')}`,
+      );
+    }
+  }
+  return [...new Set(value as DriftMethod[])];
+}
+
+function outputName(option: string, value: unknown, fallback: string): string | undefined {
+  if (value === undefined) return fallback;
+  if (value === null) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`DriftMonitor: option ${option} must be a non-empty string or null, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Option, then environment variable, then default; invalid options throw naming the option. */
+export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
+  const windowSize = positive(
+    'windowSize',
+    options.windowSize ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SIZE') ?? DEFAULT_DRIFT_OPTIONS.windowSize,
+    true,
+    MAX_WINDOW_SIZE,
+  );
+  const windowSeconds = options.windowSeconds ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SECONDS');
+  const windowMs = windowSeconds === undefined ? undefined : positive('windowSeconds', windowSeconds, false) * 1000;
+  const minSamples = positive(
+    'minSamples',
+    options.minSamples ?? envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES') ?? DEFAULT_DRIFT_OPTIONS.minSamples,
+    true,
+  );
+  const thresholds = new Map<DriftScoreName, number>(Object.entries(DEFAULT_DRIFT_OPTIONS.thresholds) as [DriftScoreName, number][]);
+  const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD');
+  if (envPsi !== undefined) thresholds.set('psi', envPsi);
+  if (options.thresholds !== undefined) {
+    if (options.thresholds === null || typeof options.thresholds !== 'object') {
+      throw new TypeError(`DriftMonitor: option thresholds must be an object, got ${JSON.stringify(options.thresholds)}`);
+    }
+    for (const [name, value] of Object.entries(options.thresholds)) {
+      if (!SCORE_NAMES.includes(name as DriftScoreName)) {
+        throw new TypeError(`DriftMonitor: option thresholds has unknown score ${JSON.stringify(name)}; known: ${SCORE_NAMES.join(', ')}`);
+      }
+      if (value === null) thresholds.delete(name as DriftScoreName);
+      else if (value !== undefined) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new TypeError(`DriftMonitor: option thresholds.${name} must be a finite number or null, got ${JSON.stringify(value)}`);
+        }
+        thresholds.set(name as DriftScoreName, value);
+      }
+    }
+  }
+  return {
+    windowSize,
+    windowMs,
+    minSamples,
+    numericMethods: methods('numericMethods', options.numericMethods ?? DEFAULT_DRIFT_OPTIONS.numericMethods, 'numeric'),
+    categoricalMethods: methods(
+      'categoricalMethods',
+      options.categoricalMethods ?? DEFAULT_DRIFT_OPTIONS.categoricalMethods,
+      'categorical',
+    ),
+    thresholds,
+    labelOutput: outputName('outputs.label', options.outputs?.label, DEFAULT_DRIFT_OPTIONS.outputs.label),
+    confidenceOutput: outputName(
+      'outputs.confidence',
+      options.outputs?.confidence,
+      DEFAULT_DRIFT_OPTIONS.outputs.confidence,
+    ),
+  };
+}
+
+/** Whether `score` crosses `threshold`: p-values below it, distances at or above it. */
+export function crosses(name: DriftScoreName, score: number, threshold: number): boolean {
+  return name === 'ks_p_value' || name === 'chi2' ? score < threshold : score >= threshold;
+}

@@ -1,0 +1,90 @@
+/** Marks a JSON document as a drift profile. */
+export const PROFILE_FORMAT = 'modelsight.drift.profile';
+/** The profile format version this package writes and reads. */
+export const PROFILE_FORMAT_VERSION = 1;
+
+/** How a feature is compared: numbers by quantile bins and samples, anything else by category. */
+export type FeatureType = 'numeric' | 'categorical';
+
+interface FeatureProfileBase {
+  /** Feature name, the key of the value in a row, and the `ml_feature_name` label. */
+  readonly name: string;
+  /** Reference values that were used (present and of the feature's type). */
+  readonly count: number;
+  /** Rows where the value was absent, `null`, `undefined` or `NaN`. */
+  readonly missing: number;
+  /** Rows where the value had the wrong type (an object for a number, …); not used. */
+  readonly invalid: number;
+  /** `missing / rows`. */
+  readonly missingRate: number;
+}
+
+/**
+ * A numeric feature. Bins follow {@link binIndex}: bin i holds the values with i edges <= value.
+ * Built edges are `[min, q(1/b), …, q((b-1)/b), nextUp(max)]` (quantiles of the reference,
+ * duplicates removed), so bin 0 is "below the reference range", the last bin "above it", and the
+ * bins between hold about 1/b of the reference each.
+ */
+export interface NumericFeatureProfile extends FeatureProfileBase {
+  readonly type: 'numeric';
+  readonly mean: number;
+  /** Population standard deviation (ddof 0). */
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** Ascending bin edges; `edges.length + 1` bins. */
+  readonly edges: readonly number[];
+  /** Share of the reference values in each bin; sums to 1. */
+  readonly proportions: readonly number[];
+  /** Ascending, evenly spaced order statistics of the reference (all of it when small), for KS and Wasserstein. */
+  readonly sample: readonly number[];
+}
+
+/** A categorical feature: its most frequent categories, each a bin, and one last bin for the rest ("other"). */
+export interface CategoricalFeatureProfile extends FeatureProfileBase {
+  readonly type: 'categorical';
+  /** The top-K categories, most frequent first. Numbers and booleans are kept as their strings. */
+  readonly categories: readonly string[];
+  /** Share of each category, then of "other"; `categories.length + 1` entries summing to 1. */
+  readonly proportions: readonly number[];
+  /** Categories merged into "other" (bounded list); seeing them live is not an unseen category. */
+  readonly otherCategories: readonly string[];
+}
+
+/** Reference profile of one feature. */
+export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;
+
+/** A reference profile: plain JSON, saved next to the model (see `saveProfile`, `loadProfile`). */
+export interface DriftProfile {
+  readonly format: typeof PROFILE_FORMAT;
+  readonly formatVersion: typeof PROFILE_FORMAT_VERSION;
+  /** ISO 8601 time the profile was built. */
+  readonly createdAt: string;
+  /** Number of reference rows. */
+  readonly rows: number;
+  readonly features: readonly FeatureProfile[];
+}
+
+/** Options of `buildProfile`. */
+export interface BuildProfileOptions {
+  /** Features to profile, in this order. @default every key seen in the rows, in first-seen order */
+  readonly features?: readonly string[];
+  /**
+   * Type per feature, overriding inference. Inferred: `numeric` when every present value is a
+   * number, otherwise `categorical`.
+   */
+  readonly types?: Readonly<Record<string, FeatureType>>;
+  /** Quantile bins inside the reference range of numeric features. @default 10 */
+  readonly bins?: number;
+  /**
+   * Explicit ascending bin edges per numeric feature; they replace the quantile edges (and the
+   * open bins: the bins are then exactly "below edges[0]", the intervals, "at or above the last").
+   */
+  readonly edges?: Readonly<Record<string, readonly number[]>>;
+  /** Categories kept per categorical feature; the rest is "other". @default 20 */
+  readonly topK?: number;
+  /** Size of the stored sample of each numeric feature. @default 1000 */
+  readonly sampleSize?: number;
+  /** Longest list of categories remembered as merged into "other". @default 1000 */
+  readonly maxOtherCategories?: number;
+}
