@@ -4,8 +4,10 @@ export const PENDING = 0;
 export const ANSWERED = 1;
 /** A remembered prediction outlived the time to live without feedback; its ID is kept to recognize late feedback. */
 export const EXPIRED = 2;
+/** Replaced by a later prediction with the same ID: only a place in the queue until it reaches the head. */
+const REPLACED = 3;
 
-export type EntryState = typeof PENDING | typeof ANSWERED | typeof EXPIRED;
+export type EntryState = typeof PENDING | typeof ANSWERED | typeof EXPIRED | typeof REPLACED;
 
 /** Why a pending prediction left the store without feedback. */
 export type DropReason = 'evicted' | 'expired';
@@ -22,7 +24,7 @@ export class StoredPrediction<Owner> {
     readonly owner: Owner,
     readonly label: string | undefined,
     readonly value: number | undefined,
-    /** `Date.now()` when it was stored: entries are in this order in the maps. */
+    /** `Date.now()` when it was stored: the queue is in this order. */
     readonly storedAt: number,
   ) {}
 }
@@ -33,22 +35,20 @@ export type DropListener<Owner> = (entry: StoredPrediction<Owner>, reason: DropR
 /**
  * The bounded memory of recent predictions that late feedback is joined with.
  *
- * Two insertion-ordered maps: `live` holds predictions younger than the time to live, `retired`
- * those between one and two times the time to live (kept only so that late feedback counts as
- * `expired` and a second feedback as `duplicate`). Entries are stored in time order, so expiry only
- * ever looks at the head of each map: the cost per operation is O(1) amortized, and no timer is
- * needed. Together the maps never hold more than `maxEntries`; when full, retired IDs go first,
- * then the oldest live predictions.
+ * A map from prediction ID for the lookups, and a queue in arrival order for the limits:
+ * `[head, liveStart)` holds entries older than the time to live (kept only so that late feedback
+ * counts as `expired` and a second feedback as `duplicate`), `[liveStart, end)` the younger ones.
+ * Expiry only ever looks at `liveStart`, forgetting and eviction at `head`, so every operation is
+ * O(1) amortized and no timer is needed. The queue never holds more than `maxEntries`; when full,
+ * the oldest entry goes, which is an expired or answered one whenever there is any.
  */
 export class PredictionStore<Owner> {
-  private readonly live = new Map<string, StoredPrediction<Owner>>();
-  private readonly retired = new Map<string, StoredPrediction<Owner>>();
+  private readonly byId = new Map<string, StoredPrediction<Owner>>();
   /** Trace ID → its only prediction, or the number of predictions of that trace still remembered. */
   private readonly byTrace = new Map<string, StoredPrediction<Owner> | number>();
-  /** When the head of `live` expires (Infinity while empty): the cheap test of `sweep`. */
-  private nextExpiry = Infinity;
-  /** When the head of `retired` is forgotten (Infinity while empty). */
-  private nextForget = Infinity;
+  private queue: Array<StoredPrediction<Owner> | undefined> = [];
+  private head = 0;
+  private liveStart = 0;
 
   constructor(
     readonly maxEntries: number,
@@ -56,34 +56,35 @@ export class PredictionStore<Owner> {
     private readonly onDrop: DropListener<Owner>,
   ) {}
 
-  /** Predictions and IDs remembered, live and retired: never more than `maxEntries`. */
+  /** Entries in the queue (waiting, answered, expired): never more than `maxEntries`. */
   get size(): number {
-    return this.live.size + this.retired.size;
+    return this.queue.length - this.head;
+  }
+
+  /** Whether a prediction with this ID is remembered. */
+  has(id: string): boolean {
+    return this.byId.has(id);
   }
 
   /** Remembers a prediction (its `storedAt` must not be earlier than any stored before). */
   add(entry: StoredPrediction<Owner>): void {
     this.sweep(entry.storedAt);
-    if (this.live.has(entry.id) || this.retired.has(entry.id)) this.remove(entry.id, 'evicted');
-    this.live.set(entry.id, entry);
-    if (this.nextExpiry === Infinity) this.nextExpiry = entry.storedAt + this.ttlMs;
+    const previous = this.byId.get(entry.id);
+    if (previous !== undefined) this.forget(previous, 'evicted', REPLACED);
+    this.byId.set(entry.id, entry);
+    this.queue.push(entry);
     if (entry.traceId !== undefined) {
       const known = this.byTrace.get(entry.traceId);
       if (known === undefined) this.byTrace.set(entry.traceId, entry);
       else this.byTrace.set(entry.traceId, typeof known === 'number' ? known + 1 : 2);
     }
-    while (this.live.size + this.retired.size > this.maxEntries) this.evictOldest();
-  }
-
-  /** Whether an ID was stored (live or retired): a second prediction with the same ID replaces it. */
-  has(id: string): boolean {
-    return this.live.has(id) || this.retired.has(id);
+    while (this.queue.length - this.head > this.maxEntries) this.shift('evicted');
   }
 
   /** The remembered prediction with this ID, after expiring what is due at `now`. */
   get(id: string, now: number): StoredPrediction<Owner> | undefined {
     this.sweep(now);
-    return this.live.get(id) ?? this.retired.get(id);
+    return this.byId.get(id);
   }
 
   /**
@@ -96,52 +97,42 @@ export class PredictionStore<Owner> {
     return typeof known === 'number' ? 'ambiguous' : known;
   }
 
-  /** Expires live predictions older than the time to live, and forgets retired ones older than twice that. */
+  /** Expires entries older than the time to live, and forgets those older than twice that. */
   sweep(now: number): void {
-    if (now >= this.nextExpiry) {
-      this.nextExpiry = Infinity;
-      for (const entry of this.live.values()) {
-        if (entry.storedAt + this.ttlMs > now) {
-          this.nextExpiry = entry.storedAt + this.ttlMs;
-          break;
-        }
-        this.live.delete(entry.id);
-        if (entry.state === PENDING) {
-          entry.state = EXPIRED;
-          this.onDrop(entry, 'expired');
-        }
-        this.retired.set(entry.id, entry);
-        if (this.nextForget === Infinity) this.nextForget = entry.storedAt + 2 * this.ttlMs;
+    const expireBefore = now - this.ttlMs;
+    while (this.liveStart < this.queue.length && this.queue[this.liveStart]!.storedAt <= expireBefore) {
+      const entry = this.queue[this.liveStart++]!;
+      if (entry.state === PENDING) {
+        entry.state = EXPIRED;
+        this.onDrop(entry, 'expired');
       }
     }
-    if (now >= this.nextForget) {
-      this.nextForget = Infinity;
-      for (const entry of this.retired.values()) {
-        if (entry.storedAt + 2 * this.ttlMs > now) {
-          this.nextForget = entry.storedAt + 2 * this.ttlMs;
-          break;
-        }
-        this.retired.delete(entry.id);
-        this.unindexTrace(entry);
-      }
+    const forgetBefore = now - 2 * this.ttlMs;
+    // `shift` may compact the queue: read `this.queue` afresh on every turn.
+    while (this.head < this.liveStart && this.queue[this.head]!.storedAt <= forgetBefore) this.shift('expired');
+  }
+
+  /** Removes the oldest entry of the queue. */
+  private shift(reason: DropReason): void {
+    const entry = this.queue[this.head];
+    this.queue[this.head] = undefined;
+    this.head++;
+    if (this.liveStart < this.head) this.liveStart = this.head;
+    if (entry !== undefined && entry.state !== REPLACED) this.forget(entry, reason, entry.state);
+    // Drop the emptied front of the array now and then: O(1) amortized, memory stays bounded.
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.liveStart -= this.head;
+      this.head = 0;
     }
   }
 
-  private evictOldest(): void {
-    const map = this.retired.size > 0 ? this.retired : this.live;
-    const oldest = map.keys().next();
-    if (oldest.done) return;
-    this.remove(oldest.value, 'evicted');
-  }
-
-  private remove(id: string, reason: DropReason): void {
-    const entry = this.live.get(id) ?? this.retired.get(id);
-    if (entry === undefined) return;
-    this.live.delete(id) || this.retired.delete(id);
+  /** Removes an entry from the indexes; a pending one is reported as dropped. */
+  private forget(entry: StoredPrediction<Owner>, reason: DropReason, state: EntryState): void {
+    if (this.byId.get(entry.id) === entry) this.byId.delete(entry.id);
     this.unindexTrace(entry);
     if (entry.state === PENDING) this.onDrop(entry, reason);
-    // nextExpiry / nextForget may now be earlier than the new heads: that only makes the next
-    // sweep look at a head that is not due yet, which corrects them.
+    entry.state = state;
   }
 
   private unindexTrace(entry: StoredPrediction<Owner>): void {
