@@ -1,1 +1,12 @@
-export const placeholder = 1;
+export { start } from './start';
+export { resolveConfig } from './config';
+export type {
+  LogLevelName,
+  MetricsExporterName,
+  ModelsightNode,
+  ModelsightNodeOptions,
+  OtlpProtocol,
+  ResolvedConfig,
+  SamplerName,
+  TracesExporterName,
+} from './types';

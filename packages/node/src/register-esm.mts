@@ -1,0 +1,20 @@
+// `node --import @modelsight/node/register app.mjs`: registers the loader hook that lets instrumentations
+// patch ES modules (`import http from 'node:http'`, `import pino from 'pino'`), then starts telemetry.
+// Only the modules an instrumentation asked for are intercepted; the rest load untouched.
+import { register } from 'node:module';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { start } from './index.js';
+
+let ready: Promise<void> | undefined;
+try {
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  start();
+  ready = waitForAllMessagesAcknowledged();
+} catch (error) {
+  // Nothing the preload does may stop the service from starting.
+  console.warn(`@modelsight/node: telemetry not started: ${error instanceof Error ? error.message : String(error)}`);
+}
+// The app's own imports are resolved only after this module has finished: wait until the loader knows
+// which modules to patch, or the first imports would slip through unpatched.
+await ready;

@@ -1,0 +1,135 @@
+/** Where spans go. */
+export type TracesExporterName = 'otlp' | 'console' | 'none';
+
+/** Where metrics go; several can be combined (`prometheus,otlp`). */
+export type MetricsExporterName = 'prometheus' | 'otlp' | 'none';
+
+/** Wire format of the OTLP/HTTP exporters. */
+export type OtlpProtocol = 'http/json' | 'http/protobuf';
+
+/** Names of the samplers of `OTEL_TRACES_SAMPLER`. */
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/** Levels of `OTEL_LOG_LEVEL`, for the `diag` messages of OpenTelemetry and of this package. */
+export type LogLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+/**
+ * Options of {@link start}. Every option wins over its environment variable, which wins over the default.
+ * The preload (`--require` / `--import @modelsight/node/register`) uses the environment variables only.
+ */
+export interface ModelsightNodeOptions {
+  /** `service.name` of the resource. Env: `OTEL_SERVICE_NAME`. @default `unknown_service:node` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) */
+  serviceName?: string;
+  /** `service.version` of the resource. Env: `service.version` in `OTEL_RESOURCE_ATTRIBUTES`. @default none */
+  serviceVersion?: string;
+  /** More resource attributes, added to (and winning over) `OTEL_RESOURCE_ATTRIBUTES`. @default {} */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /** Where spans go. Env: `OTEL_TRACES_EXPORTER`. @default 'otlp' */
+  tracesExporter?: TracesExporterName;
+  /**
+   * Full URL the OTLP trace exporter posts to. Env: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.
+   * @default 'http://localhost:4318/v1/traces'
+   */
+  otlpTracesEndpoint?: string;
+  /**
+   * Full URL the OTLP metric exporter posts to (when `metricsExporters` has `otlp`). Env:
+   * `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics`.
+   * @default 'http://localhost:4318/v1/metrics'
+   */
+  otlpMetricsEndpoint?: string;
+  /** OTLP/HTTP wire format. Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'http/json' */
+  otlpProtocol?: OtlpProtocol;
+  /** Give up on one export request after this long. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. @default 10000 */
+  otlpTimeoutMs?: number;
+  /** Sampler. Env: `OTEL_TRACES_SAMPLER`. @default 'parentbased_always_on' */
+  sampler?: SamplerName;
+  /** Ratio of the `*traceidratio` samplers, in [0, 1]. Env: `OTEL_TRACES_SAMPLER_ARG`. @default 1 */
+  samplerRatio?: number;
+  /** Spans kept waiting for export at most; more are dropped (and counted). Env: `OTEL_BSP_MAX_QUEUE_SIZE`. @default 2048 */
+  maxQueueSize?: number;
+  /** Spans per export request at most. Env: `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`. @default 512 */
+  maxExportBatchSize?: number;
+  /** Delay between two exports. Env: `OTEL_BSP_SCHEDULE_DELAY`. @default 5000 */
+  scheduledDelayMs?: number;
+  /** Give up on one batch after this long. Env: `OTEL_BSP_EXPORT_TIMEOUT`. @default 30000 */
+  exportTimeoutMs?: number;
+  /** Where metrics go. Env: `OTEL_METRICS_EXPORTER` (comma-separated). @default ['prometheus'] */
+  metricsExporters?: MetricsExporterName[];
+  /** Interface the Prometheus `/metrics` server listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. @default '0.0.0.0' */
+  prometheusHost?: string;
+  /** Port of the Prometheus `/metrics` server. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. @default 9464 */
+  prometheusPort?: number;
+  /** Interval of the OTLP metric exporter. Env: `OTEL_METRIC_EXPORT_INTERVAL`. @default 60000 */
+  metricExportIntervalMs?: number;
+  /** Timeout of one OTLP metric export. Env: `OTEL_METRIC_EXPORT_TIMEOUT`. @default 30000 */
+  metricExportTimeoutMs?: number;
+  /** Event-loop delay, heap and GC metrics, and process CPU and memory. Env: `MODELSIGHT_RUNTIME_METRICS`. @default true */
+  runtimeMetrics?: boolean;
+  /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
+  logLevel?: LogLevelName;
+  /** Flush spans and metrics on SIGTERM and SIGINT. Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
+  handleSignals?: boolean;
+  /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
+  shutdownTimeoutMs?: number;
+  /** Start nothing. Env: `OTEL_SDK_DISABLED`. @default false */
+  disabled?: boolean;
+}
+
+/** The configuration {@link start} runs with: every option resolved from options, environment and defaults. */
+export interface ResolvedConfig {
+  readonly serviceName: string | undefined;
+  readonly serviceVersion: string | undefined;
+  readonly resourceAttributes: Readonly<Record<string, string | number | boolean>>;
+  readonly tracesExporter: TracesExporterName;
+  readonly otlpTracesEndpoint: string;
+  readonly otlpMetricsEndpoint: string;
+  readonly otlpProtocol: OtlpProtocol;
+  readonly otlpTimeoutMs: number;
+  readonly sampler: SamplerName;
+  readonly samplerRatio: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMs: number;
+  readonly exportTimeoutMs: number;
+  readonly metricsExporters: readonly MetricsExporterName[];
+  readonly prometheusHost: string;
+  readonly prometheusPort: number;
+  readonly metricExportIntervalMs: number;
+  readonly metricExportTimeoutMs: number;
+  readonly runtimeMetrics: boolean;
+  readonly logLevel: LogLevelName;
+  readonly handleSignals: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly disabled: boolean;
+  /**
+   * Environment variables whose value could not be used, each with the default taken instead.
+   * The preload writes them once through `diag.warn`; nothing is thrown for a bad variable.
+   */
+  readonly warnings: readonly string[];
+}
+
+/** What {@link start} returns: the running instance, shared by every later call. */
+export interface ModelsightNode {
+  /** The configuration in effect. */
+  readonly config: ResolvedConfig;
+  /**
+   * What is running: `'started'`; `'disabled'` (`OTEL_SDK_DISABLED` or `disabled`);
+   * `'deferred'` when another OpenTelemetry SDK had registered both tracing and metrics first.
+   */
+  readonly state: 'started' | 'disabled' | 'deferred';
+  /** What start did, in one sentence per decision (also written through `diag`). */
+  readonly notes: readonly string[];
+  /** URL of the Prometheus endpoint, once it listens; `undefined` when it is off or its port was taken. */
+  readonly metricsUrl: () => string | undefined;
+  /** Exports every ended span and the current metrics, within `shutdownTimeoutMs`. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`. Never rejects. */
+  shutdown(): Promise<void>;
+}
