@@ -223,8 +223,18 @@ export class DriftMonitor {
 
   private observeOutputs(outputs: PredictionOutputs, now: number): void {
     if (outputs === null || typeof outputs !== 'object') return;
-    if (this.label !== undefined) this.label.observe(outputs.label, now);
-    if (this.confidence !== undefined) this.confidence.observe(outputs.confidence, now);
+    let label: unknown;
+    let confidence: unknown;
+    try {
+      label = outputs.label;
+      confidence = outputs.confidence;
+    } catch (error) {
+      this.problems.report('read:outputs', 'reading the prediction outputs threw', error);
+      label = INVALID;
+      confidence = INVALID;
+    }
+    if (this.label !== undefined) this.label.observe(label, now);
+    if (this.confidence !== undefined) this.confidence.observe(confidence, now);
   }
 
   private refreshAll(now: number): void {
