@@ -34,3 +34,20 @@ export type {
   ResultExtractor,
   TracedOptions,
 } from './types';
+export { FeedbackTracker } from './feedback/feedback-tracker';
+export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions, ModelTask } from './feedback/types';
+export {
+  ATTR_ML_FEEDBACK_OUTCOME,
+  ERROR_ABSOLUTE_BUCKETS,
+  METRIC_ML_FEEDBACK,
+  METRIC_ML_FEEDBACK_PENDING,
+  METRIC_ML_FEEDBACK_PENDING_DROPPED,
+  METRIC_ML_MODEL_ACCURACY,
+  METRIC_ML_MODEL_ESTIMATED_ACCURACY,
+  METRIC_ML_MODEL_F1,
+  METRIC_ML_MODEL_MAE,
+  METRIC_ML_MODEL_PRECISION,
+  METRIC_ML_MODEL_RECALL,
+  METRIC_ML_MODEL_RMSE,
+  METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
+} from './feedback/feedback-semconv';
