@@ -1,16 +1,26 @@
 // `node --import @modelsight/node/register app.mjs`: registers the loader hook that lets instrumentations
 // patch ES modules (`import http from 'node:http'`, `import pino from 'pino'`), then starts telemetry.
-// Only the modules an instrumentation asked for are intercepted; the rest load untouched.
 import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { start } from './index.js';
 
+// Same key as in start.ts: set once telemetry runs in this process, by any copy of the package.
+const INSTANCE_KEY = Symbol.for('@modelsight/node.instance.v1');
+
 let ready: Promise<void> | undefined;
 try {
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-  start();
-  ready = waitForAllMessagesAcknowledged();
+  if ((globalThis as Record<symbol, unknown>)[INSTANCE_KEY] !== undefined) {
+    // Started already (`--require` ran first): its instrumentations named their modules before any loader
+    // listened, so the loader intercepts every module and lets the instrumentations pick theirs.
+    register('import-in-the-middle/hook.mjs', import.meta.url);
+    start();
+  } else {
+    // Only the modules an instrumentation asks for are intercepted; the rest load untouched.
+    const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+    register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+    start();
+    ready = waitForAllMessagesAcknowledged();
+  }
 } catch (error) {
   // Nothing the preload does may stop the service from starting.
   console.warn(`@modelsight/node: telemetry not started: ${error instanceof Error ? error.message : String(error)}`);

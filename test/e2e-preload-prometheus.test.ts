@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startPrometheus, type PrometheusServer, type PromSample } from './support/prometheus';
+import { predict, startService, type ServiceProcess } from './support/service-process';
+
+// The real Prometheus server scrapes the /metrics endpoint the preload serves; PromQL over its HTTP API.
+const SCRIPT = resolve(__dirname, 'fixtures/preload-service.cjs');
+const STABLE = 6;
+const CANARY = 4;
+
+const byVersion = (samples: PromSample[]) =>
+  Object.fromEntries(samples.map((sample) => [sample.metric['ml_model_version'], Number(sample.value[1])]));
+
+describe('Prometheus scraping a service run with the preload', () => {
+  let service: ServiceProcess;
+  let prometheus: PrometheusServer;
+  let metricsPort: number;
+
+  beforeAll(async () => {
+    metricsPort = await freePort();
+    service = await startService({
+      script: SCRIPT,
+      preload: 'require',
+      port: await freePort(),
+      env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    });
+    prometheus = await startPrometheus({ targets: [`127.0.0.1:${metricsPort}`], scrapeIntervalSeconds: 1 });
+    // Two rounds with scrapes in between, so that rate() has an increase to see.
+    for (const round of [0, 1]) {
+      for (let i = 0; i < STABLE / 2; i += 1) await predict(service, { petal_length: 1 + i + round });
+      for (let i = 0; i < CANARY / 2; i += 1) await predict(service, { petal_length: 5 }, '?version=canary');
+      if (round === 0) await prometheus.waitFor('sum(ml_predictions_total) > 0');
+    }
+    await prometheus.waitFor('sum(ml_predictions_total)', (samples) => Number(samples[0]?.value[1]) === STABLE + CANARY);
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await service?.stop();
+  });
+
+  it('counts ml_predictions_total by model version', async () => {
+    const samples = await prometheus.query('sum by (ml_model_version) (ml_predictions_total{ml_model_name="iris-classifier", ml_prediction_status="ok"})');
+    expect(byVersion(samples)).toEqual({ '1.4.0': STABLE, '2.0.0-canary': CANARY });
+  });
+
+  it('gives a positive rate of predictions for each version', async () => {
+    const samples = await prometheus.waitFor(
+      'sum by (ml_model_version) (rate(ml_predictions_total[30s]))',
+      (answer) => answer.length === 2 && answer.every((sample) => Number(sample.value[1]) > 0),
+    );
+    expect(Object.keys(byVersion(samples)).sort()).toEqual(['1.4.0', '2.0.0-canary']);
+  });
+
+  it('computes histogram_quantile of the prediction duration within the bucket range', async () => {
+    const samples = await prometheus.waitFor(
+      'histogram_quantile(0.95, sum by (le, ml_model_version) (rate(ml_prediction_duration_seconds_bucket[30s])))',
+      (answer) => answer.length === 2 && answer.every((sample) => Number.isFinite(Number(sample.value[1]))),
+    );
+    for (const sample of samples) {
+      expect(Number(sample.value[1])).toBeGreaterThan(0);
+      expect(Number(sample.value[1])).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('has the runtime metrics: event-loop delay, heap, GC, process CPU and memory', async () => {
+    for (const name of ['nodejs_eventloop_delay_p99', 'v8js_memory_heap_used', 'v8js_gc_duration_count', 'process_cpu_time_total', 'process_memory_usage']) {
+      const samples = await prometheus.waitFor(`count(${name})`);
+      expect(Number(samples[0]!.value[1]), name).toBeGreaterThan(0);
+    }
+  });
+
+  it('labels the series with the service through target_info', async () => {
+    const samples = await prometheus.query('target_info');
+    expect(samples[0]?.metric['service_name']).toBe('preload-fixture');
+  });
+
+  it('serves a scrape that promtool check metrics accepts without complaint', async () => {
+    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(scrape).toContain('ml_predictions_total{');
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
+    expect(check.error).toBeUndefined();
+    expect(`${check.stdout}${check.stderr}`).toBe('');
+    expect(check.status).toBe(0);
+  });
+});
