@@ -33,6 +33,27 @@ function predictionsTotal(text: string, version: string): number {
   return line ? Number(line.split(' ').at(-1)) : Number.NaN;
 }
 
+describe.each([
+  ['require', CJS],
+  ['import', ESM],
+] as const)('pino under node --%s @modelsight/node/register', (mode, script) => {
+  it('carries the trace and span ids of the predict span in lines logged during the prediction', async () => {
+    receiver = await startOtlpReceiver();
+    service = await startService({
+      script,
+      preload: mode,
+      port: await freePort(),
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
+    });
+    const answer = await predict(service, { petal_length: 4 });
+    const spans = await receiver.waitForSpans((received) => received.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN));
+    const span = spans.find((candidate) => candidate.traceId === answer.traceId && candidate.name === PREDICT_SPAN)!;
+    // The fixture logs with plain pino: the ids come from the pino instrumentation alone.
+    const line = service.logRecords().find((record) => record['msg'] === 'classifying');
+    expect(line).toMatchObject({ trace_id: span.traceId, span_id: span.spanId, trace_flags: '01' });
+  });
+});
+
 describe('OTEL_TRACES_SAMPLER', () => {
   it('always_off drops every span while ml_predictions_total still counts every prediction', async () => {
     receiver = await startOtlpReceiver();

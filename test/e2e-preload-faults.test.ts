@@ -5,7 +5,7 @@ import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver';
 import { predict, startService, type ServiceProcess } from './support/service-process';
 
 // Collector faults and signals, against the real OTLP/HTTP exporter. Latency under faults is measured by
-// packages/node/bench/preload-collector-faults.mjs, not asserted here.
+// benchmarks/preload-collector-faults.mjs, not asserted here.
 const SCRIPT = resolve(__dirname, 'fixtures/preload-service.cjs');
 const PREDICT_SPAN = 'predict iris-classifier';
 

@@ -1,48 +1,63 @@
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/prometheus';
+import { IRIS_ROWS, irisExampleScript } from './support/iris-example';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { predict, startService, type PreloadMode, type ServiceProcess } from './support/service-process';
 
-// The service under the preload, exporting with the real OTLP/HTTP exporter to a receiver on loopback.
-const SCRIPTS: Record<PreloadMode, string> = {
-  require: resolve(__dirname, 'fixtures/preload-service.cjs'),
-  import: resolve(__dirname, 'fixtures/preload-service.mjs'),
-};
+// The iris example under the preload, exporting with the real OTLP/HTTP exporter to a receiver on loopback
+// that decodes the payload per the OTLP/JSON specification.
+const PREDICT_SPAN = 'predict iris-classifier';
 const SPAN_KIND_INTERNAL = 1;
 const SPAN_KIND_SERVER = 2;
-const REQUESTS = [
-  { features: { petal_length: 1.4 }, query: '', label: 'setosa', confidence: 0.97, version: '1.4.0' },
-  { features: { petal_length: 4.1 }, query: '', label: 'versicolor', confidence: 0.81, version: '1.4.0' },
-  { features: { petal_length: 5.6 }, query: '?version=canary', label: 'virginica', confidence: 0.74, version: '2.0.0-canary' },
-];
+const SPAN_KIND_CLIENT = 3;
 
-describe.each<PreloadMode>(['require', 'import'])('a service run with node --%s @modelsight/node/register', (mode) => {
+interface SingleAnswer {
+  prediction: string;
+  confidence: number;
+  predictionId: string;
+  traceId: string;
+}
+interface BatchAnswer {
+  predictionId: string;
+  traceId: string;
+  predictions: { prediction: string; predictionId: string }[];
+}
+
+describe.each<PreloadMode>(['require', 'import'])('the iris example run with node --%s @modelsight/node/register', (mode) => {
   let receiver: OtlpReceiver;
   let service: ServiceProcess;
-  let answers: Awaited<ReturnType<typeof predict>>[];
+  let singles: SingleAnswer[];
+  let batch: BatchAnswer;
   let spans: ReceivedSpan[];
-  const predictSpans = () => spans.filter((span) => span.name === 'predict iris-classifier');
+  const predictSpans = () => spans.filter((span) => span.name === PREDICT_SPAN);
+  const spanOf = (traceId: string) => predictSpans().find((span) => span.traceId === traceId)!;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     service = await startService({
-      script: SCRIPTS[mode],
+      script: irisExampleScript(mode),
       preload: mode,
       port: await freePort(),
       env: {
+        MODEL_VERSION: '1.4.0',
+        OTEL_SERVICE_NAME: 'iris-service',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.version=9.9.9,deployment.environment.name=test',
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
-        OTEL_RESOURCE_ATTRIBUTES: 'service.version=9.9.9,deployment.environment.name=test',
       },
     });
-    answers = [];
-    for (const request of REQUESTS) answers.push(await predict(service, request.features, request.query));
-    spans = await receiver.waitForSpans(
-      (received) =>
-        received.filter((span) => span.name === 'predict iris-classifier').length >= REQUESTS.length &&
-        received.filter((span) => span.kind === SPAN_KIND_SERVER && span.attributes['http.route'] !== undefined || span.kind === SPAN_KIND_SERVER).length >= REQUESTS.length,
+    singles = [];
+    for (const row of IRIS_ROWS) singles.push(await predict<SingleAnswer>(service, row.features));
+    batch = await predict<BatchAnswer>(service, {}, '', { instances: IRIS_ROWS.map((row) => row.features) });
+    const traceIds = [...singles, batch].map((answer) => answer.traceId);
+    // Both spans of every request: the predict span and the HTTP server span it belongs to.
+    spans = await receiver.waitForSpans((received) =>
+      traceIds.every(
+        (traceId) =>
+          received.some((span) => span.traceId === traceId && span.name === PREDICT_SPAN) &&
+          received.some((span) => span.traceId === traceId && span.kind === SPAN_KIND_SERVER),
+      ),
     );
   });
 
@@ -51,22 +66,34 @@ describe.each<PreloadMode>(['require', 'import'])('a service run with node --%s 
     await receiver?.close();
   });
 
-  it('exports one predict span per prediction over OTLP/HTTP', () => {
-    expect(predictSpans().map((span) => span.traceId).sort()).toEqual(answers.map((answer) => answer.traceId).sort());
+  it('exports one predict span per call, in the trace the service answered with', () => {
+    const traceIds = [...singles, batch].map((answer) => answer.traceId);
+    expect(predictSpans().map((span) => span.traceId).sort()).toEqual([...traceIds].sort());
   });
 
   it('puts the model, the confidence, the label and the prediction id on each predict span', () => {
-    for (const [index, request] of REQUESTS.entries()) {
-      const span = predictSpans().find((candidate) => candidate.traceId === answers[index]!.traceId)!;
+    for (const [index, row] of IRIS_ROWS.entries()) {
+      const answer = singles[index]!;
+      const span = spanOf(answer.traceId);
       expect(span.kind).toBe(SPAN_KIND_INTERNAL);
-      expect(span.attributes).toMatchObject({
+      expect(span.scope.name).toBe('@modelsight/core');
+      expect(span.attributes).toEqual({
         'ml.model.name': 'iris-classifier',
-        'ml.model.version': request.version,
-        'ml.prediction.label': request.label,
-        'ml.prediction.confidence': request.confidence,
-        'ml.prediction.id': answers[index]!.predictionId,
+        'ml.model.version': '1.4.0',
+        'ml.prediction.id': answer.predictionId,
+        'ml.prediction.label': row.label,
+        'ml.prediction.confidence': answer.confidence,
       });
     }
+  });
+
+  it('puts ml.batch.size on the span of a batch call', () => {
+    expect(spanOf(batch.traceId).attributes).toMatchObject({
+      'ml.model.name': 'iris-classifier',
+      'ml.model.version': '1.4.0',
+      'ml.prediction.id': batch.predictionId,
+      'ml.batch.size': IRIS_ROWS.length,
+    });
   });
 
   it('makes each predict span a child of the HTTP server span of its request', () => {
@@ -75,48 +102,43 @@ describe.each<PreloadMode>(['require', 'import'])('a service run with node --%s 
       expect(parent, `parent of ${span.spanId}`).toBeDefined();
       expect(parent!.kind).toBe(SPAN_KIND_SERVER);
       expect(parent!.traceId).toBe(span.traceId);
-      expect(parent!.name).toMatch(/^POST/);
       expect(parent!.scope.name).toBe('@opentelemetry/instrumentation-http');
+      expect(parent!.attributes['url.path']).toBe('/predict');
+      expect(parent!.attributes['http.response.status_code']).toBe(200);
+      expect(parent!.startTimeUnixNano <= span.startTimeUnixNano && span.endTimeUnixNano <= parent!.endTimeUnixNano).toBe(true);
     }
   });
 
-  it('does not trace the Prometheus scrapes or the exports themselves', () => {
-    const serverSpans = spans.filter((span) => span.kind === SPAN_KIND_SERVER);
-    expect(serverSpans.every((span) => span.name.startsWith('POST') || span.name.startsWith('GET'))).toBe(true);
-    expect(spans.filter((span) => span.kind === 3 /* client */)).toEqual([]);
+  it('traces neither the health checks nor the exports themselves', () => {
+    expect(spans.filter((span) => span.kind === SPAN_KIND_CLIENT)).toEqual([]);
+    expect(spans.filter((span) => span.attributes['url.path'] === '/metrics')).toEqual([]);
   });
 
   it('describes the service in the resource: service.name, the resource variable, the SDK, the process and the host', () => {
     const resource = predictSpans()[0]!.resource;
     expect(resource).toMatchObject({
-      'service.name': 'preload-fixture',
+      'service.name': 'iris-service',
       'service.version': '9.9.9',
       'deployment.environment.name': 'test',
       'telemetry.sdk.language': 'nodejs',
       'process.runtime.name': 'nodejs',
+      'process.pid': service.pid,
     });
-    expect(resource['process.pid']).toBe(service.pid);
     expect(typeof resource['host.name']).toBe('string');
   });
 
-  it('writes the trace and span ids of the predict span into the log lines written during the prediction', () => {
-    const logs = service.logRecords().filter((record) => record['msg'] === 'classifying');
-    expect(logs).toHaveLength(REQUESTS.length);
-    for (const log of logs) {
-      const span = predictSpans().find((candidate) => candidate.traceId === log['trace_id']);
-      expect(span, `predict span for log ${JSON.stringify(log)}`).toBeDefined();
-      expect(log['span_id']).toBe(span!.spanId);
-      expect(log['trace_flags']).toBe('01');
-    }
-  });
-
-  it('writes the trace id of the request into the log line written after the prediction', () => {
-    const logs = service.logRecords().filter((record) => record['msg'] === 'prediction served');
-    expect(logs).toHaveLength(REQUESTS.length);
-    for (const log of logs) {
-      const span = predictSpans().find((candidate) => candidate.attributes['ml.prediction.id'] === log['prediction_id'])!;
-      expect(log['trace_id']).toBe(span.traceId);
-      expect(log['span_id']).toBe(span.parentSpanId);
+  it('writes the trace id of each prediction into its log line, with the id of a span of that trace', () => {
+    const answers = [
+      ...singles.map((answer) => ({ traceId: answer.traceId, predictionId: answer.predictionId })),
+      ...batch.predictions.map((item) => ({ traceId: batch.traceId, predictionId: item.predictionId })),
+    ];
+    for (const answer of answers) {
+      const line = service.logRecords().find((record) => record['ml.prediction.id'] === answer.predictionId);
+      expect(line, `log line of ${answer.predictionId}`).toBeDefined();
+      expect(line!['trace_id']).toBe(answer.traceId);
+      expect(line!['trace_flags']).toBe('01');
+      const spanIds = spans.filter((span) => span.traceId === answer.traceId).map((span) => span.spanId);
+      expect(spanIds).toContain(line!['span_id']);
     }
   });
 

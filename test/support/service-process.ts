@@ -102,17 +102,18 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   return service;
 }
 
-/** Posts one prediction request; returns the parsed JSON answer. */
-export async function predict(
+/** Posts one prediction request (`{ features }` unless a whole body is given); returns the parsed JSON answer. */
+export async function predict<T = { label: string; confidence: number; predictionId: string; traceId: string }>(
   service: Pick<ServiceProcess, 'url'>,
   features: Record<string, number>,
   query = '',
-): Promise<{ label: string; confidence: number; predictionId: string; traceId: string }> {
+  body: unknown = { features },
+): Promise<T> {
   const response = await fetch(`${service.url}/predict${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ features }),
+    body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`POST /predict answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as { label: string; confidence: number; predictionId: string; traceId: string };
+  return (await response.json()) as T;
 }

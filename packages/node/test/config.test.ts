@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config';
+
+describe('resolveConfig', () => {
+  it('uses the defaults when neither options nor variables are given', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({
+      serviceName: undefined,
+      tracesExporter: 'otlp',
+      otlpTracesEndpoint: 'http://localhost:4318/v1/traces',
+      otlpMetricsEndpoint: 'http://localhost:4318/v1/metrics',
+      otlpProtocol: 'http/json',
+      otlpTimeoutMs: 10_000,
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      scheduledDelayMs: 5000,
+      exportTimeoutMs: 30_000,
+      metricsExporters: ['prometheus'],
+      prometheusHost: '0.0.0.0',
+      prometheusPort: 9464,
+      runtimeMetrics: true,
+      logLevel: 'warn',
+      handleSignals: true,
+      shutdownTimeoutMs: 5000,
+      disabled: false,
+      warnings: [],
+    });
+  });
+
+  it('reads the standard OTEL_* variables', () => {
+    const config = resolveConfig(
+      {},
+      {
+        OTEL_SERVICE_NAME: 'iris',
+        OTEL_TRACES_EXPORTER: 'console',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        OTEL_METRICS_EXPORTER: 'prometheus,otlp',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '9100',
+        OTEL_BSP_MAX_QUEUE_SIZE: '100',
+        OTEL_LOG_LEVEL: 'DEBUG',
+        OTEL_SDK_DISABLED: 'true',
+      },
+    );
+    expect(config).toMatchObject({
+      serviceName: 'iris',
+      tracesExporter: 'console',
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.25,
+      metricsExporters: ['prometheus', 'otlp'],
+      prometheusHost: '127.0.0.1',
+      prometheusPort: 9100,
+      maxQueueSize: 100,
+      logLevel: 'debug',
+      disabled: true,
+      warnings: [],
+    });
+  });
+
+  it('appends the signal path to OTEL_EXPORTER_OTLP_ENDPOINT, dropping a trailing slash', () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+    expect(config.otlpTracesEndpoint).toBe('http://collector:4318/v1/traces');
+    expect(config.otlpMetricsEndpoint).toBe('http://collector:4318/v1/metrics');
+  });
+
+  it('uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, over the base endpoint', () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' });
+    expect(config.otlpTracesEndpoint).toBe('http://b:9999/custom');
+  });
+
+  it('prefers the traces-specific timeout and protocol over the general ones', () => {
+    const config = resolveConfig(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      },
+    );
+    expect(config.otlpTimeoutMs).toBe(2000);
+    expect(config.otlpProtocol).toBe('http/protobuf');
+  });
+
+  it('lets an option win over its variable', () => {
+    const config = resolveConfig(
+      { serviceName: 'from-code', prometheusPort: 9200, tracesExporter: 'none', metricsExporters: ['otlp'] },
+      { OTEL_SERVICE_NAME: 'from-env', OTEL_EXPORTER_PROMETHEUS_PORT: '9100', OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'prometheus' },
+    );
+    expect(config).toMatchObject({ serviceName: 'from-code', prometheusPort: 9200, tracesExporter: 'none', metricsExporters: ['otlp'] });
+  });
+
+  it('turns a signal off when its exporter list contains none', () => {
+    expect(resolveConfig({}, { OTEL_METRICS_EXPORTER: 'prometheus,none' }).metricsExporters).toEqual(['none']);
+    expect(resolveConfig({}, { OTEL_TRACES_EXPORTER: 'none' }).tracesExporter).toBe('none');
+  });
+
+  it('treats a blank variable as unset', () => {
+    const config = resolveConfig({}, { OTEL_SERVICE_NAME: '  ', OTEL_EXPORTER_PROMETHEUS_PORT: '' });
+    expect(config.serviceName).toBeUndefined();
+    expect(config.prometheusPort).toBe(9464);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('ignores OTEL_TRACES_SAMPLER_ARG for samplers without a ratio', () => {
+    const config = resolveConfig({}, { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'not-a-number' });
+    expect(config.samplerRatio).toBe(1);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('falls back to the default for a bad variable and names the variable, its value and the default', () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_PROMETHEUS_PORT: 'abc' });
+    expect(config.prometheusPort).toBe(9464);
+    expect(config.warnings).toEqual(['OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a port number from 0 to 65535); using 9464']);
+  });
+
+  it('collects one warning per bad variable', () => {
+    const config = resolveConfig(
+      {},
+      {
+        OTEL_TRACES_EXPORTER: 'jaeger',
+        OTEL_METRICS_EXPORTER: 'prometheus,statsd',
+        OTEL_TRACES_SAMPLER: 'traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '1.5',
+        OTEL_BSP_SCHEDULE_DELAY: '-1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        MODELSIGHT_RUNTIME_METRICS: 'yes',
+        OTEL_LOG_LEVEL: 'loud',
+      },
+    );
+    expect(config).toMatchObject({
+      tracesExporter: 'otlp',
+      metricsExporters: ['prometheus'],
+      samplerRatio: 1,
+      scheduledDelayMs: 5000,
+      otlpTracesEndpoint: 'http://localhost:4318/v1/traces',
+      runtimeMetrics: true,
+      logLevel: 'warn',
+    });
+    expect(config.warnings.map((warning) => warning.split('=')[0])).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_METRICS_EXPORTER',
+      'OTEL_TRACES_EXPORTER',
+      'OTEL_TRACES_SAMPLER_ARG',
+      'OTEL_BSP_SCHEDULE_DELAY',
+      'MODELSIGHT_RUNTIME_METRICS',
+      'OTEL_LOG_LEVEL',
+    ]);
+  });
+
+  it('throws for a bad option, naming the option and its value', () => {
+    expect(() => resolveConfig({ prometheusPort: 70_000 }, {})).toThrow('option prometheusPort = 70000 is not valid: expected a port number from 0 to 65535');
+    expect(() => resolveConfig({ tracesExporter: 'jaeger' as never }, {})).toThrow('option tracesExporter = "jaeger" is not valid');
+    expect(() => resolveConfig({ samplerRatio: 2 }, {})).toThrow('option samplerRatio = 2 is not valid');
+    expect(() => resolveConfig({ otlpTracesEndpoint: 'collector:4318' }, {})).toThrow('option otlpTracesEndpoint = "collector:4318" is not valid');
+    expect(() => resolveConfig({ shutdownTimeoutMs: 0 }, {})).toThrow('option shutdownTimeoutMs = 0 is not valid');
+    expect(() => resolveConfig({ metricsExporters: [] }, {})).toThrow('option metricsExporters = [] is not valid');
+  });
+});
