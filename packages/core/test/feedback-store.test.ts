@@ -173,3 +173,32 @@ test('a prediction ID seen twice replaces the older prediction, which counts as 
   expect(tracker.recordFeedbackByTraceId('trace-2', 'setosa')).toBe('correct');
   expect(diagnostics.warnings.some((w) => w.includes('was seen twice'))).toBe(true);
 });
+
+test('joins by ID and by trace ID still find their predictions after the store has grown', () => {
+  const metrics = collectedMetrics();
+  const tracker = new FeedbackTracker({ meter: metrics.meter, maxEntries: 5000 });
+  const predict = feeder(tracker);
+  for (let i = 0; i < 10; i++) predict(`early-${i}`, `early-trace-${i}`);
+  // The first join by trace ID builds the trace index; growing the store must carry it over.
+  expect(tracker.recordFeedbackByTraceId('early-trace-0', 'setosa')).toBe('correct');
+  for (let i = 0; i < 3000; i++) predict(`late-${i}`, `late-trace-${i}`);
+  expect(tracker.recordFeedbackByTraceId('early-trace-1', 'setosa')).toBe('correct');
+  expect(tracker.recordFeedbackByTraceId('early-trace-0', 'setosa')).toBe('duplicate');
+  expect(tracker.recordFeedback('early-2', 'setosa')).toBe('correct');
+  expect(tracker.recordFeedbackByTraceId('late-trace-2999', 'setosa')).toBe('correct');
+  expect(tracker.recordFeedback('late-0', 'setosa')).toBe('correct');
+  expect(tracker.size).toBe(3010);
+});
+
+test('a full store that wraps around many times keeps joining the most recent predictions', () => {
+  const metrics = collectedMetrics();
+  const tracker = new FeedbackTracker({ meter: metrics.meter, maxEntries: 1500 });
+  const predict = feeder(tracker);
+  for (let i = 0; i < 10_000; i++) predict(`p${i}`, `t${i}`);
+  expect(tracker.recordFeedbackByTraceId('t8500', 'setosa')).toBe('correct');
+  expect(tracker.recordFeedbackByTraceId('t8499', 'setosa')).toBe('unmatched');
+  for (let i = 10_000; i < 12_000; i++) predict(`p${i}`, `t${i}`);
+  expect(tracker.recordFeedbackByTraceId('t10500', 'setosa')).toBe('correct');
+  expect(tracker.recordFeedback('p11999', 'virginica')).toBe('incorrect');
+  expect(tracker.recordFeedback('p10499', 'setosa')).toBe('unmatched');
+});

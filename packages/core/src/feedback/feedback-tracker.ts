@@ -4,12 +4,15 @@ import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../typ
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';
 import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-instruments';
 import { ModelQuality } from './model-quality';
-import { ANSWERED, EXPIRED, PredictionStore, StoredPrediction, type DropReason } from './prediction-store';
+import { ANSWERED, EXPIRED, PredictionStore, type DropReason, type StoredPrediction } from './prediction-store';
 import { defaultRegressionValue, inferTask } from './task-inference';
 import type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions, ModelTask } from './types';
 
 /** Name and version that feedback is counted under when it cannot be attributed to a model. */
 const UNKNOWN_MODEL: ModelIdentity = Object.freeze({ name: 'unknown', version: 'unknown' });
+
+/** What `PredictionInfo.traceId` holds when no SDK records spans: not a trace to join by. */
+const INVALID_TRACE_ID = '00000000000000000000000000000000';
 
 /** A prediction record that may say its task (when `traced()` is told it). */
 type RecordWithTask = PredictionRecord & { readonly task?: unknown };
@@ -48,14 +51,15 @@ export class FeedbackTracker implements PredictionObserver {
   private lastQuality: ModelQuality | undefined;
   private pinned: ModelQuality | undefined;
   private unknown: ModelQuality | undefined;
+  private reportedEviction = false;
   private readonly collect = (result: BatchObservableResult): void => this.observe(result);
 
   /** @throws TypeError naming the option (or environment variable) when one is invalid. */
   constructor(options: FeedbackTrackerOptions = {}) {
     this.config = resolveFeedbackConfig(options);
     this.instruments = createFeedbackInstruments(this.config.meter, this.config.errorBuckets);
-    this.store = new PredictionStore<ModelQuality>(this.config.maxEntries, this.config.ttlMs, (entry, reason) =>
-      this.dropped(entry, reason),
+    this.store = new PredictionStore<ModelQuality>(this.config.maxEntries, this.config.ttlMs, (quality, reason) =>
+      this.dropped(quality, reason),
     );
     if (this.config.model !== undefined) this.pinned = this.qualityOf(this.config.model);
     this.config.meter.addBatchObservableCallback(this.collect, this.instruments.observables);
@@ -92,11 +96,10 @@ export class FeedbackTracker implements PredictionObserver {
         );
         return;
       }
-      if (this.store.has(record.predictionId)) {
+      const traceId = record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
+      if (this.store.add(record.predictionId, traceId, quality, label, value, Date.now())) {
         this.reporter.report('reused-id', `prediction ID ${describe(record.predictionId)} was seen twice; the older prediction is dropped`);
       }
-      const traceId = record.traceId && !/^0+$/.test(record.traceId) ? record.traceId : undefined;
-      this.store.add(new StoredPrediction(record.predictionId, traceId, quality, label, value, Date.now()));
       quality.pending++;
     } catch (error) {
       this.reporter.report('internal-prediction', 'the feedback tracker failed to remember a prediction', error);
@@ -170,14 +173,14 @@ export class FeedbackTracker implements PredictionObserver {
       return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
     }
     if (entry.state === EXPIRED) {
-      entry.state = ANSWERED;
+      this.store.setState(entry, ANSWERED);
       return this.reject(quality, 'expired', 'expired', `feedback for ${key} came after ttlMs (${this.config.ttlMs} ms); it is counted but not used`);
     }
     if (task === 'classification') {
       if (entry.label === undefined) {
         return this.reject(quality, 'unmatched', 'no-prediction-label', `the prediction of ${key} has no label to compare with`);
       }
-      entry.state = ANSWERED;
+      this.store.setState(entry, ANSWERED);
       quality.pending--;
       const correct = quality.classification.push(entry.label, typeof actual === 'number' ? String(actual) : actual);
       return this.count(quality, correct ? 'correct' : 'incorrect');
@@ -185,7 +188,7 @@ export class FeedbackTracker implements PredictionObserver {
     if (entry.value === undefined) {
       return this.reject(quality, 'unmatched', 'no-prediction-value', `the prediction of ${key} has no numeric value to compare with`);
     }
-    entry.state = ANSWERED;
+    this.store.setState(entry, ANSWERED);
     quality.pending--;
     const error = entry.value - (actual as number);
     quality.regression.push(error);
@@ -220,10 +223,11 @@ export class FeedbackTracker implements PredictionObserver {
     return 'invalid';
   }
 
-  private dropped(entry: StoredPrediction<ModelQuality>, reason: DropReason): void {
-    entry.owner.pending--;
-    entry.owner.dropped[reason]++;
-    if (reason === 'evicted') {
+  private dropped(quality: ModelQuality, reason: DropReason): void {
+    quality.pending--;
+    quality.dropped[reason]++;
+    if (reason === 'evicted' && !this.reportedEviction) {
+      this.reportedEviction = true;
       this.reporter.report(
         'evicted',
         `the feedback store is full (maxEntries ${this.config.maxEntries}): the oldest predictions are dropped before feedback arrives; counted in ml_feedback_pending_dropped_total{reason="evicted"}`,

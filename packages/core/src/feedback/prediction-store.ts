@@ -12,43 +12,52 @@ export type EntryState = typeof PENDING | typeof ANSWERED | typeof EXPIRED | typ
 /** Why a pending prediction left the store without feedback. */
 export type DropReason = 'evicted' | 'expired';
 
-/** One remembered prediction: only what the join needs. */
-export class StoredPrediction<Owner> {
-  state: EntryState = PENDING;
-
-  constructor(
-    readonly id: string,
-    /** Trace ID, when the prediction had a sampled span; the key of the trace join. */
-    readonly traceId: string | undefined,
-    /** Per-model state the prediction belongs to. */
-    readonly owner: Owner,
-    readonly label: string | undefined,
-    readonly value: number | undefined,
-    /** `Date.now()` when it was stored: the queue is in this order. */
-    readonly storedAt: number,
-  ) {}
+/** A remembered prediction as a lookup returns it (a copy: change its state with `PredictionStore.setState`). */
+export interface StoredPrediction<Owner> {
+  /** Where it is stored; valid until the next `add` or `sweep`. */
+  readonly slot: number;
+  readonly owner: Owner;
+  readonly label: string | undefined;
+  readonly value: number | undefined;
+  readonly state: EntryState;
 }
 
 /** Called when a pending prediction leaves the store for good without feedback. */
-export type DropListener<Owner> = (entry: StoredPrediction<Owner>, reason: DropReason) => void;
+export type DropListener<Owner> = (owner: Owner, reason: DropReason) => void;
+
+const INITIAL_CAPACITY = 1024;
 
 /**
  * The bounded memory of recent predictions that late feedback is joined with.
  *
- * A map from prediction ID for the lookups, and a queue in arrival order for the limits:
- * `[head, liveStart)` holds entries older than the time to live (kept only so that late feedback
- * counts as `expired` and a second feedback as `duplicate`), `[liveStart, end)` the younger ones.
- * Expiry only ever looks at `liveStart`, forgetting and eviction at `head`, so every operation is
- * O(1) amortized and no timer is needed. The queue never holds more than `maxEntries`; when full,
- * the oldest entry goes, which is an expired or answered one whenever there is any.
+ * A ring of parallel arrays in arrival order (no object per prediction: adding one allocates
+ * nothing but the map entry, which matters on the prediction path) and a map from prediction ID
+ * to its slot. From the head, the ring holds first the entries older than the time to live (kept
+ * only so that late feedback counts as `expired` and a second feedback as `duplicate`; `retired`
+ * of them), then the younger ones. Expiry only ever looks at the first young entry, forgetting and
+ * eviction at the head, so every operation is O(1) amortized and no timer is needed. The ring
+ * grows by doubling up to `maxEntries` and never holds more; when full, the oldest entry goes,
+ * which is an expired or answered one whenever there is any.
  */
 export class PredictionStore<Owner> {
-  private readonly byId = new Map<string, StoredPrediction<Owner>>();
-  /** Trace ID → its only prediction, or the number of predictions of that trace still remembered. */
-  private readonly byTrace = new Map<string, StoredPrediction<Owner> | number>();
-  private queue: Array<StoredPrediction<Owner> | undefined> = [];
+  private readonly bySlotOfId = new Map<string, number>();
+  /**
+   * Trace ID → slot of its only prediction, or minus the number of predictions of that trace.
+   * Built on the first join by trace ID, so that services that never join by trace pay nothing for it.
+   */
+  private byTrace: Map<string, number> | undefined;
+  private capacity = 0;
+  private ids: Array<string | undefined> = [];
+  private traceIds: Array<string | undefined> = [];
+  private owners: Array<Owner | undefined> = [];
+  private labels: Array<string | undefined> = [];
+  private values = new Float64Array(0);
+  private times = new Float64Array(0);
+  private states = new Uint8Array(0);
   private head = 0;
-  private liveStart = 0;
+  private count = 0;
+  /** How many entries from the head are older than the time to live. */
+  private retired = 0;
 
   constructor(
     readonly maxEntries: number,
@@ -56,35 +65,47 @@ export class PredictionStore<Owner> {
     private readonly onDrop: DropListener<Owner>,
   ) {}
 
-  /** Entries in the queue (waiting, answered, expired): never more than `maxEntries`. */
+  /** Entries in the ring (waiting, answered, expired): never more than `maxEntries`. */
   get size(): number {
-    return this.queue.length - this.head;
+    return this.count;
   }
 
-  /** Whether a prediction with this ID is remembered. */
-  has(id: string): boolean {
-    return this.byId.has(id);
-  }
-
-  /** Remembers a prediction (its `storedAt` must not be earlier than any stored before). */
-  add(entry: StoredPrediction<Owner>): void {
-    this.sweep(entry.storedAt);
-    const previous = this.byId.get(entry.id);
-    if (previous !== undefined) this.forget(previous, 'evicted', REPLACED);
-    this.byId.set(entry.id, entry);
-    this.queue.push(entry);
-    if (entry.traceId !== undefined) {
-      const known = this.byTrace.get(entry.traceId);
-      if (known === undefined) this.byTrace.set(entry.traceId, entry);
-      else this.byTrace.set(entry.traceId, typeof known === 'number' ? known + 1 : 2);
-    }
-    while (this.queue.length - this.head > this.maxEntries) this.shift('evicted');
+  /**
+   * Remembers a prediction; `storedAt` must not be earlier than that of any stored before.
+   * Returns `true` when it replaced a remembered prediction with the same ID.
+   */
+  add(
+    id: string,
+    traceId: string | undefined,
+    owner: Owner,
+    label: string | undefined,
+    value: number | undefined,
+    storedAt: number,
+  ): boolean {
+    this.sweep(storedAt);
+    const previous = this.bySlotOfId.get(id);
+    if (previous !== undefined) this.release(previous, 'evicted', REPLACED);
+    if (this.count >= this.maxEntries) this.shift('evicted');
+    if (this.count === this.capacity) this.grow();
+    const slot = (this.head + this.count) % this.capacity;
+    this.ids[slot] = id;
+    this.traceIds[slot] = traceId;
+    this.owners[slot] = owner;
+    this.labels[slot] = label;
+    this.values[slot] = value ?? NaN;
+    this.times[slot] = storedAt;
+    this.states[slot] = PENDING;
+    this.count++;
+    this.bySlotOfId.set(id, slot);
+    if (this.byTrace !== undefined) this.indexTrace(this.byTrace, slot);
+    return previous !== undefined;
   }
 
   /** The remembered prediction with this ID, after expiring what is due at `now`. */
   get(id: string, now: number): StoredPrediction<Owner> | undefined {
     this.sweep(now);
-    return this.byId.get(id);
+    const slot = this.bySlotOfId.get(id);
+    return slot === undefined ? undefined : this.view(slot);
   }
 
   /**
@@ -93,55 +114,123 @@ export class PredictionStore<Owner> {
    */
   getByTrace(traceId: string, now: number): StoredPrediction<Owner> | 'ambiguous' | undefined {
     this.sweep(now);
+    if (this.byTrace === undefined) {
+      const byTrace = new Map<string, number>();
+      for (let i = 0; i < this.count; i++) {
+        const slot = (this.head + i) % this.capacity;
+        if (this.states[slot] !== REPLACED) this.indexTrace(byTrace, slot);
+      }
+      this.byTrace = byTrace;
+    }
     const known = this.byTrace.get(traceId);
-    return typeof known === 'number' ? 'ambiguous' : known;
+    if (known === undefined) return undefined;
+    return known < 0 ? 'ambiguous' : this.view(known);
+  }
+
+  /** Marks a remembered prediction (found by `get` since the last `add`) as answered, expired… */
+  setState(entry: StoredPrediction<Owner>, state: EntryState): void {
+    this.states[entry.slot] = state;
   }
 
   /** Expires entries older than the time to live, and forgets those older than twice that. */
   sweep(now: number): void {
     const expireBefore = now - this.ttlMs;
-    while (this.liveStart < this.queue.length && this.queue[this.liveStart]!.storedAt <= expireBefore) {
-      const entry = this.queue[this.liveStart++]!;
-      if (entry.state === PENDING) {
-        entry.state = EXPIRED;
-        this.onDrop(entry, 'expired');
+    while (this.retired < this.count) {
+      const slot = (this.head + this.retired) % this.capacity;
+      if (this.times[slot]! > expireBefore) break;
+      if (this.states[slot] === PENDING) {
+        this.states[slot] = EXPIRED;
+        this.onDrop(this.owners[slot]!, 'expired');
       }
+      this.retired++;
     }
     const forgetBefore = now - 2 * this.ttlMs;
-    // `shift` may compact the queue: read `this.queue` afresh on every turn.
-    while (this.head < this.liveStart && this.queue[this.head]!.storedAt <= forgetBefore) this.shift('expired');
+    while (this.retired > 0 && this.times[this.head]! <= forgetBefore) this.shift('expired');
   }
 
-  /** Removes the oldest entry of the queue. */
+  private view(slot: number): StoredPrediction<Owner> {
+    const value = this.values[slot]!;
+    return {
+      slot,
+      owner: this.owners[slot]!,
+      label: this.labels[slot],
+      value: Number.isNaN(value) ? undefined : value,
+      state: this.states[slot] as EntryState,
+    };
+  }
+
+  /** Removes the oldest entry. */
   private shift(reason: DropReason): void {
-    const entry = this.queue[this.head];
-    this.queue[this.head] = undefined;
-    this.head++;
-    if (this.liveStart < this.head) this.liveStart = this.head;
-    if (entry !== undefined && entry.state !== REPLACED) this.forget(entry, reason, entry.state);
-    // Drop the emptied front of the array now and then: O(1) amortized, memory stays bounded.
-    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.liveStart -= this.head;
-      this.head = 0;
+    const slot = this.head;
+    if (this.states[slot] !== REPLACED) this.release(slot, reason, this.states[slot] as EntryState);
+    this.ids[slot] = undefined;
+    this.traceIds[slot] = undefined;
+    this.owners[slot] = undefined;
+    this.labels[slot] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    if (this.retired > 0) this.retired--;
+  }
+
+  /** Takes an entry out of the indexes; a pending one is reported as dropped. */
+  private release(slot: number, reason: DropReason, state: EntryState): void {
+    // A replaced entry's ID now belongs to the newer prediction, which `add` indexes right after.
+    if (state !== REPLACED) this.bySlotOfId.delete(this.ids[slot]!);
+    this.unindexTrace(slot);
+    if (this.states[slot] === PENDING) this.onDrop(this.owners[slot]!, reason);
+    this.states[slot] = state;
+  }
+
+  /** Doubles the ring (up to `maxEntries`), laying the entries out from slot 0 again. */
+  private grow(): void {
+    const capacity = Math.min(this.maxEntries, Math.max(INITIAL_CAPACITY, this.capacity * 2));
+    const order = (i: number) => (this.head + i) % this.capacity;
+    const copy = <T>(from: T[]): T[] => {
+      const to = new Array<T>(capacity);
+      for (let i = 0; i < this.count; i++) to[i] = from[order(i)]!;
+      return to;
+    };
+    const copyTyped = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
+      for (let i = 0; i < this.count; i++) to[i] = from[order(i)]!;
+      return to;
+    };
+    this.ids = copy(this.ids);
+    this.traceIds = copy(this.traceIds);
+    this.owners = copy(this.owners);
+    this.labels = copy(this.labels);
+    this.values = copyTyped(this.values, new Float64Array(capacity));
+    this.times = copyTyped(this.times, new Float64Array(capacity));
+    this.states = copyTyped(this.states, new Uint8Array(capacity));
+    this.capacity = capacity;
+    this.head = 0;
+    for (let slot = 0; slot < this.count; slot++) {
+      if (this.states[slot] !== REPLACED) this.bySlotOfId.set(this.ids[slot]!, slot);
+    }
+    if (this.byTrace !== undefined) {
+      this.byTrace = undefined;
+      const byTrace = new Map<string, number>();
+      for (let slot = 0; slot < this.count; slot++) if (this.states[slot] !== REPLACED) this.indexTrace(byTrace, slot);
+      this.byTrace = byTrace;
     }
   }
 
-  /** Removes an entry from the indexes; a pending one is reported as dropped. */
-  private forget(entry: StoredPrediction<Owner>, reason: DropReason, state: EntryState): void {
-    if (this.byId.get(entry.id) === entry) this.byId.delete(entry.id);
-    this.unindexTrace(entry);
-    if (entry.state === PENDING) this.onDrop(entry, reason);
-    entry.state = state;
+  private indexTrace(byTrace: Map<string, number>, slot: number): void {
+    const traceId = this.traceIds[slot];
+    if (traceId === undefined) return;
+    const known = byTrace.get(traceId);
+    if (known === undefined) byTrace.set(traceId, slot);
+    else byTrace.set(traceId, known < 0 ? known - 1 : -2);
   }
 
-  private unindexTrace(entry: StoredPrediction<Owner>): void {
-    if (entry.traceId === undefined) return;
-    const known = this.byTrace.get(entry.traceId);
-    if (known === entry) this.byTrace.delete(entry.traceId);
-    else if (typeof known === 'number') {
-      if (known <= 1) this.byTrace.delete(entry.traceId);
-      else this.byTrace.set(entry.traceId, known - 1);
+  private unindexTrace(slot: number): void {
+    const byTrace = this.byTrace;
+    const traceId = this.traceIds[slot];
+    if (byTrace === undefined || traceId === undefined) return;
+    const known = byTrace.get(traceId);
+    if (known === slot) byTrace.delete(traceId);
+    else if (known !== undefined && known < 0) {
+      if (known >= -1) byTrace.delete(traceId);
+      else byTrace.set(traceId, known + 1);
     }
   }
 }
