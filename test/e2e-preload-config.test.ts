@@ -251,3 +251,54 @@ describe('beside an SDK the app registered itself', () => {
     expect(service.stderr()).toContain('Attempted duplicate registration of API: trace');
   });
 });
+
+describe('OTEL_METRICS_EXPORTER=otlp', () => {
+  it('pushes the prediction metrics to the collector, and a last time on SIGTERM', async () => {
+    receiver = await startOtlpReceiver();
+    service = await startService({
+      script: CJS,
+      preload: 'require',
+      port: await freePort(),
+      env: {
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_METRIC_EXPORT_INTERVAL: '600000',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      },
+    });
+    for (let i = 0; i < 5; i += 1) await predict(service, { petal_length: i });
+    await predict(service, { petal_length: 1 }, '?version=canary');
+    expect(receiver.dataPoints()).toEqual([]);
+
+    service.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+
+    const predictions = receiver
+      .dataPoints()
+      .filter((point) => point.name.startsWith('ml_predictions') && point.name !== 'ml_predictions_active' && point.attributes['ml.prediction.status'] === 'ok');
+    expect(Object.fromEntries(predictions.map((point) => [point.attributes['ml.model.version'], point.value]))).toEqual({ '1.4.0': 5, '2.0.0-canary': 1 });
+    expect(receiver.dataPoints().some((point) => point.name === 'v8js.memory.heap.used')).toBe(true);
+  });
+});
+
+describe('start() in code', () => {
+  it('lets its options win over the environment', async () => {
+    receiver = await startOtlpReceiver();
+    service = await startService({
+      script: CJS,
+      preload: 'none',
+      port: await freePort(),
+      env: {
+        FIXTURE_CALL_START: '1',
+        OTEL_SERVICE_NAME: 'from-the-environment',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      },
+    });
+    const answer = await predict(service, { petal_length: 4 });
+    const spans = await receiver.waitForSpans((received) => received.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN));
+    expect(spans.find((span) => span.name === PREDICT_SPAN)!.resource['service.name']).toBe('preload-fixture-from-code');
+    expect(service.stderr()).toBe('fixture: start() returned state=started\n');
+  });
+});

@@ -40,6 +40,16 @@ export interface ReceivedSpan {
   scope: { name: string; version?: string };
 }
 
+/** One metric data point, decoded from an `ExportMetricsServiceRequest` in OTLP/JSON. */
+export interface ReceivedDataPoint {
+  /** Metric name as the SDK sends it (before any Prometheus renaming). */
+  name: string;
+  type: 'sum' | 'gauge' | 'histogram';
+  attributes: Record<string, AttributeValue>;
+  /** The value of a sum or gauge; the count of a histogram. */
+  value: number;
+}
+
 /** One request as received, whatever was done with it. */
 export interface ReceivedRequest {
   path: string;
@@ -54,6 +64,8 @@ export interface OtlpReceiver {
   readonly port: number;
   /** Every span decoded so far, in arrival order. */
   spans(): ReceivedSpan[];
+  /** Every metric data point decoded so far, in arrival order (each export repeats cumulative totals). */
+  dataPoints(): ReceivedDataPoint[];
   /** Every request received so far (including refused-to-answer ones in `hang` mode). */
   requests(): ReceivedRequest[];
   /** Connections accepted so far (in `refuse` mode, each one was closed at once). */
@@ -79,6 +91,7 @@ const PATHS = new Set(['/v1/traces', '/v1/metrics', '/v1/logs']);
 export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   let mode: ReceiverMode = options.mode ?? 'normal';
   const spans: ReceivedSpan[] = [];
+  const points: ReceivedDataPoint[] = [];
   const requests: ReceivedRequest[] = [];
   const errors: string[] = [];
   const sockets = new Set<Socket>();
@@ -109,11 +122,13 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
       }
       try {
         if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-        if (path === '/v1/traces') {
+        if (path === '/v1/traces' || path === '/v1/metrics') {
           if (!contentType.startsWith('application/json')) {
             throw new Error(`unsupported content-type ${contentType}: this receiver decodes OTLP/JSON`);
           }
-          spans.push(...decodeTraces(JSON.parse(body.toString('utf8'))));
+          const payload: unknown = JSON.parse(body.toString('utf8'));
+          if (path === '/v1/traces') spans.push(...decodeTraces(payload));
+          else points.push(...decodeMetrics(payload));
         }
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } catch (error) {
@@ -162,6 +177,7 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
     url: `http://127.0.0.1:${port}`,
     port,
     spans: () => [...spans],
+    dataPoints: () => [...points],
     requests: () => [...requests],
     connections: () => connections,
     errors: () => [...errors],
@@ -188,6 +204,28 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
         server.close(() => resolve());
       }),
   };
+}
+
+/** Decodes the sums, gauges and histograms of an `ExportMetricsServiceRequest` in OTLP/JSON. */
+export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
+  const out: ReceivedDataPoint[] = [];
+  const request = payload as { resourceMetrics?: unknown[] };
+  if (!Array.isArray(request.resourceMetrics)) throw new Error('not an ExportMetricsServiceRequest: no resourceMetrics');
+  type Point = { attributes?: OtlpKeyValue[]; asInt?: string | number; asDouble?: number | string; count?: string | number };
+  type Metric = { name: string; sum?: { dataPoints?: Point[] }; gauge?: { dataPoints?: Point[] }; histogram?: { dataPoints?: Point[] } };
+  for (const resourceMetrics of request.resourceMetrics as { scopeMetrics?: { metrics?: Metric[] }[] }[]) {
+    for (const scopeMetrics of resourceMetrics.scopeMetrics ?? []) {
+      for (const metric of scopeMetrics.metrics ?? []) {
+        for (const type of ['sum', 'gauge', 'histogram'] as const) {
+          for (const point of metric[type]?.dataPoints ?? []) {
+            const value = type === 'histogram' ? point.count : (point.asInt ?? point.asDouble);
+            out.push({ name: metric.name, type, attributes: attributes(point.attributes), value: Number(value ?? 0) });
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 interface OtlpKeyValue {
