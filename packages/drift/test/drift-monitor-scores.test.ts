@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { DriftMonitor, ksTest, psi, type NumericFeatureProfile } from '../src/index';
+import { binCounts, buildProfile, DriftMonitor, ksTest, psi, type NumericFeatureProfile } from '../src/index';
 import { createTestMeter } from './support/metrics';
 import { referenceProfile, rowSource } from './support/reference';
 
@@ -141,4 +141,23 @@ it('returns the report as plain data', () => {
     ['prediction.confidence', 'output'],
   ]);
   expect(report.features[1]!.bins.map((b) => b.description)).toEqual(['a', 'b', 'c', 'other']);
+});
+
+it('bins live values like binCounts, with few edges and with many', () => {
+  const next = rowSource(14, 0.2);
+  const reference = Array.from({ length: 2000 }, () => next());
+  const live = Array.from({ length: 800 }, () => next().x * 1.5);
+  const manyEdges = Array.from({ length: 40 }, (_, i) => -3 + i * 0.15);
+  // y takes the same values as x, binned by 40 explicit edges (binary search instead of a linear count).
+  const withY = buildProfile(
+    reference.map((r) => ({ x: r.x, y: r.x })),
+    { edges: { y: manyEdges } },
+  );
+  const monitor = new DriftMonitor({ model, profile: withY, meter: createTestMeter().meter, windowSize: 800 });
+  for (const v of live) monitor.observe({ x: v, y: v });
+  const report = new Map(monitor.report().features.map((f) => [f.name, f]));
+  const edgesOf = (name: string) => (withY.features.find((f) => f.name === name) as NumericFeatureProfile).edges;
+  expect(report.get('x')!.bins.map((b) => b.total)).toEqual(binCounts(live, edgesOf('x')));
+  expect(report.get('y')!.bins.map((b) => b.total)).toEqual(binCounts(live, edgesOf('y')));
+  expect(report.get('y')!.bins.map((b) => Math.round(b.current * 800))).toEqual(binCounts(live, edgesOf('y')));
 });
