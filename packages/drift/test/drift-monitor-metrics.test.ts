@@ -209,3 +209,17 @@ it('reads its defaults from environment variables when options are absent', () =
     delete process.env.MODELSIGHT_DRIFT_MIN_SAMPLES;
   }
 });
+
+it('keeps the series of two models on one meter apart', async () => {
+  const { meter, collect } = createTestMeter();
+  const first = new DriftMonitor({ model: { name: 'a', version: '1' }, profile: referenceProfile(), meter });
+  const second = new DriftMonitor({ model: { name: 'b', version: '2' }, profile: referenceProfile(), meter });
+  first.observe({ x: null, c: 'a' });
+  second.observe({ x: null, c: 'a' });
+  second.observe({ x: null, c: 'a' });
+  const missing = find(await collect(), 'ml_data_missing', { 'ml.feature.name': 'x' });
+  expect(missing.map((p) => [p.attributes['ml.model.name'], p.attributes['ml.model.version'], p.value])).toEqual([
+    ['a', '1', 1],
+    ['b', '2', 2],
+  ]);
+});
