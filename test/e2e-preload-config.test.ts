@@ -302,3 +302,18 @@ describe('start() in code', () => {
     expect(service.stderr()).toBe('fixture: start() returned state=started\n');
   });
 });
+
+describe.each(['require', 'import'] as const)('worker threads under node --%s @modelsight/node/register', (mode) => {
+  it('start telemetry in the main thread only', async () => {
+    service = await startService({
+      script: resolve(__dirname, 'fixtures/preload-worker.cjs'),
+      preload: mode,
+      port: await freePort(),
+      waitForHealth: false,
+      env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
+    });
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.stdoutLines().sort()).toEqual(['main: started', 'worker: none']);
+    expect(service.stderr()).toBe('');
+  });
+});

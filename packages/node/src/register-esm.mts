@@ -1,6 +1,7 @@
 // `node --import @modelsight/node/register app.mjs`: registers the loader hook that lets instrumentations
 // patch ES modules (`import http from 'node:http'`, `import pino from 'pino'`), then starts telemetry.
 import { register } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { start } from './index.js';
 
@@ -9,7 +10,9 @@ const INSTANCE_KEY = Symbol.for('@modelsight/node.instance.v1');
 
 let ready: Promise<void> | undefined;
 try {
-  if ((globalThis as Record<symbol, unknown>)[INSTANCE_KEY] !== undefined) {
+  if (!isMainThread) {
+    // Node runs preloads in worker threads too; telemetry belongs to the main thread (one SDK, one /metrics).
+  } else if ((globalThis as Record<symbol, unknown>)[INSTANCE_KEY] !== undefined) {
     // Started already (`--require` ran first): its instrumentations named their modules before any loader
     // listened, so the loader intercepts every module and lets the instrumentations pick theirs.
     register('import-in-the-middle/hook.mjs', import.meta.url);

@@ -106,7 +106,6 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const spanProcessor = buildSpanProcessor(config);
   if (taken.trace) {
     notes.push('another OpenTelemetry SDK registered a tracer provider first; tracing and the http/pino instrumentation are left to it, prediction spans go to it');
-    for (const instrumentation of runtimeInstrumentations) instrumentation.enable();
   } else {
     const isScrape = (request: IncomingMessage) => {
       const port = scrapes.port();
