@@ -47,12 +47,8 @@ export function smirnovSurvival(n: number, x: number): number {
   for (let v = 0; v <= last; v++) {
     const evn = x + v / n;
     const omevn = 1 - evn;
-    if (omevn > 0) {
-      const logTerm = logBinomial + (v - 1) * Math.log(evn) + (n - v) * Math.log(omevn);
-      sum += Math.exp(logTerm);
-    } else if (n - v === 0) {
-      sum += Math.exp(logBinomial + (v - 1) * Math.log(evn));
-    }
+    // v <= n(1 − x) < n, so n − v >= 1 and a term with 1 − x − v/n = 0 is 0.
+    if (omevn > 0) sum += Math.exp(logBinomial + (v - 1) * Math.log(evn) + (n - v) * Math.log(omevn));
     logBinomial += Math.log((n - v) / (v + 1));
   }
   return clip(sum * x);
