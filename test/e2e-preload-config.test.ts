@@ -317,3 +317,22 @@ describe.each(['require', 'import'] as const)('worker threads under node --%s @m
     expect(service.stderr()).toBe('');
   });
 });
+
+describe('OTEL_SDK_DISABLED=true', () => {
+  it('starts nothing: no spans, no /metrics, and the service runs', async () => {
+    receiver = await startOtlpReceiver();
+    const metricsPort = await freePort();
+    service = await startService({
+      script: CJS,
+      preload: 'require',
+      port: await freePort(),
+      env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) },
+    });
+    const answer = await predict(service, { petal_length: 4 });
+    await sleep(300);
+    expect(answer.traceId).toBe('00000000000000000000000000000000');
+    expect(receiver.requests()).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+    expect(service.stderr()).toBe('');
+  });
+});
