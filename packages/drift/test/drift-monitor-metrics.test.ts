@@ -223,3 +223,35 @@ it('keeps the series of two models on one meter apart', async () => {
     ['b', '2', 2],
   ]);
 });
+
+it('finds categories by string, number or boolean, and knows the ones merged into other', () => {
+  const rows = [
+    ...Array.from({ length: 40 }, () => ({ k: 'x', n: 3, b: true })),
+    ...Array.from({ length: 30 }, () => ({ k: 'y', n: 4, b: false })),
+    ...Array.from({ length: 10 }, () => ({ k: 'tail', n: 5, b: true })),
+  ];
+  const profile = buildProfile(rows, { topK: 2, types: { n: 'categorical' } });
+  const monitor = new DriftMonitor({ model, profile, meter: createTestMeter().meter });
+  monitor.observe({ k: 'y', n: 4, b: false });
+  monitor.observe({ k: 'tail', n: '5', b: 'true' });
+  monitor.observe({ k: 'never', n: 6, b: 'yes' });
+  const report = new Map(monitor.report().features.map((f) => [f.name, f]));
+  const totals = (name: string) => report.get(name)!.bins.map((b) => [b.description, b.total]);
+  expect(totals('k')).toEqual([['x', 0], ['y', 1], ['other', 2]]);
+  expect(report.get('k')!.invalid.unseen_category).toBe(1);
+  expect(totals('n')).toEqual([['3', 0], ['4', 1], ['other', 2]]);
+  expect(report.get('n')!.invalid.unseen_category).toBe(1);
+  expect(totals('b')).toEqual([['true', 1], ['false', 1], ['other', 1]]);
+});
+
+it('looks up many categories through the Map', () => {
+  const names = Array.from({ length: 30 }, (_, i) => `category-${i}`);
+  const profile = buildProfile(names.flatMap((k, i) => Array.from({ length: 30 - i }, () => ({ k }))), { topK: 25 });
+  const monitor = new DriftMonitor({ model, profile, meter: createTestMeter().meter });
+  for (const k of names) monitor.observe({ k });
+  monitor.observe({ k: 'category-99' });
+  const k = monitor.report().features[0]!;
+  expect(k.bins.slice(0, 25).every((b) => b.total === 1)).toBe(true);
+  expect(k.bins[25]).toMatchObject({ description: 'other', total: 6 });
+  expect(k.invalid.unseen_category).toBe(1);
+});
