@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { DEFAULT_LOG_KEYS, traceFieldsFinder } from './trace-fields';
+import { DEFAULT_LOG_KEYS, MODEL_NAME_KEY, MODEL_VERSION_KEY, traceFieldsFinder } from './trace-fields';
 import type { CorrelationMixinOptions, LogMixin, TraceLogKeys } from './types';
 
 /**
@@ -22,13 +22,21 @@ export function correlationMixin(options: CorrelationMixinOptions = {}): LogMixi
   const traceFields = traceFieldsFinder(keys, modelFields);
   const chindingsSym = pino.symbols.chindingsSym;
 
+  const ownKeys = [keys.traceId, keys.spanId, keys.traceFlags, MODEL_NAME_KEY, MODEL_VERSION_KEY];
+  // Which of our keys a logger's bindings already hold, for the last bindings seen: loggers keep
+  // the same bindings string, so the search runs once per logger, not once per line.
+  let lastBound: string | undefined;
+  let lastTaken: string[] = [];
+
   return function modelsightMixin(mergeObject, level, logger) {
     const fields: Record<string, unknown> = traceFields();
     const bound = (logger as unknown as Record<symbol, unknown> | undefined)?.[chindingsSym];
-    if (typeof bound === 'string' && bound.length > 0) {
-      for (const key of Object.keys(fields)) {
-        if (bound.includes(`"${key}":`)) delete fields[key];
+    if (typeof bound === 'string') {
+      if (bound !== lastBound) {
+        lastBound = bound;
+        lastTaken = ownKeys.filter((key) => bound.includes(`"${key}":`));
       }
+      for (const key of lastTaken) delete fields[key];
     }
     return userMixin === undefined ? fields : Object.assign(fields, userMixin(mergeObject, level, logger));
   };

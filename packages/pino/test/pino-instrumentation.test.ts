@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyCount } from './support/line-stream';
 
@@ -7,7 +7,7 @@ import { keyCount } from './support/line-stream';
 // the real instrumentation in a child process (it must patch pino before pino loads) against the
 // built package, and reads the raw lines: JSON.parse would hide a duplicated key.
 function runFixture(): string[] {
-  const fixture = fileURLToPath(new URL('./fixtures/log-under-pino-instrumentation.cjs', import.meta.url));
+  const fixture = join(__dirname, 'fixtures', 'log-under-pino-instrumentation.cjs');
   const stdout = execFileSync(process.execPath, [fixture], { encoding: 'utf8', timeout: 15_000 });
   return stdout.split('\n').filter((line) => line.startsWith('{'));
 }
