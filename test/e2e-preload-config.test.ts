@@ -336,3 +336,19 @@ describe('OTEL_SDK_DISABLED=true', () => {
     expect(service.stderr()).toBe('');
   });
 });
+
+describe('OTEL_LOG_LEVEL', () => {
+  it('info writes what was started (to stdout, as OpenTelemetry writes info), and nothing about replacing a logger', async () => {
+    service = await startService({
+      script: CJS,
+      preload: 'require',
+      port: await freePort(),
+      env: { OTEL_LOG_LEVEL: 'info', OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: '0' },
+    });
+    await predict(service, { petal_length: 4 });
+    const notes = service.stdoutLines().filter((line) => line.startsWith('@modelsight/node:'));
+    expect(notes[0]).toBe('@modelsight/node: traces: console; sampler parentbased_always_on; metrics: prometheus');
+    expect(notes[1]).toMatch(/^@modelsight\/node: Prometheus metrics served at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(service.stderr()).toBe('');
+  });
+});

@@ -22,7 +22,14 @@ const MAX_REMEMBERED = 256;
  * while a collector stays down.
  */
 export function installDiagLogger(level: LogLevelName): void {
+  // A logger the app installed itself stays: our messages then go through it, at its level.
+  if (diagLoggerRegistered()) return;
   diag.setLogger(new OncePerMessageLogger(new DiagConsoleLogger()), { logLevel: LEVELS[level], suppressOverrideMessage: true });
+}
+
+function diagLoggerRegistered(): boolean {
+  const registry = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+  return registry?.['diag'] !== undefined;
 }
 
 class OncePerMessageLogger implements DiagLogger {

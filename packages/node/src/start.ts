@@ -117,16 +117,19 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       new PinoInstrumentation({ disableLogSending: true }),
       ...runtimeInstrumentations,
     ];
-    sdk = new NodeSDK({
-      resource,
-      autoDetectResources: false,
-      sampler: buildSampler(config),
-      spanProcessors: spanProcessor ? [spanProcessor] : [],
-      // Metrics are set up above; logs go through pino to stdout.
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations,
-    });
+    sdk = withoutLogLevelVariable(
+      () =>
+        new NodeSDK({
+          resource,
+          autoDetectResources: false,
+          sampler: buildSampler(config),
+          spanProcessors: spanProcessor ? [spanProcessor] : [],
+          // Metrics are set up above; logs go through pino to stdout.
+          metricReaders: [],
+          logRecordProcessors: [],
+          instrumentations,
+        }),
+    );
     sdk.start();
     if (meterProvider) {
       for (const instrumentation of instrumentations) instrumentation.setMeterProvider(meterProvider);
@@ -172,3 +175,19 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   return instance;
 }
 
+
+/**
+ * Runs `build` with `OTEL_LOG_LEVEL` hidden: the NodeSDK constructor installs a console logger of its own
+ * when the variable is set, replacing the one installed from the same variable by {@link installDiagLogger}
+ * (and printing a stack trace about the replacement).
+ */
+function withoutLogLevelVariable<T>(build: () => T): T {
+  const saved = process.env['OTEL_LOG_LEVEL'];
+  if (saved === undefined) return build();
+  delete process.env['OTEL_LOG_LEVEL'];
+  try {
+    return build();
+  } finally {
+    process.env['OTEL_LOG_LEVEL'] = saved;
+  }
+}
