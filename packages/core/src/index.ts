@@ -27,6 +27,7 @@ export {
 export { VERSION } from './version';
 export type {
   ModelIdentity,
+  ModelTask,
   PredictionInfo,
   PredictionObserver,
   PredictionRecord,
@@ -35,7 +36,7 @@ export type {
   TracedOptions,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
-export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions, ModelTask } from './feedback/types';
+export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions } from './feedback/types';
 export {
   ATTR_ML_FEEDBACK_OUTCOME,
   ERROR_ABSOLUTE_BUCKETS,

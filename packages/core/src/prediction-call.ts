@@ -187,7 +187,19 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     features: Readonly<Record<string, unknown>> | undefined,
     durationSeconds: number,
   ): PredictionRecord {
-    return { model, predictionId, traceId, status, label, confidence, output, features, durationSeconds, endTime: Date.now() };
+    return {
+      model,
+      predictionId,
+      traceId,
+      status,
+      label,
+      confidence,
+      output,
+      features,
+      durationSeconds,
+      endTime: Date.now(),
+      task: config.task,
+    };
   }
 
   /** Ends the prediction; a fault in the instrumentation is reported, never thrown at the caller. */

@@ -3,7 +3,7 @@ import { defaultConfidence, defaultLabel } from './default-extractors';
 import type { ModelStats } from './model-stats';
 import { getPredictionMetricsRegistry } from './prediction-metrics-registry';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from './semconv';
-import type { ModelIdentity, PredictionObserver, TracedOptions } from './types';
+import type { ModelIdentity, ModelTask, PredictionObserver, TracedOptions } from './types';
 import { VERSION } from './version';
 
 /** Everything `traced()` needs, checked and resolved once when a function is wrapped. */
@@ -24,6 +24,7 @@ export interface TracedConfig {
   readonly redactFeatures: ReadonlySet<string>;
   readonly maxFeatureLength: number;
   readonly observers: readonly PredictionObserver[];
+  readonly task: ModelTask | undefined;
 }
 
 const DEFAULT_OPERATION = 'predict';
@@ -86,6 +87,9 @@ export function resolveTracedConfig(
   }
   const maxFeatureLength = options.maxFeatureLength ?? DEFAULT_MAX_FEATURE_LENGTH;
   if (!Number.isInteger(maxFeatureLength) || maxFeatureLength < 1) fail('maxFeatureLength', maxFeatureLength, 'a positive integer');
+  if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
+    fail('task', options.task, "'classification' or 'regression'");
+  }
   const observers = options.observers ?? [];
   if (!Array.isArray(observers)) fail('observers', observers, 'an array of { onPrediction(record) }');
   observers.forEach((observer, i) => {
@@ -116,5 +120,6 @@ export function resolveTracedConfig(
     redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
     maxFeatureLength,
     observers: [...observers],
+    task: options.task,
   };
 }

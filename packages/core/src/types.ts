@@ -9,6 +9,9 @@ export interface ModelIdentity {
   readonly version: string;
 }
 
+/** What a model predicts: a class (`classification`) or a number (`regression`). */
+export type ModelTask = 'classification' | 'regression';
+
 /** Whether a prediction returned (`ok`) or threw / rejected (`error`). */
 export type PredictionStatus = 'ok' | 'error';
 
@@ -35,6 +38,8 @@ export interface PredictionRecord {
   readonly durationSeconds: number;
   /** When the prediction ended, in milliseconds since the epoch. */
   readonly endTime: number;
+  /** The task given to `traced()`, or `undefined`: observers then infer it from the output. */
+  readonly task: ModelTask | undefined;
 }
 
 /**
@@ -110,6 +115,11 @@ export interface TracedOptions<Args extends unknown[] = unknown[]> {
    * @default 256
    */
   readonly maxFeatureLength?: number;
+  /**
+   * What the model predicts, for observers that judge predictions against late ground truth.
+   * @default undefined: inferred by observers from the outputs
+   */
+  readonly task?: ModelTask;
   /** Receive every prediction (drift monitors, feedback trackers). @default [] */
   readonly observers?: readonly PredictionObserver[];
   /** Tracer for the prediction spans. @default `trace.getTracer('@modelsight/core')`, which follows the global provider */

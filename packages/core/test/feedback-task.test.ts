@@ -1,4 +1,5 @@
 import { beforeEach, expect, test } from 'vitest';
+import { traced } from '../src/index';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { inferTask } from '../src/feedback/task-inference';
 import { collectedMetrics, predictionRecord } from './support/feedback-metrics';
@@ -54,7 +55,7 @@ test('the task option wins over inference', async () => {
 
 test('a task given on the prediction record wins over inference', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const record = { ...predictionRecord({ label: '3', output: { prediction: 3 } }), task: 'classification' };
+  const record = predictionRecord({ label: '3', output: { prediction: 3 }, task: 'classification' });
   tracker.onPrediction(record);
   expect(tracker.recordFeedback(record.predictionId, 3)).toBe('correct');
 });
@@ -115,4 +116,12 @@ test('shutdown stops the gauges', async () => {
   tracker.onPrediction(predictionRecord({ label: 'a', confidence: 0.2 }));
   const pointsAfter = (await metrics.points()).filter((p) => p.name === 'ml_model_estimated_accuracy');
   expect(pointsAfter.map((p) => p.value)).not.toContain(0.4);
+});
+
+test('the task option of traced() reaches the tracker', () => {
+  const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
+  // { prediction: 2 } without a confidence would be inferred as regression; the option says it is a class.
+  const predict = traced(() => ({ prediction: 2 }), { model: { name: 'digits', version: '1' }, task: 'classification', observers: [tracker] });
+  const { prediction } = predict.withPrediction();
+  expect(tracker.recordFeedback(prediction.predictionId, 2)).toBe('correct');
 });

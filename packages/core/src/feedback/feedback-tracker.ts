@@ -15,7 +15,6 @@ const UNKNOWN_MODEL: ModelIdentity = Object.freeze({ name: 'unknown', version: '
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
 
 /** A prediction record that may say its task (when `traced()` is told it). */
-type RecordWithTask = PredictionRecord & { readonly task?: unknown };
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
@@ -236,8 +235,7 @@ export class FeedbackTracker implements PredictionObserver {
   }
 
   private taskOf(record: PredictionRecord): ModelTask | undefined {
-    const declared = (record as RecordWithTask).task;
-    return declared === 'classification' || declared === 'regression' ? declared : inferTask(record);
+    return record.task ?? inferTask(record);
   }
 
   private valueOf(record: PredictionRecord): number | undefined {

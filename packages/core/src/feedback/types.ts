@@ -1,8 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
-import type { ModelIdentity } from '../types';
+import type { ModelIdentity, ModelTask } from '../types';
 
-/** What a model predicts: a class label, or a number. */
-export type ModelTask = 'classification' | 'regression';
+export type { ModelTask };
 
 /**
  * What became of one feedback, the `ml_feedback_outcome` label of `ml_feedback_total`:

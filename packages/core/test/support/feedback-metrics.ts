@@ -69,6 +69,7 @@ export function predictionRecord(overrides: Partial<PredictionRecord> = {}): Pre
     features: undefined,
     durationSeconds: 0.001,
     endTime: Date.now(),
+    task: undefined,
     ...overrides,
   };
 }
