@@ -2,14 +2,15 @@
 // patch ES modules (`import http from 'node:http'`, `import pino from 'pino'`), then starts telemetry.
 import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { start } from './index.js';
 
 // Same key as in start.ts: set once telemetry runs in this process, by any copy of the package.
 const INSTANCE_KEY = Symbol.for('@modelsight/node.instance.v1');
 
 let ready: Promise<void> | undefined;
 try {
+  // Loaded inside the try: nothing the preload does, not even a broken install, may stop the service.
+  const { start } = await import('./index.js');
+  const { createAddHookMessageChannel } = await import('import-in-the-middle');
   if (!isMainThread) {
     // Node runs preloads in worker threads too; telemetry belongs to the main thread (one SDK, one /metrics).
   } else if ((globalThis as Record<symbol, unknown>)[INSTANCE_KEY] !== undefined) {
