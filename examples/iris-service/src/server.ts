@@ -62,6 +62,12 @@ const server = createServer((request, response) => {
     });
 });
 
+server.on('error', (error: NodeJS.ErrnoException) => {
+  // Nothing to serve without the port: say which and why, and stop with a failure code.
+  logger.fatal({ err: error, port: config.port, host: config.host }, `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
+  process.exit(1);
+});
+
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   logger.info({ port, host: config.host, 'ml.model.version': model.version }, 'listening');

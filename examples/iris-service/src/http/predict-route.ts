@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ModelIdentity } from '@modelsight/core';
 import type { ServiceConfig } from '../config';
 import { logger } from '../logger';
@@ -13,12 +13,21 @@ import type { Route } from './router';
 
 const ROUTE = '/predict';
 
+/**
+ * Trace ID of the request's span, for answers that have no prediction to take it from; the HTTP span is
+ * the prediction span's parent, so a client can quote it either way. `undefined` when nothing is traced.
+ */
+function activeTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
 /** `POST /predict`: one row (`features`) or a batch (`instances`), answered with the prediction and its IDs. */
 export function predictRoute(predictor: Predictor, model: ModelIdentity, config: ServiceConfig): Route {
   const reject = (response: Parameters<Route['handle']>[1], rejection: Rejection): void => {
     countRejection(rejection.reason, ROUTE);
     logger.warn({ reason: rejection.reason, status: 400 }, `rejected: ${rejection.message}`);
-    sendJson(response, 400, { error: rejection.reason, message: rejection.message });
+    sendJson(response, 400, { error: rejection.reason, message: rejection.message, traceId: activeTraceId() });
   };
 
   return {
@@ -64,11 +73,9 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
           });
         }
       } catch (error) {
-        // The HTTP span is the prediction span's parent: same trace ID, so the client can quote it.
-        const traceId = trace.getActiveSpan()?.spanContext().traceId;
         if (error instanceof OutOfDomainError) {
           logger.warn({ err: error, status: 422 }, 'prediction failed: input outside the model domain');
-          sendJson(response, 422, { error: 'out_of_domain', message: error.message, traceId });
+          sendJson(response, 422, { error: 'out_of_domain', message: error.message, traceId: activeTraceId() });
           return;
         }
         throw error;
