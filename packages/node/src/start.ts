@@ -103,7 +103,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   }
 
   let sdk: NodeSDK | undefined;
-  const spanProcessor = buildSpanProcessor(config);
+  const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
   if (taken.trace) {
     notes.push('another OpenTelemetry SDK registered a tracer provider first; tracing and the http/pino instrumentation are left to it, prediction spans go to it');
   } else {
@@ -174,7 +174,6 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   if (config.handleSignals) removeSignalListeners = flushOnSignals(instance);
   return instance;
 }
-
 
 /**
  * Runs `build` with `OTEL_LOG_LEVEL` hidden: the NodeSDK constructor installs a console logger of its own

@@ -120,11 +120,11 @@ export interface ModelsightNode {
   /** The configuration in effect. */
   readonly config: ResolvedConfig;
   /**
-   * What is running: `'started'`; `'disabled'` (`OTEL_SDK_DISABLED` or `disabled`);
-   * `'deferred'` when another OpenTelemetry SDK had registered both tracing and metrics first.
+   * `'started'`, or `'disabled'` (`OTEL_SDK_DISABLED` or the `disabled` option). Beside an OpenTelemetry
+   * SDK the app registered first, it is `'started'` and `notes` says what was left to that SDK.
    */
-  readonly state: 'started' | 'disabled' | 'deferred';
-  /** What start did, in one sentence per decision (also written through `diag`). */
+  readonly state: 'started' | 'disabled';
+  /** What start did, in one sentence per decision (also written through `diag`: `warn` for conflicts, `info` otherwise). */
   readonly notes: readonly string[];
   /** URL of the Prometheus endpoint, once it listens; `undefined` when it is off or its port was taken. */
   readonly metricsUrl: () => string | undefined;
