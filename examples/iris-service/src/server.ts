@@ -62,6 +62,9 @@ const server = createServer((request, response) => {
     });
 });
 
+// A client that sends its request slower than this is cut off rather than holding a socket forever.
+server.requestTimeout = 30_000;
+
 server.on('error', (error: NodeJS.ErrnoException) => {
   // Nothing to serve without the port: say which and why, and stop with a failure code.
   logger.fatal({ err: error, port: config.port, host: config.host }, `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);

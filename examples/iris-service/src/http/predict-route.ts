@@ -36,9 +36,11 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
     async handle(request, response) {
       const body = await readBody(request, config.maxBodyBytes);
       if (!body.ok) {
+        // The rest of the body is not read: close the connection once answered instead of draining it.
+        response.shouldKeepAlive = false;
         reject(response, {
           reason: 'body_too_large',
-          message: `body has ${body.bytes} bytes, more than the limit of ${config.maxBodyBytes}`,
+          message: `body ${body.declared ? 'declares' : 'has more than'} ${body.bytes} bytes, more than the limit of ${config.maxBodyBytes}`,
         });
         return;
       }

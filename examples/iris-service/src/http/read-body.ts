@@ -1,35 +1,48 @@
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly bytes: number };
-
-/** Past this many times the limit the client is cut off instead of being read to the end. */
-const DRAIN_FACTOR = 16;
+export type BodyResult =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly bytes: number; readonly declared: boolean };
 
 /**
- * Reads the body as UTF-8 up to `limit` bytes. A larger body is read to its end without being kept
- * (so the client still gets its answer), unless it goes on far past the limit: then the socket is closed.
+ * Reads the body as UTF-8 up to `limit` bytes. A body declared larger by its `content-length` is
+ * refused at once, unread; a larger chunked body is read on without being kept until it ends or
+ * goes past `limit` again. Either way the caller answers and closes the connection.
  */
 export function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit * DRAIN_FACTOR) {
-      request.destroy();
-      resolve({ ok: false, bytes: declared });
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve({ ok: false, bytes: declared, declared: true });
       return;
     }
-    request.on('data', (chunk: Buffer) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const onData = (chunk: Buffer): void => {
       bytes += chunk.length;
-      if (bytes <= limit) chunks.push(chunk);
-      else if (bytes > limit * DRAIN_FACTOR) request.destroy();
-    });
+      if (bytes <= limit) {
+        chunks.push(chunk);
+      } else if (!settled) {
+        settled = true;
+        chunks.length = 0;
+        request.off('data', onData);
+        request.resume(); // discard the rest rather than buffer it
+        resolve({ ok: false, bytes, declared: false });
+      }
+    };
+    request.on('data', onData);
     request.on('end', () => {
-      resolve(bytes <= limit ? { ok: true, text: Buffer.concat(chunks).toString('utf8') } : { ok: false, bytes });
+      if (!settled) {
+        settled = true;
+        resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+      }
     });
-    request.on('close', () => {
-      if (bytes > limit) resolve({ ok: false, bytes });
+    request.on('error', (error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
     });
-    request.on('error', reject);
   });
 }
