@@ -1,4 +1,4 @@
-import type { PredictionObserver } from '@modelsight/core';
+import type { ModelIdentity, PredictionObserver } from '@modelsight/core';
 import { predictionLogger } from '@modelsight/pino';
 import type { ServiceConfig } from './config';
 import { logger } from './logger';
@@ -17,11 +17,14 @@ export interface Monitoring {
  * `classifier.trainingFeatures`) or a feedback tracker is added here by pushing it onto `observers`,
  * and its HTTP endpoint, if any, onto `routes`.
  */
-export function createMonitoring(classifier: IrisClassifier, config: ServiceConfig): Monitoring {
+export function createMonitoring(model: ModelIdentity, classifier: IrisClassifier, config: ServiceConfig): Monitoring {
   const observers: PredictionObserver[] = [
     predictionLogger({ logger, sampleRate: config.predictionLogSampleRate }),
   ];
   const routes: Route[] = [];
+  // The model and its training rows are all a drift monitor needs, e.g. a profile built from
+  // `classifier.trainingFeatures` and a monitor for `model` pushed onto `observers`.
+  void model;
   void classifier;
   return { observers, routes };
 }

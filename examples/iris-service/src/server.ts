@@ -32,7 +32,7 @@ logger.info(
   'model trained',
 );
 
-const monitoring = createMonitoring(classifier, config);
+const monitoring = createMonitoring(model, classifier, config);
 const predictor = createPredictor(classifier, model, monitoring.observers);
 const routes: Route[] = [
   healthRoute(classifier, model),
