@@ -72,6 +72,12 @@ const cleanup = async () => {
 process.on('SIGINT', () => {
   cleanup().finally(() => process.exit(130));
 });
+// Whatever happens to the demo, no service is left running behind it.
+let prometheus;
+process.on('exit', () => {
+  services.forEach((service) => service.killNow());
+  prometheus?.killNow();
+});
 
 for (const v of versions) v.metricsPort = await freePort();
 try {
@@ -113,7 +119,7 @@ versions.forEach((v, i) => {
   v.trained = services[i].lines.find((line) => line.msg === 'model trained');
 });
 
-const prometheus = !smoke && prometheusOnPath()
+prometheus = !smoke && prometheusOnPath()
   ? await startPrometheus(versions.map((v) => `127.0.0.1:${v.metricsPort}`)).catch((error) => {
       console.log(`  (prometheus found on PATH but not started: ${error.message})`);
       return undefined;
@@ -356,8 +362,8 @@ function report() {
   }
 
   console.log('\n== Where to look next');
-  console.log('  Metrics: each service serves Prometheus text on its own port while it runs, e.g.');
-  for (const v of versions) console.log(`    ${v.version}: ${v.metricsUrl}  (OTEL_EXPORTER_PROMETHEUS_PORT)`);
+  console.log('  Metrics: each service serves Prometheus text on /metrics of OTEL_EXPORTER_PROMETHEUS_PORT (default 9464);');
+  console.log(`    in this run ${versions.map((v) => `${v.version} on ${v.metricsUrl}`).join(', ')}`);
   console.log('  Run one yourself:  cd examples/iris-service && MODEL_VERSION=1.0.0 npm start   → /metrics on :9464');
   console.log('  Traces in Jaeger:  start Jaeger (docker compose -f examples/stack/compose.yaml up jaeger, UI on :16686),');
   console.log('    then OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo   (search service "iris-service")');

@@ -55,6 +55,11 @@ export async function startPrometheus(targets, scrapeIntervalSeconds = 2) {
       if (body.status !== 'success') throw new Error(`${promql}: ${body.error}`);
       return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
     },
+    /** Last resort when the demo itself is going away. */
+    killNow() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));

@@ -64,6 +64,10 @@ export async function startService({ cwd, entry, preloadFlag, env, label, startT
     get exited() {
       return exited;
     },
+    /** Last resort when the demo itself is going away: no flush, no wait. */
+    killNow() {
+      if (!exited) child.kill('SIGKILL');
+    },
     /** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
     async stop(graceMs = 10_000) {
       if (exited) return exit;
