@@ -95,6 +95,15 @@ describe('Prometheus config and rules', () => {
     expect(run.output.match(/SUCCESS/g)).toHaveLength(2);
   });
 
+  it('computes the fleet PSI with the same rules as those shipped with @modelsight/drift', () => {
+    const fleetGroup = (file: string) =>
+      ((parse(readFileSync(file, 'utf8')).groups as any[]).find((group) => group.name === 'modelsight-fleet-drift').rules as any[]).map(
+        (rule) => ({ record: rule.record, expr: (rule.expr as string).replace(/\s+/g, ' ').trim() }),
+      );
+    const drift = resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml');
+    expect(fleetGroup(join(stack, 'prometheus/rules/modelsight-recording.rules.yml'))).toEqual(fleetGroup(drift));
+  });
+
   it('gives every alert a severity, a summary and a description', () => {
     expect(alerts.length).toBeGreaterThanOrEqual(10);
     for (const alert of alerts) {
