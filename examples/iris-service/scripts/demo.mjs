@@ -354,8 +354,12 @@ function report() {
     for (const [title, { query, result }] of Object.entries(promql)) {
       console.log(`  ${title}:  ${query}`);
       if (typeof result === 'string') console.log(`    error: ${result}`);
-      for (const r of Array.isArray(result) ? result : []) {
-        const labels = Object.entries(r.labels).map(([k, v]) => `${k}="${v}"`).join(', ');
+      const described = (Array.isArray(result) ? result : []).map((r) => ({
+        labels: Object.entries(r.labels).map(([k, v]) => `${k}="${v}"`).join(', '),
+        value: r.value,
+      }));
+      for (const r of described.sort((a, b) => a.labels.localeCompare(b.labels))) {
+        const labels = r.labels;
         console.log(`    {${labels}}  ${Number.isInteger(r.value) ? r.value : r.value.toPrecision(4)}`);
       }
     }
