@@ -262,6 +262,21 @@ for (const service of services) {
       expect(empty, `service output:\n${output.slice(-1500)}`).toEqual([]);
     });
 
+    it('has every recording rule of the stack produce a series from the service', async () => {
+      const rules = readFileSync(resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'), 'utf8');
+      const records = [...rules.matchAll(/- record: (\S+)/g)].map((match) => match[1]!);
+      expect(records.length).toBe(16);
+      let missing: string[] = [];
+      const deadline = Date.now() + 20_000;
+      do {
+        missing = [];
+        for (const record of records) if ((await prometheus.query(record)).length === 0) missing.push(record);
+        if (missing.length === 0) break;
+        await sleep(1000);
+      } while (Date.now() < deadline);
+      expect(missing).toEqual([]);
+    });
+
     it('lists the served model and version in the dashboard variables', async () => {
       // label_values(metric, label) of the Grafana variables, as a PromQL query.
       const definition = (name: string) => dashboard.templating.list.find((item: any) => item.name === name).definition as string;
