@@ -155,6 +155,8 @@ console.log(
 
 const startedAt = Date.now();
 let nextProgress = 10_000;
+// Drift is read twice: at the end of the shifted phase, and after normal traffic came back.
+let duringShift;
 const results = await driveTraffic({
   targets: versions.map((v) => ({ url: v.url, version: v.version, weight: v.weight })),
   ratePerSecond,
@@ -162,6 +164,9 @@ const results = await driveTraffic({
   seed: 20_240_601,
   phaseOf,
   onTick(elapsed, sofar) {
+    if (duringShift === undefined && elapsed >= shiftEnd - 500) {
+      duringShift = Promise.all(versions.map((v) => scrape(v.metricsUrl).catch(() => [])));
+    }
     if (elapsed < nextProgress) return;
     nextProgress += 10_000;
     const errors = sofar.filter((r) => r.status !== 200).length;
@@ -172,6 +177,8 @@ const results = await driveTraffic({
 // Metrics are read while the services still run; a last scrape lets Prometheus catch up.
 await new Promise((resolve) => setTimeout(resolve, prometheus ? 2500 : 300));
 for (const v of versions) v.samples = await scrape(v.metricsUrl).catch((error) => (console.log(`  ${v.metricsUrl}: ${error.message}`), []));
+const shiftSamples = (await duringShift) ?? [];
+versions.forEach((v, i) => (v.shiftSamples = shiftSamples[i] ?? []));
 const promql = prometheus ? await queryPrometheus(prometheus) : undefined;
 
 await cleanup(); // SIGTERM: the preload flushes the last spans before the process exits.
@@ -194,6 +201,9 @@ async function queryPrometheus(server) {
     'p95 latency by version (s)':
       'histogram_quantile(0.95, sum by (le, ml_model_version) (ml_prediction_duration_seconds_bucket))',
     'rejected requests by reason': 'sum by (reason) (http_rejected_requests_total)',
+    'accuracy from feedback, across both services':
+      'sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome="correct"}) / sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})',
+    'features drifted': 'sum by (ml_model_version) (ml_drift_detected)',
     'share of predictions with confidence <= 0.6':
       'sum by (ml_model_version) (ml_prediction_confidence_bucket{le="0.6"}) / sum by (ml_model_version) (ml_prediction_confidence_count)',
   };
@@ -254,20 +264,53 @@ function report() {
     problems.push('no http_rejected_requests_total in /metrics');
   }
 
-  const drift = versions.flatMap((v) =>
-    v.samples.filter((s) => s.name === 'ml_drift_score' && s.labels.ml_drift_method === 'psi').map((s) => ({ v, s })),
-  );
-  if (drift.length > 0) {
-    console.log('\n== Drift (PSI over the current window, from /metrics)');
-    console.log(
-      table(
-        drift.map(({ v, s }) => {
-          const detected = sumOf(v.samples, 'ml_drift_detected', { ml_model_version: v.version, ml_feature_name: s.labels.ml_feature_name });
-          return [v.version, s.labels.ml_feature_name, s.value.toFixed(3), detected ? 'drift detected' : ''];
-        }),
-      ),
-    );
+  const psiOf = (samples, feature) =>
+    samples.find((s) => s.name === 'ml_drift_score' && s.labels.ml_drift_method === 'psi' && s.labels.ml_feature_name === feature)?.value;
+  const detectedIn = (samples, feature) => sumOf(samples, 'ml_drift_detected', { ml_feature_name: feature }) > 0;
+  const driftRows = [['version', 'feature', 'PSI end of shift', '', 'PSI at the end', '']];
+  for (const v of versions) {
+    const features = v.samples.filter((s) => s.name === 'ml_drift_window_samples').map((s) => s.labels.ml_feature_name);
+    for (const feature of features) {
+      const during = psiOf(v.shiftSamples, feature);
+      const after = psiOf(v.samples, feature);
+      driftRows.push([
+        v.version,
+        feature,
+        during === undefined ? '–' : during.toFixed(3),
+        detectedIn(v.shiftSamples, feature) ? 'DRIFT' : '',
+        after === undefined ? '–' : after.toFixed(3),
+        detectedIn(v.samples, feature) ? 'DRIFT' : '',
+      ]);
+    }
   }
+  if (driftRows.length > 1) {
+    console.log('\n== Drift: PSI of the last 1000 values per feature against the training data (drifted at >= 0.2), from /metrics');
+    console.log(table(driftRows));
+  }
+  if (!versions.some((v) => v.samples.some((s) => s.name === 'ml_drift_window_samples'))) problems.push('no drift gauge in /metrics');
+
+  console.log('\n== Model quality, from /metrics (feedback on part of the traffic) and from what the client sent');
+  const qualityRows = [['version', 'accuracy', 'estimated accuracy', 'feedback correct', 'incorrect', 'accuracy normal', 'accuracy shifted']];
+  for (const v of versions) {
+    const match = { ml_model_name: MODEL, ml_model_version: v.version };
+    const outcome = (o) => sumOf(v.samples, 'ml_feedback_total', { ...match, ml_feedback_outcome: o });
+    const judged = (phase) => results.filter((r) => r.version === v.version && r.phase === phase && (r.feedback === 'correct' || r.feedback === 'incorrect'));
+    const phaseAccuracy = (phase) => pct(judged(phase).filter((r) => r.feedback === 'correct').length, judged(phase).length);
+    const accuracy = v.samples.find((s) => s.name === 'ml_model_accuracy' && s.labels.ml_model_version === v.version)?.value;
+    const estimated = v.samples.find((s) => s.name === 'ml_model_estimated_accuracy' && s.labels.ml_model_version === v.version)?.value;
+    qualityRows.push([
+      v.version,
+      accuracy === undefined ? '–' : pct(accuracy, 1),
+      estimated === undefined ? '–' : pct(estimated, 1),
+      outcome('correct'),
+      outcome('incorrect'),
+      phaseAccuracy('normal'),
+      phaseAccuracy('shifted'),
+    ]);
+    if (outcome('correct') + outcome('incorrect') === 0) problems.push(`no ml_feedback_total of ${v.version} in ${v.metricsUrl}`);
+  }
+  console.log(table(qualityRows));
+  console.log('  (accuracy: over the last 1000 labelled predictions; estimated accuracy: mean confidence, no labels needed)');
 
   const predictionLines = lines.filter((line) => line.msg === 'prediction' && line['ml.prediction.status'] === 'ok');
   console.log('\n== Per phase, from the prediction log lines');

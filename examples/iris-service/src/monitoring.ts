@@ -1,30 +1,46 @@
-import type { ModelIdentity, PredictionObserver } from '@modelsight/core';
+import { FeedbackTracker, type ModelIdentity, type PredictionObserver } from '@modelsight/core';
+import { buildProfile, DriftMonitor, type DriftProfile } from '@modelsight/drift';
 import { predictionLogger } from '@modelsight/pino';
 import type { ServiceConfig } from './config';
+import { feedbackRoute } from './http/feedback-route';
+import type { Route } from './http/router';
 import { logger } from './logger';
 import type { IrisClassifier } from './model/iris-classifier';
-import type { Route } from './http/router';
 
 /** Everything that watches predictions: handed to `traced()` as its observers. */
 export interface Monitoring {
   readonly observers: PredictionObserver[];
-  /** Extra HTTP routes the monitoring needs (e.g. `POST /feedback`). */
+  /** HTTP routes the monitoring adds (`POST /feedback`). */
   readonly routes: Route[];
+  readonly drift: DriftMonitor;
+  readonly feedback: FeedbackTracker;
 }
 
 /**
- * The one place where prediction observers are created. A drift monitor (built from
- * `classifier.trainingFeatures`) or a feedback tracker is added here by pushing it onto `observers`,
- * and its HTTP endpoint, if any, onto `routes`.
+ * The reference for drift: the training rows and the model's own outputs on them, so that both
+ * input drift and prediction drift (`prediction.label`, `prediction.confidence`) are watched.
+ * A service that loads a trained model would load this profile saved beside it instead.
+ */
+export function referenceProfile(classifier: IrisClassifier): DriftProfile {
+  return buildProfile(
+    classifier.trainingFeatures.map((row) => {
+      const output = classifier.predict(row);
+      return { ...row, 'prediction.label': output.label, 'prediction.confidence': output.confidence };
+    }),
+  );
+}
+
+/**
+ * The one place where prediction observers are created. It runs at start, after the preload has
+ * registered the SDK, so the drift monitor and the feedback tracker get the real meter.
  */
 export function createMonitoring(model: ModelIdentity, classifier: IrisClassifier, config: ServiceConfig): Monitoring {
+  const drift = new DriftMonitor({ model, profile: referenceProfile(classifier) });
+  const feedback = new FeedbackTracker({ model, labels: classifier.classes, task: 'classification' });
   const observers: PredictionObserver[] = [
     predictionLogger({ logger, sampleRate: config.predictionLogSampleRate }),
+    drift,
+    feedback,
   ];
-  const routes: Route[] = [];
-  // The model and its training rows are all a drift monitor needs, e.g. a profile built from
-  // `classifier.trainingFeatures` and a monitor for `model` pushed onto `observers`.
-  void model;
-  void classifier;
-  return { observers, routes };
+  return { observers, routes: [feedbackRoute(feedback, config)], drift, feedback };
 }

@@ -43,18 +43,24 @@ export function trafficSource(seed) {
   const pick = (list) => list[Math.floor(random() * list.length)];
   let badIndex = 0;
 
+  /** A flower and its true class, which the feedback reports later. */
   const flower = (shifted) => {
     let row;
+    let truth;
     if (random() < 0.12) {
-      // Half-way between a versicolor and a virginica: the model hesitates.
+      // Half-way between a versicolor and a virginica: the model hesitates, and is right half the time.
       const a = pick(versicolor);
       const b = pick(virginica);
       row = a.map((value, j) => (value + b[j]) / 2);
+      truth = random() < 0.5 ? 'versicolor' : 'virginica';
     } else {
-      row = pick(rows).map((value, j) => value + gaussian() * 0.1 * std[j]);
+      const i = Math.floor(random() * rows.length);
+      row = rows[i].map((value, j) => value + gaussian() * 0.1 * std[j]);
+      truth = classes[i];
     }
     if (shifted) row = row.map((value, j) => value + SHIFT_IN_STD[FEATURES[j]] * std[j]);
-    return Object.fromEntries(FEATURES.map((name, j) => [name, Number(Math.max(0.05, row[j]).toFixed(2))]));
+    const features = Object.fromEntries(FEATURES.map((name, j) => [name, Number(Math.max(0.05, row[j]).toFixed(2))]));
+    return { features, truth };
   };
 
   return function next(shifted) {
@@ -64,25 +70,31 @@ export function trafficSource(seed) {
       return { kind: 'bad', reason, body: body() };
     }
     if (draw < 0.09) {
-      const features = flower(shifted);
+      const { features } = flower(shifted);
       features[pick(FEATURES)] = -Number((1 + random() * 3).toFixed(2));
       return { kind: 'out_of_domain', body: JSON.stringify({ features }) };
     }
     if (draw < 0.16) {
       const size = 5 + Math.floor(random() * 40);
-      return { kind: 'batch', size, body: JSON.stringify({ instances: Array.from({ length: size }, () => flower(shifted)) }) };
+      return { kind: 'batch', size, body: JSON.stringify({ instances: Array.from({ length: size }, () => flower(shifted).features) }) };
     }
-    return { kind: 'single', body: JSON.stringify({ features: flower(shifted) }) };
+    const { features, truth } = flower(shifted);
+    return { kind: 'single', body: JSON.stringify({ features }), truth };
   };
 }
 
+/** Share of answered single predictions whose true class is sent back to `POST /feedback`. */
+export const FEEDBACK_SHARE = 0.5;
+
 /**
  * Sends `ratePerSecond` requests for `durationMs`, routed to the targets by weight, and records what
- * came back. `phaseOf(elapsedMs)` says whether the inputs are shifted.
+ * came back. `phaseOf(elapsedMs)` says whether the inputs are shifted. For a share of the answered
+ * single predictions, the true class follows on `POST /feedback`, as a late label would.
  */
 export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, phaseOf, onTick }) {
   const next = trafficSource(seed);
   const route = mulberry32(seed ^ 0x5bd1e995);
+  const feedbackDraw = mulberry32(seed ^ 0x27d4eb2f);
   const results = [];
   const started = Date.now();
   const inFlight = new Set();
@@ -106,6 +118,14 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
       record.traceId = body.traceId;
       record.confidence = body.confidence;
       record.error = body.error;
+      if (request.truth !== undefined && response.ok && body.predictionId && feedbackDraw() < FEEDBACK_SHARE) {
+        const feedback = await fetch(`${target.url}/feedback`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ predictionId: body.predictionId, label: request.truth }),
+        });
+        record.feedback = (await feedback.json().catch(() => ({}))).outcome;
+      }
     } catch (error) {
       record.status = 0;
       record.error = error.cause?.code ?? error.message;

@@ -1,52 +1,27 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ModelIdentity } from '@modelsight/core';
 import type { ServiceConfig } from '../config';
 import { logger } from '../logger';
 import { OutOfDomainError } from '../model/iris-classifier';
 import type { Predictor } from '../predictor';
-import { countRejection } from '../rejections';
-import type { Rejection } from '../rejections';
 import { parsePredictRequest } from './parse-predict-request';
-import { readBody } from './read-body';
+import { readRequestText } from './read-request-text';
+import { activeTraceId, reject } from './reject';
 import { sendJson } from './router';
 import type { Route } from './router';
 
 const ROUTE = '/predict';
 
-/**
- * Trace ID of the request's span, for answers that have no prediction to take it from; the HTTP span is
- * the prediction span's parent, so a client can quote it either way. `undefined` when nothing is traced.
- */
-function activeTraceId(): string | undefined {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
-}
-
 /** `POST /predict`: one row (`features`) or a batch (`instances`), answered with the prediction and its IDs. */
 export function predictRoute(predictor: Predictor, model: ModelIdentity, config: ServiceConfig): Route {
-  const reject = (response: Parameters<Route['handle']>[1], rejection: Rejection): void => {
-    countRejection(rejection.reason, ROUTE);
-    logger.warn({ reason: rejection.reason, status: 400 }, `rejected: ${rejection.message}`);
-    sendJson(response, 400, { error: rejection.reason, message: rejection.message, traceId: activeTraceId() });
-  };
-
   return {
     method: 'POST',
     path: ROUTE,
     async handle(request, response) {
-      const body = await readBody(request, config.maxBodyBytes);
-      if (!body.ok) {
-        // The rest of the body is not read: close the connection once answered instead of draining it.
-        response.shouldKeepAlive = false;
-        reject(response, {
-          reason: 'body_too_large',
-          message: `body ${body.declared ? 'declares' : 'has more than'} ${body.bytes} bytes, more than the limit of ${config.maxBodyBytes}`,
-        });
-        return;
-      }
-      const parsed = parsePredictRequest(body.text, config.maxBatchSize);
+      const text = await readRequestText(request, response, ROUTE, config.maxBodyBytes);
+      if (text === undefined) return;
+      const parsed = parsePredictRequest(text, config.maxBatchSize);
       if ('reason' in parsed) {
-        reject(response, parsed);
+        reject(response, ROUTE, parsed);
         return;
       }
       try {
