@@ -27,6 +27,7 @@ const record = (version: string, label: string, confidence: number): PredictionR
   features: undefined,
   durationSeconds: 0.002,
   endTime: Date.now(),
+  task: undefined,
 });
 
 /** Feeds `total` predictions of a version, `correct` of them confirmed by their feedback. */
