@@ -20,6 +20,7 @@ const record = (version: string, label: string, confidence: number): PredictionR
   model: model(version),
   predictionId: `p-${++counter}`,
   traceId: counter.toString(16).padStart(32, 'a'),
+  spanId: undefined,
   status: 'ok',
   label,
   confidence,

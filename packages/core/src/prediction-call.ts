@@ -135,7 +135,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       }
       span.end();
       if (observers.length > 0) {
-        notify(record(info.predictionId, traceIdOf(span, info), 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
+        notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
       }
       return;
     }
@@ -152,7 +152,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       if (confidence !== undefined) stats.confidence.record(confidence);
       if (observers.length > 0) {
         const label = readLabel(item);
-        notify(record(info.itemIds[i]!, traceId, 'ok', label, confidence, item, itemFeatures(features, i, size), seconds));
+        notify(record(info.itemIds[i]!, traceId, info.spanId, 'ok', label, confidence, item, itemFeatures(features, i, size), seconds));
       }
     }
   }
@@ -172,7 +172,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       const traceId = traceIdOf(span, info);
       for (let i = 0; i < size; i++) {
         const id = batch ? info.itemIds[i]! : info.predictionId;
-        notify(record(id, traceId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size), seconds));
+        notify(record(id, traceId, info.spanId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size), seconds));
       }
     }
   }
@@ -180,6 +180,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   function record(
     predictionId: string,
     traceId: string | undefined,
+    spanId: string,
     status: PredictionStatus,
     label: string | undefined,
     confidence: number | undefined,
@@ -191,6 +192,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       model,
       predictionId,
       traceId,
+      spanId: traceId === undefined ? undefined : spanId,
       status,
       label,
       confidence,

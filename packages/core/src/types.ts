@@ -25,6 +25,8 @@ export interface PredictionRecord {
   readonly predictionId: string;
   /** Trace ID of the prediction span (also when the span is not sampled); `undefined` when no SDK is registered. */
   readonly traceId: string | undefined;
+  /** Span ID of the prediction span, when `traceId` is set. Observers run after it ended. */
+  readonly spanId: string | undefined;
   readonly status: PredictionStatus;
   /** Predicted label, when it could be found on the result. */
   readonly label: string | undefined;

@@ -74,8 +74,9 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
           'ml.prediction.confidence': record.confidence,
           'ml.prediction.duration_ms': Math.round(record.durationSeconds * 1e6) / 1e3,
         };
-        // The prediction's own trace ID, which may differ from the span active when observers run.
+        // The prediction span's own IDs: observers run after it ended, when its parent is active again.
         if (record.traceId !== undefined) line['trace_id'] = record.traceId;
+        if (record.spanId !== undefined) line['span_id'] = record.spanId;
         if (logInputs && record.features !== undefined) {
           line['ml.features'] = redact(record.features, redacted, censor);
         }

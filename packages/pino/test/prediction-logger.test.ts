@@ -57,6 +57,17 @@ describe('predictionLogger', () => {
     expect(line['ml.prediction.duration_ms']).toBeLessThan(1000);
   });
 
+  it('carries the prediction span IDs, not those of the request span active when it is written', () => {
+    const { model, predict, predictions } = setup();
+    tracer.startActiveSpan('POST /predict', (request) => {
+      predict({ a: 2, secret: 's' });
+      request.end();
+    });
+    const span = spanNamed(`predict ${model.name}`).spanContext();
+    expect(predictions()[0]).toMatchObject({ trace_id: span.traceId, span_id: span.spanId });
+    expect(predictions()[0]!['span_id']).not.toBe(spanNamed('POST /predict').spanContext().spanId);
+  });
+
   it('writes one line per item of a batch call, each with its item ID', () => {
     const { predictMany, predictions } = setup();
 

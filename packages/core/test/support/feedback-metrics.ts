@@ -62,6 +62,7 @@ export function predictionRecord(overrides: Partial<PredictionRecord> = {}): Pre
     model: { name: 'iris', version: '1.0.0' },
     predictionId: `p-${predictionCounter}`,
     traceId: predictionCounter.toString(16).padStart(32, '0'),
+    spanId: undefined,
     status: 'ok',
     label: undefined,
     confidence: undefined,
