@@ -15,4 +15,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 prometheus --version 2>&1 | head -n 1
 
-npm ci --no-audit --no-fund
+# `npm ci` would refuse the lock file: the registry reachable here lacks some other platforms' builds of
+# optional packages (rollup, turbo), which npm therefore leaves out of the lock. `npm install` keeps
+# the locked versions and skips what is missing.
+npm install --no-audit --no-fund --no-save
