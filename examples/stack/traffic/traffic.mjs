@@ -1,8 +1,8 @@
 // Traffic for the stack: POST /predict to the iris service at a steady rate.
 // A share of the requests (SHIFTED_SHARE) comes from a shifted distribution
 // (longer petals, narrower sepals), so the drift and confidence panels move.
-// When the service answers with a prediction id and has a POST /feedback
-// endpoint, the true species is sent back for FEEDBACK_SHARE of the predictions.
+// The true species goes back to POST /feedback for FEEDBACK_SHARE of the
+// predictions, so the accuracy panels fill.
 import { request } from 'node:http';
 
 const target = new URL(process.env.TARGET_URL ?? 'http://127.0.0.1:3000');
