@@ -1,9 +1,12 @@
 import {
   context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   isSpanContextValid,
   SpanKind,
   SpanStatusCode,
   trace,
+  type Context,
   type Exception,
   type Span,
 } from '@opentelemetry/api';
@@ -215,7 +218,17 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     }
   }
 
-  return function predictionCall(thisArg, args, withInfo) {
+  /** What a call needs once its span is started. */
+  interface Started {
+    readonly span: Span;
+    readonly info: PredictionInfo;
+    readonly ctx: Context;
+    readonly features: unknown;
+    readonly size: number;
+  }
+
+  /** Starts the span and gathers what the call needs; may throw (a user's tracer or features object). */
+  function begin(args: unknown[]): Started {
     const parent = context.active();
     const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes: baseAttributes }, parent);
     const predictionId = nextPredictionId();
@@ -244,7 +257,32 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
 
     const spanContext = span.spanContext();
     const info: PredictionInfo = { model, predictionId, itemIds, traceId: spanContext.traceId, spanId: spanContext.spanId };
-    const ctx = contextWithPrediction(trace.setSpan(parent, span), info);
+    return { span, info, ctx: contextWithPrediction(trace.setSpan(parent, span), info), features, size };
+  }
+
+  /** The prediction still runs when the instrumentation cannot start; only what it would have recorded is lost, and counted. */
+  function uninstrumented(thisArg: unknown, args: unknown[], withInfo: boolean, error: unknown): unknown {
+    instrumentationError('internal', 'starting the prediction span failed', error);
+    const result = fn.apply(thisArg, args);
+    if (!withInfo) return result;
+    const prediction: PredictionInfo = {
+      model,
+      predictionId: nextPredictionId(),
+      itemIds: NO_ITEM_IDS,
+      traceId: INVALID_TRACEID,
+      spanId: INVALID_SPANID,
+    };
+    return isPromiseLike(result) ? Promise.resolve(result).then((value) => ({ result: value, prediction })) : { result, prediction };
+  }
+
+  return function predictionCall(thisArg, args, withInfo) {
+    let started: Started;
+    try {
+      started = begin(args);
+    } catch (error) {
+      return uninstrumented(thisArg, args, withInfo, error);
+    }
+    const { span, info, ctx, features, size } = started;
     stats.active++;
     const start = performance.now();
     let result: unknown;

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { afterEach, expect, test } from 'vitest';
 import { getPredictionMetricsRegistry, traced } from '../src/index';
 import { memoryTracing, uniqueModel } from './support/tracing';
@@ -86,4 +86,30 @@ test('predictions in flight are counted until they settle', async () => {
   release();
   await Promise.all(pending);
   expect(stats.active).toBe(0);
+});
+
+test('a tracer that throws never reaches the caller: the prediction runs, the failure is counted and reported once', async () => {
+  const warnings: string[] = [];
+  diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  try {
+    const model = uniqueModel();
+    const broken = {
+      startSpan() {
+        throw new Error('tracer is broken');
+      },
+      startActiveSpan() {
+        throw new Error('tracer is broken');
+      },
+    } as unknown as Tracer;
+    const predict = traced(async (x: number) => ({ label: 'a', x }), { model, tracer: broken });
+    expect(await predict(1)).toEqual({ label: 'a', x: 1 });
+    const { result, prediction } = await predict.withPrediction(2);
+    expect(result).toEqual({ label: 'a', x: 2 });
+    expect(prediction.traceId).toBe('00000000000000000000000000000000');
+    expect(getPredictionMetricsRegistry().forModel(model).instrumentationErrors.get('internal')).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('starting the prediction span failed');
+  } finally {
+    diag.disable();
+  }
 });
