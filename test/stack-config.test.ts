@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runTool } from './support/promtool';
@@ -16,6 +16,22 @@ const compose = yamlFile('compose.yaml');
 const services = compose['services'] as Record<string, any>;
 const alertRules = yamlFile('prometheus/rules/modelsight-alerts.rules.yml');
 const alerts = (alertRules['groups'] as any[]).flatMap((group) => group.rules as any[]);
+/** The fleet PSI rules shipped with @modelsight/drift: their one source. */
+const driftRules = resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml');
+const recordsOf = (file: string) =>
+  (parse(readFileSync(file, 'utf8')).groups as any[]).flatMap((group) => group.rules as any[]).flatMap((rule) => rule.record ?? []) as string[];
+
+/** The rule files compose.yaml mounts in the Prometheus container: container path -> repository path. */
+const RULE_DIR = '/etc/prometheus/rules/';
+const mountedRules = new Map(
+  (services['prometheus'].volumes as string[])
+    .map((volume) => volume.split(':'))
+    .filter(([, target]) => target!.startsWith(RULE_DIR))
+    .map(([source, target]): [string, string] => [target!, resolve(stack, source!)]),
+);
+/** A rule_files pattern as Prometheus matches it (filepath.Glob; `*` stays within a directory). */
+const globToRegExp = (glob: string) =>
+  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('[^/]*')}$`);
 const dashboard = JSON.parse(read('grafana/dashboards/modelsight-model-service.json'));
 const datasources = yamlFile('grafana/provisioning/datasources/datasources.yml');
 
@@ -35,7 +51,7 @@ describe('compose file', () => {
     }
   });
 
-  it('mounts only files that exist in the stack directory', () => {
+  it('mounts only files that exist in the repository', () => {
     const mounts = Object.values(services).flatMap((service) => (service.volumes ?? []) as string[]);
     expect(mounts.length).toBeGreaterThan(5);
     for (const mount of mounts) {
@@ -65,25 +81,53 @@ describe('compose file', () => {
 });
 
 describe('Prometheus config and rules', () => {
-  it('passes promtool check config, rule files included', async () => {
-    // The compose file mounts the rules at /etc/prometheus/rules; point at the repo's copy.
-    const config = read('prometheus/prometheus.yml').replace('/etc/prometheus/rules/', `${join(stack, 'prometheus/rules')}/`);
+  it('passes promtool check config, with the rule directory laid out as compose.yaml mounts it', async () => {
+    // The container's rule directory rebuilt from the compose mounts, so the config's
+    // rule_files glob is checked against exactly the files the container would see.
+    const ruleDir = join(temp, 'rules');
+    for (const [target, source] of mountedRules) {
+      mkdirSync(join(ruleDir, dirname(target.slice(RULE_DIR.length))), { recursive: true });
+      copyFileSync(source, join(ruleDir, target.slice(RULE_DIR.length)));
+    }
+    const config = read('prometheus/prometheus.yml').replaceAll(RULE_DIR, `${ruleDir}/`);
     const path = join(temp, 'prometheus.yml');
     writeFileSync(path, config);
     const run = await runTool('promtool', ['check', 'config', path]);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toContain('modelsight-recording.rules.yml');
-    expect(run.output).toContain('modelsight-alerts.rules.yml');
+    for (const target of mountedRules.keys()) expect(run.output).toContain(`${ruleDir}/${target.slice(RULE_DIR.length)}`);
+    expect(run.output).toMatch(/fleet-psi\.rules\.yml\s+SUCCESS: 5 rules found/);
     expect(run.output).not.toMatch(/FAILED/);
   });
 
   it('has rule files that pass promtool check rules', async () => {
     const files = readdirSync(join(stack, 'prometheus/rules')).map((file) => join(stack, 'prometheus/rules', file));
     expect(files).toHaveLength(2);
-    const run = await runTool('promtool', ['check', 'rules', ...files]);
+    const run = await runTool('promtool', ['check', 'rules', ...files, driftRules]);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/SUCCESS: 16 rules found/);
-    expect(run.output).toMatch(/SUCCESS: 11 rules found/);
+    expect(run.output.match(/SUCCESS: 11 rules found/g)).toHaveLength(2); // recording, alerts
+    expect(run.output).toMatch(/SUCCESS: 5 rules found/); // fleet PSI
+  });
+
+  it('mounts every rule file of the stack, and the fleet PSI rules of @modelsight/drift, in the rule directory', () => {
+    const sources = [...mountedRules.values()];
+    const own = readdirSync(join(stack, 'prometheus/rules')).map((file) => join(stack, 'prometheus/rules', file));
+    expect(sources.sort()).toEqual([...own, driftRules].sort());
+    // Each lands under a distinct name the config's rule_files glob matches.
+    const globs = (yamlFile('prometheus/prometheus.yml')['rule_files'] as string[]).map(globToRegExp);
+    const targets = [...mountedRules.keys()];
+    expect(new Set(targets.map((target) => basename(target))).size).toBe(targets.length);
+    for (const target of targets) expect(globs.some((glob) => glob.test(target)), target).toBe(true);
+  });
+
+  it('records the fleet PSI only in the rules shipped with @modelsight/drift', () => {
+    const fleet = recordsOf(driftRules);
+    expect(fleet).toContain('ml_feature:ml_drift_psi:fleet1h');
+    const own = readdirSync(join(stack, 'prometheus/rules')).map((file) => join(stack, 'prometheus/rules', file));
+    for (const source of new Set([...mountedRules.values(), ...own])) {
+      if (source === driftRules) continue;
+      expect(recordsOf(source).filter((record) => fleet.includes(record)), source).toEqual([]);
+      expect(readFileSync(source, 'utf8'), source).not.toMatch(/record:\s*ml_feature:ml_drift_psi:fleet1h/);
+    }
   });
 
   it('passes its rule unit tests with promtool test rules', async () => {
@@ -95,13 +139,13 @@ describe('Prometheus config and rules', () => {
     expect(run.output.match(/SUCCESS/g)).toHaveLength(2);
   });
 
-  it('computes the fleet PSI with the same rules as those shipped with @modelsight/drift', () => {
-    const fleetGroup = (file: string) =>
-      ((parse(readFileSync(file, 'utf8')).groups as any[]).find((group) => group.name === 'modelsight-fleet-drift').rules as any[]).map(
-        (rule) => ({ record: rule.record, expr: (rule.expr as string).replace(/\s+/g, ' ').trim() }),
-      );
-    const drift = resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml');
-    expect(fleetGroup(join(stack, 'prometheus/rules/modelsight-recording.rules.yml'))).toEqual(fleetGroup(drift));
+  it('runs its rule unit tests on the rule files the stack mounts, the fleet PSI rules of @modelsight/drift included', () => {
+    const dir = join(stack, 'prometheus/tests');
+    for (const file of ['alerts.test.yml', 'recording.test.yml']) {
+      const loaded = (parse(readFileSync(join(dir, file), 'utf8')).rule_files as string[]).map((path) => resolve(dir, path));
+      expect(loaded, file).toContain(driftRules);
+      for (const path of loaded) expect([...mountedRules.values()], `${file}: ${path}`).toContain(path);
+    }
   });
 
   it('gives every alert a severity, a summary and a description', () => {

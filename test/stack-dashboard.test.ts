@@ -8,8 +8,9 @@ import { freePort, startPrometheus, type PrometheusServer } from './support/prom
 
 // Every query of the Grafana dashboard, run by the real Prometheus against a real
 // model service under the modelsight preload, after real HTTP traffic: each must
-// parse and return data. Prometheus loads the stack's rules, so the panels that
-// read recording rules (fleet PSI) are checked too. Two services:
+// parse and return data. Prometheus loads the stack's rules (its own and the fleet
+// PSI rules of @modelsight/drift), so the panels that read recording rules (fleet
+// PSI) are checked too. Two services:
 //  - the iris example service, as the stack runs it;
 //  - a small service wiring every monitor modelsight has (traced() with a
 //    DriftMonitor and a FeedbackTracker as observers), so that each panel is
@@ -17,6 +18,8 @@ import { freePort, startPrometheus, type PrometheusServer } from './support/prom
 
 const root = resolve(__dirname, '..');
 const stack = resolve(root, 'examples/stack');
+// The fleet PSI rules: shipped with @modelsight/drift, mounted by the stack next to its own.
+const driftRules = resolve(root, 'packages/drift/prometheus/fleet-psi.rules.yml');
 const dashboard = JSON.parse(readFileSync(resolve(stack, 'grafana/dashboards/modelsight-model-service.json'), 'utf8'));
 const JOB = 'modelsight'; // the job name test/support/prometheus.ts gives its target
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -192,6 +195,7 @@ for (const service of services) {
         ruleFiles: [
           resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'),
           resolve(stack, 'prometheus/rules/modelsight-alerts.rules.yml'),
+          driftRules,
         ],
         scrapeIntervalSeconds: 1,
       });
@@ -263,9 +267,11 @@ for (const service of services) {
     });
 
     it('has every recording rule of the stack produce a series from the service', async () => {
-      const rules = readFileSync(resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'), 'utf8');
-      const records = [...rules.matchAll(/- record: (\S+)/g)].map((match) => match[1]!);
+      const records = [resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'), driftRules].flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/- record: (\S+)/g)].map((match) => match[1]!),
+      );
       expect(records.length).toBe(16);
+      expect(records).toContain('ml_feature:ml_drift_psi:fleet1h');
       let missing: string[] = [];
       const deadline = Date.now() + 20_000;
       do {

@@ -6,10 +6,11 @@ import { buildProfile, psi, type DriftProfile } from '@modelsight/drift';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, startPrometheus, type PrometheusServer } from './support/prometheus';
 
-// The fleet PSI recording rule of the stack, evaluated by the real Prometheus over
-// three replicas: three processes under the modelsight preload (real Prometheus
-// exporter), each with a DriftMonitor fed a different share of shifted rows. The
-// rule's value must be the PSI of the union of the rows the three observed.
+// The fleet PSI recording rule the stack loads (shipped with @modelsight/drift),
+// evaluated by the real Prometheus over three replicas: three processes under the
+// modelsight preload (real Prometheus exporter), each with a DriftMonitor fed a
+// different share of shifted rows. The rule's value must be the PSI of the union
+// of the rows the three observed.
 
 const stack = resolve(__dirname, '../examples/stack');
 const MODEL = { name: 'fleet-model', version: '2.0.0' };
@@ -108,7 +109,11 @@ beforeAll(async () => {
 
   prometheus = await startPrometheus({
     targets,
-    ruleFiles: [resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml')],
+    // The rules the stack loads: its own recording rules and the fleet PSI rules of @modelsight/drift.
+    ruleFiles: [
+      resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'),
+      resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml'),
+    ],
     scrapeIntervalSeconds: 1,
   });
   // Every replica scraped once before any row: the rule sees each bin counter from 0.
