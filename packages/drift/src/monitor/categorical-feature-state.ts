@@ -1,8 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { CategoricalFeatureProfile } from '../profile/profile-types';
-import { chiSquareOfCounts } from '../stats/chi-square';
-import { jensenShannonOfCounts } from '../stats/jensen-shannon';
-import { psiOfCounts } from '../stats/psi';
 import { FeatureState } from './feature-state';
 import type { MonitorConfig } from './monitor-config';
 
@@ -98,21 +95,7 @@ export class CategoricalFeatureState extends FeatureState {
       this.windowCounts[this.bins[index]!]! += 1;
       index = index + 1 === this.capacity ? 0 : index + 1;
     }
-    for (let i = 0; i < this.scoreNames.length; i++) {
-      switch (this.scoreNames[i]) {
-        case 'psi':
-          this.scores[i] = psiOfCounts(this.reference, 1, this.windowCounts, n);
-          break;
-        case 'jensen_shannon':
-          this.scores[i] = jensenShannonOfCounts(this.reference, 1, this.windowCounts, n);
-          break;
-        case 'chi2':
-          this.scores[i] = chiSquareOfCounts(this.reference, 1, this.windowCounts, n).pValue;
-          break;
-        default:
-          break;
-      }
-    }
+    for (let i = 0; i < this.scoreNames.length; i++) this.scores[i] = this.binScore(this.scoreNames[i]!, n);
   }
 
   binDescriptions(): string[] {

@@ -1,6 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { FeatureProfile, FeatureType } from '../profile/profile-types';
-import { ATTR_ML_DRIFT_BIN, ATTR_ML_DRIFT_METHOD, ATTR_REASON } from '../semconv';
+import { ATTR_ML_DRIFT_BIN, ATTR_ML_DRIFT_METHOD, ATTR_ML_FEATURE_NAME, ATTR_REASON } from '../semconv';
+import { chiSquareOfCounts } from '../stats/chi-square';
+import { jensenShannonOfCounts } from '../stats/jensen-shannon';
+import { psiOfCounts } from '../stats/psi';
 import { crosses, type MonitorConfig } from './monitor-config';
 import type { DriftMethod, DriftScoreName } from './monitor-types';
 
@@ -56,7 +59,7 @@ export abstract class FeatureState {
     this.capacity = config.windowSize;
     this.windowMs = config.windowMs;
     this.times = config.windowMs === undefined ? undefined : new Float64Array(config.windowSize);
-    this.attributes = { ...modelAttributes, 'ml.feature.name': profile.name };
+    this.attributes = { ...modelAttributes, [ATTR_ML_FEATURE_NAME]: profile.name };
     const bins = profile.proportions.length;
     // Renormalised so that the exported reference ratios sum to exactly what psi() divides by.
     const total = profile.proportions.reduce((sum, p) => sum + p, 0);
@@ -76,6 +79,20 @@ export abstract class FeatureState {
 
   /** Fills {@link windowCounts} and {@link scores} from the `n` values in the window. */
   protected abstract computeScores(n: number, scratch: Float64Array): void;
+
+  /** The scores computed from the window's bin counts alone; NaN for the sample-based ones. */
+  protected binScore(name: DriftScoreName, n: number): number {
+    switch (name) {
+      case 'psi':
+        return psiOfCounts(this.reference, 1, this.windowCounts, n);
+      case 'jensen_shannon':
+        return jensenShannonOfCounts(this.reference, 1, this.windowCounts, n);
+      case 'chi2':
+        return chiSquareOfCounts(this.reference, 1, this.windowCounts, n).pValue;
+      default:
+        return Number.NaN;
+    }
+  }
 
   /** Human-readable content of each bin, for reports. */
   abstract binDescriptions(): string[];

@@ -1,9 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { binIndex } from '../bins';
 import type { NumericFeatureProfile } from '../profile/profile-types';
-import { jensenShannonOfCounts } from '../stats/jensen-shannon';
 import { ksOfSorted } from '../stats/ks';
-import { psiOfCounts } from '../stats/psi';
 import { MIN_REFERENCE_STD, wassersteinOfSorted } from '../stats/wasserstein';
 import { FeatureState } from './feature-state';
 import type { MonitorConfig } from './monitor-config';
@@ -76,12 +74,6 @@ export class NumericFeatureState extends FeatureState {
     }
     for (let i = 0; i < this.scoreNames.length; i++) {
       switch (this.scoreNames[i]) {
-        case 'psi':
-          this.scores[i] = psiOfCounts(this.reference, 1, this.windowCounts, n);
-          break;
-        case 'jensen_shannon':
-          this.scores[i] = jensenShannonOfCounts(this.reference, 1, this.windowCounts, n);
-          break;
         case 'ks': {
           const result = ksOfSorted(this.sample, sorted);
           this.scores[i] = result.statistic;
@@ -91,8 +83,10 @@ export class NumericFeatureState extends FeatureState {
         case 'wasserstein':
           this.scores[i] = wassersteinOfSorted(this.sample, sorted) / Math.max(this.referenceStd, MIN_REFERENCE_STD);
           break;
+        case 'ks_p_value':
+          break; // Set with `ks`.
         default:
-          break;
+          this.scores[i] = this.binScore(this.scoreNames[i]!, n);
       }
     }
   }
