@@ -192,6 +192,34 @@ it('rejects invalid options with a message naming the option and the value', () 
   expect(() => new DriftMonitor({ model, profile: { ...profile, formatVersion: 3 } as never })).toThrow(/formatVersion: unknown version 3/);
 });
 
+it('rejects a minSamples the window could never hold, naming both options', () => {
+  expect(() => new DriftMonitor({ model, profile: referenceProfile(), windowSize: 50 })).toThrow(
+    'DriftMonitor: option minSamples (100) must be <= windowSize (50)',
+  );
+});
+
+it('rejects output names that are not features of the profile, listing the features', () => {
+  const profile = referenceProfile();
+  expect(() => new DriftMonitor({ model, profile, outputs: { label: 'class' } })).toThrow(
+    /option outputs.label is "class", which is not a feature of the profile \(features: "x", "c", "prediction.label", "prediction.confidence"\)/,
+  );
+  expect(() => new DriftMonitor({ model, profile, outputs: { label: 'x', confidence: 'x' } })).toThrow(
+    'options outputs.label and outputs.confidence both name "x"',
+  );
+});
+
+it('ignores an environment variable that is not a positive integer where one is needed', () => {
+  process.env.MODELSIGHT_DRIFT_WINDOW_SIZE = '150.5';
+  try {
+    const monitor = new DriftMonitor({ model, profile: referenceProfile(), meter: createTestMeter().meter });
+    const next = rowSource(22);
+    for (let i = 0; i < 1500; i++) monitor.observe(next());
+    expect(monitor.report().features[0]!.windowSamples).toBe(1000);
+  } finally {
+    delete process.env.MODELSIGHT_DRIFT_WINDOW_SIZE;
+  }
+});
+
 it('reads its defaults from environment variables when options are absent', () => {
   process.env.MODELSIGHT_DRIFT_WINDOW_SIZE = '200';
   process.env.MODELSIGHT_DRIFT_MIN_SAMPLES = '50';

@@ -161,3 +161,30 @@ it('bins live values like binCounts, with few edges and with many', () => {
   expect(report.get('y')!.bins.map((b) => b.total)).toEqual(binCounts(live, edgesOf('y')));
   expect(report.get('y')!.bins.map((b) => Math.round(b.current * 800))).toEqual(binCounts(live, edgesOf('y')));
 });
+
+it('scores a constant numeric feature and a single-category feature with finite numbers', () => {
+  const constant = buildProfile(Array.from({ length: 200 }, () => ({ k: 5, only: 'a' })));
+  const monitor = new DriftMonitor({
+    model,
+    profile: constant,
+    meter: createTestMeter().meter,
+    minSamples: 10,
+    numericMethods: ['psi', 'ks', 'wasserstein', 'jensen_shannon'],
+    categoricalMethods: ['psi', 'chi2', 'jensen_shannon'],
+  });
+  for (let i = 0; i < 10; i++) monitor.observe({ k: 5, only: 'a' });
+  const same = monitor.report();
+  expect(same.drifted).toBe(false);
+  expect(same.features.find((f) => f.name === 'k')!.scores).toEqual({ psi: 0, ks: 0, ks_p_value: 1, wasserstein: 0, jensen_shannon: 0 });
+  expect(same.features.find((f) => f.name === 'only')!.scores).toMatchObject({ psi: 0, jensen_shannon: 0 });
+  expect(same.features.find((f) => f.name === 'only')!.scores.chi2).toBeGreaterThan(0.9);
+
+  for (let i = 0; i < 10; i++) monitor.observe({ k: 6, only: 'b' });
+  const moved = monitor.report();
+  for (const feature of moved.features) {
+    expect(Object.values(feature.scores).every(Number.isFinite)).toBe(true);
+    expect(feature.driftedBy).toContain('psi');
+  }
+  // 1 unit away from a constant: divided by the smallest reference std used, 0.001; half the window moved.
+  expect(moved.features.find((f) => f.name === 'k')!.scores.wasserstein).toBeCloseTo(500, 6);
+});

@@ -66,3 +66,11 @@ it('reports JSON syntax errors and unreadable files with the file name', () => {
   expect(() => loadProfile(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at \\(root\\): not valid JSON`));
   expect(() => loadProfile(join(dir, 'absent.json'))).toThrow(/cannot read the file/);
 });
+
+it('rejects a categorical feature with more categories than the monitor can hold', () => {
+  const bad = clone();
+  const c = bad.features[1];
+  c.categories = Array.from({ length: 1001 }, (_, i) => `k${i}`);
+  c.proportions = [...c.categories.map(() => 0), 1];
+  expect(() => parseProfile(bad)).toThrow('at features[1] ("c").categories: expected at most 1000 categories, got 1001');
+});

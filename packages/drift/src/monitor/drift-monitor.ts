@@ -5,25 +5,14 @@ import {
   type BatchObservableResult,
   type Meter,
   type Observable,
-  type ObservableCounter,
-  type ObservableGauge,
 } from '@opentelemetry/api';
 import { parseProfile } from '../profile/parse-profile';
 import type { DriftProfile } from '../profile/profile-types';
 import { ReportOnce } from '../report-once';
-import {
-  ATTR_ML_MODEL_NAME,
-  ATTR_ML_MODEL_VERSION,
-  METRIC_ML_DATA_INVALID,
-  METRIC_ML_DATA_MISSING,
-  METRIC_ML_DRIFT_BIN,
-  METRIC_ML_DRIFT_DETECTED,
-  METRIC_ML_DRIFT_REFERENCE_RATIO,
-  METRIC_ML_DRIFT_SCORE,
-  METRIC_ML_DRIFT_WINDOW_SAMPLES,
-} from '../semconv';
+import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from '../semconv';
 import { CategoricalFeatureState } from './categorical-feature-state';
 import type { FeatureState } from './feature-state';
+import { createInstruments, type Instruments } from './instruments';
 import { resolveConfig, type MonitorConfig } from './monitor-config';
 import type {
   DriftModelIdentity,
@@ -39,42 +28,6 @@ import { NumericFeatureState } from './numeric-feature-state';
 const METER_NAME = '@modelsight/drift';
 const OBJECT_PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-interface Instruments {
-  readonly score: ObservableGauge;
-  readonly detected: ObservableGauge;
-  readonly windowSamples: ObservableGauge;
-  readonly missing: ObservableCounter;
-  readonly invalid: ObservableCounter;
-  readonly bin: ObservableCounter;
-  readonly referenceRatio: ObservableGauge;
-}
-
-function createInstruments(meter: Meter): Instruments {
-  return {
-    score: meter.createObservableGauge(METRIC_ML_DRIFT_SCORE, {
-      description: 'Drift score of a feature window against the reference profile, by method',
-    }),
-    detected: meter.createObservableGauge(METRIC_ML_DRIFT_DETECTED, {
-      description: '1 when a drift score of the feature crosses its threshold, else 0',
-    }),
-    windowSamples: meter.createObservableGauge(METRIC_ML_DRIFT_WINDOW_SAMPLES, {
-      description: 'Values in the feature window the scores are computed on',
-    }),
-    missing: meter.createObservableCounter(METRIC_ML_DATA_MISSING, {
-      description: 'Missing feature values (absent, null, undefined, NaN)',
-    }),
-    invalid: meter.createObservableCounter(METRIC_ML_DATA_INVALID, {
-      description: 'Invalid feature values, by reason (type, out_of_range, unseen_category)',
-    }),
-    bin: meter.createObservableCounter(METRIC_ML_DRIFT_BIN, {
-      description: 'Observed feature values by reference bin, for fleet-wide PSI in PromQL',
-    }),
-    referenceRatio: meter.createObservableGauge(METRIC_ML_DRIFT_REFERENCE_RATIO, {
-      description: 'Share of the reference values in each bin',
-    }),
-  };
-}
-
 function checkModel(model: unknown): DriftModelIdentity {
   const m = model as Partial<DriftModelIdentity> | undefined;
   if (m === null || typeof m !== 'object') {
@@ -86,6 +39,25 @@ function checkModel(model: unknown): DriftModelIdentity {
     }
   }
   return { name: m.name as string, version: m.version as string };
+}
+
+/** Output names given explicitly must name two different features of the profile (the defaults may be absent). */
+function checkOutputs(options: DriftMonitorOptions, profile: DriftProfile, config: MonitorConfig): void {
+  const { labelOutput, confidenceOutput } = config;
+  if (labelOutput !== undefined && labelOutput === confidenceOutput) {
+    throw new TypeError(`DriftMonitor: options outputs.label and outputs.confidence both name ${JSON.stringify(labelOutput)}`);
+  }
+  for (const [key, name] of [
+    ['label', labelOutput],
+    ['confidence', confidenceOutput],
+  ] as const) {
+    if (typeof options.outputs?.[key] === 'string' && !profile.features.some((f) => f.name === name)) {
+      throw new TypeError(
+        `DriftMonitor: option outputs.${key} is ${JSON.stringify(name)}, which is not a feature of the profile ` +
+          `(features: ${profile.features.map((f) => JSON.stringify(f.name)).join(', ')})`,
+      );
+    }
+  }
 }
 
 /**
@@ -153,6 +125,7 @@ export class DriftMonitor {
     }
     this.label = label;
     this.confidence = confidence;
+    checkOutputs(options, profile, this.config);
     this.scratch = new Float64Array(this.config.windowSize);
 
     if (options.meter !== undefined && (options.meter === null || typeof options.meter.createObservableGauge !== 'function')) {

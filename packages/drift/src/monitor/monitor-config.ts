@@ -33,12 +33,13 @@ export interface MonitorConfig {
   readonly confidenceOutput: string | undefined;
 }
 
-function envNumber(name: string): number | undefined {
+/** A positive number (an integer when `integer`) from the environment; anything else is ignored with a warning. */
+function envNumber(name: string, integer: boolean): number | undefined {
   const raw = typeof process === 'undefined' ? undefined : process.env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    diag.warn(`@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive number`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    diag.warn(`@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}`);
     return undefined;
   }
   return value;
@@ -78,19 +79,23 @@ function outputName(option: string, value: unknown, fallback: string): string | 
 export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
   const windowSize = positive(
     'windowSize',
-    options.windowSize ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SIZE') ?? DEFAULT_DRIFT_OPTIONS.windowSize,
+    options.windowSize ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SIZE', true) ?? DEFAULT_DRIFT_OPTIONS.windowSize,
     true,
     MAX_WINDOW_SIZE,
   );
-  const windowSeconds = options.windowSeconds ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SECONDS');
+  const windowSeconds = options.windowSeconds ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SECONDS', false);
   const windowMs = windowSeconds === undefined ? undefined : positive('windowSeconds', windowSeconds, false) * 1000;
   const minSamples = positive(
     'minSamples',
-    options.minSamples ?? envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES') ?? DEFAULT_DRIFT_OPTIONS.minSamples,
+    options.minSamples ?? envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES', true) ?? DEFAULT_DRIFT_OPTIONS.minSamples,
     true,
   );
+  if (minSamples > windowSize) {
+    // The window could never hold enough values: no score would ever be reported.
+    throw new TypeError(`DriftMonitor: option minSamples (${minSamples}) must be <= windowSize (${windowSize})`);
+  }
   const thresholds = new Map<DriftScoreName, number>(Object.entries(DEFAULT_DRIFT_OPTIONS.thresholds) as [DriftScoreName, number][]);
-  const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD');
+  const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD', false);
   if (envPsi !== undefined) thresholds.set('psi', envPsi);
   if (options.thresholds !== undefined) {
     if (options.thresholds === null || typeof options.thresholds !== 'object') {

@@ -23,7 +23,10 @@ export interface DriftModelIdentity {
  */
 export type DriftThresholds = Partial<Record<DriftScoreName, number | null>>;
 
-/** Names under which the model's outputs are watched; they must be features of the profile. */
+/**
+ * Names under which the model's outputs are watched. A name given here must be a feature of the
+ * profile (construction throws otherwise); a default name is watched only if the profile has it.
+ */
 export interface DriftOutputNames {
   /** Categorical feature fed with each prediction's label. `null`: not watched. @default 'prediction.label' */
   readonly label?: string | null;
@@ -51,18 +54,25 @@ export interface DriftMonitorOptions {
    * @default undefined (count-based)
    */
   readonly windowSeconds?: number;
-  /** No score before a feature's window holds this many values. Env: `MODELSIGHT_DRIFT_MIN_SAMPLES`. @default 100 */
+  /**
+   * No score before a feature's window holds this many values; at most `windowSize`.
+   * Env: `MODELSIGHT_DRIFT_MIN_SAMPLES`.
+   * @default 100
+   */
   readonly minSamples?: number;
-  /** Methods for numeric features. @default ['psi', 'ks'] */
+  /** Methods for numeric features: `psi`, `ks`, `wasserstein`, `jensen_shannon`. @default ['psi', 'ks'] */
   readonly numericMethods?: readonly DriftMethod[];
-  /** Methods for categorical features. @default ['psi', 'chi2'] */
+  /** Methods for categorical features: `psi`, `jensen_shannon`, `chi2`. @default ['psi', 'chi2'] */
   readonly categoricalMethods?: readonly DriftMethod[];
   /**
    * Drift thresholds, merged over the defaults. Env: `MODELSIGHT_DRIFT_PSI_THRESHOLD` for `psi`.
    * @default { psi: 0.2 }
    */
   readonly thresholds?: DriftThresholds;
-  /** Profile features fed with the prediction's outputs by `onPrediction` and `observe(row, outputs)`. */
+  /**
+   * Profile features fed with the prediction's outputs by `onPrediction` and `observe(row, outputs)`.
+   * @default { label: 'prediction.label', confidence: 'prediction.confidence' }
+   */
   readonly outputs?: DriftOutputNames;
   /** Clock in milliseconds, for time-based windows. @default Date.now */
   readonly clock?: () => number;

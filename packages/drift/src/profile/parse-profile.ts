@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
+  MAX_CATEGORIES,
   PROFILE_FORMAT,
   PROFILE_FORMAT_VERSION,
   type CategoricalFeatureProfile,
@@ -129,6 +130,9 @@ function parseFeature(check: Checker, raw: unknown, path: string, rows: number):
   }
   if (f.type === 'categorical') {
     const categories = check.strings(f.categories, `${where}.categories`);
+    if (categories.length > MAX_CATEGORIES) {
+      check.fail(`${where}.categories`, `expected at most ${MAX_CATEGORIES} categories, got ${categories.length}`);
+    }
     const seen = new Set<string>();
     categories.forEach((c, i) => {
       if (seen.has(c)) check.fail(`${where}.categories[${i}]`, `duplicate category ${JSON.stringify(c)}`);

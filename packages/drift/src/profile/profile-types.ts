@@ -3,6 +3,12 @@ export const PROFILE_FORMAT = 'modelsight.drift.profile';
 /** The profile format version this package writes and reads. */
 export const PROFILE_FORMAT_VERSION = 1;
 
+/**
+ * Most categories (bins besides "other") a categorical feature may keep: the limit of the `topK`
+ * option, and of profiles read (the monitor stores a window's bins as 16-bit integers).
+ */
+export const MAX_CATEGORIES = 1000;
+
 /** How a feature is compared: numbers by quantile bins and samples, anything else by category. */
 export type FeatureType = 'numeric' | 'categorical';
 
@@ -81,7 +87,7 @@ export interface BuildProfileOptions {
    * open bins: the bins are then exactly "below edges[0]", the intervals, "at or above the last").
    */
   readonly edges?: Readonly<Record<string, readonly number[]>>;
-  /** Categories kept per categorical feature; the rest is "other". @default 20 */
+  /** Categories kept per categorical feature (at most 1000); the rest is "other". @default 20 */
   readonly topK?: number;
   /** Size of the stored sample of each numeric feature. @default 1000 */
   readonly sampleSize?: number;
