@@ -11,6 +11,7 @@ import {
   type NumericFeatureProfile,
 } from '@modelsight/drift';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { normalGenerator, uniformGenerator } from '../packages/drift/test/support/seeded-random.cjs';
 import { freePort, startPrometheus, type PrometheusServer, type PromSample } from './support/prometheus';
 
 // Two replicas of one service, each with its own DriftMonitor and the real Prometheus exporter,
@@ -18,27 +19,9 @@ import { freePort, startPrometheus, type PrometheusServer, type PromSample } fro
 const RULES = resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml');
 const MODEL = { name: 'iris-classifier', version: '1.4.0' };
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Deterministic N(0, 1) (Box-Muller). */
-function normal(seed: number): () => number {
-  const u = uniform(seed);
-  return () => Math.sqrt(-2 * Math.log(u() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * u());
-}
-
 /** Deterministic categories drawn with the given weights. */
 function categoriesOf(seed: number, weights: [string, number][]): () => string {
-  const u = uniform(seed);
+  const u = uniformGenerator(seed);
   return () => {
     const draw = u();
     let cumulative = 0;
@@ -75,7 +58,7 @@ let replicas: Replica[];
 let profile: DriftProfile;
 
 beforeAll(async () => {
-  const referenceX = normal(1);
+  const referenceX = normalGenerator(1);
   const referenceC = categoriesOf(2, [['setosa', 0.5], ['versicolor', 0.3], ['virginica', 0.2]]);
   profile = buildProfile(Array.from({ length: 5000 }, () => ({ x: referenceX(), species: referenceC() })));
   replicas = [await startReplica(profile), await startReplica(profile)];
@@ -85,7 +68,7 @@ beforeAll(async () => {
 
   // Replica 0 sees shifted inputs and some bad values; replica 1 sees the reference distribution.
   const [shifted, stable] = replicas as [Replica, Replica];
-  const shiftedX = normal(3);
+  const shiftedX = normalGenerator(3);
   const shiftedC = categoriesOf(4, [['setosa', 0.2], ['versicolor', 0.3], ['virginica', 0.5]]);
   for (let i = 0; i < 3000; i++) {
     const row = { x: shiftedX() + 0.8, species: shiftedC() };
@@ -98,7 +81,7 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) shifted.monitor.observe({ x: 0, species: 'daisy' });
   shifted.xs.push(0, 0, 0, 0, 0);
   shifted.categories.push(...Array(10).fill('setosa'), ...Array(5).fill('daisy'));
-  const stableX = normal(5);
+  const stableX = normalGenerator(5);
   const stableC = categoriesOf(6, [['setosa', 0.5], ['versicolor', 0.3], ['virginica', 0.2]]);
   for (let i = 0; i < 2000; i++) {
     const row = { x: stableX(), species: stableC() };
