@@ -16,6 +16,17 @@ const SDK = `
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(new BasicTracerProvider());`;
 
+/** Runs `body` as an ES module after {@link SDK}, with a `require` for the CommonJS builds. */
+const runModule = (body: string) =>
+  run([
+    '--input-type=module',
+    '-e',
+    `import { createRequire } from 'node:module';
+     const require = createRequire(process.cwd() + '/');
+     ${SDK}
+     ${body}`,
+  ]);
+
 test('the package is built before its exports are tested', () => {
   expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(true);
 });
@@ -33,31 +44,19 @@ test('require() of the built package gives a logger that writes the model inside
 });
 
 test('import of the built package gives a logger that writes the model inside a prediction', () => {
-  const out = run([
-    '--input-type=module',
-    '-e',
-    `import { createRequire } from 'node:module';
-     const require = createRequire(process.cwd() + '/');
-     ${SDK}
+  const out = runModule(`
      const { traced } = await import('@modelsight/core');
      const { createLogger, predictionLogger, correlationMixin, DEFAULT_LOG_KEYS } = await import('@modelsight/pino');
      const logger = createLogger();
-     traced(() => logger.info({ exports: [typeof predictionLogger, typeof correlationMixin, DEFAULT_LOG_KEYS.traceId] }, 'esm'), { model: { name: 'm-esm', version: '1' } })();`,
-  ]);
+     traced(() => logger.info({ exports: [typeof predictionLogger, typeof correlationMixin, DEFAULT_LOG_KEYS.traceId] }, 'esm'), { model: { name: 'm-esm', version: '1' } })();`);
   expect(lines(out)[0]).toMatchObject({ msg: 'esm', 'ml.model.name': 'm-esm', exports: ['function', 'function', 'trace_id'] });
 });
 
 test('a logger from the CommonJS build sees a prediction made with the ESM build of core', () => {
-  const out = run([
-    '--input-type=module',
-    '-e',
-    `import { createRequire } from 'node:module';
-     const require = createRequire(process.cwd() + '/');
-     ${SDK}
+  const out = runModule(`
      const { traced } = await import('@modelsight/core');
      const { createLogger } = require('@modelsight/pino');
      const logger = createLogger();
-     traced(() => logger.info('mixed'), { model: { name: 'm-mixed', version: '1' } })();`,
-  ]);
+     traced(() => logger.info('mixed'), { model: { name: 'm-mixed', version: '1' } })();`);
   expect(lines(out)[0]).toMatchObject({ msg: 'mixed', 'ml.model.name': 'm-mixed' });
 });
