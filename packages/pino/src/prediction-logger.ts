@@ -47,8 +47,8 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
     throw new TypeError(`predictionLogger: option "redact" must be an array of feature names, got ${JSON.stringify(redactOption)}`);
   }
   const redacted = new Set<string>([...redactOption, ...envList('MODELSIGHT_REDACT_FEATURES')]);
-  const censor = options.censor ?? DEFAULTS.censor;
-  const message = options.message ?? DEFAULTS.message;
+  const censor = checkString('censor', options.censor ?? DEFAULTS.censor);
+  const message = checkString('message', options.message ?? DEFAULTS.message);
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
     throw new TypeError('predictionLogger: option "random" must be a function returning a number in [0, 1)');
@@ -91,6 +91,13 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
   };
 }
 
+function checkString(option: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`predictionLogger: option "${option}" must be a string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 function checkLevel(logger: PredictionLoggerOptions['logger'], option: string, level: string): string {
   if (typeof level !== 'string' || !(level in logger.levels.values)) {
     throw new TypeError(`predictionLogger: option "${option}" names no level of the logger, got ${JSON.stringify(level)}`);
@@ -102,8 +109,9 @@ function redact(
   features: Readonly<Record<string, unknown>>,
   redacted: ReadonlySet<string>,
   censor: string,
-): Record<string, unknown> {
-  if (redacted.size === 0) return { ...features };
+): Readonly<Record<string, unknown>> {
+  // pino serializes the line during the call, so the features need no copy.
+  if (redacted.size === 0) return features;
   const copy: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(features)) {
     copy[name] = redacted.has(name) ? censor : value;
