@@ -14,7 +14,7 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-// The full 10 million observations are measured by benchmarks/drift-observe.mjs.
+// The full 10 million observations are measured by bench/observe-and-collect.mjs.
 it('keeps the heap flat over a million observations', async () => {
   const { meter, collect } = createTestMeter();
   const monitor = new DriftMonitor({ model: { name: 'm', version: '1' }, profile: referenceProfile(), meter });

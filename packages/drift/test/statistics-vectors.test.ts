@@ -83,3 +83,27 @@ describe.each(categorical)('categorical vector $name', (c) => {
     expect(Math.abs(result.pValue - c.expected.chi2_p_value)).toBeLessThanOrEqual(P_VALUE_ABSOLUTE);
   });
 });
+
+describe.each([
+  ['psi', psi],
+  ['jensenShannon', jensenShannon],
+  ['chiSquareTest', chiSquareTest],
+] as const)('%s on bins that cannot be compared', (name, statistic) => {
+  it('throws when the bins do not line up', () => {
+    expect(() => statistic([1, 2], [1, 2, 3])).toThrow('same, non-zero number of bins (got 2 and 3)');
+  });
+
+  it('throws naming the side and the bin of a negative or non-finite value', () => {
+    expect(() => statistic([1, -1], [1, 1])).toThrow('reference[1] must be a finite number >= 0, got -1');
+    expect(() => statistic([1, 1], [Number.NaN, 1])).toThrow('current[0] must be a finite number >= 0, got NaN');
+  });
+
+  it('throws when a side holds no value', () => {
+    expect(() => statistic([0, 0], [1, 1])).toThrow(`${name} needs at least one value on each side`);
+  });
+});
+
+it('ksTest and wasserstein throw naming the side of an empty or non-finite sample', () => {
+  expect(() => ksTest([], [1])).toThrow('reference must not be empty');
+  expect(() => wasserstein([1, 2], [1, Number.POSITIVE_INFINITY])).toThrow('current[1] must be a finite number, got Infinity');
+});

@@ -12,7 +12,9 @@ export type DriftScoreName = DriftMethod | 'ks_p_value';
 
 /** The model whose inputs and outputs are watched; both become metric labels. */
 export interface DriftModelIdentity {
+  /** The `ml_model_name` label; a non-empty string. */
   readonly name: string;
+  /** The `ml_model_version` label; a non-empty string. */
   readonly version: string;
 }
 
@@ -80,7 +82,9 @@ export interface DriftMonitorOptions {
 
 /** What `observe` accepts as the model's outputs for one prediction. */
 export interface PredictionOutputs {
+  /** Fed to the `outputs.label` feature (categorical: a string, number or boolean). */
   readonly label?: unknown;
+  /** Fed to the `outputs.confidence` feature (numeric). */
   readonly confidence?: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { chiSquareSurvival } from './gamma';
-import { checkSameLength, checkedTotal, EMPTY_BIN_PROPORTION } from './proportions';
+import { checkedBinTotals, EMPTY_BIN_PROPORTION } from './proportions';
 
 /** Result of a goodness-of-fit test. */
 export interface TestResult {
@@ -20,13 +20,8 @@ export interface TestResult {
  * not finite, or a side sums to 0.
  */
 export function chiSquareTest(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult {
-  checkSameLength(reference, current);
+  const [referenceTotal, currentTotal] = checkedBinTotals('chiSquareTest', reference, current);
   if (reference.length < 2) throw new RangeError('chiSquareTest needs at least 2 bins');
-  const referenceTotal = checkedTotal(reference, 'reference');
-  const currentTotal = checkedTotal(current, 'current');
-  if (referenceTotal === 0 || currentTotal === 0) {
-    throw new RangeError('chiSquareTest needs at least one value on each side');
-  }
   return chiSquareOfCounts(reference, referenceTotal, current, currentTotal);
 }
 

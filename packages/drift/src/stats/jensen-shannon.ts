@@ -1,4 +1,4 @@
-import { checkSameLength, checkedTotal } from './proportions';
+import { checkedBinTotals } from './proportions';
 
 /**
  * Jensen–Shannon distance (natural log) between the bin distributions `reference` and `current`,
@@ -9,12 +9,7 @@ import { checkSameLength, checkedTotal } from './proportions';
  * @throws RangeError when the lengths differ, a value is negative or not finite, or a side sums to 0.
  */
 export function jensenShannon(reference: ArrayLike<number>, current: ArrayLike<number>): number {
-  checkSameLength(reference, current);
-  const referenceTotal = checkedTotal(reference, 'reference');
-  const currentTotal = checkedTotal(current, 'current');
-  if (referenceTotal === 0 || currentTotal === 0) {
-    throw new RangeError('jensenShannon needs at least one value on each side');
-  }
+  const [referenceTotal, currentTotal] = checkedBinTotals('jensenShannon', reference, current);
   return jensenShannonOfCounts(reference, referenceTotal, current, currentTotal);
 }
 

@@ -22,3 +22,19 @@ export function checkSameLength(reference: ArrayLike<number>, current: ArrayLike
     );
   }
 }
+
+/**
+ * Checks the two bin lists given to a public statistic and returns their totals.
+ * @throws RangeError when the lengths differ, a value is negative or not finite, or a side sums to 0.
+ */
+export function checkedBinTotals(
+  statistic: string,
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+): [referenceTotal: number, currentTotal: number] {
+  checkSameLength(reference, current);
+  const referenceTotal = checkedTotal(reference, 'reference');
+  const currentTotal = checkedTotal(current, 'current');
+  if (referenceTotal === 0 || currentTotal === 0) throw new RangeError(`${statistic} needs at least one value on each side`);
+  return [referenceTotal, currentTotal];
+}

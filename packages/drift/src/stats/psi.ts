@@ -1,4 +1,4 @@
-import { checkSameLength, checkedTotal, EMPTY_BIN_PROPORTION } from './proportions';
+import { checkedBinTotals, EMPTY_BIN_PROPORTION } from './proportions';
 
 /**
  * Population stability index of `current` against `reference`, over the same bins:
@@ -9,10 +9,7 @@ import { checkSameLength, checkedTotal, EMPTY_BIN_PROPORTION } from './proportio
  * @throws RangeError when the lengths differ, a value is negative or not finite, or a side sums to 0.
  */
 export function psi(reference: ArrayLike<number>, current: ArrayLike<number>): number {
-  checkSameLength(reference, current);
-  const referenceTotal = checkedTotal(reference, 'reference');
-  const currentTotal = checkedTotal(current, 'current');
-  if (referenceTotal === 0 || currentTotal === 0) throw new RangeError('psi needs at least one value on each side');
+  const [referenceTotal, currentTotal] = checkedBinTotals('psi', reference, current);
   return psiOfCounts(reference, referenceTotal, current, currentTotal);
 }
 
