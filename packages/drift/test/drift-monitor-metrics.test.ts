@@ -147,6 +147,15 @@ it('counts an unseen category as invalid and into the other bin', () => {
   expect(c.bins.find((b) => b.description === 'other')!.total).toBe(2);
 });
 
+it('counts an infinite category value as invalid type, as buildProfile does, outside the window', () => {
+  const { monitor } = setup();
+  monitor.observe({ x: 0, c: Number.POSITIVE_INFINITY });
+  monitor.observe({ x: 0, c: Number.NEGATIVE_INFINITY });
+  const c = monitor.report().features.find((f) => f.name === 'c')!;
+  expect(c.invalid).toEqual({ type: 2, out_of_range: 0, unseen_category: 0 });
+  expect(c.windowSamples).toBe(0);
+});
+
 it('counts values outside the reference range as out_of_range, keeping finite ones in the window', () => {
   const { monitor } = setup();
   monitor.observe({ x: 1e6, c: 'a' });
@@ -203,6 +212,7 @@ it('rejects output names that are not features of the profile, listing the featu
   expect(() => new DriftMonitor({ model, profile, outputs: { label: 'class' } })).toThrow(
     /option outputs.label is "class", which is not a feature of the profile \(features: "x", "c", "prediction.label", "prediction.confidence"\)/,
   );
+  expect(() => new DriftMonitor({ model, profile, outputs: 'label' as never })).toThrow('option outputs must be an object, got "label"');
   expect(() => new DriftMonitor({ model, profile, outputs: { label: 'x', confidence: 'x' } })).toThrow(
     'options outputs.label and outputs.confidence both name "x"',
   );

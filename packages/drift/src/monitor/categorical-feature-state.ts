@@ -64,8 +64,10 @@ export class CategoricalFeatureState extends FeatureState {
         break;
       }
       case 'number':
-        if (value !== value) {
-          this.missing++;
+        // value - value is 0 for finite numbers, NaN for NaN and ±Infinity (no category, as in buildProfile).
+        if (value - value !== 0) {
+          if (value !== value) this.missing++;
+          else this.invalidType++;
           return;
         }
         bin = this.index.get(value);

@@ -114,6 +114,9 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
       }
     }
   }
+  if (options.outputs !== undefined && (options.outputs === null || typeof options.outputs !== 'object')) {
+    throw new TypeError(`DriftMonitor: option outputs must be an object, got ${JSON.stringify(options.outputs)}`);
+  }
   return {
     windowSize,
     windowMs,
