@@ -81,6 +81,11 @@ describe('Prometheus scraping a service run with the preload', () => {
     }
   });
 
+  it('reports an event-loop utilization well below 1 for replicas that mostly wait', async () => {
+    const samples = await prometheus.waitFor('nodejs_eventloop_utilization', (answer) => answer.length === 2);
+    for (const sample of samples) expect(Number(sample.value[1]), sample.metric['instance']).toBeLessThan(0.5);
+  });
+
   it('labels the series with the service through target_info', async () => {
     const samples = await prometheus.query('target_info');
     expect(samples.map((sample) => sample.metric['service_name'])).toEqual(['iris-service', 'iris-service']);

@@ -92,15 +92,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     }
   }
 
-  // Event-loop delay, heap and GC from the runtime; CPU and memory of this process (not of the host).
-  const runtimeInstrumentations: Instrumentation[] = [];
-  if (meterProvider && config.runtimeMetrics) {
-    runtimeInstrumentations.push(
-      new RuntimeNodeInstrumentation(),
-      new HostMetricsInstrumentation({ metricGroups: ['process.cpu', 'process.memory'] }),
-    );
-    for (const instrumentation of runtimeInstrumentations) instrumentation.setMeterProvider(meterProvider);
-  }
+  const runtimeInstrumentations = meterProvider && config.runtimeMetrics ? startRuntimeMetrics(meterProvider) : [];
 
   let sdk: NodeSDK | undefined;
   const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
@@ -115,7 +107,6 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape }),
       // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
       new PinoInstrumentation({ disableLogSending: true }),
-      ...runtimeInstrumentations,
     ];
     sdk = withoutLogLevelVariable(
       () =>
@@ -131,7 +122,9 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         }),
     );
     sdk.start();
-    if (meterProvider) {
+    // The NodeSDK hands the instrumentations the global meter provider, which is another SDK's when that
+    // SDK registered one first; http.server.request.duration belongs on /metrics with the rest.
+    if (meterProvider && taken.metrics) {
       for (const instrumentation of instrumentations) instrumentation.setMeterProvider(meterProvider);
     }
     notes.push(
@@ -149,6 +142,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   };
   const shutdownAll = async (): Promise<void> => {
     await Promise.allSettled([sdk?.shutdown() ?? spanProcessor?.shutdown(), meterProvider?.shutdown(), metricsServer?.close()]);
+    // Nothing reads them any more: stop the event-loop histogram and the GC observer.
+    for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
   };
   let shuttingDown: Promise<void> | undefined;
   let removeSignalListeners: (() => void) | undefined;
@@ -173,6 +168,29 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   };
   if (config.handleSignals) removeSignalListeners = flushOnSignals(instance);
   return instance;
+}
+
+/**
+ * Event-loop delay and utilization, heap and GC from the runtime; CPU and memory of this process (not of
+ * the host), all on `meterProvider`.
+ *
+ * Each `setMeterProvider` call adds the runtime collectors' callbacks again without removing the earlier
+ * ones (instrumentation-runtime-node 0.36), and an instrumentation constructed while a global provider is
+ * set registers on it at once. With several event-loop utilization callbacks, the last one measures only
+ * the microseconds since the one before and `nodejs_eventloop_utilization` reads 1 on an idle service.
+ * So they are constructed disabled (nothing registered anywhere), given the provider once, then enabled,
+ * and never handed to the NodeSDK, which would set the provider again.
+ */
+function startRuntimeMetrics(meterProvider: MeterProvider): Instrumentation[] {
+  const instrumentations: Instrumentation[] = [
+    new RuntimeNodeInstrumentation({ enabled: false }),
+    new HostMetricsInstrumentation({ enabled: false, metricGroups: ['process.cpu', 'process.memory'] }),
+  ];
+  for (const instrumentation of instrumentations) {
+    instrumentation.setMeterProvider(meterProvider);
+    instrumentation.enable();
+  }
+  return instrumentations;
 }
 
 /**
