@@ -1,20 +1,12 @@
-import type {
-  LogLevelName,
-  MetricsExporterName,
-  ModelsightNodeOptions,
-  OtlpProtocol,
-  ResolvedConfig,
-  SamplerName,
-  TracesExporterName,
-} from './types';
+import type { ModelsightNodeOptions, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_OTLP_BASE = 'http://localhost:4318';
-const TRACES_EXPORTERS: readonly TracesExporterName[] = ['otlp', 'console', 'none'];
-const METRICS_EXPORTERS: readonly MetricsExporterName[] = ['prometheus', 'otlp', 'none'];
-const PROTOCOLS: readonly OtlpProtocol[] = ['http/json', 'http/protobuf'];
-const SAMPLERS: readonly SamplerName[] = [
+const TRACES_EXPORTERS: readonly ResolvedConfig['tracesExporter'][] = ['otlp', 'console', 'none'];
+const METRICS_EXPORTERS: readonly ResolvedConfig['metricsExporters'][number][] = ['prometheus', 'otlp', 'none'];
+const PROTOCOLS: readonly ResolvedConfig['otlpProtocol'][] = ['http/json', 'http/protobuf'];
+const SAMPLERS: readonly ResolvedConfig['sampler'][] = [
   'always_on',
   'always_off',
   'traceidratio',
@@ -22,7 +14,7 @@ const SAMPLERS: readonly SamplerName[] = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ];
-const LOG_LEVELS: readonly LogLevelName[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+const LOG_LEVELS: readonly ResolvedConfig['logLevel'][] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
 
 /**
  * Reads options first, then environment variables, then defaults. A bad option throws an error naming the
@@ -40,6 +32,14 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
       ? optionList('metricsExporters', options.metricsExporters, METRICS_EXPORTERS)
       : read.list('OTEL_METRICS_EXPORTER', METRICS_EXPORTERS, ['prometheus']);
 
+  // The OTLP options apply to both signals; each signal's own variable wins over the general one.
+  const protocolOption = options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
+  const timeoutOption = options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
+  const protocolFor = (signal: 'TRACES' | 'METRICS') =>
+    protocolOption ?? read.oneOf(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, 'http/json');
+  const timeoutFor = (signal: 'TRACES' | 'METRICS') =>
+    timeoutOption ?? read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
+
   const sampler = options.sampler !== undefined ? optionOneOf('sampler', options.sampler, SAMPLERS) : read.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
 
   return {
@@ -49,7 +49,7 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     tracesExporter:
       options.tracesExporter !== undefined
         ? optionOneOf('tracesExporter', options.tracesExporter, TRACES_EXPORTERS)
-        : tracesExporterFromEnv(read),
+        : tracesExporterFromEnv(read, warnings),
     otlpTracesEndpoint:
       options.otlpTracesEndpoint !== undefined
         ? url('otlpTracesEndpoint', options.otlpTracesEndpoint)
@@ -58,18 +58,10 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
       options.otlpMetricsEndpoint !== undefined
         ? url('otlpMetricsEndpoint', options.otlpMetricsEndpoint)
         : read.url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? `${otlpBase}/v1/metrics`,
-    otlpProtocol:
-      options.otlpProtocol !== undefined
-        ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS)
-        : read.has('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
-          ? read.oneOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', PROTOCOLS, 'http/json')
-          : read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/json'),
-    otlpTimeoutMs:
-      options.otlpTimeoutMs !== undefined
-        ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs)
-        : read.has('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT')
-          ? read.positiveInt('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 10_000)
-          : read.positiveInt('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000),
+    otlpProtocol: protocolFor('TRACES'),
+    otlpTimeoutMs: timeoutFor('TRACES'),
+    otlpMetricsProtocol: protocolFor('METRICS'),
+    otlpMetricsTimeoutMs: timeoutFor('METRICS'),
     sampler,
     samplerRatio:
       options.samplerRatio !== undefined
@@ -96,9 +88,11 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
   };
 }
 
-function tracesExporterFromEnv(read: EnvReader): TracesExporterName {
+function tracesExporterFromEnv(read: EnvReader, warnings: string[]): ResolvedConfig['tracesExporter'] {
   const list = read.list('OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, ['otlp']);
-  // One span pipeline is enough for a model service; the first usable name wins.
+  // One span pipeline is enough for a model service; the first name wins, and the others are named
+  // rather than dropped without a word.
+  if (list.length > 1) warnings.push(`OTEL_TRACES_EXPORTER=${JSON.stringify(list.join(','))} names several exporters; only ${list[0]} is used`);
   return list[0] ?? 'none';
 }
 
@@ -109,8 +103,9 @@ class EnvReader {
     private readonly warnings: string[],
   ) {}
 
-  has(name: string): boolean {
-    return this.string(name) !== undefined;
+  /** `specific` when it is set, else `general`: a signal's own variable wins over the one for every signal. */
+  specificFirst(specific: string, general: string): string {
+    return this.string(specific) !== undefined ? specific : general;
   }
 
   /** The trimmed value, or `undefined` when unset or blank (blank means unset in the OTel spec). */

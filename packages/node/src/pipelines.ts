@@ -54,9 +54,9 @@ export function buildMetricReaders(
     readers.push(exporter);
   }
   if (config.metricsExporters.includes('otlp')) {
-    const options = { url: config.otlpMetricsEndpoint, timeoutMillis: config.otlpTimeoutMs };
+    const options = { url: config.otlpMetricsEndpoint, timeoutMillis: config.otlpMetricsTimeoutMs };
     const exporter =
-      config.otlpProtocol === 'http/protobuf' ? new OTLPProtoMetricExporter(options) : new OTLPJsonMetricExporter(options);
+      config.otlpMetricsProtocol === 'http/protobuf' ? new OTLPProtoMetricExporter(options) : new OTLPJsonMetricExporter(options);
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint),

@@ -44,9 +44,17 @@ export interface ModelsightNodeOptions {
    * @default 'http://localhost:4318/v1/metrics'
    */
   otlpMetricsEndpoint?: string;
-  /** OTLP/HTTP wire format. Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'http/json' */
+  /**
+   * OTLP/HTTP wire format of the trace and metric exporters. Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` for
+   * spans, `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL` for metrics, else `OTEL_EXPORTER_OTLP_PROTOCOL`.
+   * @default 'http/json'
+   */
   otlpProtocol?: OtlpProtocol;
-  /** Give up on one export request after this long. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. @default 10000 */
+  /**
+   * Give up on one OTLP export request after this long, in ms. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` for
+   * spans, `OTEL_EXPORTER_OTLP_METRICS_TIMEOUT` for metrics, else `OTEL_EXPORTER_OTLP_TIMEOUT`.
+   * @default 10000
+   */
   otlpTimeoutMs?: number;
   /** Sampler. Env: `OTEL_TRACES_SAMPLER`. @default 'parentbased_always_on' */
   sampler?: SamplerName;
@@ -74,7 +82,7 @@ export interface ModelsightNodeOptions {
   runtimeMetrics?: boolean;
   /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
   logLevel?: LogLevelName;
-  /** Flush spans and metrics on SIGTERM and SIGINT. Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
+  /** Flush spans and metrics on SIGTERM and SIGINT, and shut down when the event loop empties (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
   handleSignals?: boolean;
   /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
   shutdownTimeoutMs?: number;
@@ -84,29 +92,57 @@ export interface ModelsightNodeOptions {
 
 /** The configuration {@link start} runs with: every option resolved from options, environment and defaults. */
 export interface ResolvedConfig {
+  /** See {@link ModelsightNodeOptions.serviceName}; `undefined` leaves it to the resource. */
   readonly serviceName: string | undefined;
+  /** See {@link ModelsightNodeOptions.serviceVersion}. */
   readonly serviceVersion: string | undefined;
+  /** See {@link ModelsightNodeOptions.resourceAttributes}. */
   readonly resourceAttributes: Readonly<Record<string, string | number | boolean>>;
+  /** See {@link ModelsightNodeOptions.tracesExporter}. */
   readonly tracesExporter: TracesExporterName;
+  /** See {@link ModelsightNodeOptions.otlpTracesEndpoint}. */
   readonly otlpTracesEndpoint: string;
+  /** See {@link ModelsightNodeOptions.otlpMetricsEndpoint}. */
   readonly otlpMetricsEndpoint: string;
+  /** Wire format of the trace exporter; see {@link ModelsightNodeOptions.otlpProtocol}. */
   readonly otlpProtocol: OtlpProtocol;
+  /** Request timeout of the trace exporter, in ms; see {@link ModelsightNodeOptions.otlpTimeoutMs}. */
   readonly otlpTimeoutMs: number;
+  /** Wire format of the metric exporter; see {@link ModelsightNodeOptions.otlpProtocol}. */
+  readonly otlpMetricsProtocol: OtlpProtocol;
+  /** Request timeout of the metric exporter, in ms; see {@link ModelsightNodeOptions.otlpTimeoutMs}. */
+  readonly otlpMetricsTimeoutMs: number;
+  /** See {@link ModelsightNodeOptions.sampler}. */
   readonly sampler: SamplerName;
+  /** See {@link ModelsightNodeOptions.samplerRatio}; 1 for samplers without a ratio. */
   readonly samplerRatio: number;
+  /** See {@link ModelsightNodeOptions.maxQueueSize}. */
   readonly maxQueueSize: number;
+  /** See {@link ModelsightNodeOptions.maxExportBatchSize}. */
   readonly maxExportBatchSize: number;
+  /** See {@link ModelsightNodeOptions.scheduledDelayMs}. */
   readonly scheduledDelayMs: number;
+  /** See {@link ModelsightNodeOptions.exportTimeoutMs}. */
   readonly exportTimeoutMs: number;
+  /** See {@link ModelsightNodeOptions.metricsExporters}; `['none']` when metrics are off. */
   readonly metricsExporters: readonly MetricsExporterName[];
+  /** See {@link ModelsightNodeOptions.prometheusHost}. */
   readonly prometheusHost: string;
+  /** See {@link ModelsightNodeOptions.prometheusPort}. */
   readonly prometheusPort: number;
+  /** See {@link ModelsightNodeOptions.metricExportIntervalMs}. */
   readonly metricExportIntervalMs: number;
+  /** See {@link ModelsightNodeOptions.metricExportTimeoutMs}. */
   readonly metricExportTimeoutMs: number;
+  /** See {@link ModelsightNodeOptions.runtimeMetrics}. */
   readonly runtimeMetrics: boolean;
+  /** See {@link ModelsightNodeOptions.logLevel}. */
   readonly logLevel: LogLevelName;
+  /** See {@link ModelsightNodeOptions.handleSignals}. */
   readonly handleSignals: boolean;
+  /** See {@link ModelsightNodeOptions.shutdownTimeoutMs}. */
   readonly shutdownTimeoutMs: number;
+  /** See {@link ModelsightNodeOptions.disabled}. */
   readonly disabled: boolean;
   /**
    * Environment variables whose value could not be used, each with the default taken instead.

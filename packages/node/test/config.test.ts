@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
 
+/** The configuration the preload gets: environment variables only. */
+const fromEnv = (env: Record<string, string>) => resolveConfig({}, env);
+
 describe('resolveConfig', () => {
   it('uses the defaults when neither options nor variables are given', () => {
-    const config = resolveConfig({}, {});
+    const config = fromEnv({});
     expect(config).toMatchObject({
       serviceName: undefined,
       tracesExporter: 'otlp',
@@ -11,6 +14,8 @@ describe('resolveConfig', () => {
       otlpMetricsEndpoint: 'http://localhost:4318/v1/metrics',
       otlpProtocol: 'http/json',
       otlpTimeoutMs: 10_000,
+      otlpMetricsProtocol: 'http/json',
+      otlpMetricsTimeoutMs: 10_000,
       sampler: 'parentbased_always_on',
       samplerRatio: 1,
       maxQueueSize: 2048,
@@ -30,21 +35,18 @@ describe('resolveConfig', () => {
   });
 
   it('reads the standard OTEL_* variables', () => {
-    const config = resolveConfig(
-      {},
-      {
-        OTEL_SERVICE_NAME: 'iris',
-        OTEL_TRACES_EXPORTER: 'console',
-        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-        OTEL_TRACES_SAMPLER_ARG: '0.25',
-        OTEL_METRICS_EXPORTER: 'prometheus,otlp',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: '9100',
-        OTEL_BSP_MAX_QUEUE_SIZE: '100',
-        OTEL_LOG_LEVEL: 'DEBUG',
-        OTEL_SDK_DISABLED: 'true',
-      },
-    );
+    const config = fromEnv({
+      OTEL_SERVICE_NAME: 'iris',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_METRICS_EXPORTER: 'prometheus,otlp',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '9100',
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_LOG_LEVEL: 'DEBUG',
+      OTEL_SDK_DISABLED: 'true',
+    });
     expect(config).toMatchObject({
       serviceName: 'iris',
       tracesExporter: 'console',
@@ -61,28 +63,47 @@ describe('resolveConfig', () => {
   });
 
   it('appends the signal path to OTEL_EXPORTER_OTLP_ENDPOINT, dropping a trailing slash', () => {
-    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+    const config = fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
     expect(config.otlpTracesEndpoint).toBe('http://collector:4318/v1/traces');
     expect(config.otlpMetricsEndpoint).toBe('http://collector:4318/v1/metrics');
   });
 
   it('uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, over the base endpoint', () => {
-    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' });
+    const config = fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' });
     expect(config.otlpTracesEndpoint).toBe('http://b:9999/custom');
   });
 
-  it('prefers the traces-specific timeout and protocol over the general ones', () => {
+  it('prefers the traces-specific timeout and protocol over the general ones, for spans only', () => {
+    const config = fromEnv({
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+    });
+    expect(config).toMatchObject({ otlpTimeoutMs: 2000, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 1000, otlpMetricsProtocol: 'http/json' });
+  });
+
+  it('prefers the metrics-specific timeout and protocol over the general ones, for metrics only', () => {
+    const config = fromEnv({
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '3000',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+    });
+    expect(config).toMatchObject({ otlpTimeoutMs: 1000, otlpProtocol: 'http/json', otlpMetricsTimeoutMs: 3000, otlpMetricsProtocol: 'http/protobuf' });
+  });
+
+  it('applies the otlpProtocol and otlpTimeoutMs options to both signals, over every variable', () => {
     const config = resolveConfig(
-      {},
-      {
-        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
-        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
-      },
+      { otlpProtocol: 'http/protobuf', otlpTimeoutMs: 500 },
+      { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '3000' },
     );
-    expect(config.otlpTimeoutMs).toBe(2000);
-    expect(config.otlpProtocol).toBe('http/protobuf');
+    expect(config).toMatchObject({ otlpTimeoutMs: 500, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 500, otlpMetricsProtocol: 'http/protobuf' });
+  });
+
+  it('uses the first of several trace exporters and says that the others are not used', () => {
+    const config = fromEnv({ OTEL_TRACES_EXPORTER: 'console,otlp' });
+    expect(config.tracesExporter).toBe('console');
+    expect(config.warnings).toEqual(['OTEL_TRACES_EXPORTER="console,otlp" names several exporters; only console is used']);
   });
 
   it('lets an option win over its variable', () => {
@@ -94,43 +115,40 @@ describe('resolveConfig', () => {
   });
 
   it('turns a signal off when its exporter list contains none', () => {
-    expect(resolveConfig({}, { OTEL_METRICS_EXPORTER: 'prometheus,none' }).metricsExporters).toEqual(['none']);
-    expect(resolveConfig({}, { OTEL_TRACES_EXPORTER: 'none' }).tracesExporter).toBe('none');
+    expect(fromEnv({ OTEL_METRICS_EXPORTER: 'prometheus,none' }).metricsExporters).toEqual(['none']);
+    expect(fromEnv({ OTEL_TRACES_EXPORTER: 'none' }).tracesExporter).toBe('none');
   });
 
   it('treats a blank variable as unset', () => {
-    const config = resolveConfig({}, { OTEL_SERVICE_NAME: '  ', OTEL_EXPORTER_PROMETHEUS_PORT: '' });
+    const config = fromEnv({ OTEL_SERVICE_NAME: '  ', OTEL_EXPORTER_PROMETHEUS_PORT: '' });
     expect(config.serviceName).toBeUndefined();
     expect(config.prometheusPort).toBe(9464);
     expect(config.warnings).toEqual([]);
   });
 
   it('ignores OTEL_TRACES_SAMPLER_ARG for samplers without a ratio', () => {
-    const config = resolveConfig({}, { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'not-a-number' });
+    const config = fromEnv({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'not-a-number' });
     expect(config.samplerRatio).toBe(1);
     expect(config.warnings).toEqual([]);
   });
 
   it('falls back to the default for a bad variable and names the variable, its value and the default', () => {
-    const config = resolveConfig({}, { OTEL_EXPORTER_PROMETHEUS_PORT: 'abc' });
+    const config = fromEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: 'abc' });
     expect(config.prometheusPort).toBe(9464);
     expect(config.warnings).toEqual(['OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a port number from 0 to 65535); using 9464']);
   });
 
   it('collects one warning per bad variable', () => {
-    const config = resolveConfig(
-      {},
-      {
-        OTEL_TRACES_EXPORTER: 'jaeger',
-        OTEL_METRICS_EXPORTER: 'prometheus,statsd',
-        OTEL_TRACES_SAMPLER: 'traceidratio',
-        OTEL_TRACES_SAMPLER_ARG: '1.5',
-        OTEL_BSP_SCHEDULE_DELAY: '-1',
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
-        MODELSIGHT_RUNTIME_METRICS: 'yes',
-        OTEL_LOG_LEVEL: 'loud',
-      },
-    );
+    const config = fromEnv({
+      OTEL_TRACES_EXPORTER: 'jaeger',
+      OTEL_METRICS_EXPORTER: 'prometheus,statsd',
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '1.5',
+      OTEL_BSP_SCHEDULE_DELAY: '-1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      MODELSIGHT_RUNTIME_METRICS: 'yes',
+      OTEL_LOG_LEVEL: 'loud',
+    });
     expect(config).toMatchObject({
       tracesExporter: 'otlp',
       metricsExporters: ['prometheus'],
