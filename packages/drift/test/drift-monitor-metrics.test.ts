@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { buildProfile, DriftMonitor } from '../src/index';
+import { buildProfile, DEFAULT_DRIFT_OPTIONS, DriftMonitor } from '../src/index';
 import { createTestMeter, type CollectedPoint } from './support/metrics';
 import { referenceProfile, rowSource } from './support/reference';
 
@@ -199,6 +199,18 @@ it('rejects invalid options with a message naming the option and the value', () 
   expect(() => new DriftMonitor({ model, profile, numericMethods: ['chi2'] })).toThrow(/numericMethods has "chi2"/);
   expect(() => new DriftMonitor({ model, profile, thresholds: { psi2: 1 } as never })).toThrow(/unknown score "psi2"/);
   expect(() => new DriftMonitor({ model, profile: { ...profile, formatVersion: 3 } as never })).toThrow(/formatVersion: unknown version 3/);
+});
+
+it('exposes the defaults of the design, frozen so that no caller can change them for everyone', () => {
+  expect(DEFAULT_DRIFT_OPTIONS).toMatchObject({
+    windowSize: 1000,
+    minSamples: 100,
+    numericMethods: ['psi', 'ks'],
+    categoricalMethods: ['psi', 'chi2'],
+    thresholds: { psi: 0.2 },
+  });
+  expect(() => (DEFAULT_DRIFT_OPTIONS.numericMethods as string[]).push('wasserstein')).toThrow(TypeError);
+  expect(() => Object.assign(DEFAULT_DRIFT_OPTIONS.thresholds, { psi: 1 })).toThrow(TypeError);
 });
 
 it('rejects a minSamples the window could never hold, naming both options', () => {

@@ -2,15 +2,19 @@ import { diag } from '@opentelemetry/api';
 import type { FeatureType } from '../profile/profile-types';
 import type { DriftMethod, DriftMonitorOptions, DriftScoreName } from './monitor-types';
 
-/** Defaults of {@link DriftMonitorOptions}. */
-export const DEFAULT_DRIFT_OPTIONS = {
+/**
+ * Defaults of {@link DriftMonitorOptions} (frozen). An option wins over its environment variable,
+ * which wins over these: `MODELSIGHT_DRIFT_WINDOW_SIZE`, `MODELSIGHT_DRIFT_WINDOW_SECONDS` (no
+ * default: count-based), `MODELSIGHT_DRIFT_MIN_SAMPLES`, `MODELSIGHT_DRIFT_PSI_THRESHOLD`.
+ */
+export const DEFAULT_DRIFT_OPTIONS = Object.freeze({
   windowSize: 1000,
   minSamples: 100,
-  numericMethods: ['psi', 'ks'] as readonly DriftMethod[],
-  categoricalMethods: ['psi', 'chi2'] as readonly DriftMethod[],
-  thresholds: { psi: 0.2 } as Readonly<Partial<Record<DriftScoreName, number>>>,
-  outputs: { label: 'prediction.label', confidence: 'prediction.confidence' },
-} as const;
+  numericMethods: Object.freeze(['psi', 'ks']) as readonly DriftMethod[],
+  categoricalMethods: Object.freeze(['psi', 'chi2']) as readonly DriftMethod[],
+  thresholds: Object.freeze({ psi: 0.2 }) as Readonly<Partial<Record<DriftScoreName, number>>>,
+  outputs: Object.freeze({ label: 'prediction.label', confidence: 'prediction.confidence' } as const),
+} as const);
 
 /** Largest window accepted, to keep memory bounded (8 bytes per numeric value, per feature). */
 export const MAX_WINDOW_SIZE = 10_000_000;
