@@ -55,6 +55,8 @@ export interface ReceivedRequest {
   path: string;
   contentType: string;
   bytes: number;
+  /** Spans in the payload of a `/v1/traces` request, also when it was left unanswered. */
+  spans: number;
   answered: boolean;
 }
 
@@ -107,33 +109,30 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
     request.on('end', () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       const contentType = String(request.headers['content-type'] ?? '');
-      let body = Buffer.concat(chunks);
-      const record: ReceivedRequest = { path, contentType, bytes: body.length, answered: false };
+      const body = Buffer.concat(chunks);
+      const record: ReceivedRequest = { path, contentType, bytes: body.length, spans: 0, answered: false };
       requests.push(record);
+      let decoded: { spans: ReceivedSpan[]; points: ReceivedDataPoint[] } | undefined;
+      let failure: string | undefined;
+      try {
+        decoded = decode(path, contentType, request.headers['content-encoding'], body);
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
+      record.spans = decoded?.spans.length ?? 0;
       if (mode === 'hang') {
         notify();
         return; // never answered; the socket is destroyed on close()
       }
       if (request.method !== 'POST' || !PATHS.has(path)) {
         response.writeHead(404).end();
-        record.answered = true;
-        notify();
-        return;
-      }
-      try {
-        if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-        if (path === '/v1/traces' || path === '/v1/metrics') {
-          if (!contentType.startsWith('application/json')) {
-            throw new Error(`unsupported content-type ${contentType}: this receiver decodes OTLP/JSON`);
-          }
-          const payload: unknown = JSON.parse(body.toString('utf8'));
-          if (path === '/v1/traces') spans.push(...decodeTraces(payload));
-          else points.push(...decodeMetrics(payload));
-        }
+      } else if (failure !== undefined) {
+        errors.push(failure);
+        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: failure }));
+      } else {
+        spans.push(...(decoded?.spans ?? []));
+        points.push(...(decoded?.points ?? []));
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
-        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
       }
       record.answered = true;
       notify();
@@ -204,6 +203,21 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
         server.close(() => resolve());
       }),
   };
+}
+
+/** Decodes the payload of a request to `/v1/traces` or `/v1/metrics`; nothing for other paths. */
+function decode(
+  path: string,
+  contentType: string,
+  encoding: string | string[] | undefined,
+  raw: Buffer,
+): { spans: ReceivedSpan[]; points: ReceivedDataPoint[] } {
+  if (path !== '/v1/traces' && path !== '/v1/metrics') return { spans: [], points: [] };
+  if (!contentType.startsWith('application/json')) {
+    throw new Error(`unsupported content-type ${contentType}: this receiver decodes OTLP/JSON`);
+  }
+  const payload: unknown = JSON.parse((encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+  return path === '/v1/traces' ? { spans: decodeTraces(payload), points: [] } : { spans: [], points: decodeMetrics(payload) };
 }
 
 /** Decodes the sums, gauges and histograms of an `ExportMetricsServiceRequest` in OTLP/JSON. */

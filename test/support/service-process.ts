@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { freePort } from './prometheus';
 
 /** How the preload is loaded: `--require` (CommonJS apps) or `--import` (ESM apps). */
 export type PreloadMode = 'require' | 'import';
+
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export interface ServiceProcess {
   readonly url: string;
@@ -12,10 +19,17 @@ export interface ServiceProcess {
   /** stdout lines that parse as JSON objects. */
   logRecords(): Record<string, unknown>[];
   stderr(): string;
-  /** Resolves when the process has exited, with how it exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once `stream` contains `needle`; rejects after `timeoutMs` with what it holds. */
+  waitForOutput(stream: 'stdout' | 'stderr', needle: string, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has exited and its output has been read to the end, with how it exited. */
+  readonly exited: Promise<ExitStatus>;
   /** Sends a signal; the process is not waited for. */
   kill(signal: NodeJS.Signals): void;
+  /**
+   * Sends `signal` and waits for the exit. Under the preload the exit comes after the final flush, so
+   * whatever the service was going to export has been sent by then.
+   */
+  exitBy(signal: NodeJS.Signals): Promise<ExitStatus>;
   /** SIGKILLs the process if it still runs. */
   stop(): Promise<void>;
 }
@@ -47,13 +61,10 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<ExitStatus>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   let hasExited = false;
   void exited.then(() => (hasExited = true));
 
@@ -61,7 +72,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const service: ServiceProcess = {
     url,
     pid: child.pid ?? -1,
-    stdoutLines: () => stdout.split('\n').filter((line) => line.trim() !== ''),
+    stdoutLines: () => output.stdout.split('\n').filter((line) => line.trim() !== ''),
     logRecords: () =>
       service.stdoutLines().flatMap((line) => {
         try {
@@ -71,10 +82,31 @@ export async function startService(options: StartServiceOptions): Promise<Servic
           return [];
         }
       }),
-    stderr: () => stderr,
+    stderr: () => output.stderr,
+    waitForOutput: (stream, needle, timeoutMs = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const source = stream === 'stdout' ? child.stdout : child.stderr;
+        const check = () => {
+          if (!output[stream].includes(needle)) return;
+          clearTimeout(timer);
+          source?.off('data', check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          source?.off('data', check);
+          reject(new Error(`"${needle}" did not appear on ${stream} within ${timeoutMs} ms; got:\n${output[stream]}`));
+        }, timeoutMs);
+        // Listeners run in order: the collecting one above has already appended the chunk.
+        source?.on('data', check);
+        check();
+      }),
     exited,
     kill: (signal) => {
       child.kill(signal);
+    },
+    exitBy: (signal) => {
+      child.kill(signal);
+      return exited;
     },
     stop: async () => {
       if (!hasExited) child.kill('SIGKILL');
@@ -85,7 +117,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   if (options.waitForHealth ?? true) {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      if (hasExited) throw new Error(`service exited before answering /health:\n${stderr}\n${stdout}`);
+      if (hasExited) throw new Error(`service exited before answering /health:\n${output.stderr}\n${output.stdout}`);
       try {
         const response = await fetch(`${url}/health`);
         if (response.ok) break;
@@ -94,7 +126,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       }
       if (Date.now() > deadline) {
         await service.stop();
-        throw new Error(`service did not answer /health within 20 s:\n${stderr}\n${stdout}`);
+        throw new Error(`service did not answer /health within 20 s:\n${output.stderr}\n${output.stdout}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -116,4 +148,43 @@ export async function predict<T = { label: string; confidence: number; predictio
   });
   if (!response.ok) throw new Error(`POST /predict answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** Options of {@link startPreloaded}: those of {@link startService}, with the ports chosen here. */
+export interface StartPreloadedOptions extends Omit<StartServiceOptions, 'port' | 'preload'> {
+  /** @default 'require' */
+  preload?: StartServiceOptions['preload'];
+  /** Base URL of an OTLP receiver; spans are then exported every 50 ms. */
+  collector?: string;
+}
+
+/** A service started by {@link startPreloaded}, with the port of its Prometheus endpoint. */
+export interface PreloadedService extends ServiceProcess {
+  readonly metricsPort: number;
+  /** The text of one scrape of its `/metrics`. */
+  scrape(): Promise<string>;
+}
+
+/**
+ * Starts a service under the preload on free ports, `/metrics` on loopback, exporting to `collector` when
+ * one is given; `env` adds to or overrides those variables.
+ */
+export async function startPreloaded(options: StartPreloadedOptions): Promise<PreloadedService> {
+  const metricsPort = await freePort();
+  const service = await startService({
+    ...options,
+    preload: options.preload ?? 'require',
+    port: await freePort(),
+    env: {
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      ...(options.collector === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: options.collector, OTEL_BSP_SCHEDULE_DELAY: '50' }),
+      ...options.env,
+    },
+  });
+  return {
+    ...service,
+    metricsPort,
+    scrape: async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
+  };
 }
