@@ -73,23 +73,13 @@ describe('resolveConfig', () => {
     expect(config.otlpTracesEndpoint).toBe('http://b:9999/custom');
   });
 
-  it('prefers the traces-specific timeout and protocol over the general ones, for spans only', () => {
-    const config = fromEnv({
-      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
-      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
-    });
-    expect(config).toMatchObject({ otlpTimeoutMs: 2000, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 1000, otlpMetricsProtocol: 'http/json' });
-  });
-
-  it('prefers the metrics-specific timeout and protocol over the general ones, for metrics only', () => {
-    const config = fromEnv({
-      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
-      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '3000',
-      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
-    });
-    expect(config).toMatchObject({ otlpTimeoutMs: 1000, otlpProtocol: 'http/json', otlpMetricsTimeoutMs: 3000, otlpMetricsProtocol: 'http/protobuf' });
+  it.each([
+    ['TRACES', { otlpTimeoutMs: 2000, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 1000, otlpMetricsProtocol: 'http/json' }],
+    ['METRICS', { otlpTimeoutMs: 1000, otlpProtocol: 'http/json', otlpMetricsTimeoutMs: 2000, otlpMetricsProtocol: 'http/protobuf' }],
+  ])('prefers OTEL_EXPORTER_OTLP_%s_TIMEOUT and _PROTOCOL over the general ones, for that signal only', (signal, expected) => {
+    const general = { OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    const config = fromEnv({ ...general, [`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`]: '2000', [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]: 'http/protobuf' });
+    expect(config).toMatchObject(expected);
   });
 
   it('applies the otlpProtocol and otlpTimeoutMs options to both signals, over every variable', () => {
