@@ -125,13 +125,16 @@ for (const [name, preload, mode] of [
 ]) {
   results.push(await scenario(name, preload, mode));
 }
-const base = results[1];
+// Two baselines from this run: the bare service (cost of the preload) and the preload with a healthy
+// collector (cost of the fault).
+const [bare, base] = results;
 console.log(`${requests} POST /predict, ${concurrency} concurrent, node ${process.version}`);
 console.log(
   'scenario'.padEnd(28),
   'median ms'.padStart(10),
   'p99 ms'.padStart(8),
   'req/s'.padStart(7),
+  'vs bare'.padStart(8),
   'vs up'.padStart(6),
   'RSS MB before→after'.padStart(21),
   'warnings'.padStart(9),
@@ -142,6 +145,7 @@ for (const r of results) {
     r.median.toFixed(2).padStart(10),
     r.p99.toFixed(2).padStart(8),
     r.throughput.toFixed(0).padStart(7),
+    (r.median / bare.median).toFixed(2).padStart(8),
     (r.median / base.median).toFixed(2).padStart(6),
     `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)}`.padStart(21),
     String(r.warnings).padStart(9),
