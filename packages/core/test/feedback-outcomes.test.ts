@@ -244,3 +244,11 @@ test('a custom value extractor finds the predicted number', () => {
   tracker.onPrediction(record);
   expect(tracker.recordFeedback(record.predictionId, 5)).toBe('matched');
 });
+
+test('a non-finite confidence is left out of the estimated accuracy', async () => {
+  const { metrics, predict } = classifier();
+  predict('setosa', { confidence: 0.6 });
+  predict('setosa', { confidence: Number.NaN });
+  predict('setosa', { confidence: Number.POSITIVE_INFINITY });
+  expect(await metrics.value('ml_model_estimated_accuracy', { 'ml.model.name': 'iris' })).toBe(0.6);
+});

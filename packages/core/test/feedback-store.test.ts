@@ -202,3 +202,11 @@ test('a full store that wraps around many times keeps joining the most recent pr
   expect(tracker.recordFeedback('p11999', 'virginica')).toBe('incorrect');
   expect(tracker.recordFeedback('p10499', 'setosa')).toBe('unmatched');
 });
+
+test('a prediction is stored at its end time, so its time to live starts when it ended', () => {
+  const metrics = collectedMetrics();
+  const tracker = new FeedbackTracker({ meter: metrics.meter, ttlMs: 1000 });
+  const endedLongAgo = { model, predictionId: 'old', traceId: undefined, status: 'ok', label: 'setosa', confidence: 0.9, output: undefined, features: undefined, durationSeconds: 0, endTime: Date.now() - 1500, task: undefined };
+  tracker.onPrediction(endedLongAgo as PredictionRecord);
+  expect(tracker.recordFeedback('old', 'setosa')).toBe('expired');
+});

@@ -51,6 +51,8 @@ export class FeedbackTracker implements PredictionObserver {
   private pinned: ModelQuality | undefined;
   private unknown: ModelQuality | undefined;
   private reportedEviction = false;
+  /** When the latest prediction was stored: the store needs times that never go back. */
+  private lastStoredAt = 0;
   private readonly collect = (result: BatchObservableResult): void => this.observe(result);
 
   /** @throws TypeError naming the option (or environment variable) when one is invalid. */
@@ -77,7 +79,9 @@ export class FeedbackTracker implements PredictionObserver {
       if (quality === undefined) return;
       if (quality.task === undefined) quality.task = this.taskOf(record);
       const task = quality.task;
-      if (task !== 'regression' && typeof record.confidence === 'number') quality.addConfidence(record.confidence);
+      const confidence = record.confidence;
+      // A non-finite confidence would turn the estimated accuracy into NaN for a whole window.
+      if (task !== 'regression' && typeof confidence === 'number' && Number.isFinite(confidence)) quality.addConfidence(confidence);
 
       const label = task === 'regression' ? undefined : record.label;
       const value = task === 'classification' ? undefined : this.valueOf(record);
@@ -96,7 +100,7 @@ export class FeedbackTracker implements PredictionObserver {
         return;
       }
       const traceId = record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
-      if (this.store.add(record.predictionId, traceId, quality, label, value, Date.now())) {
+      if (this.store.add(record.predictionId, traceId, quality, label, value, this.storedAt(record.endTime))) {
         this.reporter.report('reused-id', `prediction ID ${describe(record.predictionId)} was seen twice; the older prediction is dropped`);
       }
       quality.pending++;
@@ -193,6 +197,18 @@ export class FeedbackTracker implements PredictionObserver {
     quality.regression.push(error);
     this.instruments.absoluteError.record(Math.abs(error), quality.attributes);
     return this.count(quality, 'matched');
+  }
+
+  /**
+   * The record's end time, which `traced()` takes with `Date.now()` just before notifying, saves a
+   * second clock read per prediction; a record without a usable one falls back to the clock, and
+   * times never go back (the store expires in arrival order).
+   */
+  private storedAt(endTime: number): number {
+    let time = typeof endTime === 'number' && endTime > 0 && endTime < Infinity ? endTime : Date.now();
+    if (time < this.lastStoredAt) time = this.lastStoredAt;
+    this.lastStoredAt = time;
+    return time;
   }
 
   /** A class label (non-empty string or finite number) or a finite number: the only outcomes accepted. */
