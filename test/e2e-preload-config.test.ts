@@ -155,6 +155,13 @@ describe('beside an SDK the app registered itself', () => {
   });
 });
 
+describe('logs', () => {
+  it('stay with pino: an app can register a logger provider of its own under the preload', async () => {
+    await predictAndWaitForSpan(await startFixtureWithCollector({ env: { FIXTURE_OWN_LOGGER: '1' } }));
+    expect(service!.stderr()).toBe('fixture: own logger provider registered\n');
+  });
+});
+
 describe('OTEL_METRICS_EXPORTER=otlp', () => {
   it('pushes the prediction metrics to the collector, and a last time on SIGTERM', async () => {
     const running = await startFixtureWithCollector({

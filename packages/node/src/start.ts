@@ -12,7 +12,7 @@ import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
 import { flushOnSignals } from './flush-on-signals';
-import { registeredSignals } from './other-sdk';
+import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
@@ -122,6 +122,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         }),
     );
     sdk.start();
+    // Logs stay with pino: no logger provider of ours, so that the app can register its own.
+    if (!taken.logs) unregisterLoggerProvider();
     // The NodeSDK hands the instrumentations the global meter provider, which is another SDK's when that
     // SDK registered one first; http.server.request.duration belongs on /metrics with the rest.
     if (meterProvider && taken.metrics) {
