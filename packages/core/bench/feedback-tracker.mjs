@@ -1,37 +1,19 @@
 // Cost of a FeedbackTracker on the prediction path, its memory per remembered prediction, and the
 // cost of one feedback, each against a baseline measured in the same run.
 // Run: node --expose-gc packages/core/bench/feedback-tracker.mjs   (after `npm run build -w @modelsight/core`)
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { AlwaysOnSampler } from '@opentelemetry/sdk-trace-base';
 import { FeedbackTracker, traced } from '@modelsight/core';
+import { labels, medians, model, predict, PullReader, tracerWith } from './support.mjs';
 
 const CALLS_PER_ROUND = 50_000;
 const ROUNDS = 11;
 const STORE_SIZE = 100_000;
 
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const discard = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
-const tracer = new BasicTracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new BatchSpanProcessor(discard)] }).getTracer('bench');
-class PullReader extends MetricReader {
-  async onForceFlush() {}
-  async onShutdown() {}
-}
+const tracer = tracerWith(new AlwaysOnSampler());
 const reader = new PullReader();
 const meter = new MeterProvider({ readers: [reader] }).getMeter('bench');
 
-const labels = ['setosa', 'versicolor', 'virginica'];
-function predict(row) {
-  const z = [row[0] - row[2], row[1] - row[3], row[2] + row[3] - row[0]];
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const s = e[0] + e[1] + e[2];
-  const probabilities = e.map((v) => v / s);
-  const k = probabilities.indexOf(Math.max(...probabilities));
-  return { label: labels[k], confidence: probabilities[k], probabilities };
-}
-const model = { name: 'iris-classifier', version: '1.0.0' };
 const tracker = new FeedbackTracker({ meter, maxEntries: STORE_SIZE });
 const scenarios = {
   'traced(), no observer': traced(predict, { model, tracer }),
@@ -39,24 +21,8 @@ const scenarios = {
   'traced(), FeedbackTracker': traced(predict, { model, tracer, observers: [tracker] }),
 };
 
-const rows = Array.from({ length: 256 }, (_, i) => [5 + (i % 7) / 10, 3 + (i % 5) / 10, 1.5 + (i % 11) / 5, 0.2 + (i % 13) / 10]);
-const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
-async function round(fn) {
-  let sink = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < CALLS_PER_ROUND; i++) {
-    sink += fn(rows[i & 255]).confidence;
-    if ((i & 1023) === 1023) await yieldToEventLoop();
-  }
-  if (sink < 0) console.log(sink);
-  return Number(process.hrtime.bigint() - start) / CALLS_PER_ROUND;
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const samples = Object.fromEntries(Object.keys(scenarios).map((name) => [name, []]));
-for (const fn of Object.values(scenarios)) await round(fn); // warm-up, and fills the store: evictions from here on
-for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(scenarios)) samples[name].push(await round(fn));
-const ns = Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
+// The warm-up round fills the store: every prediction measured evicts one.
+const ns = await medians(scenarios, ROUNDS, CALLS_PER_ROUND);
 const base = ns['traced(), no observer'];
 console.log(`FeedbackTracker on the prediction path — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`);
 console.log('scenario'.padEnd(32), 'ns/call'.padStart(9), 'added ns'.padStart(9), 'x traced()'.padStart(11));
