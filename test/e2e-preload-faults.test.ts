@@ -5,7 +5,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceiverMode } from './suppo
 import { predict, startPreloaded, startService, type PreloadedService, type ServiceProcess } from './support/service-process';
 
 // Collector faults and signals, against the real OTLP/HTTP exporter. Latency under faults is measured by
-// benchmarks/preload-collector-faults.mjs, not asserted here.
+// packages/node/bench/preload-collector-faults.mjs, not asserted here.
 const SCRIPT = resolve(__dirname, 'fixtures/preload-service.cjs');
 const PREDICT_SPAN = 'predict iris-classifier';
 

@@ -3,7 +3,7 @@ import type { Plugin } from 'esbuild';
 import { packageBuild } from '../../tsup.config.base';
 
 // The OpenTelemetry SDK is bundled into dist: loading ~900 small files costs a preloaded service about
-// 350 ms at start-up, one bundled file about half of it (benchmarks/preload-startup.mjs).
+// 350 ms at start-up, one bundled file about half of it (bench/preload-startup.mjs).
 // Kept outside the bundle: the API (one global copy per process), @modelsight/core (its totals must be
 // the ones traced() writes) and the module-hook packages (their loader thread talks to the copy in
 // node_modules).

@@ -1,11 +1,12 @@
 // Start-up cost of the preload: `node --require @modelsight/node/register -e 0` (and `--import`) against
 // `node -e 0`, interleaved in the same run so that both see the same machine load.
-// Run: npm run build -w @modelsight/node && node benchmarks/preload-startup.mjs [runs]
+// Run: npm run build -w @modelsight/node && node packages/node/bench/preload-startup.mjs [runs]
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
+// The repository root, three levels up from packages/node/bench.
+const root = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
 const runs = Number(process.argv[2] ?? 30);
 const env = {
   PATH: process.env.PATH,

@@ -1,6 +1,6 @@
 // Request latency and memory of a service under the preload while the OTLP collector is up, down
 // (nothing listens) or hanging (accepts, never answers), against the same service without the preload,
-// all in the same run. Run: npm run build -w @modelsight/node && node benchmarks/preload-collector-faults.mjs [requests]
+// all in the same run. Run: npm run build -w @modelsight/node && node packages/node/bench/preload-collector-faults.mjs [requests]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,7 +8,8 @@ import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
+// The repository root, three levels up from packages/node/bench.
+const root = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
 const script = join(root, 'test/fixtures/preload-service.cjs');
 const requests = Number(process.argv[2] ?? 3000);
 const concurrency = 4;
