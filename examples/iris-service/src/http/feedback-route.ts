@@ -22,7 +22,8 @@ const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
 /**
  * `POST /feedback` with `{"predictionId": "…", "label": "setosa"}`: the true class of an earlier
  * prediction (or `"traceId"` instead of `"predictionId"` when the request made one prediction).
- * The tracker checks the fields itself and counts every answer in `ml_feedback_total`, bad ones included.
+ * The tracker checks the fields itself and counts every answer in `ml_feedback_total`, bad ones
+ * included; a body that is not a JSON object never reaches it and is counted as a rejected request.
  */
 export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): Route {
   return {

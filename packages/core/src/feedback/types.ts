@@ -63,6 +63,8 @@ export interface FeedbackTrackerOptions {
    * How long a prediction waits for feedback, in milliseconds. A prediction without feedback
    * at that age counts in `ml_feedback_pending_dropped_total{reason="expired"}`; its ID is kept
    * for one more `ttlMs` (space permitting) so that late feedback counts as `expired`, not `unmatched`.
+   * The age is counted from the prediction's `endTime`. `Infinity` turns expiry off (the store is
+   * then bounded by `maxEntries` only).
    * Env: `MODELSIGHT_FEEDBACK_TTL_MS`.
    * @default 3600000 (one hour)
    */
