@@ -91,6 +91,23 @@ test('without labels, only the first maxClasses distinct classes get series, and
   expect(diagnostics.warnings.filter((w) => w.includes('more than maxClasses (3)'))).toHaveLength(1);
 });
 
+test('a true class longer than 128 characters gets no series of its own and takes no class slot', async () => {
+  const metrics = collectedMetrics();
+  const tracker = new FeedbackTracker({ meter: metrics.meter, maxClasses: 2, task: 'classification' });
+  const feed = (predicted: string, actual: string) => {
+    const record = predictionRecord({ label: predicted });
+    tracker.onPrediction(record);
+    return tracker.recordFeedback(record.predictionId, actual);
+  };
+  const sentence = 'x'.repeat(129);
+  expect(feed('cat', sentence)).toBe('incorrect');
+  expect(feed('dog', 'dog')).toBe('correct');
+  const labels = (await metrics.points()).filter((p) => p.name === 'ml_model_f1').map((p) => p.attributes['ml.prediction.label']);
+  expect(labels.sort()).toEqual(['cat', 'dog', 'macro']);
+  expect(await metrics.value('ml_model_accuracy')).toBe(0.5);
+  expect(diagnostics.warnings.filter((w) => w.includes('is longer than 128 characters'))).toHaveLength(1);
+});
+
 test('estimated accuracy is reported before any feedback arrives', async () => {
   const metrics = collectedMetrics();
   const tracker = new FeedbackTracker({ meter: metrics.meter });

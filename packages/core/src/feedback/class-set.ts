@@ -1,7 +1,11 @@
+/** Longest class name that gets series: a label value is not the place for a sentence sent as feedback. */
+export const MAX_CLASS_NAME_LENGTH = 128;
+
 /**
  * The classes of one model that get their own precision, recall and F1 series: the `labels`
- * option when given (fixed), else the first `maxClasses` distinct labels seen. This keeps the
- * number of series bounded whatever labels arrive.
+ * option when given (fixed), else the first `maxClasses` distinct labels seen that are at most
+ * {@link MAX_CLASS_NAME_LENGTH} characters long. This keeps the number and the size of the series
+ * bounded whatever labels arrive.
  */
 export class ClassSet {
   private readonly indexes = new Map<string, number>();
@@ -26,7 +30,7 @@ export class ClassSet {
   indexOf(label: string): number {
     const known = this.indexes.get(label);
     if (known !== undefined) return known;
-    if (this.fixed || this.names.length >= this.maxClasses) {
+    if (this.fixed || this.names.length >= this.maxClasses || label.length > MAX_CLASS_NAME_LENGTH) {
       this.onOverflow(label);
       return -1;
     }

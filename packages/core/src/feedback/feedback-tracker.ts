@@ -1,6 +1,7 @@
 import type { BatchObservableResult } from '@opentelemetry/api';
 import { ReportOnce } from '../report-once';
 import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../types';
+import { MAX_CLASS_NAME_LENGTH } from './class-set';
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';
 import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-instruments';
 import { ModelQuality } from './model-quality';
@@ -294,14 +295,21 @@ export class FeedbackTracker implements PredictionObserver {
 
   private newQuality(model: ModelIdentity): ModelQuality {
     const { task, windowSize, labels, maxClasses } = this.config;
-    return new ModelQuality(model, task, windowSize, labels, maxClasses, (quality, label) =>
+    return new ModelQuality(model, task, windowSize, labels, maxClasses, (quality, label) => {
+      if (labels === undefined && label.length > MAX_CLASS_NAME_LENGTH) {
+        this.reporter.report(
+          `class-name-length:${quality.model.name}:${quality.model.version}`,
+          `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is longer than ${MAX_CLASS_NAME_LENGTH} characters; it counts in accuracy but gets no precision/recall/F1 series`,
+        );
+        return;
+      }
       this.reporter.report(
         `class-overflow:${quality.model.name}:${quality.model.version}`,
         labels
           ? `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is not one of the tracker's labels; it counts in accuracy but gets no precision/recall/F1 series`
           : `${quality.model.name} ${quality.model.version} has more than maxClasses (${maxClasses}) labels; label ${describe(label)} and later ones count in accuracy but get no precision/recall/F1 series`,
-      ),
-    );
+      );
+    });
   }
 
   /** The model that feedback without a known prediction is counted under. */
