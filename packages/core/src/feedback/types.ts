@@ -33,7 +33,7 @@ export interface FeedbackTrackerOptions {
   /**
    * The classes of the model. They bound the per-class series of precision, recall and F1, and
    * imply `task: 'classification'`. Numbers are turned into strings.
-   * @default the first `maxClasses` distinct labels seen in matched feedback
+   * @default the first `maxClasses` distinct labels (of at most 128 characters) seen in matched feedback
    */
   readonly labels?: ReadonlyArray<string | number>;
   /**
