@@ -40,6 +40,7 @@ export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions } from './
 export {
   ATTR_ML_FEEDBACK_OUTCOME,
   ERROR_ABSOLUTE_BUCKETS,
+  MACRO_LABEL,
   METRIC_ML_FEEDBACK,
   METRIC_ML_FEEDBACK_PENDING,
   METRIC_ML_FEEDBACK_PENDING_DROPPED,
@@ -52,3 +53,4 @@ export {
   METRIC_ML_MODEL_RMSE,
   METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
 } from './feedback/feedback-semconv';
+export { MAX_CLASS_NAME_LENGTH } from './feedback/class-set';
