@@ -1,27 +1,16 @@
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { predictionRecord } from './support/feedback-metrics';
-import { parsePrometheusText, type TextSample } from './support/prometheus-text';
+import { metricsEndpoint, samplesOf as only } from './support/metrics-endpoint';
 
-let provider: MeterProvider;
-let server: Server;
-let url: string;
+let endpoint: Awaited<ReturnType<typeof metricsEndpoint>>;
+const scrape = () => endpoint.scrape();
 const classifier = { name: 'iris-classifier', version: '1.4.0' };
 const regressor = { name: 'house-prices', version: '2.0.0' };
 
 beforeAll(async () => {
-  // The exporter's own request handler behind a server on a free port: the real /metrics output.
-  const exporter = new PrometheusExporter({ preventServerStart: true });
-  provider = new MeterProvider({ readers: [exporter] });
-  server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-
-  const meter = provider.getMeter('@modelsight/core');
+  endpoint = await metricsEndpoint();
+  const meter = endpoint.provider.getMeter('@modelsight/core');
   const tracker = new FeedbackTracker({ meter, maxEntries: 3 });
   const outcomes: Array<[string, string]> = [
     ['setosa', 'setosa'],
@@ -42,14 +31,8 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) tracker.onPrediction(predictionRecord({ model: regressor, output: i }));
 });
 
-afterAll(async () => {
-  server.close();
-  await provider.shutdown();
-});
+afterAll(() => endpoint.close());
 
-const scrape = async () => parsePrometheusText(await (await fetch(url)).text());
-const only = (samples: TextSample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 const irisLabels = { ml_model_name: 'iris-classifier', ml_model_version: '1.4.0' };
 const houseLabels = { ml_model_name: 'house-prices', ml_model_version: '2.0.0' };
 

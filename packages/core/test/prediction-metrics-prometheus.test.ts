@@ -1,27 +1,16 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
-import { parsePrometheusText, type TextSample } from './support/prometheus-text';
+import { metricsEndpoint, samplesOf as only } from './support/metrics-endpoint';
 
 // A registry of its own, so that other tests' predictions do not show up here.
 const registry = new PredictionMetricsRegistry();
 const model = { name: 'iris-classifier', version: '1.4.0' };
-let exporter: PrometheusExporter;
-let provider: MeterProvider;
-let server: Server;
-let url: string;
+let endpoint: Awaited<ReturnType<typeof metricsEndpoint>>;
+const scrape = () => endpoint.scrape();
 
 beforeAll(async () => {
-  // The exporter's own request handler behind a server on a free port: the real /metrics output.
-  exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [predictionMetricProducer({ registry })] });
-  provider = new MeterProvider({ readers: [exporter] });
-  server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  endpoint = await metricsEndpoint([predictionMetricProducer({ registry })]);
 
   const options = { model, registry };
   const predict = traced(async (x: number) => {
@@ -35,14 +24,8 @@ beforeAll(async () => {
   predictBatch([0.15, 0.25, 0.35]);
 });
 
-afterAll(async () => {
-  server.close();
-  await provider.shutdown();
-});
+afterAll(() => endpoint.close());
 
-const scrape = async () => parsePrometheusText(await (await fetch(url)).text());
-const only = (samples: TextSample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 const modelLabels = { ml_model_name: 'iris-classifier', ml_model_version: '1.4.0' };
 
 test('ml_predictions_total counts by model, version and status on the real /metrics', async () => {
