@@ -11,7 +11,6 @@ import { startOtlpReceiver } from './lib/otlp-receiver.mjs';
 import { bucketsOf, histogramQuantile, scrape, sumOf } from './lib/prometheus-text.mjs';
 import { prometheusOnPath, startPrometheus } from './lib/prometheus-server.mjs';
 import { freePort, startService } from './lib/service-process.mjs';
-import { SHIFT_IN_STD, driveTraffic } from './lib/traffic.mjs';
 import { logLine, millis, pct, seconds, table } from './lib/format.mjs';
 
 const args = process.argv.slice(2);
@@ -33,9 +32,11 @@ function fail(message) {
   process.exit(1);
 }
 
-for (const file of ['dist/server.cjs', 'dist/server.mjs']) {
+for (const file of ['dist/server.cjs', 'dist/server.mjs', 'dist/seeded-random.mjs']) {
   if (!existsSync(join(serviceDir, file))) fail(`${file} is missing: run "npm run build" at the repository root first`);
 }
+// Loaded after the check above: the traffic draws from the service's built random generator.
+const { SHIFT_IN_STD, driveTraffic } = await import('./lib/traffic.mjs');
 
 /** The ESM entry of the preload, if the installed @modelsight/node has one. */
 function esmPreloadAvailable() {

