@@ -1,0 +1,18 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { RejectionLog } from '../rejection-log';
+import { reject } from './reject';
+import { requestErrorRejection } from './request-error-rejection';
+
+/**
+ * The service's Fastify error handler: a request Fastify could not read or validate is rejected (see
+ * `reject`); anything else is a fault of the service, logged with its stack and answered 500 without
+ * details.
+ */
+export function errorHandler(log: RejectionLog) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const rejection = requestErrorRejection(error, request);
+    if (rejection !== undefined) return reject(request, reply, log, rejection);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  };
+}
