@@ -27,7 +27,7 @@ describe('the iris example against hostile input', () => {
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   };
   const rejectionLines = (reason: string) =>
-    service.logRecords().filter((line) => line['reason'] === reason && String(line['msg']).startsWith('rejected'));
+    service.logRecords().filter((line) => line['reason'] === reason && line['route'] === '/predict');
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();

@@ -44,7 +44,7 @@ export class RejectionLog {
       }
       this.summaryLogger.warn(
         { reason: rejection.reason, status, route, suppressed: window.suppressed, interval_ms: this.intervalMs },
-        `rejected ${window.suppressed} more requests (${rejection.reason}) in ${this.intervalMs / 1000} s; one line per reason per interval`,
+        `${window.suppressed} more requests rejected for ${rejection.reason} in the last ${this.intervalMs / 1000} s (one warning per reason per interval)`,
       );
       // A flood goes on: the next interval is counted too, so it costs one line per interval.
       window.suppressed = 0;
