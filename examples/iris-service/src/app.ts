@@ -22,8 +22,9 @@ export function buildApp(routes: readonly Route[], config: ServiceConfig, logger
   });
   // Bodies are JSON only: a text/plain one is refused as such (415) rather than validated as a string.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(errorHandler(new RejectionLog(app.log, config.rejectionLogIntervalMs)));
-  app.setNotFoundHandler(notFoundHandler(routes));
+  const notFound = notFoundHandler(routes);
+  app.setNotFoundHandler(notFound);
+  app.setErrorHandler(errorHandler(new RejectionLog(app.log, config.rejectionLogIntervalMs), notFound));
   for (const route of routes) app.route(route);
   return app;
 }

@@ -177,6 +177,22 @@ describe('other routes', () => {
     expect([response.statusCode, response.json().error]).toEqual([404, 'not_found']);
   });
 
+  it('answers a bad body sent to an unknown path 404, and logs no rejection with the client URL', async () => {
+    lines.length = 0;
+    const answers = await Promise.all(
+      ['{"a":', 'x'.repeat(200_000)].map((payload) =>
+        app.inject({ method: 'POST', url: '/nothing-here?token=t0k3n', headers: { 'content-type': 'application/json' }, payload }),
+      ),
+    );
+    expect(answers.map((response) => response.statusCode)).toEqual([404, 404]);
+    expect(lines.filter((line) => line.includes('nothing-here'))).toEqual([]);
+  });
+
+  it('answers a bad body sent to a known path with another method 405', async () => {
+    const response = await app.inject({ method: 'POST', url: '/health', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    expect(response.statusCode).toBe(405);
+  });
+
   it('answers feedback that is not a JSON object with 400 invalid_shape and how to send it', async () => {
     expect(await post('/feedback', '["setosa"]')).toMatchObject({
       status: 400,

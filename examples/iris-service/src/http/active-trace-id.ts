@@ -1,8 +1,8 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 /**
- * Trace ID of the request's span, for answers that have no prediction to take it from; the HTTP span is
- * the prediction span's parent, so a client can quote it either way. `undefined` when nothing is traced.
+ * Trace ID of the request's span, for answers that have no prediction to take it from; a prediction's
+ * span is in the same trace, so a client can quote it either way. `undefined` when nothing is traced.
  */
 export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();

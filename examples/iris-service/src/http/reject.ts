@@ -8,7 +8,8 @@ import { activeTraceId } from './active-trace-id';
  * the client's value), and explained to the client, with a short preview of what it sent.
  */
 export function reject(request: FastifyRequest, reply: FastifyReply, log: RejectionLog, rejection: Rejection): FastifyReply {
-  const route = request.routeOptions.url ?? request.url;
+  // Only requests of a known route are rejected (see `errorHandler`): the label is the route's pattern.
+  const route = request.routeOptions.url ?? 'unknown';
   const status = rejectionStatus(rejection.reason);
   countRejection(rejection.reason, route);
   log.write(request.log, route, status, rejection);
