@@ -8,6 +8,7 @@ import { startPreloaded, type PreloadedService } from './support/service-process
 // logs and spans keep, and what /metrics counts.
 const MARKER = 'hostile-marker-7f3c';
 const FLOOD = 500;
+const FEEDBACK_FLOOD = 200;
 const row = IRIS_ROWS[0].features;
 
 interface Answer {
@@ -20,14 +21,15 @@ describe('the iris example against hostile input', () => {
   let service: PreloadedService;
   const answers: Record<string, Answer> = {};
   let floodStatuses: number[];
+  let feedbackStatuses: number[];
   let spans: ReceivedSpan[];
 
   const post = async (body: string): Promise<Answer> => {
     const response = await fetch(`${service.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   };
-  const rejectionLines = (reason: string) =>
-    service.logRecords().filter((line) => line['reason'] === reason && line['route'] === '/predict');
+  const rejectionLines = (reason: string, route = '/predict') =>
+    service.logRecords().filter((line) => line['reason'] === reason && line['route'] === route);
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -49,9 +51,25 @@ describe('the iris example against hostile input', () => {
       const round = await Promise.all(Array.from({ length: 25 }, () => post(JSON.stringify({ features: partial }))));
       floodStatuses.push(...round.map((answer) => answer.status));
     }
-    // The last summary comes when the interval after the flood ends.
+    feedbackStatuses = [];
+    for (let sent = 0; sent < FEEDBACK_FLOOD; sent += 25) {
+      const round = await Promise.all(
+        Array.from({ length: 25 }, async (_, i) => {
+          const response = await fetch(`${service.url}/feedback`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ predictionId: `no-such-prediction-${sent + i}`, label: 'setosa' }),
+          });
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      );
+      feedbackStatuses.push(...round);
+    }
+    // The last summaries come when the interval after the floods ends.
     const deadline = Date.now() + 10_000;
-    while (accounted(rejectionLines('missing_feature')) < FLOOD && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const done = () => accounted(rejectionLines('missing_feature')) === FLOOD && accounted(rejectionLines('unmatched', '/feedback')) === FEEDBACK_FLOOD;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 
     spans = await receiver.waitForSpans((received) => received.some((span) => span.traceId === answers['overflow']!.body.traceId && span.name === 'predict iris-classifier'));
   });
@@ -100,6 +118,14 @@ describe('the iris example against hostile input', () => {
     const lines = rejectionLines('missing_feature');
     expect(accounted(lines)).toBe(FLOOD);
     expect(lines[0]).toMatchObject({ msg: 'rejected: features.petal_width is missing', route: '/predict', status: 400 });
+    expect(lines.length).toBeLessThan(1 + 10);
+  });
+
+  it('writes one warning per outcome per second under a flood of unusable feedback, whose summaries account for every one', () => {
+    expect(feedbackStatuses.filter((status) => status === 404)).toHaveLength(FEEDBACK_FLOOD);
+    const lines = rejectionLines('unmatched', '/feedback');
+    expect(accounted(lines)).toBe(FEEDBACK_FLOOD);
+    expect(lines[0]).toMatchObject({ msg: 'feedback not used: unmatched', status: 404 });
     expect(lines.length).toBeLessThan(1 + 10);
   });
 

@@ -22,9 +22,10 @@ export function buildApp(routes: readonly Route[], config: ServiceConfig, logger
   });
   // Bodies are JSON only: a text/plain one is refused as such (415) rather than validated as a string.
   app.removeContentTypeParser('text/plain');
+  app.decorate('rejectionLog', new RejectionLog(app.log, config.rejectionLogIntervalMs));
   const notFound = notFoundHandler(routes);
   app.setNotFoundHandler(notFound);
-  app.setErrorHandler(errorHandler(new RejectionLog(app.log, config.rejectionLogIntervalMs), notFound));
+  app.setErrorHandler(errorHandler(notFound));
   for (const route of routes) app.route(route);
   return app;
 }

@@ -20,7 +20,7 @@ export interface ServiceConfig {
   readonly maxBatchSize: number;
   /** `PREDICTION_LOG_SAMPLE_RATE`, default 1: share of successful predictions logged. */
   readonly predictionLogSampleRate: number;
-  /** `REJECTION_LOG_INTERVAL_MS`, default 10000: at most one warning per route and reason this often; 0 logs every one. */
+  /** `REJECTION_LOG_INTERVAL_MS`, default 10000: at most one warning per route and reason (or feedback outcome) this often; 0 logs every one. */
   readonly rejectionLogIntervalMs: number;
 }
 

@@ -2,8 +2,8 @@ import { createLogger } from '@modelsight/pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RejectionLog } from '../src/rejection-log';
 
-const missing = { reason: 'missing_feature', message: 'features.petal_width is missing' } as const;
-const invalid = { reason: 'invalid_json', message: 'body is not valid JSON' } as const;
+const missing = { route: '/predict', status: 400, reason: 'missing_feature', message: 'rejected: features.petal_width is missing' };
+const invalid = { route: '/predict', status: 400, reason: 'invalid_json', message: 'rejected: body is not valid JSON' };
 
 describe('RejectionLog', () => {
   let lines: Record<string, unknown>[];
@@ -20,13 +20,13 @@ describe('RejectionLog', () => {
 
   it('writes the first rejection of a reason in full and only counts the next ones within the interval', () => {
     const log = new RejectionLog(logger, 10_000);
-    for (let i = 0; i < 1000; i++) log.write(logger, '/predict', 400, missing);
+    for (let i = 0; i < 1000; i++) log.write(logger, missing);
     expect(lines).toMatchObject([{ level: 40, reason: 'missing_feature', route: '/predict', msg: 'rejected: features.petal_width is missing' }]);
   });
 
   it('says at the end of the interval how many rejections got no line of their own', () => {
     const log = new RejectionLog(logger, 10_000);
-    for (let i = 0; i < 1000; i++) log.write(logger, '/predict', 400, missing);
+    for (let i = 0; i < 1000; i++) log.write(logger, missing);
     vi.advanceTimersByTime(10_000);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ level: 40, reason: 'missing_feature', route: '/predict', suppressed: 999, interval_ms: 10_000 });
@@ -35,7 +35,7 @@ describe('RejectionLog', () => {
   it('writes one summary line per interval while a flood goes on', () => {
     const log = new RejectionLog(logger, 10_000);
     for (let second = 0; second < 60; second++) {
-      for (let i = 0; i < 100; i++) log.write(logger, '/predict', 400, missing);
+      for (let i = 0; i < 100; i++) log.write(logger, missing);
       vi.advanceTimersByTime(1000);
     }
     expect(lines).toHaveLength(7);
@@ -44,17 +44,17 @@ describe('RejectionLog', () => {
 
   it('writes the next rejection in full again once a quiet interval has passed', () => {
     const log = new RejectionLog(logger, 10_000);
-    log.write(logger, '/predict', 400, missing);
+    log.write(logger, missing);
     vi.advanceTimersByTime(10_000);
-    log.write(logger, '/predict', 400, missing);
+    log.write(logger, missing);
     expect(lines.map((line) => line['msg'])).toEqual(['rejected: features.petal_width is missing', 'rejected: features.petal_width is missing']);
   });
 
   it('limits each reason on its own', () => {
     const log = new RejectionLog(logger, 10_000);
-    log.write(logger, '/predict', 400, missing);
-    log.write(logger, '/predict', 400, invalid);
-    log.write(logger, '/feedback', 400, invalid);
+    log.write(logger, missing);
+    log.write(logger, invalid);
+    log.write(logger, { ...invalid, route: '/feedback' });
     expect(lines.map((line) => [line['route'], line['reason']])).toEqual([
       ['/predict', 'missing_feature'],
       ['/predict', 'invalid_json'],
@@ -64,7 +64,7 @@ describe('RejectionLog', () => {
 
   it('writes every rejection when the interval is 0', () => {
     const log = new RejectionLog(logger, 0);
-    for (let i = 0; i < 5; i++) log.write(logger, '/predict', 400, missing);
+    for (let i = 0; i < 5; i++) log.write(logger, missing);
     expect(lines).toHaveLength(5);
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { RejectionLog } from '../rejection-log';
 import { reject } from './reject';
 import { requestErrorRejection } from './request-error-rejection';
 
@@ -10,13 +9,13 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
  * `reject`); anything else is a fault of the service, logged with its stack and answered 500 without
  * details.
  */
-export function errorHandler(log: RejectionLog, notFound: Handler) {
+export function errorHandler(notFound: Handler) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     // A bad body sent to a path no route takes: the answer is about the path, and the client's URL
     // never becomes a label or a log line.
     if (request.is404) return notFound(request, reply);
     const rejection = requestErrorRejection(error, request);
-    if (rejection !== undefined) return reject(request, reply, log, rejection);
+    if (rejection !== undefined) return reject(request, reply, rejection);
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   };

@@ -2,6 +2,8 @@ import type { FeedbackActual, FeedbackOutcome, FeedbackTracker } from '@modelsig
 import type { ServiceConfig } from '../config';
 import type { Route } from './route';
 
+const URL = '/feedback';
+
 /** What the client hears for each outcome: 200 when the feedback was used, else why not. */
 const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
   correct: { status: 200 },
@@ -22,7 +24,7 @@ const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
 export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): Route {
   return {
     method: 'POST',
-    url: '/feedback',
+    url: URL,
     bodyLimit: config.maxBodyBytes,
     schema: { body: { type: 'object' } },
     config: { shapeHelp: ANSWERS.invalid.message },
@@ -33,7 +35,10 @@ export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): 
           ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
           : tracker.recordFeedback(predictionId as string, label as FeedbackActual);
       const answer = ANSWERS[outcome];
-      if (answer.status >= 400) request.log.warn({ outcome, status: answer.status }, `feedback not used: ${outcome}`);
+      if (answer.status >= 400) {
+        const warning = { route: URL, status: answer.status, reason: outcome, message: `feedback not used: ${outcome}` };
+        request.server.rejectionLog.write(request.log, warning);
+      }
       return reply.code(answer.status).send(answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
     },
   };
