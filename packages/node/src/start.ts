@@ -13,6 +13,7 @@ import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
 import { flushOnSignals } from './flush-on-signals';
 import { PinoDestinations } from './flush-pino';
+import { queryRedaction } from './http-redaction';
 import { LateSpanProcessor } from './late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
@@ -110,7 +111,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       return port !== undefined && request.socket?.localPort === port;
     };
     const instrumentations: Instrumentation[] = [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) }),
       // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
       new PinoInstrumentation({ disableLogSending: true }),
     ];

@@ -82,6 +82,13 @@ export interface ModelsightNodeOptions {
   runtimeMetrics?: boolean;
   /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
   logLevel?: LogLevelName;
+  /**
+   * Query parameters whose values HTTP spans keep; every other value in `url.query` (server spans) and in the
+   * query of `url.full` (client spans) is replaced by `REDACTED`, and a part without `=` as a whole.
+   * `['*']` keeps query strings as they are. Env: `MODELSIGHT_KEEP_QUERY_PARAMS` (comma-separated).
+   * @default [] (every value redacted)
+   */
+  keepQueryParams?: string[];
   /** Flush spans and metrics on SIGTERM and SIGINT, and shut down when the event loop empties (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
   handleSignals?: boolean;
   /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
@@ -138,6 +145,8 @@ export interface ResolvedConfig {
   readonly runtimeMetrics: boolean;
   /** See {@link ModelsightNodeOptions.logLevel}. */
   readonly logLevel: LogLevelName;
+  /** See {@link ModelsightNodeOptions.keepQueryParams}. */
+  readonly keepQueryParams: readonly string[];
   /** See {@link ModelsightNodeOptions.handleSignals}. */
   readonly handleSignals: boolean;
   /** See {@link ModelsightNodeOptions.shutdownTimeoutMs}. */
