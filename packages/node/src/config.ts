@@ -74,7 +74,8 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     scheduledDelayMs: pick(options.scheduledDelayMs, 'scheduledDelayMs', () => read.positiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000)),
     exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () => read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000)),
     metricsExporters,
-    prometheusHost: options.prometheusHost !== undefined ? nonEmpty('prometheusHost', options.prometheusHost) : read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? '0.0.0.0',
+    // localhost as in the OpenTelemetry specification: metrics name models and hosts, not for everyone to read.
+    prometheusHost: options.prometheusHost !== undefined ? nonEmpty('prometheusHost', options.prometheusHost) : read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost',
     prometheusPort:
       options.prometheusPort !== undefined ? port('prometheusPort', options.prometheusPort) : read.port('OTEL_EXPORTER_PROMETHEUS_PORT', 9464),
     metricExportIntervalMs: pick(options.metricExportIntervalMs, 'metricExportIntervalMs', () => read.positiveInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000)),

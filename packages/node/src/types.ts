@@ -70,7 +70,11 @@ export interface ModelsightNodeOptions {
   exportTimeoutMs?: number;
   /** Where metrics go. Env: `OTEL_METRICS_EXPORTER` (comma-separated). @default ['prometheus'] */
   metricsExporters?: MetricsExporterName[];
-  /** Interface the Prometheus `/metrics` server listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. @default '0.0.0.0' */
+  /**
+   * Interface the Prometheus `/metrics` server listens on; `0.0.0.0` (or `::`) for every interface, as a
+   * Prometheus on another host needs. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`.
+   * @default 'localhost' (the OpenTelemetry specification's default)
+   */
   prometheusHost?: string;
   /** Port of the Prometheus `/metrics` server. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. @default 9464 */
   prometheusPort?: number;

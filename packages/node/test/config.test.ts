@@ -23,7 +23,7 @@ describe('resolveConfig', () => {
       scheduledDelayMs: 5000,
       exportTimeoutMs: 30_000,
       metricsExporters: ['prometheus'],
-      prometheusHost: '0.0.0.0',
+      prometheusHost: 'localhost',
       prometheusPort: 9464,
       runtimeMetrics: true,
       logLevel: 'warn',
