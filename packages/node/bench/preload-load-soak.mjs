@@ -5,15 +5,13 @@
 // a pino prediction log written asynchronously to a file. Everything runs on loopback and stops by itself.
 //
 // Run: npm run build && node packages/node/bench/preload-load-soak.mjs [--windows 6] [--seconds 5] [--connections 32]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freePort, rssMb, startService } from './service.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -25,18 +23,6 @@ const { values } = parseArgs({
 const windows = Math.min(Number(values.windows), 60);
 const seconds = Math.min(Number(values.seconds), 60);
 const connections = Math.min(Number(values.connections), 256);
-
-// The repository root, three levels up from packages/node/bench.
-const root = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
-const script = join(root, 'test/fixtures/shutdown-service.cjs');
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** An OTLP/HTTP collector on loopback that accepts everything and counts the predictions it receives. */
 async function liveCollector() {
@@ -62,33 +48,13 @@ async function liveCollector() {
   };
 }
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
 async function scenario(name, preload, collector) {
   const dir = mkdtempSync(join(tmpdir(), 'modelsight-soak-'));
   const logFile = join(dir, 'service.log');
-  const port = await freePort();
-  const child = spawn(process.execPath, [...(preload ? ['--require', '@modelsight/node/register'] : []), script], {
-    cwd: join(root, 'test'),
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      LOG_FILE: logFile,
-      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector?.url ?? `http://127.0.0.1:${await freePort()}`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const { child, url, exited, stderr } = await startService('shutdown-service.cjs', preload, {
+    LOG_FILE: logFile,
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector?.url ?? `http://127.0.0.1:${await freePort()}`,
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   const load = (duration) =>
     autocannon({
       url: `${url}/predict`,
@@ -110,7 +76,7 @@ async function scenario(name, preload, collector) {
   const exit = await exited;
   const shutdownMs = performance.now() - signalled;
   rmSync(dir, { recursive: true, force: true });
-  return { name, samples, answered, shutdownMs, exit, warnings: stderr.split('\n').filter((line) => line.includes('@modelsight/node')) };
+  return { name, samples, answered, shutdownMs, exit, warnings: stderr().split('\n').filter((line) => line.includes('@modelsight/node')) };
 }
 
 const live = await liveCollector();
