@@ -93,9 +93,15 @@ export interface ModelsightNodeOptions {
    * @default [] (every value redacted)
    */
   keepQueryParams?: string[];
-  /** Flush spans and metrics on SIGTERM and SIGINT, and shut down when the event loop empties (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
+  /**
+   * Flush spans, metrics and pino log lines on SIGTERM and SIGINT, and shut down when the event loop empties
+   * (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true
+   */
   handleSignals?: boolean;
-  /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
+  /**
+   * Longest time for the flush on a signal or on `shutdown()`, export retries and requests included: no export
+   * is retried once shutdown begins, and none outlives this. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000
+   */
   shutdownTimeoutMs?: number;
   /** Start nothing. Env: `OTEL_SDK_DISABLED`. @default false */
   disabled?: boolean;
@@ -179,6 +185,10 @@ export interface ModelsightNode {
   readonly metricsUrl: () => string | undefined;
   /** Exports every ended span and the current metrics, within `shutdownTimeoutMs`. Never rejects. */
   forceFlush(): Promise<void>;
-  /** Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`. Never rejects. */
+  /**
+   * Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`; spans that ended
+   * meanwhile are exported last, with the main thread waiting for the collector's answer, and the lines
+   * buffered by pino destinations are written synchronously. Never rejects.
+   */
   shutdown(): Promise<void>;
 }
