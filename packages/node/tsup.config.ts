@@ -38,5 +38,7 @@ export default defineConfig([
     banner: { js: "import { createRequire as __modelsightCreateRequire } from 'node:module';\nconst require = __modelsightCreateRequire(import.meta.url);" },
   },
   { ...base({ register: 'src/register.ts' }, 'cjs'), esbuildPlugins: [ownIndex('index.cjs')] },
+  // Started by both builds (final-span-export.ts) to export the last spans while the main thread waits.
+  { ...base({ 'final-export-worker': 'src/final-export-worker.ts' }, 'cjs'), dts: false },
   { ...base({ register: 'src/register-esm.mts' }, 'esm'), esbuildPlugins: [ownIndex('index.mjs')] },
 ]);

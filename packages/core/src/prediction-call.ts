@@ -7,13 +7,13 @@ import {
   SpanStatusCode,
   trace,
   type Context,
-  type Exception,
   type Span,
 } from '@opentelemetry/api';
 import { setFeatureAttributes } from './feature-attributes';
 import type { InstrumentationErrorReason } from './model-stats';
 import { contextWithPrediction } from './prediction-context';
 import { nextPredictionId } from './prediction-id';
+import { recordedException } from './recorded-exception';
 import { ReportOnce } from './report-once';
 import {
   ATTR_ERROR_TYPE,
@@ -166,9 +166,11 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     stats.duration.record(seconds);
     stats.error += size;
     if (span.isRecording()) {
-      span.recordException(error !== null && typeof error === 'object' ? (error as Exception) : String(error));
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      const type = errorType(error);
+      const { exception, description } = recordedException(error, type, config.recordExceptionMessages);
+      span.recordException(exception);
+      span.setAttribute(ATTR_ERROR_TYPE, type);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: description });
     }
     span.end();
     if (observers.length > 0) {

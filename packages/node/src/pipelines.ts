@@ -5,6 +5,8 @@ import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/expor
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { PeriodicExportingMetricReader, type IMetricReader, type MetricProducer, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { shutdownAwareRetries, type ShutdownAwareRetries } from './export-retries';
+import { LateSpanProcessor } from './late-span-processor';
 import { serveMetrics, type MetricsServer } from './metrics-server';
 import type { ResolvedConfig } from './types';
 import { WarnOnceSpanExporter } from './warn-once-exporter';
@@ -22,14 +24,18 @@ export function buildSpanProcessor(config: ResolvedConfig): SpanProcessor | unde
       const options = { url: config.otlpTracesEndpoint, timeoutMillis: config.otlpTimeoutMs };
       const exporter =
         config.otlpProtocol === 'http/protobuf' ? new OTLPProtoTraceExporter(options) : new OTLPJsonTraceExporter(options);
+      const retries = shutdownAwareRetries(exporter);
+      const batchSize = Math.min(config.maxExportBatchSize, config.maxQueueSize);
       // A bounded queue and a timeout per batch: a collector that is down or hangs costs a fixed amount
       // of memory (spans beyond maxQueueSize are dropped and counted) and no time on the request path.
-      return new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
+      const batches = new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
         maxQueueSize: config.maxQueueSize,
-        maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
+        maxExportBatchSize: batchSize,
         scheduledDelayMillis: config.scheduledDelayMs,
         exportTimeoutMillis: config.exportTimeoutMs,
       });
+      const target = { url: config.otlpTracesEndpoint, protocol: config.otlpProtocol, batchSize };
+      return new LateSpanProcessor(batches, target, config.maxQueueSize, retries);
     }
   }
 }
@@ -40,8 +46,9 @@ export function buildMetricReaders(
   producers: MetricProducer[],
   isScrape: { port: () => number | undefined },
   resourceSettled: Promise<unknown>,
-): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined } {
+): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined; retries: ShutdownAwareRetries[] } {
   const readers: IMetricReader[] = [];
+  const retries: ShutdownAwareRetries[] = [];
   let metricsServer: MetricsServer | undefined;
   if (config.metricsExporters.includes('prometheus')) {
     const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: producers });
@@ -57,6 +64,8 @@ export function buildMetricReaders(
     const options = { url: config.otlpMetricsEndpoint, timeoutMillis: config.otlpMetricsTimeoutMs };
     const exporter =
       config.otlpMetricsProtocol === 'http/protobuf' ? new OTLPProtoMetricExporter(options) : new OTLPJsonMetricExporter(options);
+    const exporterRetries = shutdownAwareRetries(exporter);
+    if (exporterRetries) retries.push(exporterRetries);
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint),
@@ -66,7 +75,7 @@ export function buildMetricReaders(
       }),
     );
   }
-  return { readers, metricsServer };
+  return { readers, metricsServer, retries };
 }
 
 function warnOnceMetricExporter(inner: PushMetricExporter, endpoint: string): PushMetricExporter {

@@ -12,10 +12,14 @@ import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
 import { flushOnSignals } from './flush-on-signals';
+import { PinoDestinations } from './flush-pino';
+import { queryRedaction } from './http-redaction';
+import { LateSpanProcessor } from './late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
+import { shutdownSequence } from './shutdown-sequence';
 import type { ModelsightNode, ModelsightNodeOptions, ResolvedConfig } from './types';
 import { note, warnOnce } from './warn-once';
 
@@ -79,7 +83,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer } = buildMetricReaders(config, [predictionMetricProducer()], scrapes, resourceSettled);
+  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, [predictionMetricProducer()], scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -94,6 +98,9 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
 
   const runtimeInstrumentations = meterProvider && config.runtimeMetrics ? startRuntimeMetrics(meterProvider) : [];
 
+  // Before the app loads pino: its destinations are written out before the process ends by a signal.
+  const pinoDestinations = new PinoDestinations();
+
   let sdk: NodeSDK | undefined;
   const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
   if (taken.trace) {
@@ -104,7 +111,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       return port !== undefined && request.socket?.localPort === port;
     };
     const instrumentations: Instrumentation[] = [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) }),
       // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
       new PinoInstrumentation({ disableLogSending: true }),
     ];
@@ -147,7 +154,25 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     // Nothing reads them any more: stop the event-loop histogram and the GC observer.
     for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
   };
-  let shuttingDown: Promise<void> | undefined;
+  const lateSpans = spanProcessor instanceof LateSpanProcessor ? spanProcessor : undefined;
+  const sequence = shutdownSequence(
+    {
+      begin: (deadline) => {
+        lateSpans?.beginShutdown(deadline);
+        for (const retries of metricRetries) retries.endBy(deadline);
+      },
+      stop: shutdownAll,
+      finishSync: (deadline) => {
+        lateSpans?.exportLateSpansSync(deadline);
+        pinoDestinations.flushSync();
+      },
+    },
+    config.shutdownTimeoutMs,
+    () => {
+      const target = config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
+      warnOnce('shutdown-timeout', `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`);
+    },
+  );
   let removeSignalListeners: (() => void) | undefined;
   const instance: ModelsightNode = {
     config,
@@ -159,16 +184,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     },
     shutdown: () => {
       removeSignalListeners?.();
-      shuttingDown ??= settleWithin(shutdownAll(), config.shutdownTimeoutMs).then((inTime) => {
-        if (!inTime) {
-          const target = config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
-          warnOnce('shutdown-timeout', `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`);
-        }
-      });
-      return shuttingDown;
+      return sequence.run();
     },
   };
-  if (config.handleSignals) removeSignalListeners = flushOnSignals(instance);
+  if (config.handleSignals) {
+    removeSignalListeners = flushOnSignals({ forceFlush: instance.forceFlush, shutdown: instance.shutdown, finishSync: sequence.finishSync });
+  }
   return instance;
 }
 

@@ -70,7 +70,11 @@ export interface ModelsightNodeOptions {
   exportTimeoutMs?: number;
   /** Where metrics go. Env: `OTEL_METRICS_EXPORTER` (comma-separated). @default ['prometheus'] */
   metricsExporters?: MetricsExporterName[];
-  /** Interface the Prometheus `/metrics` server listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. @default '0.0.0.0' */
+  /**
+   * Interface the Prometheus `/metrics` server listens on; `0.0.0.0` (or `::`) for every interface, as a
+   * Prometheus on another host needs. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`.
+   * @default 'localhost' (the OpenTelemetry specification's default)
+   */
   prometheusHost?: string;
   /** Port of the Prometheus `/metrics` server. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. @default 9464 */
   prometheusPort?: number;
@@ -82,9 +86,22 @@ export interface ModelsightNodeOptions {
   runtimeMetrics?: boolean;
   /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
   logLevel?: LogLevelName;
-  /** Flush spans and metrics on SIGTERM and SIGINT, and shut down when the event loop empties (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
+  /**
+   * Query parameters whose values HTTP spans keep; every other value in `url.query` (server spans) and in the
+   * query of `url.full` (client spans) is replaced by `REDACTED`, and a part without `=` as a whole.
+   * `['*']` keeps query strings as they are. Env: `MODELSIGHT_KEEP_QUERY_PARAMS` (comma-separated).
+   * @default [] (every value redacted)
+   */
+  keepQueryParams?: string[];
+  /**
+   * Flush spans, metrics and pino log lines on SIGTERM and SIGINT, and shut down when the event loop empties
+   * (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true
+   */
   handleSignals?: boolean;
-  /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
+  /**
+   * Longest time for the flush on a signal or on `shutdown()`, export retries and requests included: no export
+   * is retried once shutdown begins, and none outlives this. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000
+   */
   shutdownTimeoutMs?: number;
   /** Start nothing. Env: `OTEL_SDK_DISABLED`. @default false */
   disabled?: boolean;
@@ -138,6 +155,8 @@ export interface ResolvedConfig {
   readonly runtimeMetrics: boolean;
   /** See {@link ModelsightNodeOptions.logLevel}. */
   readonly logLevel: LogLevelName;
+  /** See {@link ModelsightNodeOptions.keepQueryParams}. */
+  readonly keepQueryParams: readonly string[];
   /** See {@link ModelsightNodeOptions.handleSignals}. */
   readonly handleSignals: boolean;
   /** See {@link ModelsightNodeOptions.shutdownTimeoutMs}. */
@@ -166,6 +185,10 @@ export interface ModelsightNode {
   readonly metricsUrl: () => string | undefined;
   /** Exports every ended span and the current metrics, within `shutdownTimeoutMs`. Never rejects. */
   forceFlush(): Promise<void>;
-  /** Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`. Never rejects. */
+  /**
+   * Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`; spans that ended
+   * meanwhile are exported last, with the main thread waiting for the collector's answer, and the lines
+   * buffered by pino destinations are written synchronously. Never rejects.
+   */
   shutdown(): Promise<void>;
 }
