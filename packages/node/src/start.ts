@@ -29,12 +29,13 @@ const INSTRUMENTATIONS: InstrumentationTable = {
 
 /**
  * Starts OpenTelemetry for a model service: the NodeSDK with OTLP/HTTP traces behind a batch processor,
- * the Prometheus `/metrics` endpoint with the prediction metrics of `@modelsight/core`, http and pino
- * instrumentation, runtime and process metrics, and a flush on SIGTERM/SIGINT.
+ * the Prometheus `/metrics` endpoint with the prediction metrics of `@modelsight/core`, instrumentation of
+ * http, Express, Fastify, `fetch` and pino, runtime and process metrics, and a flush on SIGTERM/SIGINT.
  *
  * Options win over the `OTEL_*` / `MODELSIGHT_*` environment variables, which win over the defaults
- * (see {@link ModelsightNodeOptions}). Call it before the app loads `http` or `pino`, or use the preload
- * `node --require @modelsight/node/register` (CommonJS) / `node --import @modelsight/node/register` (ESM).
+ * (see {@link ModelsightNodeOptions}). Call it before the app loads `http`, its framework or `pino`, or use
+ * the preload `node --require @modelsight/node/register` (CommonJS) / `node --import @modelsight/node/register`
+ * (ESM).
  *
  * Calling it again returns the running instance and warns that the new options are ignored. When another
  * OpenTelemetry SDK registered tracing first, tracing and instrumentation are left to it.
