@@ -61,6 +61,15 @@ export interface InstallPackedAppOptions {
  */
 export async function installPackedApp(options: InstallPackedAppOptions): Promise<PackedApp> {
   const root = await mkdtemp(join(tmpdir(), 'modelsight-packed-'));
+  try {
+    return await packAndInstall(root, options);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function packAndInstall(root: string, options: InstallPackedAppOptions): Promise<PackedApp> {
   const tarballDir = join(root, 'tarballs');
   const dir = join(root, 'app');
   await mkdir(tarballDir);
