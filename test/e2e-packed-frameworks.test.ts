@@ -81,25 +81,31 @@ async function runScenario(script: string, mode: PreloadMode, env: Record<string
     collector: receiver.url,
     env: { FEATURE_STORE_URL: storeUrl, ...env },
   });
-  const traceIds: string[] = [];
-  for (const customer of ['c1', 'c2']) {
-    traceIds.push((await predict(service, {}, '', { features: { customer, tenure: 4, charges: 70 } })).traceId);
+  try {
+    const traceIds: string[] = [];
+    for (const customer of ['c1', 'c2']) {
+      traceIds.push((await predict(service, {}, '', { features: { customer, tenure: 4, charges: 70 } })).traceId);
+    }
+    for (const name of ['churn-model', 'no-such-model']) await fetch(`${service.url}/models/${name}`);
+    const spans = await receiver.waitForSpans((received) =>
+      traceIds.every((traceId) => {
+        const ofTrace = received.filter((span) => span.traceId === traceId);
+        return (
+          ofTrace.some((span) => span.name === PREDICT_SPAN) &&
+          ofTrace.some((span) => span.kind === SERVER) &&
+          (!client || ofTrace.some((span) => span.kind === CLIENT))
+        );
+      }),
+    );
+    return { service, receiver, traceIds, spans, metrics: await service.scrape() };
+  } catch (error) {
+    // The describe's afterAll gets no scenario to end: stop the service here.
+    await endScenario({ service, receiver });
+    throw error;
   }
-  for (const name of ['churn-model', 'no-such-model']) await fetch(`${service.url}/models/${name}`);
-  const spans = await receiver.waitForSpans((received) =>
-    traceIds.every((traceId) => {
-      const ofTrace = received.filter((span) => span.traceId === traceId);
-      return (
-        ofTrace.some((span) => span.name === PREDICT_SPAN) &&
-        ofTrace.some((span) => span.kind === SERVER) &&
-        (!client || ofTrace.some((span) => span.kind === CLIENT))
-      );
-    }),
-  );
-  return { service, receiver, traceIds, spans, metrics: await service.scrape() };
 }
 
-async function endScenario(scenario: Scenario | undefined): Promise<void> {
+async function endScenario(scenario: Pick<Scenario, 'service' | 'receiver'> | undefined): Promise<void> {
   await scenario?.service.stop();
   await scenario?.receiver.close();
 }
