@@ -45,6 +45,8 @@ async function sendMarkers(env: Record<string, string> = {}): Promise<{ spans: R
 }
 
 const serverSpan = (spans: ReceivedSpan[]) => spans.find((span) => span.kind === 2 && span.attributes['url.query'] !== undefined);
+// The client span of the fetch() that relays the query string downstream (instrumentation-undici).
+const fetchSpan = (spans: ReceivedSpan[]) => spans.find((span) => span.kind === 3 && String(span.attributes['url.full']).includes('/health?'));
 const failedPrediction = (spans: ReceivedSpan[]) => spans.find((span) => span.name === 'predict iris-classifier' && span.status.code === 2);
 
 describe('by default', () => {
@@ -55,6 +57,8 @@ describe('by default', () => {
     expect(written).not.toContain(INPUT_MARKER);
     // Recorded all the same, without the values.
     expect(serverSpan(spans)?.attributes['url.query']).toBe('token=REDACTED&user=REDACTED');
+    expect(fetchSpan(spans)?.attributes['url.full']).toMatch(/\/health\?token=REDACTED&user=REDACTED$/);
+    expect(fetchSpan(spans)?.attributes['url.query']).toBe('?token=REDACTED&user=REDACTED');
     const failed = failedPrediction(spans);
     expect(failed?.attributes['error.type']).toBe('RangeError');
     expect(failed?.events[0]?.attributes['exception.type']).toBe('RangeError');
@@ -67,6 +71,7 @@ describe('when asked to', () => {
     const { spans } = await sendMarkers({ MODELSIGHT_KEEP_QUERY_PARAMS: 'user', MODELSIGHT_RECORD_EXCEPTION_MESSAGES: 'true' });
 
     expect(serverSpan(spans)?.attributes['url.query']).toBe(`token=REDACTED&user=${QUERY_MARKER}`);
+    expect(fetchSpan(spans)?.attributes['url.full']).toMatch(new RegExp(`/health\\?token=REDACTED&user=${QUERY_MARKER}$`));
     expect(failedPrediction(spans)?.events[0]?.attributes['exception.message']).toContain(INPUT_MARKER);
   });
 });

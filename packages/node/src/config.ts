@@ -1,3 +1,4 @@
+import { resolveInstrumentationConfig } from './instrumentation-config';
 import type { ModelsightNodeOptions, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,6 +88,7 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
       options.keepQueryParams !== undefined ? names('keepQueryParams', options.keepQueryParams) : read.names('MODELSIGHT_KEEP_QUERY_PARAMS'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () => read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000)),
     disabled: options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
+    ...resolveInstrumentationConfig(options, env),
     warnings,
   };
 }

@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 
 /** What replaces a redacted query value, as in the semantic conventions and instrumentation-http. */
@@ -51,15 +52,32 @@ export function queryRedaction(keepQueryParams: readonly string[]): Pick<HttpIns
         if (start >= 0) span.setAttribute(ATTR_URL_QUERY, redactQuery(url.slice(start + 1), keep));
         return;
       }
-      const full = attributeOf(span, ATTR_URL_FULL);
-      const start = full?.indexOf('?') ?? -1;
-      if (full !== undefined && start >= 0) {
-        const end = full.indexOf('#', start);
-        const query = full.slice(start + 1, end < 0 ? undefined : end);
-        span.setAttribute(ATTR_URL_FULL, `${full.slice(0, start + 1)}${redactQuery(query, keep)}${end < 0 ? '' : full.slice(end)}`);
-      }
+      redactFullUrl(span, keep);
     },
   };
+}
+
+/** The same for the `fetch()` (undici) instrumentation, whose client spans carry the query in `url.full` and `url.query`. */
+export function fetchQueryRedaction(keepQueryParams: readonly string[]): Pick<UndiciInstrumentationConfig, 'requestHook'> {
+  if (keepQueryParams.includes(KEEP_ALL_QUERY_PARAMS)) return {};
+  const keep = new Set(keepQueryParams);
+  return { requestHook: (span) => redactFullUrl(span, keep) };
+}
+
+/** `url.full` and, where the instrumentation sets it on a client span (undici does, with its `?`), `url.query`. */
+function redactFullUrl(span: Span, keep: ReadonlySet<string>): void {
+  const query = attributeOf(span, ATTR_URL_QUERY);
+  if (query !== undefined) {
+    const mark = query.startsWith('?') ? '?' : '';
+    span.setAttribute(ATTR_URL_QUERY, `${mark}${redactQuery(query.slice(mark.length), keep)}`);
+  }
+  const full = attributeOf(span, ATTR_URL_FULL);
+  const start = full?.indexOf('?') ?? -1;
+  if (full !== undefined && start >= 0) {
+    const end = full.indexOf('#', start);
+    const query = full.slice(start + 1, end < 0 ? undefined : end);
+    span.setAttribute(ATTR_URL_FULL, `${full.slice(0, start + 1)}${redactQuery(query, keep)}${end < 0 ? '' : full.slice(end)}`);
+  }
 }
 
 /** A string attribute of an SDK span (a `ReadableSpan`); `undefined` for any other span. */

@@ -5,6 +5,7 @@ export type {
   MetricsExporterName,
   ModelsightNode,
   ModelsightNodeOptions,
+  OpenTelemetryInstrumentation,
   OtlpProtocol,
   ResolvedConfig,
   SamplerName,

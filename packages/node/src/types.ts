@@ -1,3 +1,5 @@
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+
 /** Where spans go. */
 export type TracesExporterName = 'otlp' | 'console' | 'none';
 
@@ -18,6 +20,28 @@ export type SamplerName =
 
 /** Levels of `OTEL_LOG_LEVEL`, for the `diag` messages of OpenTelemetry and of this package. */
 export type LogLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+/**
+ * An OpenTelemetry instrumentation, as {@link start} uses one: every `Instrumentation` of
+ * `@opentelemetry/instrumentation` fits (the 2.x and the 3.x SDK lines), e.g.
+ * `new MongoDBInstrumentation()` of `@opentelemetry/instrumentation-mongodb`.
+ */
+export interface OpenTelemetryInstrumentation {
+  /** Name of the instrumentation, e.g. `@opentelemetry/instrumentation-mongodb`. */
+  readonly instrumentationName: string;
+  /** Version of the instrumentation. */
+  readonly instrumentationVersion: string;
+  /** Starts patching (also called by the SDK when the instrumentation is registered). */
+  enable(): void;
+  /** Stops patching. */
+  disable(): void;
+  /** Gives the instrumentation the tracer provider its spans go to. */
+  setTracerProvider(tracerProvider: TracerProvider): void;
+  /** Gives the instrumentation the meter provider its metrics go to. */
+  setMeterProvider(meterProvider: MeterProvider): void;
+  /** Its configuration; `enabled: false` until it is enabled. */
+  getConfig(): { enabled?: boolean };
+}
 
 /**
  * Options of {@link start}. Every option wins over its environment variable, which wins over the default.
@@ -105,6 +129,25 @@ export interface ModelsightNodeOptions {
   shutdownTimeoutMs?: number;
   /** Start nothing. Env: `OTEL_SDK_DISABLED`. @default false */
   disabled?: boolean;
+  /**
+   * Short names of the built-in instrumentations to run; the others are not loaded. Names: `http`,
+   * `express`, `fastify`, `undici` (outgoing `fetch`), `pino`, `runtime-node`, `host-metrics` (process CPU
+   * and memory). An unknown name throws (the variable's unknown names are warned about and ignored).
+   * Env: `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (comma-separated, as in `@opentelemetry/auto-instrumentations-node`).
+   * @default every built-in instrumentation
+   */
+  enabledInstrumentations?: string[];
+  /**
+   * Short names of built-in instrumentations not to run, winning over `enabledInstrumentations`.
+   * Env: `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (comma-separated). @default []
+   */
+  disabledInstrumentations?: string[];
+  /**
+   * More instrumentations to run, e.g. `[new MongoDBInstrumentation()]`: their spans go where the preload's
+   * go. One with the `instrumentationName` of a built-in one (say, `new HttpInstrumentation({ ... })` with
+   * a configuration of your own) replaces it. Not read from the environment. @default []
+   */
+  instrumentations?: OpenTelemetryInstrumentation[];
 }
 
 /** The configuration {@link start} runs with: every option resolved from options, environment and defaults. */
@@ -163,6 +206,12 @@ export interface ResolvedConfig {
   readonly shutdownTimeoutMs: number;
   /** See {@link ModelsightNodeOptions.disabled}. */
   readonly disabled: boolean;
+  /** See {@link ModelsightNodeOptions.enabledInstrumentations}; `undefined`: every built-in one. */
+  readonly enabledInstrumentations: readonly string[] | undefined;
+  /** See {@link ModelsightNodeOptions.disabledInstrumentations}. */
+  readonly disabledInstrumentations: readonly string[];
+  /** See {@link ModelsightNodeOptions.instrumentations}. */
+  readonly instrumentations: readonly OpenTelemetryInstrumentation[];
   /**
    * Environment variables whose value could not be used, each with the default taken instead.
    * The preload writes them once through `diag.warn`; nothing is thrown for a bad variable.
