@@ -12,6 +12,7 @@ import { ReportOnce } from '../report-once';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from '../semconv';
 import { CategoricalFeatureState } from './categorical-feature-state';
 import type { FeatureState } from './feature-state';
+import { describeEdgesOnRepeatedValues } from './edges-on-repeated-values';
 import { createInstruments, type Instruments } from './instruments';
 import { resolveConfig, type MonitorConfig } from './monitor-config';
 import type {
@@ -126,6 +127,8 @@ export class DriftMonitor {
     this.label = label;
     this.confidence = confidence;
     checkOutputs(options, profile, this.config);
+    const tiedEdges = describeEdgesOnRepeatedValues(profile.features);
+    if (tiedEdges !== undefined) this.problems.report('edges-on-repeated-values', tiedEdges);
     this.scratch = new Float64Array(this.config.windowSize);
 
     if (options.meter !== undefined && (options.meter === null || typeof options.meter.createObservableGauge !== 'function')) {
