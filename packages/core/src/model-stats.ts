@@ -37,6 +37,8 @@ export class ModelStats {
   readonly confidence = new FixedHistogram(CONFIDENCE_BUCKETS);
   readonly batchSize = new FixedHistogram(BATCH_SIZE_BUCKETS);
   readonly instrumentationErrors = new Map<InstrumentationErrorReason, number>();
+  /** Bounded: statuses and instrumentation error reasons are fixed sets. */
+  private readonly extended = new Map<string, Attributes>();
 
   /** @param model the model version, or `undefined` for the overflow totals */
   constructor(
@@ -47,6 +49,20 @@ export class ModelStats {
       ? { [ATTR_ML_MODEL_NAME]: model.name, [ATTR_ML_MODEL_VERSION]: model.version }
       : { [ATTR_OTEL_METRIC_OVERFLOW]: true };
     this.duration = new FixedHistogram(durationBuckets);
+  }
+
+  /**
+   * The attributes of this model's series with one more attribute, made once: readers that cache
+   * per attribute object (the preload's `/metrics`) then see the same object at every collection.
+   */
+  attributesWith(key: string, value: string): Attributes {
+    const cacheKey = `${key}\u0000${value}`;
+    let attributes = this.extended.get(cacheKey);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ ...this.attributes, [key]: value });
+      this.extended.set(cacheKey, attributes);
+    }
+    return attributes;
   }
 
   /** Whether these are the totals of the model versions beyond the cardinality limit. */

@@ -106,12 +106,12 @@ function buildMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, expo
     const point = <T>(attributes: Attributes, value: T, start = startTime) => ({ attributes, startTime: start, endTime, value });
     const folded = stats.overflow;
     overflowTotals ||= folded;
-    const withStatus = (status: string) => (folded ? stats.attributes : { ...stats.attributes, [ATTR_ML_PREDICTION_STATUS]: status });
+    const withStatus = (status: string) => (folded ? stats.attributes : stats.attributesWith(ATTR_ML_PREDICTION_STATUS, status));
     predictions.add(withStatus('ok'), stats.ok, startTime, endTime, folded);
     predictions.add(withStatus('error'), stats.error, startTime, endTime, folded);
     active.dataPoints.push(point(stats.attributes, stats.active));
     for (const [reason, count] of stats.instrumentationErrors) {
-      errors.add(folded ? stats.attributes : { ...stats.attributes, reason }, count, startTime, endTime, folded);
+      errors.add(folded ? stats.attributes : stats.attributesWith('reason', reason), count, startTime, endTime, folded);
     }
     if (exponential) {
       const h = stats.durationExponential;
