@@ -1,3 +1,4 @@
+import { resolveMetricShape } from './metric-options';
 import type { ModelsightNodeOptions, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -84,6 +85,7 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     handleSignals: options.handleSignals !== undefined ? bool('handleSignals', options.handleSignals) : read.bool('MODELSIGHT_HANDLE_SIGNALS', true),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () => read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000)),
     disabled: options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
+    ...resolveMetricShape(options, env, warnings),
     warnings,
   };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
-import { predictionMetricProducer } from '@modelsight/core';
 import { HostMetricsInstrumentation } from '@opentelemetry/instrumentation-host-metrics';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -79,7 +78,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer } = buildMetricReaders(config, [predictionMetricProducer()], scrapes, resourceSettled);
+  const { readers, metricsServer } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
