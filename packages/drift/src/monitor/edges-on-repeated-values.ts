@@ -1,3 +1,4 @@
+import { binIndex } from '../bins';
 import type { FeatureProfile, NumericFeatureProfile } from '../profile/profile-types';
 
 /**
@@ -9,14 +10,9 @@ import type { FeatureProfile, NumericFeatureProfile } from '../profile/profile-t
 export function edgeOnRepeatedValue(profile: NumericFeatureProfile): number | undefined {
   const sample = profile.sample;
   for (const edge of profile.edges) {
-    let lo = 0;
-    let hi = sample.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sample[mid] as number) < edge) lo = mid + 1;
-      else hi = mid;
-    }
-    if (sample[lo] === edge && sample[lo + 1] === edge) return edge;
+    // The sample is ascending: the values <= edge come first, the last two of them equal to it or not.
+    const atOrBelow = binIndex(sample, edge);
+    if (atOrBelow >= 2 && sample[atOrBelow - 1] === edge && sample[atOrBelow - 2] === edge) return edge;
   }
   return undefined;
 }

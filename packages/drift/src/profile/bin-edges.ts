@@ -1,3 +1,5 @@
+import { binIndex } from '../bins';
+
 /**
  * Bin edges for the ascending reference values `sorted` (finite, at least one): `bins` bins of
  * about equal mass inside the reference range, plus an open bin below and one above it.
@@ -46,15 +48,9 @@ export function binEdges(sorted: ArrayLike<number>, bins: number): number[] {
 
 /** The boundary nearest to `target` (the lower one of two equally near). */
 function nearest(boundaries: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = boundaries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((boundaries[mid] as number) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  const above = boundaries[Math.min(lo, boundaries.length - 1)] as number;
-  const below = boundaries[Math.max(lo - 1, 0)] as number;
+  const atOrBelow = binIndex(boundaries, target);
+  const below = boundaries[Math.max(atOrBelow - 1, 0)] as number;
+  const above = boundaries[Math.min(atOrBelow, boundaries.length - 1)] as number;
   return target - below <= above - target ? below : above;
 }
 
