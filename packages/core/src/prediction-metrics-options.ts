@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { DURATION_BUCKETS_SECONDS } from './semconv';
 
 /** Options of a {@link PredictionMetricsRegistry}: how the prediction metrics are bucketed and bounded. */
@@ -39,6 +40,10 @@ function show(value: unknown): string {
   }
 }
 
+function ignoreVariable(name: string, raw: string, problem: string): void {
+  diag.warn(`modelsight: environment variable ${name} must be ${problem}; got ${JSON.stringify(raw)}. The default is used`);
+}
+
 /** Why `buckets` are not usable as bucket bounds, or `undefined` when they are. */
 export function bucketsProblem(buckets: unknown): string | undefined {
   if (!Array.isArray(buckets) || buckets.length === 0) return 'a non-empty array of increasing positive finite numbers';
@@ -58,8 +63,9 @@ export function limitProblem(limit: unknown): string | undefined {
 
 /**
  * Option > environment variable > default. A bad option throws a `TypeError` naming it (a
- * programming error found at start-up); so does a bad environment variable, naming the variable:
- * the registry is created when the first model is wrapped, at start-up too.
+ * programming error found at start-up). A bad environment variable is reported through `diag` and
+ * the default is used: the process-wide registry is created implicitly (by the first `traced()` or by
+ * the preload), and a typo in a deployment must not take the service or its telemetry down.
  */
 export function resolvePredictionMetricsOptions(
   options: PredictionMetricsOptions = {},
@@ -77,8 +83,8 @@ export function resolvePredictionMetricsOptions(
     if (raw) {
       const parsed = raw.split(',').map((item) => (item.trim() === '' ? Number.NaN : Number(item)));
       const problem = bucketsProblem(parsed);
-      if (problem) throw new TypeError(`modelsight prediction metrics: environment variable ${ENV_DURATION_BUCKETS} must be ${problem}; got ${JSON.stringify(raw)}`);
-      durationBuckets = parsed;
+      if (problem) ignoreVariable(ENV_DURATION_BUCKETS, raw, problem);
+      else durationBuckets = parsed;
     }
   }
   let cardinalityLimit = options.cardinalityLimit;
@@ -90,8 +96,8 @@ export function resolvePredictionMetricsOptions(
     if (raw) {
       const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
       const problem = limitProblem(parsed);
-      if (problem) throw new TypeError(`modelsight prediction metrics: environment variable ${ENV_CARDINALITY_LIMIT} must be ${problem}; got ${JSON.stringify(raw)}`);
-      cardinalityLimit = parsed;
+      if (problem) ignoreVariable(ENV_CARDINALITY_LIMIT, raw, problem);
+      else cardinalityLimit = parsed;
     }
   }
   return {

@@ -30,7 +30,7 @@ export class PredictionMetricsRegistry {
   private producers = 0;
   private checkScheduled = false;
 
-  /** @throws TypeError naming the option, or the environment variable, when one is invalid */
+  /** @throws TypeError naming the option when one is invalid (a bad environment variable is warned about and ignored) */
   constructor(options: PredictionMetricsOptions = {}) {
     this.options = resolvePredictionMetricsOptions(options);
   }

@@ -35,17 +35,21 @@ it('reads the buckets and the limit from the environment, options first', () => 
   expect(resolvePredictionMetricsOptions({ durationBuckets: [1, 2], cardinalityLimit: 10 }, env)).toEqual({ durationBuckets: [1, 2], cardinalityLimit: 10 });
 });
 
-it('names the option or the variable and the value when one is unusable', () => {
+it('throws naming the option and the value when one is unusable', () => {
   expect(() => resolvePredictionMetricsOptions({ durationBuckets: [0.1, 0.1] }, {})).toThrow(
     'option durationBuckets must be increasing, but item 1 (0.1) is not above 0.1; got [0.1, 0.1]',
   );
   expect(() => resolvePredictionMetricsOptions({ cardinalityLimit: 1 }, {})).toThrow('option cardinalityLimit must be a whole number of at least 2; got 1');
-  expect(() => resolvePredictionMetricsOptions({}, { MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.1,,1' })).toThrow(
-    'environment variable MODELSIGHT_PREDICTION_DURATION_BUCKETS must be positive finite numbers, but item 1 is NaN; got "0.1,,1"',
-  );
-  expect(() => resolvePredictionMetricsOptions({}, { MODELSIGHT_METRIC_CARDINALITY_LIMIT: '2k' })).toThrow(
-    'environment variable MODELSIGHT_METRIC_CARDINALITY_LIMIT must be a whole number of at least 2; got "2k"',
-  );
+});
+
+it('warns about an unusable variable, naming it and the value, and keeps the default', () => {
+  const diag = captureDiag();
+  const resolved = resolvePredictionMetricsOptions({}, { MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.1,,1', MODELSIGHT_METRIC_CARDINALITY_LIMIT: '2k' });
+  expect(resolved).toEqual({ durationBuckets: DURATION_BUCKETS_SECONDS, cardinalityLimit: 2000 });
+  expect(diag.warnings).toEqual([
+    'modelsight: environment variable MODELSIGHT_PREDICTION_DURATION_BUCKETS must be positive finite numbers, but item 1 is NaN; got "0.1,,1". The default is used',
+    'modelsight: environment variable MODELSIGHT_METRIC_CARDINALITY_LIMIT must be a whole number of at least 2; got "2k". The default is used',
+  ]);
 });
 
 it('exports the duration with the buckets given to the registry', async () => {
