@@ -125,7 +125,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   /** Running totals, span attributes and observers for a call that returned. */
   function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
     stats.active--;
-    stats.duration.record(seconds);
+    stats.recordDuration(seconds);
     const recording = span.isRecording();
     if (!batch) {
       const confidence = readConfidence(result);
@@ -163,7 +163,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   /** Running totals, span status and observers for a call that threw or rejected. */
   function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number): void {
     stats.active--;
-    stats.duration.record(seconds);
+    stats.recordDuration(seconds);
     stats.error += size;
     if (span.isRecording()) {
       const type = errorType(error);

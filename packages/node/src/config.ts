@@ -1,4 +1,5 @@
 import { resolveInstrumentationConfig } from './instrumentation-config';
+import { resolveMetricShape } from './metric-options';
 import type { ModelsightNodeOptions, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -89,6 +90,7 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () => read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000)),
     disabled: options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
     ...resolveInstrumentationConfig(options, env),
+    ...resolveMetricShape(options, env, warnings),
     warnings,
   };
 }

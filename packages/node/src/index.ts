@@ -1,5 +1,6 @@
 export { start } from './start';
 export { resolveConfig } from './config';
+export type { MetricShapeOptions, OtlpHistogramAggregation, ResolvedMetricShape } from './metric-options';
 export type {
   LogLevelName,
   MetricsExporterName,

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
-import { predictionMetricProducer } from '@modelsight/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -88,7 +87,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, [predictionMetricProducer()], scrapes, resourceSettled);
+  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.

@@ -1,4 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { MetricShapeOptions, ResolvedMetricShape } from './metric-options';
 
 /** Where spans go. */
 export type TracesExporterName = 'otlp' | 'console' | 'none';
@@ -47,7 +48,7 @@ export interface OpenTelemetryInstrumentation {
  * Options of {@link start}. Every option wins over its environment variable, which wins over the default.
  * The preload (`--require` / `--import @modelsight/node/register`) uses the environment variables only.
  */
-export interface ModelsightNodeOptions {
+export interface ModelsightNodeOptions extends MetricShapeOptions {
   /** `service.name` of the resource. Env: `OTEL_SERVICE_NAME`. @default `unknown_service:node` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) */
   serviceName?: string;
   /** `service.version` of the resource. Env: `service.version` in `OTEL_RESOURCE_ATTRIBUTES`. @default none */
@@ -151,7 +152,7 @@ export interface ModelsightNodeOptions {
 }
 
 /** The configuration {@link start} runs with: every option resolved from options, environment and defaults. */
-export interface ResolvedConfig {
+export interface ResolvedConfig extends ResolvedMetricShape {
   /** See {@link ModelsightNodeOptions.serviceName}; `undefined` leaves it to the resource. */
   readonly serviceName: string | undefined;
   /** See {@link ModelsightNodeOptions.serviceVersion}. */
