@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script, sent by its SHA1 (`EVALSHA`) once Redis knows it. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Writes a batch of predictions, each only when its key is free (`SET NX`, never overwriting)
+ * and with its own expiry. KEYS: the prediction keys, then (with the trace index) the trace keys
+ * of the predictions that have one. ARGV: per prediction its value, its expiry in ms (`0`: none),
+ * and its prediction ID when it is indexed by trace (else an empty string).
+ *
+ * `pcall` keeps one refused write (a full Redis answers OOM) from failing the others. A trace key
+ * holds the ID of its only prediction, or the empty string once a second prediction shares it.
+ * Returns one character per prediction: `s` stored, `e` the ID existed, `o` refused.
+ */
+export const WRITE_SCRIPT = script(`
+local n = #ARGV / 3
+local status = {}
+local traceKey = n
+for i = 1, n do
+  local value, px, id = ARGV[3 * i - 2], ARGV[3 * i - 1], ARGV[3 * i]
+  local expiry = {'PX', px}
+  if px == '0' then expiry = {} end
+  local done = redis.pcall('SET', KEYS[i], value, 'NX', unpack(expiry))
+  if type(done) == 'table' and done.err then
+    status[i] = 'o'
+  elseif done then
+    status[i] = 's'
+  else
+    status[i] = 'e'
+  end
+  if id ~= '' then
+    traceKey = traceKey + 1
+    if status[i] == 's' then
+      local first = redis.pcall('SET', KEYS[traceKey], id, 'NX', unpack(expiry))
+      if first == false then redis.pcall('SET', KEYS[traceKey], '', 'XX', 'KEEPTTL') end
+    end
+  end
+end
+return table.concat(status)
+`);
+
+/**
+ * Takes a prediction for its feedback, atomically: whichever replica asks first gets it, every
+ * later one sees it answered. KEYS[1]: the prediction key, or the trace key when ARGV[2] (the
+ * prediction key prefix) is not empty. ARGV[1]: `n` (a number, takes any prediction), `s` (a class
+ * label, takes only a classification one) or empty (only looks).
+ *
+ * Taking flips the state character to upper case in place (`SETRANGE`), which keeps the key's
+ * expiry. A full Redis refuses even that (OOM): the key is then deleted, so the prediction is
+ * still taken only once, but a later duplicate counts as unmatched.
+ * Returns `{state}` or `{state, value}` with state `missing`, `ambiguous`, `answered`, `kept`, `taken`.
+ */
+export const TAKE_SCRIPT = script(`
+local key = KEYS[1]
+if ARGV[2] ~= '' then
+  local id = redis.call('GET', key)
+  if not id then return {'missing'} end
+  if id == '' then return {'ambiguous'} end
+  key = ARGV[2] .. id
+end
+local value = redis.call('GET', key)
+if not value then return {'missing'} end
+local state = string.sub(value, 1, 1)
+if state == 'C' or state == 'R' then return {'answered', value} end
+if state ~= 'c' and state ~= 'r' then return {'missing', value} end
+local kind = ARGV[1]
+if kind == '' or (state == 'r' and kind ~= 'n') then return {'kept', value} end
+local flipped = redis.pcall('SETRANGE', key, 0, string.upper(state))
+if type(flipped) == 'table' and flipped.err then redis.call('DEL', key) end
+return {'taken', value}
+`);
