@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { FeedbackStore, PendingPrediction, PredictionSource, TakeResult } from '@modelsight/core';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import { decodePrediction, encodeModel, encodePrediction } from './prediction-codec';
 import { TAKE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './redis-scripts';
 import { redactUrl, resolveRedisStoreOptions, type RedisFeedbackStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options';
@@ -156,7 +156,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     try {
       reply = await this.evaluate(TAKE_SCRIPT, [key], [kind, byTracePrefix]);
     } catch (error) {
-      this.markDown(error);
+      this.failed(error);
       return { state: 'unavailable', error };
     }
     return this.takeResult(reply, key);
@@ -215,7 +215,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.evaluate(WRITE_SCRIPT, [...keys, ...traceKeys], args).then(
       (reply) => this.written(reply, sources),
       (error: unknown) => {
-        this.markDown(error);
+        this.failed(error);
         for (const source of sources) source.dropped('unavailable');
         this.batchDone();
       },
@@ -256,6 +256,20 @@ export class RedisFeedbackStore implements FeedbackStore {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return this.client.sendCommand(['EVAL', script.source, ...tail]);
     }
+  }
+
+  /**
+   * A command failed. An error reply means Redis is there but refused (`LOADING` after a restart,
+   * `READONLY`, `NOPERM`…): reported once per kind, the next command tries again. Anything else
+   * (time-out, closed connection) means Redis is away until a probe gets an answer.
+   */
+  private failed(error: unknown): void {
+    if (error instanceof ErrorReply) {
+      this.lastError = error;
+      this.report(`reply:${error.message.split(' ')[0]}`, `Redis at ${redactUrl(this.options.url)} refused a command of the feedback store: ${error.message}`);
+      return;
+    }
+    this.markDown(error);
   }
 
   private markUp(): void {

@@ -56,18 +56,21 @@ return table.concat(status)
  * Taking flips the state character to upper case in place (`SETRANGE`), which keeps the key's
  * expiry. A full Redis refuses even that (OOM): the key is then deleted, so the prediction is
  * still taken only once, but a later duplicate counts as unmatched.
- * Returns `{state}` or `{state, value}` with state `missing`, `ambiguous`, `answered`, `kept`, `taken`.
+ * Returns `{state}` or `{state, value}` with state `missing`, `ambiguous`, `answered`, `kept`, `taken`;
+ * `{'missing', ''}` for a key of another type (another program's), which `GET` refuses.
  */
 export const TAKE_SCRIPT = script(`
 local key = KEYS[1]
 if ARGV[2] ~= '' then
-  local id = redis.call('GET', key)
+  local id = redis.pcall('GET', key)
   if not id then return {'missing'} end
+  if type(id) ~= 'string' then return {'missing', ''} end
   if id == '' then return {'ambiguous'} end
   key = ARGV[2] .. id
 end
-local value = redis.call('GET', key)
+local value = redis.pcall('GET', key)
 if not value then return {'missing'} end
+if type(value) ~= 'string' then return {'missing', ''} end
 local state = string.sub(value, 1, 1)
 if state == 'C' or state == 'R' then return {'answered', value} end
 if state ~= 'c' and state ~= 'r' then return {'missing', value} end

@@ -221,8 +221,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   private join(found: TakeResult, actual: unknown, key: string, now: number): FeedbackOutcome {
     if (found.state === 'unavailable') {
       if (!this.isActual(actual)) return this.invalidActual(this.attributable(), actual);
-      this.reporter.report('store-unavailable', 'the feedback store could not be asked', found.error);
-      return this.reject(this.attributable(), 'unavailable', 'unavailable', `feedback for ${key} cannot be joined: the feedback store is unavailable; the feedback is lost`);
+      const why = found.error instanceof Error ? found.error.message : String(found.error);
+      return this.reject(this.attributable(), 'unavailable', 'unavailable', `feedback for ${key} cannot be joined: the feedback store is unavailable (${why}); the feedback is lost`);
     }
     const prediction = 'prediction' in found ? found.prediction : undefined;
     const quality = prediction === undefined ? this.attributable() : this.qualityOfStored(prediction);
