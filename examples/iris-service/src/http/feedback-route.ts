@@ -1,4 +1,5 @@
 import type { FeedbackActual, FeedbackOutcome, FeedbackTracker } from '@modelsight/core';
+import type { RedisFeedbackStore } from '@modelsight/feedback-redis';
 import type { ServiceConfig } from '../config';
 import { logger } from '../logger';
 import { postRoute } from './post-route';
@@ -17,6 +18,7 @@ const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
   unmatched: { status: 404, message: 'no recent prediction has this ID (unknown, or too old to be remembered)' },
   duplicate: { status: 409, message: 'this prediction already received feedback' },
   expired: { status: 410, message: 'this prediction is older than the feedback time to live' },
+  unavailable: { status: 503, message: 'the feedback store is unavailable; send the feedback again later' },
 };
 
 /**
@@ -25,8 +27,8 @@ const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
  * The tracker checks the fields itself and counts every answer in `ml_feedback_total`, bad ones
  * included; a body that is not a JSON object never reaches it and is counted as a rejected request.
  */
-export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): Route {
-  return postRoute(ROUTE, config.maxBodyBytes, (text, response) => {
+export function feedbackRoute(tracker: FeedbackTracker<RedisFeedbackStore | undefined>, config: ServiceConfig): Route {
+  return postRoute(ROUTE, config.maxBodyBytes, async (text, response) => {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -39,10 +41,11 @@ export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): 
       return;
     }
     const { predictionId, traceId, label } = body as Record<string, unknown>;
-    const outcome =
+    const outcome = await (
       predictionId === undefined && typeof traceId === 'string'
         ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
-        : tracker.recordFeedback(predictionId as string, label as FeedbackActual);
+        : tracker.recordFeedback(predictionId as string, label as FeedbackActual)
+    );
     const answer = ANSWERS[outcome];
     if (answer.status >= 400) logger.warn({ outcome, status: answer.status }, `feedback not used: ${outcome}`);
     sendJson(response, answer.status, answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
