@@ -20,13 +20,17 @@ export interface InProcessReplica {
   close(): Promise<void>;
 }
 
-export async function inProcessReplica(options: RedisFeedbackStoreOptions & { ttlMs?: number; model?: ModelIdentity }): Promise<InProcessReplica> {
+/** Starts a replica; it waits for Redis to answer unless `waitForRedis` is false. */
+export async function inProcessReplica(
+  options: RedisFeedbackStoreOptions & { ttlMs?: number; model?: ModelIdentity },
+  waitForRedis = true,
+): Promise<InProcessReplica> {
   const { ttlMs, model, ...storeOptions } = options;
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
   const store = redisFeedbackStore(storeOptions);
   const tracker = new FeedbackTracker({ store, meter: provider.getMeter('replica'), ttlMs, model });
-  await waitUntil(() => store.available, 10_000, 'the store to connect');
+  if (waitForRedis) await waitUntil(() => store.available, 10_000, 'the store to connect');
   const points = async () => {
     const { resourceMetrics } = await reader.collect();
     return resourceMetrics.scopeMetrics.flatMap((scope) =>

@@ -10,8 +10,8 @@ import { WriteQueue } from './write-queue';
 const BATCH_SIZE = 256;
 /** Write commands awaiting Redis at once; further predictions wait in the queue meanwhile. */
 const MAX_IN_FLIGHT = 4;
-/** How often a Redis that stopped answering is asked again (`PING`). */
-const PROBE_INTERVAL_MS = 1000;
+/** Wait before connecting again after a connection failed, was refused, or stopped answering. */
+const RECONNECT_DELAY_MS = 1000;
 /** Longest prediction ID or trace ID looked up: longer ones cannot have come from `traced()`. */
 const MAX_KEY_LENGTH = 512;
 
@@ -35,7 +35,7 @@ type Health = 'connecting' | 'up' | 'down' | 'closed';
 export class RedisFeedbackStore implements FeedbackStore {
   readonly shared = true;
   readonly options: ResolvedRedisStoreOptions;
-  private readonly client: RedisClientType;
+  private client: RedisClientType;
   private readonly queue: WriteQueue;
   /** The encoded model part of the values, per source (one per model version). */
   private readonly models = new Map<PredictionSource, string>();
@@ -45,7 +45,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   private lastError: unknown = new Error('not connected yet');
   private inFlight = 0;
   private scheduled = false;
-  private probe: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly reported = new Set<string>();
   private readonly idle: Array<() => void> = [];
   private readonly flushSoon = (): void => {
@@ -56,27 +56,67 @@ export class RedisFeedbackStore implements FeedbackStore {
   /** @throws TypeError naming the option or environment variable when one is invalid. */
   constructor(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     this.options = resolveRedisStoreOptions(options, env);
-    const { url, timeoutMs, maxQueue, keyPrefix, clientOptions } = this.options;
+    const { maxQueue, keyPrefix } = this.options;
     this.queue = new WriteQueue(maxQueue);
     this.predictionKey = `${keyPrefix}p:`;
     this.traceKey = `${keyPrefix}t:`;
-    this.client = createClient({
+    this.client = this.connect();
+  }
+
+  /**
+   * A new connection. node-redis gives up waiting for a command once it is written, and would
+   * wait forever on a Redis that accepts and never answers; so the store reconnects itself: a
+   * connection that is not ready within `timeoutMs`, fails, or lets a command go unanswered for
+   * `timeoutMs` is dropped (failing every command still waiting on it), and another is opened
+   * a second later.
+   */
+  private connect(): RedisClientType {
+    const { url, timeoutMs, clientOptions } = this.options;
+    const client = createClient({
       ...clientOptions,
       url,
       // Commands fail at once while disconnected instead of piling up in an unbounded queue.
       disableOfflineQueue: true,
-      commandOptions: { ...clientOptions.commandOptions, timeout: timeoutMs },
-      socket: {
-        connectTimeout: timeoutMs,
-        ...clientOptions.socket,
-        // Forever, at most every 2 s: the service runs on while Redis is away.
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2000),
-      },
+      socket: { connectTimeout: timeoutMs, ...clientOptions.socket, reconnectStrategy: false },
     } as Parameters<typeof createClient>[0]) as RedisClientType;
-    this.client.on('error', (error: unknown) => this.markDown(error));
-    this.client.on('ready', () => this.markUp());
-    this.client.unref();
-    this.client.connect().catch((error: unknown) => this.markDown(error));
+    const current = () => this.client === client && this.health !== 'closed';
+    const handshake = setTimeout(() => {
+      if (current() && !client.isReady) this.reconnect(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    handshake.unref();
+    client.on('error', (error: unknown) => {
+      if (current()) this.reconnect(error);
+    });
+    client.on('end', () => {
+      if (current()) this.reconnect(this.lastError);
+    });
+    client.on('ready', () => {
+      clearTimeout(handshake);
+      if (current()) this.markUp();
+    });
+    client.unref();
+    client.connect().catch((error: unknown) => {
+      if (current()) this.reconnect(error);
+    });
+    return client;
+  }
+
+  /** Marks Redis as away, drops the current connection and opens another one a little later. */
+  private reconnect(error: unknown): void {
+    this.markDown(error);
+    if (this.reconnectTimer !== undefined || this.health === 'closed') return;
+    const broken = this.client;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.health !== 'closed') this.client = this.connect();
+    }, RECONNECT_DELAY_MS);
+    this.reconnectTimer.unref();
+    // After the timer is set, so that the errors of its dying commands find a reconnection under way.
+    try {
+      broken.destroy();
+    } catch {
+      // already closed
+    }
   }
 
   /** Whether Redis answers now (the last command or probe succeeded). */
@@ -136,7 +176,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (this.health === 'closed') return;
     await this.flushed();
     this.health = 'closed';
-    this.stopProbe();
+    clearTimeout(this.reconnectTimer);
     for (const source of this.queue.sources.slice(this.queue.head)) source.dropped('unavailable');
     this.queue.advance(this.queue.size);
     try {
@@ -251,11 +291,34 @@ export class RedisFeedbackStore implements FeedbackStore {
   private async evaluate(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.client.sendCommand(['EVALSHA', script.sha, ...tail]);
+      return await this.command(['EVALSHA', script.sha, ...tail]);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.client.sendCommand(['EVAL', script.source, ...tail]);
+      return this.command(['EVAL', script.source, ...tail]);
     }
+  }
+
+  /** One command, failing with a `TimeoutError` when Redis has not answered within `timeoutMs`. */
+  private command(args: string[]): Promise<unknown> {
+    const { timeoutMs } = this.options;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new Error(`Redis did not answer within ${timeoutMs} ms`);
+        error.name = 'TimeoutError';
+        reject(error);
+        this.reconnect(error);
+      }, timeoutMs);
+      this.client.sendCommand(args).then(
+        (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -269,14 +332,13 @@ export class RedisFeedbackStore implements FeedbackStore {
       this.report(`reply:${error.message.split(' ')[0]}`, `Redis at ${redactUrl(this.options.url)} refused a command of the feedback store: ${error.message}`);
       return;
     }
-    this.markDown(error);
+    this.reconnect(error);
   }
 
   private markUp(): void {
     if (this.health === 'closed' || this.health === 'up') return;
     const wasDown = this.health === 'down';
     this.health = 'up';
-    this.stopProbe();
     if (wasDown) diag.info(`modelsight: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.queue.size} queued predictions are written now`);
     this.flush(false);
   }
@@ -286,28 +348,13 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (this.health === 'closed' || this.health === 'down') return;
     const wasUp = this.health === 'up';
     this.health = 'down';
-    const why = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+    const why = error instanceof Error ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}` : String(error);
     diag.warn(
       `modelsight: Redis feedback store at ${redactUrl(this.options.url)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
         `predictions wait in a queue of at most ${this.options.maxQueue} (the rest counted in ml_feedback_pending_dropped_total{reason="unavailable"}), ` +
         'feedback counts as ml_feedback_total{ml_feedback_outcome="unavailable"}; retrying',
     );
-    // A connection that is still open but does not answer is probed; a closed one reconnects by itself.
-    this.probe = setInterval(() => {
-      if (this.client.isReady) {
-        this.client.sendCommand(['PING']).then(
-          () => this.markUp(),
-          (failure: unknown) => (this.lastError = failure),
-        );
-      }
-    }, PROBE_INTERVAL_MS);
-    this.probe.unref();
     for (const resolve of this.idle.splice(0)) resolve();
-  }
-
-  private stopProbe(): void {
-    if (this.probe !== undefined) clearInterval(this.probe);
-    this.probe = undefined;
   }
 
   private report(cause: string, message: string): void {

@@ -315,12 +315,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
         'evicted',
         `the feedback store is full (maxEntries ${this.config.maxEntries}): the oldest predictions are dropped before feedback arrives; counted in ml_feedback_pending_dropped_total{reason="evicted"}`,
       );
-    } else if (reason === 'unavailable') {
-      this.reporter.report(
-        'store-dropped',
-        'the shared feedback store could not take a prediction (unreachable, not answering, full, or its write queue is full); counted in ml_feedback_pending_dropped_total{reason="unavailable"}',
-      );
     }
+    // A shared store's drops (reason `unavailable`) are warned about by the store, which knows why.
   }
 
   private taskOf(record: PredictionRecord): ModelTask | undefined {
