@@ -95,14 +95,14 @@ test('feedback after ttlMs counts as expired, and after twice ttlMs the predicti
   a!.tracker.onPrediction(late);
   a!.tracker.onPrediction(gone);
   await a!.store.flushed();
-  const ttl = Number(await redis.cli('pttl', `modelsight:feedback:p:${late.predictionId}`));
+  const ttl = Number(await redis.cli('pttl', `ms:fb:p:${late.predictionId}`));
   expect(ttl).toBeGreaterThan(400);
   expect(ttl).toBeLessThanOrEqual(800);
   await sleep(450);
   expect(await b!.tracker.recordFeedback(late.predictionId, 'setosa')).toBe('expired');
   expect(await b!.tracker.recordFeedback(late.predictionId, 'setosa')).toBe('duplicate');
   await sleep(400);
-  expect(await redis.cli('exists', `modelsight:feedback:p:${gone.predictionId}`)).toBe('0');
+  expect(await redis.cli('exists', `ms:fb:p:${gone.predictionId}`)).toBe('0');
   expect(await b!.tracker.recordFeedback(gone.predictionId, 'setosa')).toBe('unmatched');
 });
 
@@ -142,10 +142,10 @@ test('two key prefixes on one Redis keep two services apart', async () => {
 
 test('keys under the prefix that another program wrote, or corrupted values, count as unmatched and never throw', async () => {
   const [a] = await replicas(1);
-  await redis.cli('set', 'modelsight:feedback:p:foreign', 'not a prediction');
-  await redis.cli('set', 'modelsight:feedback:p:truncated', 'ciris\u001f2.0.0\u001fsetosa');
-  await redis.cli('rpush', 'modelsight:feedback:p:a-list', 'x');
-  await redis.cli('set', 'modelsight:feedback:p:bad-time', 'ciris\u001f2.0.0\u001fsetosa\u001f\u001f-zz');
+  await redis.cli('set', 'ms:fb:p:foreign', 'not a prediction');
+  await redis.cli('set', 'ms:fb:p:truncated', 'ciris\u001f2.0.0\u001fsetosa');
+  await redis.cli('rpush', 'ms:fb:p:a-list', 'x');
+  await redis.cli('set', 'ms:fb:p:bad-time', 'ciris\u001f2.0.0\u001fsetosa\u001f\u001f-zz');
   for (const id of ['foreign', 'truncated', 'a-list', 'bad-time']) expect(await a!.tracker.recordFeedback(id, 'setosa')).toBe('unmatched');
   expect(a!.store.available).toBe(true);
   expect(await a!.tracker.recordFeedback('x'.repeat(10_000), 'setosa')).toBe('unmatched');

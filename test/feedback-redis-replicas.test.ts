@@ -106,7 +106,7 @@ describe('three replicas of the iris service on one Redis', () => {
   });
 
   it('keeps no prediction waiting in Redis once every one got its feedback', async () => {
-    const keys = (await redis.cli('--scan', '--pattern', 'modelsight:feedback:p:*')).split('\n').filter(Boolean);
+    const keys = (await redis.cli('--scan', '--pattern', 'ms:fb:p:*')).split('\n').filter(Boolean);
     expect(keys).toHaveLength(90);
     const states = await Promise.all(keys.slice(0, 10).map((key) => redis.cli('getrange', key, '0', '0')));
     expect(states).toEqual(Array.from({ length: 10 }, () => 'C'));

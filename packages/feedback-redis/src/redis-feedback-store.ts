@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import type { FeedbackStore, PendingPrediction, PredictionSource, TakeResult } from '@modelsight/core';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
-import { decodePrediction, encodeModel, encodePrediction } from './prediction-codec';
+import { decodePrediction, encodeModel, encodePrediction, type EncodedModel } from './prediction-codec';
 import { TAKE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './redis-scripts';
 import { redactUrl, resolveRedisStoreOptions, type RedisFeedbackStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options';
 import { WriteQueue } from './write-queue';
@@ -9,7 +9,7 @@ import { WriteQueue } from './write-queue';
 /** Predictions per write command: one `EVALSHA` writes them all, so a batch costs one promise. */
 const BATCH_SIZE = 256;
 /** Write commands awaiting Redis at once; further predictions wait in the queue meanwhile. */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 16;
 /** Wait before connecting again after a connection failed, was refused, or stopped answering. */
 const RECONNECT_DELAY_MS = 1000;
 /** Longest prediction ID or trace ID looked up: longer ones cannot have come from `traced()`. */
@@ -37,9 +37,10 @@ export class RedisFeedbackStore implements FeedbackStore {
   readonly options: ResolvedRedisStoreOptions;
   private client: RedisClientType;
   private readonly queue: WriteQueue;
-  /** The encoded model part of the values, per source (one per model version). */
-  private readonly models = new Map<PredictionSource, string>();
+  /** The code and model-hash entry of each source (one per model version). */
+  private readonly models = new Map<PredictionSource, EncodedModel>();
   private readonly predictionKey: string;
+  private readonly modelKey: string;
   private readonly traceKey: string;
   private health: Health = 'connecting';
   private lastError: unknown = new Error('not connected yet');
@@ -60,6 +61,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.queue = new WriteQueue(maxQueue);
     this.predictionKey = `${keyPrefix}p:`;
     this.traceKey = `${keyPrefix}t:`;
+    this.modelKey = `${keyPrefix}m`;
     this.client = this.connect();
   }
 
@@ -194,7 +196,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     const kind = actual === undefined ? '' : typeof actual === 'number' ? 'n' : 's';
     let reply: unknown;
     try {
-      reply = await this.evaluate(TAKE_SCRIPT, [key], [kind, byTracePrefix]);
+      reply = await this.evaluate(TAKE_SCRIPT, [key, this.modelKey], [kind, byTracePrefix]);
     } catch (error) {
       this.failed(error);
       return { state: 'unavailable', error };
@@ -203,10 +205,10 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   private takeResult(reply: unknown, key: string): TakeResult {
-    const [state, value] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    const [state, value, model] = Array.isArray(reply) ? (reply as unknown[]) : [];
     if (state === 'missing' && value === undefined) return MISSING;
     if (state === 'ambiguous') return { state: 'ambiguous' };
-    const decoded = decodePrediction(value);
+    const decoded = decodePrediction(value, model);
     if (decoded === undefined || (state !== 'taken' && state !== 'kept' && state !== 'answered')) {
       this.report('corrupt', `key ${JSON.stringify(key.slice(0, 200))} in Redis does not hold a prediction of this store; its feedback counts as unmatched (is the key prefix shared with another program?)`);
       return MISSING;
@@ -227,22 +229,24 @@ export class RedisFeedbackStore implements FeedbackStore {
     const traceKeys: string[] = [];
     const args: string[] = [];
     const sources: PredictionSource[] = [];
+    const models = new Set<EncodedModel>();
     for (let i = q.head; i < q.head + count; i++) {
       const source = q.sources[i]!;
       // What is left of its retention: a prediction that waited past it would be forgotten already.
       const retain = q.retains[i]!;
       const px = retain === Infinity ? 0 : Math.floor(q.times[i]! + retain - now);
       if (retain !== Infinity && px <= 0) continue;
-      let modelPart = this.models.get(source);
-      if (modelPart === undefined) {
-        modelPart = encodeModel(source.model);
-        this.models.set(source, modelPart);
+      let model = this.models.get(source);
+      if (model === undefined) {
+        model = encodeModel(source.model);
+        this.models.set(source, model);
       }
+      models.add(model);
       keys.push(this.predictionKey + q.ids[i]!);
       const traceId = q.traceIds[i];
       if (traceId !== undefined) traceKeys.push(this.traceKey + traceId);
       args.push(
-        encodePrediction(modelPart, q.regression[i] ? 'regression' : 'classification', q.labels[i], q.values[i]!, q.confidences[i]!, q.times[i]!),
+        encodePrediction(model.code, q.regression[i] ? 'regression' : 'classification', q.labels[i], q.values[i]!, q.confidences[i]!, q.times[i]!),
         // `0`: no expiry (ttlMs Infinity), bounded by Redis's own maxmemory policy.
         String(px),
         traceId === undefined ? '' : q.ids[i]!,
@@ -252,7 +256,8 @@ export class RedisFeedbackStore implements FeedbackStore {
     q.advance(count);
     if (keys.length === 0) return;
     this.inFlight++;
-    this.evaluate(WRITE_SCRIPT, [...keys, ...traceKeys], args).then(
+    const modelArgs = [String(models.size), ...[...models].flatMap((m) => [m.code, m.entry])];
+    this.evaluate(WRITE_SCRIPT, [this.modelKey, ...keys, ...traceKeys], [...modelArgs, ...args]).then(
       (reply) => this.written(reply, sources),
       (error: unknown) => {
         this.failed(error);
