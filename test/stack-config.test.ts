@@ -44,7 +44,7 @@ describe('compose file', () => {
       .filter(([, service]) => service.image && !service.build)
       .map(([name, service]) => [name, service.image as string]);
     expect(images.map(([name]) => name).sort()).toEqual(
-      ['alert-webhook', 'alertmanager', 'grafana', 'jaeger', 'prometheus', 'traffic'].sort(),
+      ['alert-webhook', 'alertmanager', 'grafana', 'jaeger', 'prometheus', 'redis', 'traffic'].sort(),
     );
     for (const [name, image] of images) {
       expect(image, name).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+[a-z0-9.-]*$/);
@@ -107,7 +107,8 @@ describe('Prometheus config and rules', () => {
     expect(files).toHaveLength(2);
     const run = await runTool('promtool', ['check', 'rules', ...files, driftRules]);
     expect(run.code, run.output).toBe(0);
-    expect(run.output.match(/SUCCESS: 11 rules found/g)).toHaveLength(2); // recording, alerts
+    expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 13 rules found/);
+    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 12 rules found/);
     expect(run.output).toMatch(/SUCCESS: 5 rules found/); // fleet PSI
   });
 
@@ -173,6 +174,15 @@ describe('Prometheus config and rules', () => {
     expect(exprOf('ModelMissingValuesHigh')).toContain('> 0.02');
     expect(exprOf('ModelAccuracyLow')).toContain('ml_model_accuracy');
     expect(exprOf('TelemetryOverflow')).toContain('otel_metric_overflow="true"');
+    expect(exprOf('ModelFeedbackLostShareHigh')).toBe('job:ml_feedback_lost:ratio_rate15m > 0.1');
+  });
+
+  it('runs the iris replicas on the Redis service, so feedback joins on any replica', () => {
+    const iris = services['iris-service'];
+    expect(iris.environment.MODELSIGHT_FEEDBACK_STORE).toBe('redis');
+    expect(iris.environment.MODELSIGHT_REDIS_URL).toBe('redis://redis:6379');
+    expect(iris.depends_on).toContain('redis');
+    expect(services['redis'].command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
   });
 
   it('has a unit test where each alert fires and one where it stays silent', () => {

@@ -1,5 +1,6 @@
 import { FeedbackTracker, type ModelIdentity, type PredictionObserver } from '@modelsight/core';
 import { buildProfile, DriftMonitor, type DriftProfile } from '@modelsight/drift';
+import { feedbackStoreFromEnv, type RedisFeedbackStore } from '@modelsight/feedback-redis';
 import { predictionLogger } from '@modelsight/pino';
 import type { ServiceConfig } from './config';
 import { feedbackRoute } from './http/feedback-route';
@@ -13,7 +14,8 @@ export interface Monitoring {
   /** HTTP routes the monitoring adds (`POST /feedback`). */
   readonly routes: Route[];
   readonly drift: DriftMonitor;
-  readonly feedback: FeedbackTracker;
+  /** Its predictions wait in this process, or in Redis when `MODELSIGHT_FEEDBACK_STORE=redis`. */
+  readonly feedback: FeedbackTracker<RedisFeedbackStore | undefined>;
 }
 
 /**
@@ -36,7 +38,9 @@ export function referenceProfile(classifier: IrisClassifier): DriftProfile {
  */
 export function createMonitoring(model: ModelIdentity, classifier: IrisClassifier, config: ServiceConfig): Monitoring {
   const drift = new DriftMonitor({ model, profile: referenceProfile(classifier) });
-  const feedback = new FeedbackTracker({ model, labels: classifier.classes, task: 'classification' });
+  // MODELSIGHT_FEEDBACK_STORE=redis (and MODELSIGHT_REDIS_URL) shares the predictions of every
+  // replica in Redis, so feedback sent to any replica finds its prediction.
+  const feedback = new FeedbackTracker({ model, labels: classifier.classes, task: 'classification', store: feedbackStoreFromEnv() });
   const observers: PredictionObserver[] = [
     predictionLogger({ logger, sampleRate: config.predictionLogSampleRate }),
     drift,

@@ -39,7 +39,15 @@ export type {
   TracedOptions,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
-export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions } from './feedback/types';
+export type { FeedbackActual, FeedbackOutcome, FeedbackResult, FeedbackTrackerOptions } from './feedback/types';
+export type {
+  DropReason,
+  FeedbackStore,
+  PendingPrediction,
+  PredictionSource,
+  StoredPrediction,
+  TakeResult,
+} from './feedback/feedback-store';
 export {
   ATTR_ML_FEEDBACK_OUTCOME,
   ERROR_ABSOLUTE_BUCKETS,

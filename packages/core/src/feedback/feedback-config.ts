@@ -2,6 +2,7 @@ import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
+import type { FeedbackStore } from './feedback-store';
 import type { FeedbackTrackerOptions, ModelTask } from './types';
 
 /** Everything a {@link FeedbackTracker} needs, checked and resolved once when it is created. */
@@ -16,6 +17,7 @@ export interface FeedbackConfig {
   readonly value: ((output: unknown) => number | undefined) | undefined;
   readonly errorBuckets: readonly number[];
   readonly meter: Meter;
+  readonly store: FeedbackStore | undefined;
 }
 
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -84,6 +86,15 @@ function resolveModel(value: unknown): ModelIdentity | undefined {
   return { name, version };
 }
 
+function resolveStore(value: unknown): FeedbackStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as Partial<Record<keyof FeedbackStore, unknown>> | null;
+  if (store === null || typeof store !== 'object' || ['add', 'take', 'takeByTraceId'].some((name) => typeof store[name as keyof FeedbackStore] !== 'function')) {
+    fail('store', value, 'a FeedbackStore (an object with add, take and takeByTraceId methods)');
+  }
+  return value as FeedbackStore;
+}
+
 function resolveBuckets(value: unknown): readonly number[] {
   if (value === undefined) return ERROR_ABSOLUTE_BUCKETS;
   if (!Array.isArray(value) || value.length === 0) fail('errorBuckets', value, 'a non-empty array of increasing finite numbers');
@@ -123,5 +134,6 @@ export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env:
     value: options.value,
     errorBuckets: resolveBuckets(options.errorBuckets),
     meter,
+    store: resolveStore(options.store),
   };
 }

@@ -4,10 +4,11 @@ import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../typ
 import { MAX_CLASS_NAME_LENGTH } from './class-set';
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';
 import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-instruments';
+import type { DropReason, FeedbackStore, PendingPrediction, StoredPrediction, TakeResult } from './feedback-store';
 import { ModelQuality } from './model-quality';
-import { ANSWERED, EXPIRED, PredictionStore, type DropReason, type StoredPrediction } from './prediction-store';
+import { PredictionStore } from './prediction-store';
 import { defaultRegressionValue, inferTask } from './task-inference';
-import type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions, ModelTask } from './types';
+import type { FeedbackActual, FeedbackOutcome, FeedbackResult, FeedbackTrackerOptions, ModelTask } from './types';
 
 /** Name and version that feedback is counted under when it cannot be attributed to a model. */
 const UNKNOWN_MODEL: ModelIdentity = Object.freeze({ name: 'unknown', version: 'unknown' });
@@ -15,7 +16,20 @@ const UNKNOWN_MODEL: ModelIdentity = Object.freeze({ name: 'unknown', version: '
 /** What `PredictionInfo.traceId` holds when no SDK records spans: not a trace to join by. */
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
 
-/** A prediction record that may say its task (when `traced()` is told it). */
+/**
+ * Most model versions a tracker learns from a shared store's predictions (made by other replicas):
+ * their names become metric labels, so a store holding foreign or corrupt entries cannot grow the
+ * series without bound. Feedback for further ones is counted under `unknown`.
+ */
+const MAX_STORED_MODELS = 100;
+/** Longest model name or version taken from a shared store. */
+const MAX_STORED_MODEL_LENGTH = 256;
+
+const modelKey = (model: ModelIdentity): string => `${model.name}\u0000${model.version}`;
+const validStoredName = (name: unknown): name is string =>
+  typeof name === 'string' && name.trim() !== '' && name.length <= MAX_STORED_MODEL_LENGTH;
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as Promise<T>)?.then === 'function';
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
@@ -39,10 +53,28 @@ function describe(value: unknown): string {
  * ```
  * Nothing here throws at the caller after construction: bad feedback is counted under its outcome
  * and reported once per cause through `diag`.
+ *
+ * With a shared `store` (several replicas behind a load balancer), `recordFeedback` returns a
+ * promise and feedback joins a prediction made by any replica; see {@link FeedbackTrackerOptions.store}.
  */
-export class FeedbackTracker implements PredictionObserver {
+export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined> implements PredictionObserver {
   private readonly config: FeedbackConfig;
-  private readonly store: PredictionStore<ModelQuality>;
+  private readonly store: FeedbackStore | PredictionStore;
+  /** The tracker's own store, when it has no shared one. */
+  private readonly local: PredictionStore | undefined;
+  /** Handed to the store for every prediction, refilled each time: nothing is allocated per prediction. */
+  private readonly pendingPrediction: PendingPrediction = {
+    id: '',
+    traceId: undefined,
+    source: undefined as unknown as ModelQuality,
+    task: 'classification',
+    label: undefined,
+    value: undefined,
+    confidence: undefined,
+    time: 0,
+    retainMs: 0,
+  };
+  private storedModels = 0;
   private readonly instruments: FeedbackInstruments;
   private readonly models = new Map<string, ModelQuality>();
   private readonly reporter = new ReportOnce();
@@ -57,19 +89,25 @@ export class FeedbackTracker implements PredictionObserver {
   private readonly collect = (result: BatchObservableResult): void => this.observe(result);
 
   /** @throws TypeError naming the option (or environment variable) when one is invalid. */
-  constructor(options: FeedbackTrackerOptions = {}) {
+  constructor(options: FeedbackTrackerOptions<Store> = {}) {
     this.config = resolveFeedbackConfig(options);
     this.instruments = createFeedbackInstruments(this.config.meter, this.config.errorBuckets);
-    this.store = new PredictionStore<ModelQuality>(this.config.maxEntries, this.config.ttlMs, (quality, reason) =>
-      this.dropped(quality, reason),
-    );
+    if (this.config.store === undefined) {
+      this.local = new PredictionStore(this.config.maxEntries, this.config.ttlMs, (id) =>
+        this.reporter.report('reused-id', `prediction ID ${describe(id)} was seen twice; the older prediction is dropped`),
+      );
+      this.store = this.local;
+    } else {
+      this.store = this.config.store;
+    }
+    this.pendingPrediction.retainMs = 2 * this.config.ttlMs;
     if (this.config.model !== undefined) this.pinned = this.qualityOf(this.config.model);
     this.config.meter.addBatchObservableCallback(this.collect, this.instruments.observables);
   }
 
-  /** Predictions and IDs the store holds now (at most `maxEntries`). */
+  /** Predictions and IDs the tracker's own store holds now (at most `maxEntries`); 0 with a shared store. */
   get size(): number {
-    return this.store.size;
+    return this.local?.size ?? 0;
   }
 
   /** Remembers a prediction for the join. Called by `traced()` for every prediction (every batch item). */
@@ -100,31 +138,41 @@ export class FeedbackTracker implements PredictionObserver {
         );
         return;
       }
-      const traceId = record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
-      if (this.store.add(record.predictionId, traceId, quality, label, value, this.storedAt(record.endTime))) {
-        this.reporter.report('reused-id', `prediction ID ${describe(record.predictionId)} was seen twice; the older prediction is dropped`);
-      }
-      quality.pending++;
+      const pending = this.pendingPrediction;
+      pending.id = record.predictionId;
+      pending.traceId = record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
+      pending.source = quality;
+      pending.task = task ?? (label !== undefined ? 'classification' : 'regression');
+      pending.label = label;
+      pending.value = value;
+      pending.confidence = confidence;
+      pending.time = this.storedAt(record.endTime);
+      this.store.add(pending);
+      if (this.local !== undefined) quality.pending++;
     } catch (error) {
       this.reporter.report('internal-prediction', 'the feedback tracker failed to remember a prediction', error);
     }
   }
 
   /**
-   * Joins the true outcome of a prediction with what was predicted, and counts it. Never throws.
+   * Joins the true outcome of a prediction with what was predicted, and counts it. Never throws
+   * (nor rejects, with a shared store).
    * @param predictionId `ml.prediction.id` of the prediction (`PredictionInfo.predictionId`, or an item ID of a batch).
    * @param actual the true class (a string, or a number turned into a string) or, for regression, the true number.
-   * @returns what became of the feedback: `correct` / `incorrect` / `matched` when it was used.
+   * @returns what became of the feedback: `correct` / `incorrect` / `matched` when it was used;
+   * a promise of it with a shared `store`.
    */
-  recordFeedback(predictionId: string, actual: FeedbackActual): FeedbackOutcome {
-    try {
+  recordFeedback(predictionId: string, actual: FeedbackActual): FeedbackResult<Store> {
+    return this.settle(() => {
       if (typeof predictionId !== 'string' || predictionId === '') {
         return this.reject(this.attributable(), 'invalid', 'invalid-id', `feedback needs a prediction ID (a non-empty string); got ${describe(predictionId)}`);
       }
-      return this.join(this.store.get(predictionId, Date.now()), actual, `prediction ID ${describe(predictionId)}`);
-    } catch (error) {
-      return this.failed(error);
-    }
+      const now = Date.now();
+      const fit = this.fitting(actual);
+      const key = `prediction ID ${describe(predictionId)}`;
+      const found = this.local ? this.local.take(predictionId, fit, now) : (this.store as FeedbackStore).take(predictionId, fit);
+      return isPromise(found) ? found.then((result) => this.join(result, actual, key, now)) : this.join(found, actual, key, now);
+    });
   }
 
   /**
@@ -132,25 +180,18 @@ export class FeedbackTracker implements PredictionObserver {
    * trace ID (32 hex characters). A trace with several remembered predictions (a batch call, or
    * several calls) cannot be joined: the feedback counts as `unmatched`. Never throws.
    */
-  recordFeedbackByTraceId(traceId: string, actual: FeedbackActual): FeedbackOutcome {
-    try {
+  recordFeedbackByTraceId(traceId: string, actual: FeedbackActual): FeedbackResult<Store> {
+    return this.settle(() => {
       if (typeof traceId !== 'string' || traceId === '') {
         return this.reject(this.attributable(), 'invalid', 'invalid-trace-id', `feedback needs a trace ID (a non-empty string); got ${describe(traceId)}`);
       }
-      const found = this.store.getByTrace(traceId.toLowerCase(), Date.now());
-      if (found === 'ambiguous') {
-        if (!this.isActual(actual)) return this.invalidActual(this.attributable(), actual);
-        return this.reject(
-          this.attributable(),
-          'unmatched',
-          'ambiguous-trace',
-          `trace ${describe(traceId)} made several predictions, so feedback by trace ID cannot tell which one it is about; use recordFeedback(predictionId, actual)`,
-        );
-      }
-      return this.join(found, actual, `trace ID ${describe(traceId)}`);
-    } catch (error) {
-      return this.failed(error);
-    }
+      const now = Date.now();
+      const id = traceId.toLowerCase();
+      const fit = this.fitting(actual);
+      const key = `trace ID ${describe(traceId)}`;
+      const found = this.local ? this.local.takeByTraceId(id, fit, now) : (this.store as FeedbackStore).takeByTraceId(id, fit);
+      return isPromise(found) ? found.then((result) => this.join(result, actual, key, now)) : this.join(found, actual, key, now);
+    });
   }
 
   /** Stops reporting the gauges (the counters keep what they have). The tracker can still be fed. */
@@ -158,43 +199,71 @@ export class FeedbackTracker implements PredictionObserver {
     this.config.meter.removeBatchObservableCallback(this.collect, this.instruments.observables);
   }
 
-  private join(entry: StoredPrediction<ModelQuality> | undefined, actual: unknown, key: string): FeedbackOutcome {
-    if (!this.isActual(actual)) return this.invalidActual(entry?.owner ?? this.attributable(), actual);
-    if (entry === undefined) {
-      return this.reject(
-        this.attributable(),
-        'unmatched',
-        'unmatched',
-        `feedback for ${key} matches no remembered prediction (never seen, failed, evicted when the store was full, or forgotten after twice ttlMs)`,
-      );
+  /** Runs a join, turning anything it throws or rejects with into `invalid`, reported once. */
+  private settle(run: () => FeedbackOutcome | Promise<FeedbackOutcome>): FeedbackResult<Store> {
+    let outcome: FeedbackOutcome | Promise<FeedbackOutcome>;
+    try {
+      outcome = run();
+      if (isPromise(outcome)) outcome = outcome.then(undefined, (error: unknown) => this.failed(error));
+    } catch (error) {
+      outcome = this.failed(error);
     }
-    const quality = entry.owner;
-    if (entry.state === ANSWERED) {
-      return this.reject(quality, 'duplicate', 'duplicate', `second feedback for ${key}; only the first one is used`);
+    // A shared store always answers in a promise, also when the feedback is refused before asking it.
+    if (this.local === undefined && !isPromise(outcome)) outcome = Promise.resolve(outcome);
+    return outcome as FeedbackResult<Store>;
+  }
+
+  /** The true outcome when it can take a prediction; `undefined` (look, do not take) when it is invalid. */
+  private fitting(actual: unknown): FeedbackActual | undefined {
+    return this.isActual(actual) ? actual : undefined;
+  }
+
+  private join(found: TakeResult, actual: unknown, key: string, now: number): FeedbackOutcome {
+    if (found.state === 'unavailable') {
+      if (!this.isActual(actual)) return this.invalidActual(this.attributable(), actual);
+      const why = found.error instanceof Error ? found.error.message : String(found.error);
+      return this.reject(this.attributable(), 'unavailable', 'unavailable', `feedback for ${key} cannot be joined: the feedback store is unavailable (${why}); the feedback is lost`);
     }
-    const task: ModelTask = quality.task ?? (entry.label !== undefined ? 'classification' : 'regression');
-    if (task === 'regression' && typeof actual !== 'number') {
-      return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
+    const prediction = 'prediction' in found ? found.prediction : undefined;
+    const quality = prediction === undefined ? this.attributable() : this.qualityOfStored(prediction);
+    if (!this.isActual(actual)) return this.invalidActual(quality, actual);
+    switch (found.state) {
+      case 'missing':
+        return this.reject(
+          quality,
+          'unmatched',
+          'unmatched',
+          `feedback for ${key} matches no remembered prediction (never seen, failed, evicted when the store was full, or forgotten after twice ttlMs)`,
+        );
+      case 'ambiguous':
+        return this.reject(
+          quality,
+          'unmatched',
+          'ambiguous-trace',
+          `trace ${key.slice('trace ID '.length)} made several predictions, so feedback by trace ID cannot tell which one it is about; use recordFeedback(predictionId, actual)`,
+        );
+      case 'answered':
+        return this.reject(quality, 'duplicate', 'duplicate', `second feedback for ${key}; only the first one is used`);
+      case 'kept':
+        return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
     }
-    if (entry.state === EXPIRED) {
-      this.store.setState(entry, ANSWERED);
+    const { task, label, value } = found.prediction;
+    if (now - found.prediction.time >= this.config.ttlMs) {
       return this.reject(quality, 'expired', 'expired', `feedback for ${key} came after ttlMs (${this.config.ttlMs} ms); it is counted but not used`);
     }
     if (task === 'classification') {
-      if (entry.label === undefined) {
+      if (label === undefined) {
         return this.reject(quality, 'unmatched', 'no-prediction-label', `the prediction of ${key} has no label to compare with`);
       }
-      this.store.setState(entry, ANSWERED);
-      quality.pending--;
-      const correct = quality.classification.push(entry.label, typeof actual === 'number' ? String(actual) : actual);
+      if (this.local !== undefined) quality.pending--;
+      const correct = quality.classification.push(label, typeof actual === 'number' ? String(actual) : (actual as string));
       return this.count(quality, correct ? 'correct' : 'incorrect');
     }
-    if (entry.value === undefined) {
+    if (value === undefined) {
       return this.reject(quality, 'unmatched', 'no-prediction-value', `the prediction of ${key} has no numeric value to compare with`);
     }
-    this.store.setState(entry, ANSWERED);
-    quality.pending--;
-    const error = entry.value - (actual as number);
+    if (this.local !== undefined) quality.pending--;
+    const error = value - (actual as number);
     quality.regression.push(error);
     this.instruments.absoluteError.record(Math.abs(error), quality.attributes);
     return this.count(quality, 'matched');
@@ -239,9 +308,7 @@ export class FeedbackTracker implements PredictionObserver {
     return 'invalid';
   }
 
-  private dropped(quality: ModelQuality, reason: DropReason): void {
-    quality.pending--;
-    quality.dropped[reason]++;
+  private dropped(reason: DropReason): void {
     if (reason === 'evicted' && !this.reportedEviction) {
       this.reportedEviction = true;
       this.reporter.report(
@@ -249,6 +316,7 @@ export class FeedbackTracker implements PredictionObserver {
         `the feedback store is full (maxEntries ${this.config.maxEntries}): the oldest predictions are dropped before feedback arrives; counted in ml_feedback_pending_dropped_total{reason="evicted"}`,
       );
     }
+    // A shared store's drops (reason `unavailable`) are warned about by the store, which knows why.
   }
 
   private taskOf(record: PredictionRecord): ModelTask | undefined {
@@ -283,8 +351,31 @@ export class FeedbackTracker implements PredictionObserver {
     return quality;
   }
 
+  /** The model of a stored prediction: its own source, or the model of another replica's prediction. */
+  private qualityOfStored(prediction: StoredPrediction): ModelQuality {
+    const source = prediction.source;
+    if (source instanceof ModelQuality && this.models.get(modelKey(source.model)) === source) return source;
+    const { name, version } = prediction.model;
+    const key = modelKey(prediction.model);
+    let quality = this.models.get(key);
+    if (quality === undefined) {
+      if (!validStoredName(name) || !validStoredName(version)) {
+        this.reporter.report('stored-model', `the feedback store returned a prediction with an invalid model ${describe(name)} ${describe(version)}; its feedback is counted under "unknown"`);
+        return this.unknownQuality();
+      }
+      if (this.storedModels >= MAX_STORED_MODELS) {
+        this.reporter.report('stored-models', `the feedback store holds predictions of more than ${MAX_STORED_MODELS} model versions; feedback for ${describe(name)} ${describe(version)} and later ones is counted under "unknown"`);
+        return this.unknownQuality();
+      }
+      this.storedModels++;
+      quality = this.qualityOf({ name, version });
+    }
+    quality.task ??= prediction.task;
+    return quality;
+  }
+
   private qualityOf(model: ModelIdentity): ModelQuality {
-    const key = `${model.name}\u0000${model.version}`;
+    const key = modelKey(model);
     let quality = this.models.get(key);
     if (quality === undefined) {
       quality = this.newQuality(model);
@@ -309,25 +400,35 @@ export class FeedbackTracker implements PredictionObserver {
           ? `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is not one of the tracker's labels; it counts in accuracy but gets no precision/recall/F1 series`
           : `${quality.model.name} ${quality.model.version} has more than maxClasses (${maxClasses}) labels; label ${describe(label)} and later ones count in accuracy but get no precision/recall/F1 series`,
       );
-    });
+    }, (_quality, reason) => this.dropped(reason));
   }
 
   /** The model that feedback without a known prediction is counted under. */
   private attributable(): ModelQuality {
     if (this.pinned) return this.pinned;
     if (this.models.size === 1) return this.models.values().next().value as ModelQuality;
+    return this.unknownQuality();
+  }
+
+  private unknownQuality(): ModelQuality {
     this.unknown ??= this.newQuality(UNKNOWN_MODEL);
     return this.unknown;
   }
 
   private observe(result: BatchObservableResult): void {
     try {
-      this.store.sweep(Date.now());
+      const local = this.local;
+      local?.sweep(Date.now());
       const i = this.instruments;
       for (const quality of this.models.values()) {
-        result.observe(i.pending, quality.pending, quality.attributes);
-        result.observe(i.dropped, quality.dropped.evicted, quality.dropAttributes.evicted);
-        result.observe(i.dropped, quality.dropped.expired, quality.dropAttributes.expired);
+        if (local !== undefined) {
+          result.observe(i.pending, quality.pending, quality.attributes);
+          result.observe(i.dropped, quality.drops.evicted, quality.dropAttributes.evicted);
+          result.observe(i.dropped, quality.drops.expired, quality.dropAttributes.expired);
+        } else {
+          // A shared store expires and evicts by itself; what a replica knows is what it could not store.
+          result.observe(i.dropped, quality.drops.unavailable, quality.dropAttributes.unavailable);
+        }
         const confidences = quality.confidences;
         if (confidences && confidences.count > 0) result.observe(i.estimatedAccuracy, confidences.mean(), quality.attributes);
         if (quality.hasClassification) {

@@ -5,24 +5,27 @@ import { ClassSet } from './class-set';
 import { ClassificationWindow } from './classification-window';
 import { ATTR_ML_FEEDBACK_OUTCOME, ATTR_REASON, MACRO_LABEL } from './feedback-semconv';
 import { NumberWindow } from './number-window';
-import type { DropReason } from './prediction-store';
+import type { DropReason, PredictionSource } from './feedback-store';
 import type { FeedbackOutcome, ModelTask } from './types';
 
-const OUTCOMES: readonly FeedbackOutcome[] = ['correct', 'incorrect', 'matched', 'unmatched', 'duplicate', 'expired', 'invalid'];
+const OUTCOMES: readonly FeedbackOutcome[] = ['correct', 'incorrect', 'matched', 'unmatched', 'duplicate', 'expired', 'invalid', 'unavailable'];
+const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable'];
 
 /**
  * Everything a tracker knows about one model version: its task, the windows its quality gauges
- * are computed from, and the metric attributes, built once.
+ * are computed from, and the metric attributes, built once. It is also the source its
+ * predictions are stored with, so that a store reports drops straight to it.
  */
-export class ModelQuality {
+export class ModelQuality implements PredictionSource {
   readonly attributes: Attributes;
   readonly outcomeAttributes: Readonly<Record<FeedbackOutcome, Attributes>>;
   readonly dropAttributes: Readonly<Record<DropReason, Attributes>>;
   /** Fixed by the tracker's option, or inferred from the first prediction that tells. */
   task: ModelTask | undefined;
-  /** Predictions of this model waiting for feedback. */
+  /** Predictions of this model waiting for feedback in the tracker's own store. */
   pending = 0;
-  readonly dropped: Record<DropReason, number> = { evicted: 0, expired: 0 };
+  /** Predictions of this model that left the store without feedback, by reason. */
+  readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0 };
   private classificationWindow: ClassificationWindow | undefined;
   private regressionWindow: NumberWindow | undefined;
   private confidenceWindow: NumberWindow | undefined;
@@ -35,16 +38,23 @@ export class ModelQuality {
     private readonly labels: readonly string[] | undefined,
     private readonly maxClasses: number,
     private readonly onClassOverflow: (quality: ModelQuality, label: string) => void,
+    private readonly onDrop: (quality: ModelQuality, reason: DropReason) => void = () => {},
   ) {
     this.task = task;
     this.attributes = { [ATTR_ML_MODEL_NAME]: model.name, [ATTR_ML_MODEL_VERSION]: model.version };
     const outcomes = {} as Record<FeedbackOutcome, Attributes>;
     for (const outcome of OUTCOMES) outcomes[outcome] = { ...this.attributes, [ATTR_ML_FEEDBACK_OUTCOME]: outcome };
     this.outcomeAttributes = outcomes;
-    this.dropAttributes = {
-      evicted: { ...this.attributes, [ATTR_REASON]: 'evicted' },
-      expired: { ...this.attributes, [ATTR_REASON]: 'expired' },
-    };
+    const drops = {} as Record<DropReason, Attributes>;
+    for (const reason of DROP_REASONS) drops[reason] = { ...this.attributes, [ATTR_REASON]: reason };
+    this.dropAttributes = drops;
+  }
+
+  dropped(reason: DropReason): void {
+    // Only the tracker's own store counts pending predictions; a shared store drops before storing.
+    if (reason !== 'unavailable') this.pending--;
+    this.drops[reason]++;
+    this.onDrop(this, reason);
   }
 
   /** The windows are allocated on first use: a model never sees both tasks. */

@@ -1,34 +1,27 @@
+import type { ModelTask } from '../types';
+import type { DropReason, PendingPrediction, PredictionSource, StoredPrediction, TakeResult } from './feedback-store';
+
 /** A remembered prediction waits for feedback. */
-export const PENDING = 0;
+const PENDING = 0;
 /** A remembered prediction got its feedback; its ID is kept to recognize duplicates. */
-export const ANSWERED = 1;
+const ANSWERED = 1;
 /** A remembered prediction outlived the time to live without feedback; its ID is kept to recognize late feedback. */
-export const EXPIRED = 2;
+const EXPIRED = 2;
 /** Replaced by a later prediction with the same ID: only a place in the queue until it reaches the head. */
 const REPLACED = 3;
 
-export type EntryState = typeof PENDING | typeof ANSWERED | typeof EXPIRED | typeof REPLACED;
+type EntryState = typeof PENDING | typeof ANSWERED | typeof EXPIRED | typeof REPLACED;
 
-/** Why a pending prediction left the store without feedback. */
-export type DropReason = 'evicted' | 'expired';
-
-/** A remembered prediction as a lookup returns it (a copy: change its state with `PredictionStore.setState`). */
-export interface StoredPrediction<Owner> {
-  /** Where it is stored; valid until the next `add` or `sweep`. */
-  readonly slot: number;
-  readonly owner: Owner;
-  readonly label: string | undefined;
-  readonly value: number | undefined;
-  readonly state: EntryState;
-}
-
-/** Called when a pending prediction leaves the store for good without feedback. */
-export type DropListener<Owner> = (owner: Owner, reason: DropReason) => void;
+const CLASSIFICATION = 0;
+const REGRESSION = 1;
 
 const INITIAL_CAPACITY = 1024;
+const MISSING: TakeResult = Object.freeze({ state: 'missing' });
+const AMBIGUOUS: TakeResult = Object.freeze({ state: 'ambiguous' });
 
 /**
- * The bounded memory of recent predictions that late feedback is joined with.
+ * The bounded memory of recent predictions that late feedback is joined with, in this process:
+ * the default {@link FeedbackStore} of a tracker.
  *
  * A ring of parallel arrays in arrival order (no object per prediction: adding one allocates
  * nothing but the map entry, which matters on the prediction path) and a map from prediction ID
@@ -37,9 +30,10 @@ const INITIAL_CAPACITY = 1024;
  * of them), then the younger ones. Expiry only ever looks at the first young entry, forgetting and
  * eviction at the head, so every operation is O(1) amortized and no timer is needed. The ring
  * grows by doubling up to `maxEntries` and never holds more; when full, the oldest entry goes,
- * which is an expired or answered one whenever there is any.
+ * which is an expired or answered one whenever there is any. Its takes answer at once, not in a promise.
  */
-export class PredictionStore<Owner> {
+export class PredictionStore {
+  readonly shared = false;
   private readonly bySlotOfId = new Map<string, number>();
   /**
    * Trace ID → slot of its only prediction, or minus the number of predictions of that trace.
@@ -49,11 +43,12 @@ export class PredictionStore<Owner> {
   private capacity = 0;
   private ids: Array<string | undefined> = [];
   private traceIds: Array<string | undefined> = [];
-  private owners: Array<Owner | undefined> = [];
+  private sources: Array<PredictionSource | undefined> = [];
   private labels: Array<string | undefined> = [];
   private values = new Float64Array(0);
   private times = new Float64Array(0);
   private states = new Uint8Array(0);
+  private tasks = new Uint8Array(0);
   private head = 0;
   private count = 0;
   /** How many entries from the head are older than the time to live. */
@@ -62,7 +57,8 @@ export class PredictionStore<Owner> {
   constructor(
     readonly maxEntries: number,
     readonly ttlMs: number,
-    private readonly onDrop: DropListener<Owner>,
+    /** Called when a prediction replaces a remembered one with the same ID (which counts as evicted). */
+    private readonly onReplace: (id: string) => void = () => {},
   ) {}
 
   /** Entries in the ring (waiting, answered, expired): never more than `maxEntries`. */
@@ -70,49 +66,41 @@ export class PredictionStore<Owner> {
     return this.count;
   }
 
-  /**
-   * Remembers a prediction; `storedAt` must not be earlier than that of any stored before.
-   * Returns `true` when it replaced a remembered prediction with the same ID.
-   */
-  add(
-    id: string,
-    traceId: string | undefined,
-    owner: Owner,
-    label: string | undefined,
-    value: number | undefined,
-    storedAt: number,
-  ): boolean {
-    this.sweep(storedAt);
+  /** Remembers a prediction; its `time` must not be earlier than that of any stored before. */
+  add(prediction: PendingPrediction): void {
+    const { id, time } = prediction;
+    this.sweep(time);
     const previous = this.bySlotOfId.get(id);
     if (previous !== undefined) this.release(previous, 'evicted', REPLACED);
     if (this.count >= this.maxEntries) this.shift('evicted');
     if (this.count === this.capacity) this.grow();
     const slot = (this.head + this.count) % this.capacity;
     this.ids[slot] = id;
-    this.traceIds[slot] = traceId;
-    this.owners[slot] = owner;
-    this.labels[slot] = label;
-    this.values[slot] = value ?? NaN;
-    this.times[slot] = storedAt;
+    this.traceIds[slot] = prediction.traceId;
+    this.sources[slot] = prediction.source;
+    this.labels[slot] = prediction.label;
+    this.values[slot] = prediction.value ?? NaN;
+    this.times[slot] = time;
     this.states[slot] = PENDING;
+    this.tasks[slot] = prediction.task === 'regression' ? REGRESSION : CLASSIFICATION;
     this.count++;
     this.bySlotOfId.set(id, slot);
     if (this.byTrace !== undefined) this.indexTrace(this.byTrace, slot);
-    return previous !== undefined;
+    if (previous !== undefined) this.onReplace(id);
   }
 
-  /** The remembered prediction with this ID, after expiring what is due at `now`. */
-  get(id: string, now: number): StoredPrediction<Owner> | undefined {
+  /** Takes the remembered prediction with this ID, after expiring what is due at `now`. */
+  take(id: string, actual: string | number | undefined, now = Date.now()): TakeResult {
     this.sweep(now);
     const slot = this.bySlotOfId.get(id);
-    return slot === undefined ? undefined : this.view(slot);
+    return slot === undefined ? MISSING : this.takeSlot(slot, actual);
   }
 
   /**
-   * The only remembered prediction of a trace; `ambiguous` when the trace has several (a batch
-   * call, or a request that predicted more than once); `undefined` when none.
+   * Takes the only remembered prediction of a trace; `ambiguous` when the trace has several (a
+   * batch call, or a request that predicted more than once).
    */
-  getByTrace(traceId: string, now: number): StoredPrediction<Owner> | 'ambiguous' | undefined {
+  takeByTraceId(traceId: string, actual: string | number | undefined, now = Date.now()): TakeResult {
     this.sweep(now);
     if (this.byTrace === undefined) {
       const byTrace = new Map<string, number>();
@@ -123,13 +111,8 @@ export class PredictionStore<Owner> {
       this.byTrace = byTrace;
     }
     const known = this.byTrace.get(traceId);
-    if (known === undefined) return undefined;
-    return known < 0 ? 'ambiguous' : this.view(known);
-  }
-
-  /** Marks a remembered prediction (found by `get` since the last `add`) as answered, expired… */
-  setState(entry: StoredPrediction<Owner>, state: EntryState): void {
-    this.states[entry.slot] = state;
+    if (known === undefined) return MISSING;
+    return known < 0 ? AMBIGUOUS : this.takeSlot(known, actual);
   }
 
   /** Expires entries older than the time to live, and forgets those older than twice that. */
@@ -140,7 +123,7 @@ export class PredictionStore<Owner> {
       if (this.times[slot]! > expireBefore) break;
       if (this.states[slot] === PENDING) {
         this.states[slot] = EXPIRED;
-        this.onDrop(this.owners[slot]!, 'expired');
+        this.sources[slot]!.dropped('expired');
       }
       this.retired++;
     }
@@ -148,15 +131,23 @@ export class PredictionStore<Owner> {
     while (this.retired > 0 && this.times[this.head]! <= forgetBefore) this.shift('expired');
   }
 
-  private view(slot: number): StoredPrediction<Owner> {
+  private takeSlot(slot: number, actual: string | number | undefined): TakeResult {
+    const state = this.states[slot];
+    const task: ModelTask = this.tasks[slot] === REGRESSION ? 'regression' : 'classification';
     const value = this.values[slot]!;
-    return {
-      slot,
-      owner: this.owners[slot]!,
+    const prediction: StoredPrediction = {
+      model: this.sources[slot]!.model,
+      source: this.sources[slot],
+      task,
       label: this.labels[slot],
       value: Number.isNaN(value) ? undefined : value,
-      state: this.states[slot] as EntryState,
+      confidence: undefined,
+      time: this.times[slot]!,
     };
+    if (state === ANSWERED) return { state: 'answered', prediction };
+    if (actual === undefined || (task === 'regression' && typeof actual !== 'number')) return { state: 'kept', prediction };
+    this.states[slot] = ANSWERED;
+    return { state: 'taken', prediction };
   }
 
   /** Removes the oldest entry. */
@@ -165,7 +156,7 @@ export class PredictionStore<Owner> {
     if (this.states[slot] !== REPLACED) this.release(slot, reason, this.states[slot] as EntryState);
     this.ids[slot] = undefined;
     this.traceIds[slot] = undefined;
-    this.owners[slot] = undefined;
+    this.sources[slot] = undefined;
     this.labels[slot] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.count--;
@@ -177,7 +168,7 @@ export class PredictionStore<Owner> {
     // A replaced entry's ID now belongs to the newer prediction, which `add` indexes right after.
     if (state !== REPLACED) this.bySlotOfId.delete(this.ids[slot]!);
     this.unindexTrace(slot);
-    if (this.states[slot] === PENDING) this.onDrop(this.owners[slot]!, reason);
+    if (this.states[slot] === PENDING) this.sources[slot]!.dropped(reason);
     this.states[slot] = state;
   }
 
@@ -196,11 +187,12 @@ export class PredictionStore<Owner> {
     };
     this.ids = copy(this.ids);
     this.traceIds = copy(this.traceIds);
-    this.owners = copy(this.owners);
+    this.sources = copy(this.sources);
     this.labels = copy(this.labels);
     this.values = copyTyped(this.values, new Float64Array(capacity));
     this.times = copyTyped(this.times, new Float64Array(capacity));
     this.states = copyTyped(this.states, new Uint8Array(capacity));
+    this.tasks = copyTyped(this.tasks, new Uint8Array(capacity));
     this.capacity = capacity;
     this.head = 0;
     for (let slot = 0; slot < this.count; slot++) {

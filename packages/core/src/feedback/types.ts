@@ -1,5 +1,6 @@
 import type { Meter } from '@opentelemetry/api';
 import type { ModelIdentity, ModelTask } from '../types';
+import type { FeedbackStore } from './feedback-store';
 
 export type { ModelTask };
 
@@ -10,9 +11,17 @@ export type { ModelTask };
  * - `unmatched`: no prediction is known for the ID (never seen, evicted, forgotten, or a trace with several predictions);
  * - `duplicate`: the prediction already received feedback;
  * - `expired`: the prediction is older than the time to live; the feedback is counted but not used;
- * - `invalid`: the ID is not a non-empty string, or the true outcome has the wrong type for the task.
+ * - `invalid`: the ID is not a non-empty string, or the true outcome has the wrong type for the task;
+ * - `unavailable`: the tracker's shared store (`store` option) could not be asked; the feedback is lost.
  */
-export type FeedbackOutcome = 'correct' | 'incorrect' | 'matched' | 'unmatched' | 'duplicate' | 'expired' | 'invalid';
+export type FeedbackOutcome = 'correct' | 'incorrect' | 'matched' | 'unmatched' | 'duplicate' | 'expired' | 'invalid' | 'unavailable';
+
+/**
+ * What `recordFeedback` returns: the outcome itself with the tracker's own store, a promise of it
+ * with a shared `store` (a prediction made on another replica is looked up over the network).
+ * `await` works on both.
+ */
+export type FeedbackResult<Store extends FeedbackStore | undefined> = Store extends FeedbackStore ? Promise<FeedbackOutcome> : FeedbackOutcome;
 
 /**
  * A true outcome: a class label (a string, or a finite number turned into a string) for
@@ -21,7 +30,15 @@ export type FeedbackOutcome = 'correct' | 'incorrect' | 'matched' | 'unmatched' 
 export type FeedbackActual = string | number;
 
 /** Options of {@link FeedbackTracker}. */
-export interface FeedbackTrackerOptions {
+export interface FeedbackTrackerOptions<Store extends FeedbackStore | undefined = FeedbackStore | undefined> {
+  /**
+   * Where predictions wait for their feedback. By default the tracker's own bounded store in this
+   * process (`maxEntries`, answers at once); a shared store, such as `redisFeedbackStore()` of
+   * `@modelsight/feedback-redis`, lets feedback sent to any replica join a prediction made by
+   * another, and makes `recordFeedback` return a promise. `maxEntries` does not apply to it.
+   * @default the tracker's own store
+   */
+  readonly store?: Store;
   /**
    * What the models predict. When absent, each model's task is inferred from its first
    * predictions: a confidence or a non-numeric label means classification; a bare number, or a

@@ -1,0 +1,98 @@
+import type { ModelIdentity, ModelTask } from '../types';
+
+/**
+ * Why a prediction left a store without feedback:
+ * - `evicted`: the in-process store was full (`maxEntries`);
+ * - `expired`: older than the time to live;
+ * - `unavailable`: a shared store could not take it (down, not answering, full, or its write queue full).
+ */
+export type DropReason = 'evicted' | 'expired' | 'unavailable';
+
+/**
+ * The model a prediction came from, as the tracker hands it to a store: one object per model
+ * version, the same for every prediction of it.
+ */
+export interface PredictionSource {
+  readonly model: ModelIdentity;
+  /** Called by the store for each prediction of this model that leaves it without feedback. Never throws. */
+  dropped(reason: DropReason): void;
+}
+
+/**
+ * A prediction handed to {@link FeedbackStore.add}. The tracker reuses one object for every
+ * prediction (nothing is allocated on the prediction path): a store copies what it keeps.
+ */
+export interface PendingPrediction {
+  /** `ml.prediction.id`, the key of the join. */
+  id: string;
+  /** The trace of the prediction, for feedback by trace ID; `undefined` without an SDK. */
+  traceId: string | undefined;
+  source: PredictionSource;
+  /** What the model predicts: a classification prediction has a `label`, a regression one a `value`. */
+  task: ModelTask;
+  label: string | undefined;
+  value: number | undefined;
+  confidence: number | undefined;
+  /** When the prediction ended, in milliseconds since the epoch; never earlier than the previous one's. */
+  time: number;
+  /**
+   * How long to keep the prediction, in milliseconds from `time`: twice the tracker's `ttlMs`, so
+   * that feedback after the time to live counts as `expired` and a second one as `duplicate`.
+   * `Infinity` when the tracker's `ttlMs` is.
+   */
+  retainMs: number;
+}
+
+/** A prediction as a store gives it back to the tracker that takes it (possibly in another process). */
+export interface StoredPrediction {
+  readonly model: ModelIdentity;
+  /** The source the prediction was added with, when it was added in this process. */
+  readonly source?: PredictionSource;
+  readonly task: ModelTask;
+  readonly label: string | undefined;
+  readonly value: number | undefined;
+  readonly confidence: number | undefined;
+  readonly time: number;
+}
+
+/**
+ * What a store found when asked to take a prediction for its feedback:
+ * - `taken`: the prediction waited for feedback; it is now answered, in every process sharing the store;
+ * - `answered`: it had feedback already (the prediction, when the store still knows it);
+ * - `kept`: `actual` cannot take the prediction (a class label for a regression prediction, or
+ *   `undefined`: look only); the prediction goes on waiting;
+ * - `missing`: the store knows no prediction by that key;
+ * - `ambiguous`: a trace ID with several predictions (a batch);
+ * - `unavailable`: the store could not answer (down, not answering); `error` says why.
+ */
+export type TakeResult =
+  | { readonly state: 'taken' | 'kept'; readonly prediction: StoredPrediction }
+  | { readonly state: 'answered'; readonly prediction: StoredPrediction | undefined }
+  | { readonly state: 'missing' | 'ambiguous' }
+  | { readonly state: 'unavailable'; readonly error: unknown };
+
+/**
+ * Where a {@link FeedbackTracker} keeps the predictions waiting for feedback. The tracker's own
+ * in-process ring is the default; a shared store (such as the Redis store of
+ * `@modelsight/feedback-redis`) lets feedback join on any replica of a service.
+ *
+ * `add` runs on the prediction path: it returns at once, never throws and never waits for I/O.
+ * `take` and `takeByTraceId` take a prediction atomically and at most once across every process
+ * sharing the store, and never reject: failures are a `TakeResult` of state `unavailable`.
+ */
+export interface FeedbackStore {
+  /**
+   * `true` when several processes share the store. The tracker then does not report
+   * `ml_feedback_pending` (a process cannot know which of its predictions another one answered).
+   */
+  readonly shared: boolean;
+  add(prediction: PendingPrediction): void;
+  /**
+   * Takes the prediction with this ID for its feedback. `actual` is the true outcome: a number
+   * takes any prediction, a class label (string) only a classification one; `undefined` only
+   * looks (the tracker asks so for an invalid outcome, to count it under the prediction's model).
+   */
+  take(id: string, actual: string | number | undefined): Promise<TakeResult>;
+  /** Like `take`, by the trace ID (lower case) of a request that made exactly one prediction. */
+  takeByTraceId(traceId: string, actual: string | number | undefined): Promise<TakeResult>;
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script, sent by its SHA1 (`EVALSHA`) once Redis knows it. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Writes a batch of predictions, each only when its key is free (`SET NX`, never overwriting)
+ * and with its own expiry. KEYS: the model hash, the prediction keys, then (with the trace index)
+ * the trace keys of the predictions that have one. ARGV: the number of models, each model's code
+ * and entry (written to the model hash with every batch, so that a restarted Redis learns them
+ * again), then per prediction its value, its expiry in ms (`0`: none), and its prediction ID when
+ * it is indexed by trace (else an empty string).
+ *
+ * `pcall` keeps one refused write (a full Redis answers OOM) from failing the others. A trace key
+ * holds the ID of its only prediction, or the empty string once a second prediction shares it.
+ * Returns one character per prediction: `s` stored, `e` the ID existed, `o` refused.
+ */
+export const WRITE_SCRIPT = script(`
+local models = tonumber(ARGV[1])
+for m = 1, models do redis.pcall('HSET', KEYS[1], ARGV[2 * m], ARGV[2 * m + 1]) end
+local first = 2 * models + 1
+local n = (#ARGV - first) / 3
+local status = {}
+local traceKey = n + 1
+for i = 1, n do
+  local at = first + 3 * i - 2
+  local value, px, id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+  local expiry = {'PX', px}
+  if px == '0' then expiry = {} end
+  local done = redis.pcall('SET', KEYS[i + 1], value, 'NX', unpack(expiry))
+  if type(done) == 'table' and done.err then
+    status[i] = 'o'
+  elseif done then
+    status[i] = 's'
+  else
+    status[i] = 'e'
+  end
+  if id ~= '' then
+    traceKey = traceKey + 1
+    if status[i] == 's' then
+      local only = redis.pcall('SET', KEYS[traceKey], id, 'NX', unpack(expiry))
+      if only == false then redis.pcall('SET', KEYS[traceKey], '', 'XX', 'KEEPTTL') end
+    end
+  end
+end
+return table.concat(status)
+`);
+
+/**
+ * Takes a prediction for its feedback, atomically: whichever replica asks first gets it, every
+ * later one sees it answered. KEYS[1]: the prediction key, or the trace key when ARGV[2] (the
+ * prediction key prefix) is not empty; KEYS[2]: the model hash. ARGV[1]: `n` (a number, takes any prediction), `s` (a class
+ * label, takes only a classification one) or empty (only looks).
+ *
+ * Taking flips the state character to upper case in place (`SETRANGE`), which keeps the key's
+ * expiry. A full Redis refuses even that (OOM): the key is then deleted, so the prediction is
+ * still taken only once, but a later duplicate counts as unmatched.
+ * Returns `{state}` or `{state, value, model entry}` with state `missing`, `ambiguous`, `answered`, `kept`, `taken`;
+ * `{'missing', ''}` for a key of another type (another program's), which `GET` refuses.
+ */
+export const TAKE_SCRIPT = script(`
+local key = KEYS[1]
+if ARGV[2] ~= '' then
+  local id = redis.pcall('GET', key)
+  if not id then return {'missing'} end
+  if type(id) ~= 'string' then return {'missing', ''} end
+  if id == '' then return {'ambiguous'} end
+  key = ARGV[2] .. id
+end
+local value = redis.pcall('GET', key)
+if not value then return {'missing'} end
+if type(value) ~= 'string' then return {'missing', ''} end
+local state = string.sub(value, 1, 1)
+local model = redis.pcall('HGET', KEYS[2], string.sub(value, 2, 9))
+if type(model) ~= 'string' then model = '' end
+if state == 'C' or state == 'R' then return {'answered', value, model} end
+if state ~= 'c' and state ~= 'r' then return {'missing', value, model} end
+local kind = ARGV[1]
+if kind == '' or (state == 'r' and kind ~= 'n') then return {'kept', value, model} end
+local flipped = redis.pcall('SETRANGE', key, 0, string.upper(state))
+if type(flipped) == 'table' and flipped.err then redis.call('DEL', key) end
+return {'taken', value, model}
+`);

@@ -1,0 +1,127 @@
+import type { RedisClientOptions } from 'redis';
+
+/** Options of {@link redisFeedbackStore}. Each option wins over its environment variable. */
+export interface RedisFeedbackStoreOptions {
+  /**
+   * The Redis server: `redis[s]://[[user][:password]@]host[:port][/database]`.
+   * Env: `MODELSIGHT_REDIS_URL`.
+   * @default 'redis://127.0.0.1:6379'
+   */
+  readonly url?: string;
+  /**
+   * Prefix of every key the store writes, so that several services (or models) can share one
+   * Redis without sharing predictions. Replicas of one service must use the same prefix. Short
+   * on purpose: the key of each prediction is this prefix, `p:` and the prediction ID, and Redis
+   * keeps keys of up to 28 bytes in a smaller allocation.
+   * Env: `MODELSIGHT_REDIS_KEY_PREFIX`.
+   * @default 'ms:fb:'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * Longest wait for Redis, in milliseconds, for a feedback lookup or a batch of writes. A feedback
+   * lookup that takes longer counts as `unavailable`; until Redis answers again, lookups do not
+   * wait at all. Env: `MODELSIGHT_REDIS_TIMEOUT_MS`.
+   * @default 1000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Most predictions waiting in this process to be written (while Redis is slow or away). When
+   * full, new predictions are dropped and counted in
+   * `ml_feedback_pending_dropped_total{reason="unavailable"}`. Env: `MODELSIGHT_REDIS_MAX_QUEUE`.
+   * @default 10000
+   */
+  readonly maxQueue?: number;
+  /**
+   * Also index predictions by trace ID, for `recordFeedbackByTraceId`. It doubles the Redis memory
+   * per prediction, so it is off unless asked for; without it, feedback by trace ID counts as
+   * `unmatched` (reported once). Env: `MODELSIGHT_REDIS_TRACE_INDEX=true`.
+   * @default false
+   */
+  readonly traceIndex?: boolean;
+  /**
+   * Further options of the node-redis client (`socket.tls`, `username`, `password`, `database`,
+   * `name`…). `url` and `timeoutMs` above win over the same settings here; the store always
+   * turns the client's offline queue off (its own queue is bounded) and never lets the connection
+   * keep the process alive.
+   * @default {}
+   */
+  readonly clientOptions?: RedisClientOptions;
+}
+
+/** The options once checked and resolved against the environment. */
+export interface ResolvedRedisStoreOptions {
+  readonly url: string;
+  readonly keyPrefix: string;
+  readonly timeoutMs: number;
+  readonly maxQueue: number;
+  readonly traceIndex: boolean;
+  readonly clientOptions: RedisClientOptions;
+}
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_KEY_PREFIX = 'ms:fb:';
+export const DEFAULT_TIMEOUT_MS = 1000;
+export const DEFAULT_MAX_QUEUE = 10_000;
+
+export const ENV_REDIS_URL = 'MODELSIGHT_REDIS_URL';
+export const ENV_KEY_PREFIX = 'MODELSIGHT_REDIS_KEY_PREFIX';
+export const ENV_TIMEOUT_MS = 'MODELSIGHT_REDIS_TIMEOUT_MS';
+export const ENV_MAX_QUEUE = 'MODELSIGHT_REDIS_MAX_QUEUE';
+export const ENV_TRACE_INDEX = 'MODELSIGHT_REDIS_TRACE_INDEX';
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+function fail(option: string, envName: string, fromEnv: boolean, value: unknown, expected: string): never {
+  const what = fromEnv ? `environment variable ${envName}` : `option ${option}`;
+  throw new TypeError(`modelsight redisFeedbackStore: ${what} must be ${expected}; got ${show(value)}`);
+}
+
+function pick(value: unknown, envName: string, env: NodeJS.ProcessEnv): { raw: unknown; fromEnv: boolean } {
+  if (value !== undefined) return { raw: value, fromEnv: false };
+  const raw = env[envName]?.trim();
+  return { raw: raw === '' ? undefined : raw, fromEnv: true };
+}
+
+function positiveInteger(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv, fallback: number): number {
+  const { raw, fromEnv } = pick(value, envName, env);
+  if (raw === undefined) return fallback;
+  const parsed = fromEnv ? Number(raw) : raw;
+  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1) fail(option, envName, fromEnv, raw, 'a positive integer');
+  return parsed;
+}
+
+function text(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv, fallback: string, check: (s: string) => boolean, expected: string): string {
+  const { raw, fromEnv } = pick(value, envName, env);
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !check(raw)) fail(option, envName, fromEnv, raw, expected);
+  return raw;
+}
+
+function flag(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv): boolean {
+  const { raw, fromEnv } = pick(value, envName, env);
+  if (raw === undefined) return false;
+  if (typeof raw === 'boolean') return raw;
+  if (fromEnv && typeof raw === 'string' && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  return fail(option, envName, fromEnv, raw, fromEnv ? '"true" or "false"' : 'a boolean');
+}
+
+/** Checks the options and resolves them against the environment: option > env var > default. */
+export function resolveRedisStoreOptions(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedRedisStoreOptions {
+  if (options === null || typeof options !== 'object') fail('options', '', false, options, 'an object');
+  const clientOptions = options.clientOptions ?? {};
+  if (clientOptions === null || typeof clientOptions !== 'object') fail('clientOptions', '', false, clientOptions, 'an object of node-redis client options');
+  return {
+    url: text('url', options.url, ENV_REDIS_URL, env, DEFAULT_REDIS_URL, (s) => /^rediss?:\/\/[^\s]*$/.test(s), 'a redis:// or rediss:// URL'),
+    // A prefix of printable characters keeps the keys readable in redis-cli and out of other programs' ways.
+    keyPrefix: text('keyPrefix', options.keyPrefix, ENV_KEY_PREFIX, env, DEFAULT_KEY_PREFIX, (s) => /^[\x21-\x7e]{1,128}$/.test(s), 'a non-empty string of at most 128 printable characters without spaces'),
+    timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, ENV_TIMEOUT_MS, env, DEFAULT_TIMEOUT_MS),
+    maxQueue: positiveInteger('maxQueue', options.maxQueue, ENV_MAX_QUEUE, env, DEFAULT_MAX_QUEUE),
+    traceIndex: flag('traceIndex', options.traceIndex, ENV_TRACE_INDEX, env),
+    clientOptions,
+  };
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
