@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { generateRows, toCsv, toJsonLines, writeText } from './support/data-files';
+import { generateRows, toCsv, toJsonLines, writeText } from './support/data-files.cjs';
 import { runCli, tempDir, type CliResult } from './support/run-cli';
 
 // Bad input: one line on stderr that says what and where, exit code 2, and no output file touched.

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProfile, DriftMonitor, loadProfile, type DriftProfile } from '@modelsight/drift';
 import { beforeAll, expect, test } from 'vitest';
-import { generateRows, toCsv, toJsonLines, writeText, type Row } from './support/data-files';
+import { generateRows, toCsv, toJsonLines, writeText, type Row } from './support/data-files.cjs';
 import { runCli, tempDir } from './support/run-cli';
 
 // The profiles the command writes must be exactly what buildProfile gives for the same rows.
@@ -107,6 +107,20 @@ test('standard input is read with --format', () => {
   const result = runCli(['profile', 'build', '-', '--format', 'jsonl', '--out', '-'], { input: toJsonLines(rows) });
   expect(result.code).toBe(0);
   expect(comparable(JSON.parse(result.stdout) as DriftProfile)).toEqual(comparable(buildProfile(rows)));
+});
+
+test('the file is streamed: a CSV larger than the JavaScript heap is profiled', () => {
+  // A free-text column makes the file large; left out, it takes no memory at all.
+  const big = generateRows(120_000, 13);
+  const note = 'free text that the profile leaves out, as long as a support ticket summary would be';
+  const file = writeText(join(dir, 'big.csv'), toCsv(big.map((row, i) => ({ ...row, note: `${i} ${note}` }))));
+  const heapMiB = 8;
+  expect(statSync(file).size).toBeGreaterThan(1.5 * heapMiB * 1024 * 1024);
+  const out = join(dir, 'big.json');
+  const env = { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
+  const result = runCli(['profile', 'build', file, '--ignore', 'note', '--out', out], { env });
+  expect([result.code, result.stderr.includes('120000 rows')]).toEqual([0, true]);
+  expect(comparable(readProfile(out))).toEqual(comparable(buildProfile(big)));
 });
 
 test('CSV missing-value markers and infinities read as buildProfile reads null and Infinity', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { generateRows, toCsv, writeText } from './support/data-files';
+import { generateRows, toCsv, writeText } from './support/data-files.cjs';
 import { CLI, runCli, tempDir } from './support/run-cli';
 
 // The progress bar is drawn only when stderr is a terminal; `script` gives the command a real one.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DriftMonitor, type DriftProfile } from '@modelsight/drift';
 import { beforeAll, expect, test } from 'vitest';
 import type { ReportDocument } from '../src/report/report-types';
-import { generateRows, toCsv, writeText, type Row } from './support/data-files';
+import { generateRows, toCsv, writeText, type Row } from './support/data-files.cjs';
 import { runCli, tempDir } from './support/run-cli';
 
 // The report's numbers are those of a DriftMonitor fed the same rows, with every method on.

@@ -1,3 +1,5 @@
+import { compactNumber } from '../report/bin-labels';
+
 const COUNT = new Intl.NumberFormat('en-US');
 
 /** Escapes text for HTML content and attribute values. */
@@ -23,8 +25,5 @@ export function formatScore(x: number | undefined): string {
 
 /** A reference statistic: four significant digits. */
 export function formatStatistic(x: number | undefined): string {
-  if (x === undefined || Number.isNaN(x)) return '–';
-  const abs = Math.abs(x);
-  if (x !== 0 && (abs >= 1e6 || abs < 1e-4)) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
+  return x === undefined || Number.isNaN(x) ? '–' : compactNumber(x, 4);
 }

@@ -56,9 +56,11 @@ function scoreCell(f: ReportFeature, name: DriftScoreName): string {
 
 function summaryTable(doc: ReportDocument, anchors: Map<ReportFeature, number>): string {
   const metrics = doc.source.kind === 'metrics';
+  // Only the scores some feature has (a service computes PSI and KS by default); PSI always.
+  const names = SCORE_NAMES.filter((n) => n === 'psi' || doc.features.some((f) => f.scores[n] !== undefined));
   const head = [
     '<th>Feature</th><th class="left">Drift</th>',
-    ...SCORE_NAMES.map((n) => `<th>${SCORE_LABELS[n]}</th>`),
+    ...names.map((n) => `<th>${SCORE_LABELS[n]}</th>`),
     metrics ? '<th title="PSI of every value since the service started">PSI since start</th>' : '',
     `<th>${metrics ? 'Window' : 'Values'}</th><th>Missing</th><th>Invalid</th>`,
   ].join('');
@@ -68,7 +70,7 @@ function summaryTable(doc: ReportDocument, anchors: Map<ReportFeature, number>):
       `<tr class="${status === 'drift' ? 'drifted' : status}" data-feature="${h(f.name)}" data-drifted="${f.drifted}">` +
       `<td class="name"><a href="#${anchor(anchors.get(f)!)}" title="${h(f.name)}">${h(f.name)}</a>${f.role === 'output' ? ' <span class="role">output</span>' : ''}</td>` +
       `<td class="left">${badge(f, doc)}</td>` +
-      SCORE_NAMES.map((n) => scoreCell(f, n)).join('') +
+      names.map((n) => scoreCell(f, n)).join('') +
       (metrics ? `<td>${formatScore(f.sinceStart?.psi)}</td>` : '') +
       `<td>${formatCount(f.samples)}</td><td>${formatCount(f.missing)}</td><td>${formatCount(invalidTotal(f))}</td></tr>`
     );

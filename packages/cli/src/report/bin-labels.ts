@@ -8,13 +8,16 @@ export function compactNumber(x: number, digits: number): string {
   return String(Number(x.toPrecision(digits)));
 }
 
-/** The edges, each with as few significant digits (at least 3) as keep neighbours apart. */
-function distinctEdgeLabels(edges: readonly number[]): string[] {
-  for (let digits = 3; digits < 17; digits++) {
-    const labels = edges.map((e) => compactNumber(e, digits));
-    if (labels.every((label, i) => i === 0 || label !== labels[i - 1])) return labels;
-  }
-  return edges.map(String);
+/** Each edge with as few significant digits (at least 3) as tell it from its neighbours. */
+function edgeLabels(edges: readonly number[]): string[] {
+  return edges.map((edge, i) => {
+    const neighbours = [edges[i - 1], edges[i + 1]].filter((n): n is number => n !== undefined && n !== edge);
+    for (let digits = 3; digits < 17; digits++) {
+      const label = compactNumber(edge, digits);
+      if (neighbours.every((n) => compactNumber(n, digits) !== label)) return label;
+    }
+    return String(edge);
+  });
 }
 
 /**
@@ -24,9 +27,16 @@ function distinctEdgeLabels(edges: readonly number[]): string[] {
  */
 export function binLabels(feature: FeatureProfile): string[] {
   if (feature.type === 'categorical') return [...feature.categories, 'other'];
-  const e = distinctEdgeLabels(feature.edges);
-  const last = e.length - 1;
-  return Array.from({ length: e.length + 1 }, (_, i) =>
-    i === 0 ? `< ${e[0]}` : i === e.length ? `≥ ${e[last]}` : `${e[i - 1]} – ${e[i]}`,
-  );
+  // Built profiles end with the double just above the maximum, so that the maximum falls in the
+  // last inner bin: shown as the maximum, the last bin reads "> max".
+  const edges = [...feature.edges];
+  const last = edges.length - 1;
+  const aboveMax = edges[last]! > feature.max && Number(edges[last]!.toPrecision(15)) === feature.max;
+  if (aboveMax) edges[last] = feature.max;
+  const e = edgeLabels(edges);
+  return Array.from({ length: e.length + 1 }, (_, i) => {
+    if (i === 0) return `< ${e[0]}`;
+    if (i === e.length) return `${aboveMax ? '>' : '≥'} ${e[last]}`;
+    return e[i - 1] === e[i] ? `${e[i]}` : `${e[i - 1]} – ${e[i]}`;
+  });
 }

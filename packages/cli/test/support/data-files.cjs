@@ -1,25 +1,25 @@
-import { writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { normalGenerator, uniformGenerator } from '../../../drift/test/support/seeded-random.cjs';
-
-/** A row of generated data: numbers, categories, `null` for missing. */
-export type Row = Record<string, number | string | boolean | null>;
+'use strict';
+// Plain CommonJS, typed by data-files.d.cts, so that the tests of this package and the integration
+// tests under test/ (another TypeScript root) write the same generated data files.
+const { writeFileSync } = require('node:fs');
+const { gzipSync } = require('node:zlib');
+const { normalGenerator, uniformGenerator } = require('../../../drift/test/support/seeded-random.cjs');
 
 /**
- * Rows of a small credit-like model's data: a rounded numeric feature (ties), a continuous one
- * with missing values, an integer count, two categorical features, and the model's outputs.
- * `shift` moves the inputs (0: the reference distribution).
+ * Rows of a small churn model's data: a rounded numeric feature (many ties), a continuous one with
+ * missing values, an integer count, two categorical features, the model's outputs and the true
+ * label. `shift` moves the inputs (0: the reference distribution).
  */
-export function generateRows(count: number, seed: number, shift = 0): Row[] {
+function generateRows(count, seed, shift = 0) {
   const z = normalGenerator(seed);
   const u = uniformGenerator(seed + 1);
   const cities = ['Paris', 'Lyon', 'Nice', 'Lille', 'Brest'];
-  const rows: Row[] = [];
+  const rows = [];
   for (let i = 0; i < count; i++) {
     const age = Math.round(40 + 12 * z() + shift * 10);
     const income = u() < 0.03 ? null : Math.round((52_000 + 16_000 * z()) * (1 + shift * 0.02) * 100) / 100;
     const accounts = Math.floor(u() * 6);
-    const city = cities[Math.min(cities.length - 1, Math.floor(Math.pow(u(), 1 + shift) * cities.length))] as string;
+    const city = cities[Math.min(cities.length - 1, Math.floor(Math.pow(u(), 1 + shift) * cities.length))];
     const plan = u() < 0.3 + shift * 0.1 ? 'pro' : 'basic';
     const odds = 1 / (1 + Math.exp(-(age - 45) / 8));
     const predicted = odds >= 0.5 ? 'yes' : 'no';
@@ -39,20 +39,20 @@ export function generateRows(count: number, seed: number, shift = 0): Row[] {
 }
 
 /** The columns of the rows, in first-seen order. */
-export function columnsOf(rows: readonly Row[]): string[] {
-  const seen = new Set<string>();
+function columnsOf(rows) {
+  const seen = new Set();
   for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
   return [...seen];
 }
 
-const csvCell = (value: Row[string] | undefined, delimiter: string): string => {
+function csvCell(value, delimiter) {
   if (value === null || value === undefined) return '';
   const text = String(value);
   return text.includes(delimiter) || text.includes('"') || text.includes('\n') ? `"${text.replace(/"/g, '""')}"` : text;
-};
+}
 
 /** The rows as CSV text (a missing value is an empty cell). */
-export function toCsv(rows: readonly Row[], delimiter = ','): string {
+function toCsv(rows, delimiter = ',') {
   const columns = columnsOf(rows);
   const lines = [columns.map((c) => csvCell(c, delimiter)).join(delimiter)];
   for (const row of rows) lines.push(columns.map((c) => csvCell(row[c], delimiter)).join(delimiter));
@@ -60,10 +60,12 @@ export function toCsv(rows: readonly Row[], delimiter = ','): string {
 }
 
 /** The rows as JSON Lines. */
-export const toJsonLines = (rows: readonly Row[]): string => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+const toJsonLines = (rows) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
 
-/** Writes `text` to `file`, gzipped when the name ends in `.gz`. */
-export function writeText(file: string, text: string): string {
+/** Writes `text` to `file`, gzipped when the name ends in `.gz`; returns the file. */
+function writeText(file, text) {
   writeFileSync(file, file.endsWith('.gz') ? gzipSync(text) : text);
   return file;
 }
+
+module.exports = { generateRows, columnsOf, toCsv, toJsonLines, writeText };
