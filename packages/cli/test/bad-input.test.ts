@@ -65,6 +65,11 @@ test('a non-numeric value in a numeric column names the line, the column and the
   expectOneLineError(result, 'typo.csv line 302', 'column "age"', '"forty" is not a number', '--type age=categorical');
 });
 
+test('line numbers count the line breaks inside quoted fields', () => {
+  const result = profileOf('multiline.csv', 'n,note\n1,"two\nlines"\n2,plain\nthree,"x"\n');
+  expectOneLineError(result, 'multiline.csv line 5', '"three" is not a number');
+});
+
 test('a non-numeric value in a column declared numeric is refused', () => {
   const result = profileOf('declared.csv', 'code,x\nA1,1\nB2,2\n', '--type', 'code=numeric');
   expectOneLineError(result, 'declared.csv line 2', 'column "code"', '"A1" is not a number', '--type code=numeric');
@@ -97,7 +102,7 @@ test('a string in a numeric column of JSON Lines is refused', () => {
 });
 
 test('an unclosed quote is reported by the CSV parser with its line', () => {
-  expectOneLineError(profileOf('quote.csv', 'a,b\n1,"x\n2,3\n'), 'quote.csv', 'Quote Not Closed');
+  expectOneLineError(profileOf('quote.csv', 'a,b\n1,"x\n2,3\n'), 'quote.csv line 2', 'quoted field unterminated');
 });
 
 test('an option naming a column the file lacks lists the columns', () => {

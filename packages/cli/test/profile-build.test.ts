@@ -138,3 +138,17 @@ test('CSV missing-value markers and infinities read as buildProfile reads null a
     ),
   );
 });
+
+test('characters split between two chunks of the file are read whole', () => {
+  // Two-byte and three-byte characters over several MiB: some straddle the 1 MiB read chunks.
+  const lines = ['city,n'];
+  for (let i = 0; i < 200_000; i++) lines.push(`${i % 2 ? 'Zürich' : '東京'},${i % 10}`);
+  const file = writeText(join(dir, 'utf8.csv'), `${lines.join('\n')}\n`);
+  const city = build(file).features.find((f) => f.name === 'city');
+  expect(city).toMatchObject({ type: 'categorical', categories: ['Zürich', '東京'], proportions: [0.5, 0.5, 0] });
+});
+
+test('a UTF-8 byte order mark is not part of the first column name', () => {
+  const file = writeText(join(dir, 'bom.csv'), '\ufeffage,city\n30,Paris\n40,Lyon\n');
+  expect(build(file).features.map((f) => f.name)).toEqual(['age', 'city']);
+});

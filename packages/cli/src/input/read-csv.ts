@@ -1,4 +1,4 @@
-import { parse, type CsvError } from 'csv-parse';
+import Papa from 'papaparse';
 import { ValueError, type Column } from '../table/column';
 import { decimalValue, infinityOf, isDecimal } from '../table/cell-text';
 import { InputError } from './input-error';
@@ -7,6 +7,20 @@ import { ROWS_PER_PROGRESS, type ReadTableOptions } from './read-options';
 
 const OTHER_DELIMITERS = [',', ';', '\t', '|'];
 const delimiterName = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
+const BOM = '\ufeff';
+
+/** Lines a record spans: one, plus the line breaks inside its quoted fields. */
+function linesOf(fields: readonly string[]): number {
+  let lines = 1;
+  for (const field of fields) {
+    let at = field.indexOf('\n');
+    while (at !== -1) {
+      lines++;
+      at = field.indexOf('\n', at + 1);
+    }
+  }
+  return lines;
+}
 
 /** Columns of the header, checked: names must be unique; a column without a name is left out. */
 function readHeader(input: OpenedInput, record: string[], options: ReadTableOptions): (Column | undefined)[] {
@@ -33,26 +47,21 @@ function readHeader(input: OpenedInput, record: string[], options: ReadTableOpti
   return columns;
 }
 
-function csvErrorMessage(input: OpenedInput, error: CsvError & { record?: unknown[]; lines?: number }, fields: number | undefined): string {
-  if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(error.record) && fields !== undefined) {
-    return `${input.name} line ${error.lines}: ${error.record.length} fields where the header has ${fields}`;
-  }
-  return `${input.name}: ${error.message}`;
-}
-
 /**
- * Streams a CSV file into the table with `csv-parse`: the first record is the header, every other
- * one a row with as many fields. Cells are numbers when they read as decimal numbers, missing
+ * Streams a CSV file (RFC 4180: quoted fields may hold delimiters, quotes and line breaks) into
+ * the table with Papa Parse: the first record is the header, every other one a row with as many
+ * fields; blank lines are skipped. Cells are numbers when they read as decimal numbers, missing
  * when they are one of the missing-value markers, text otherwise; a column declared categorical
- * keeps its text as it is (`"007"` stays `"007"`).
+ * keeps its text as it is (`"007"` stays `"007"`). Any malformed record stops the reading with an
+ * error naming its line.
  */
 export function readCsv(input: OpenedInput, options: ReadTableOptions): Promise<void> {
   const { table } = options;
   const missing = new Set(options.missingValues);
   // A numeric marker such as -999 must be looked up before the cell is read as a number.
   const numericMarkers = options.missingValues.some(isDecimal);
-  const parser = parse({ delimiter: options.delimiter, bom: true, skip_empty_lines: true });
   let header: (Column | undefined)[] | undefined;
+  let nextLine = 1;
 
   const pushCell = (column: Column, text: string): void => {
     if (column.declared === 'categorical') {
@@ -74,45 +83,73 @@ export function readCsv(input: OpenedInput, options: ReadTableOptions): Promise<
     }
   };
 
+  /** One parsed record, starting on `line`. */
+  const readRecord = (record: string[], line: number, errors: readonly Papa.ParseError[]): void => {
+    if (errors.length > 0) {
+      throw new InputError(`${input.name} line ${line}: ${errors.map((e) => e.message.toLowerCase()).join('; ')}`);
+    }
+    if (record.length === 1 && record[0] === '') return; // a blank line
+    if (header === undefined) {
+      if (record[0]?.startsWith(BOM)) record[0] = record[0].slice(1);
+      header = readHeader(input, record, options);
+      return;
+    }
+    if (record.length !== header.length) {
+      throw new InputError(`${input.name} line ${line}: ${record.length} fields where the header has ${header.length}`);
+    }
+    try {
+      for (let j = 0; j < record.length; j++) {
+        const column = header[j];
+        if (column !== undefined) pushCell(column, record[j] as string);
+      }
+    } catch (error) {
+      throw error instanceof ValueError ? new InputError(`${input.name} line ${line}: ${error.message}`) : error;
+    }
+    table.endRow();
+    if (table.rows % ROWS_PER_PROGRESS === 0) options.onRows?.(table.rows);
+  };
+
   return new Promise<void>((resolve, reject) => {
     let settled = false;
-    const fail = (error: unknown): void => {
+    const fail = (error: unknown, parser?: Papa.Parser): void => {
       if (settled) return;
       settled = true;
-      input.stream.unpipe(parser);
+      parser?.abort();
       input.stream.destroy();
-      parser.destroy();
       reject(error);
     };
     input.stream.on('error', (error) => fail(new InputError(streamErrorMessage(input, error))));
-    parser.on('error', (error: CsvError) => fail(new InputError(csvErrorMessage(input, error, header?.length))));
-    parser.on('data', (record: string[]) => {
-      if (settled) return;
-      try {
-        if (header === undefined) {
-          header = readHeader(input, record, options);
-          return;
+    // Decoded here, so that a character split between two chunks is not broken (Papa Parse would
+    // decode each chunk on its own).
+    input.stream.setEncoding('utf8');
+    Papa.parse<string[]>(input.stream as unknown as Papa.LocalFile, {
+      delimiter: options.delimiter,
+      quoteChar: '"',
+      escapeChar: '"',
+      header: false,
+      dynamicTyping: false,
+      skipEmptyLines: false,
+      step: (results, parser) => {
+        if (settled) return;
+        const line = nextLine;
+        nextLine += linesOf(results.data);
+        try {
+          readRecord(results.data, line, results.errors);
+        } catch (error) {
+          fail(error, parser);
         }
-        for (let j = 0; j < record.length; j++) {
-          const column = header[j];
-          if (column !== undefined) pushCell(column, record[j] as string);
+      },
+      complete: () => {
+        if (settled) return;
+        if (header === undefined) fail(new InputError(`${input.name} holds no CSV header and no rows`));
+        else if (table.rows === 0) fail(new InputError(`${input.name} has a header but no rows`));
+        else {
+          settled = true;
+          options.onRows?.(table.rows);
+          resolve();
         }
-        table.endRow();
-        if (table.rows % ROWS_PER_PROGRESS === 0) options.onRows?.(table.rows);
-      } catch (error) {
-        fail(error instanceof ValueError ? new InputError(`${input.name} line ${parser.info.lines}: ${error.message}`) : error);
-      }
+      },
+      error: (error: Error) => fail(new InputError(`cannot read ${input.name}: ${error.message}`)),
     });
-    parser.on('end', () => {
-      if (settled) return;
-      if (header === undefined) fail(new InputError(`${input.name} holds no CSV header and no rows`));
-      else if (table.rows === 0) fail(new InputError(`${input.name} has a header but no rows`));
-      else {
-        settled = true;
-        options.onRows?.(table.rows);
-        resolve();
-      }
-    });
-    input.stream.pipe(parser);
   });
 }

