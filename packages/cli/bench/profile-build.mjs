@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
+import seeded from '../../drift/test/support/seeded-random.cjs';
+
+const { normalGenerator, uniformGenerator } = seeded;
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = 3;
@@ -16,16 +19,9 @@ const CLI = join(here, '..', 'dist', 'cli.cjs');
 const PEAK = join(here, 'peak-memory.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'modelsight-bench-'));
 
-// Deterministic data: mulberry32 uniforms, Box-Muller normals; numbers as a CSV export writes them.
-let state = 2024;
-const uniform = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const normal = () => Math.sqrt(-2 * Math.log(uniform() || 1e-300)) * Math.cos(2 * Math.PI * uniform());
+// Deterministic data (mulberry32 uniforms, Box-Muller normals), numbers as a CSV export writes them.
+const uniform = uniformGenerator(2024);
+const normal = normalGenerator(2025);
 const CITIES = ['Paris', 'Lyon', 'Nice', 'Lille', 'Brest', 'Metz', 'Pau', 'Caen'];
 const COLUMNS = ['age', 'income', 'balance', 'tenure', 'score', 'visits', 'spend', 'ratio', 'city', 'plan'];
 

@@ -4,6 +4,7 @@ import { decimalValue, infinityOf, isDecimal } from '../table/cell-text';
 import { InputError } from './input-error';
 import { streamErrorMessage, type OpenedInput } from './open-input';
 import { ROWS_PER_PROGRESS, type ReadTableOptions } from './read-options';
+import { settleOnce } from './settle-once';
 
 const OTHER_DELIMITERS = [',', ';', '\t', '|'];
 const delimiterName = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
@@ -110,14 +111,12 @@ export function readCsv(input: OpenedInput, options: ReadTableOptions): Promise<
   };
 
   return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const fail = (error: unknown, parser?: Papa.Parser): void => {
-      if (settled) return;
-      settled = true;
+    let parser: Papa.Parser | undefined;
+    const outcome = settleOnce(resolve, reject, () => {
       parser?.abort();
       input.stream.destroy();
-      reject(error);
-    };
+    });
+    const fail = outcome.fail;
     input.stream.on('error', (error) => fail(new InputError(streamErrorMessage(input, error))));
     // Decoded here, so that a character split between two chunks is not broken (Papa Parse would
     // decode each chunk on its own).
@@ -129,24 +128,24 @@ export function readCsv(input: OpenedInput, options: ReadTableOptions): Promise<
       header: false,
       dynamicTyping: false,
       skipEmptyLines: false,
-      step: (results, parser) => {
-        if (settled) return;
+      step: (results, handle) => {
+        if (outcome.settled) return;
+        parser = handle;
         const line = nextLine;
         nextLine += linesOf(results.data);
         try {
           readRecord(results.data, line, results.errors);
         } catch (error) {
-          fail(error, parser);
+          fail(error);
         }
       },
       complete: () => {
-        if (settled) return;
+        if (outcome.settled) return;
         if (header === undefined) fail(new InputError(`${input.name} holds no CSV header and no rows`));
         else if (table.rows === 0) fail(new InputError(`${input.name} has a header but no rows`));
         else {
-          settled = true;
           options.onRows?.(table.rows);
-          resolve();
+          outcome.done();
         }
       },
       error: (error: Error) => fail(new InputError(`cannot read ${input.name}: ${error.message}`)),

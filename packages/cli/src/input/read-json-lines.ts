@@ -3,6 +3,7 @@ import { InputError } from './input-error';
 import { streamErrorMessage, type OpenedInput } from './open-input';
 import { pushJsonRecord } from './push-json-value';
 import { ROWS_PER_PROGRESS, type ReadTableOptions } from './read-options';
+import { settleOnce } from './settle-once';
 
 /** Streams JSON Lines (one JSON object a line; blank lines are skipped) into the table. */
 export function readJsonLines(input: OpenedInput, options: ReadTableOptions): Promise<void> {
@@ -28,17 +29,12 @@ export function readJsonLines(input: OpenedInput, options: ReadTableOptions): Pr
   };
 
   return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      input.stream.destroy();
-      reject(error);
-    };
+    const outcome = settleOnce(resolve, reject, () => input.stream.destroy());
+    const fail = outcome.fail;
     input.stream.setEncoding('utf8');
     input.stream.on('error', (error) => fail(new InputError(streamErrorMessage(input, error))));
     input.stream.on('data', (chunk: string) => {
-      if (settled) return;
+      if (outcome.settled) return;
       try {
         let start = 0;
         let end = chunk.indexOf('\n');
@@ -59,14 +55,13 @@ export function readJsonLines(input: OpenedInput, options: ReadTableOptions): Pr
       }
     });
     input.stream.on('end', () => {
-      if (settled) return;
+      if (outcome.settled) return;
       try {
         if (rest !== '') readLine(rest);
         if (table.rows === 0) throw new InputError(`${input.name} holds no JSON records`);
         options.onColumns?.(table.sources);
-        settled = true;
         options.onRows?.(table.rows);
-        resolve();
+        outcome.done();
       } catch (error) {
         fail(error);
       }

@@ -3,6 +3,7 @@ import { InputError } from './input-error';
 import { streamErrorMessage, type OpenedInput } from './open-input';
 import { pushJsonRecord } from './push-json-value';
 import { ROWS_PER_PROGRESS, type ReadTableOptions } from './read-options';
+import { settleOnce } from './settle-once';
 
 /**
  * Largest JSON document read: it is parsed whole, and V8 strings stop at about 512 MiB. Larger
@@ -21,13 +22,8 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    let settled = false;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      input.stream.destroy();
-      reject(error);
-    };
+    const outcome = settleOnce(resolve, reject, () => input.stream.destroy());
+    const fail = outcome.fail;
     input.stream.on('error', (error) => fail(new InputError(streamErrorMessage(input, error))));
     input.stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
@@ -36,7 +32,7 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
       } else chunks.push(chunk);
     });
     input.stream.on('end', () => {
-      if (settled) return;
+      if (outcome.settled) return;
       try {
         let document: unknown;
         try {
@@ -57,9 +53,8 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
           if (table.rows % ROWS_PER_PROGRESS === 0) options.onRows?.(table.rows);
         });
         options.onColumns?.(table.sources);
-        settled = true;
         options.onRows?.(table.rows);
-        resolve();
+        outcome.done();
       } catch (error) {
         fail(error);
       }

@@ -1,26 +1,19 @@
-import type { DriftProfile, FeatureType } from '@modelsight/drift';
+import type { BuildProfileOptions, DriftProfile } from '@modelsight/drift';
 import type { DataFileOptions } from '../input/data-file-options';
 import { InputError } from '../input/input-error';
 import { readDataFile, requireColumns, roleColumns } from '../input/read-data-file';
 import { profilePlanner } from '../table/column-planners';
 import { profileFromTable } from './profile-from-table';
 
-/** Options of {@link buildProfileFromFile}. */
-export interface ProfileFileOptions extends DataFileOptions {
+/**
+ * Options of {@link buildProfileFromFile}: how to read the file, which columns to keep, and the
+ * options of `buildProfile` (`types`, `bins`, `edges`, `topK`, `sampleSize`, by column name).
+ */
+export interface ProfileFileOptions extends DataFileOptions, Pick<BuildProfileOptions, 'types' | 'bins' | 'edges' | 'topK' | 'sampleSize'> {
   /** Only these columns become features (besides the prediction outputs). @default every column */
   readonly features?: readonly string[];
   /** Columns left out. */
   readonly ignore?: readonly string[];
-  /** Types by column, overriding inference (numeric when every present value is a number). */
-  readonly types?: Readonly<Record<string, FeatureType>>;
-  /** Quantile bins per numeric feature. @default 10 */
-  readonly bins?: number;
-  /** Exact bin edges by numeric column. */
-  readonly edges?: Readonly<Record<string, readonly number[]>>;
-  /** Categories kept per categorical feature. @default 20 */
-  readonly topK?: number;
-  /** Sample kept per numeric feature. @default 1000 */
-  readonly sampleSize?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DriftScoreName, FeatureType } from '@modelsight/drift';
+import type { DriftScoreName, FeatureDriftReport } from '@modelsight/drift';
 
 /** Marks a JSON document as a drift report of this package. */
 export const REPORT_FORMAT = 'modelsight.report';
@@ -31,27 +31,17 @@ export interface ReferenceSummary {
   readonly categories?: number;
 }
 
-/** One feature of the report: its scores, its drift decision, its data quality and its bins. */
-export interface ReportFeature {
-  readonly name: string;
-  readonly type: FeatureType;
-  /** `input` for model features, `output` for the prediction outputs (prediction drift). */
-  readonly role: 'input' | 'output';
+/**
+ * One feature of the report: its scores, its drift decision, its data quality and its bins; the
+ * fields it shares with `DriftMonitor.report()` mean the same (with `--metrics`, `driftedBy` is
+ * empty: the service exports its decision, not its cause).
+ */
+export interface ReportFeature
+  extends Pick<FeatureDriftReport, 'name' | 'type' | 'role' | 'ready' | 'scores' | 'drifted' | 'driftedBy' | 'missing' | 'invalid'> {
   /** Whether the current data has this feature at all (a column, or series on `/metrics`). */
   readonly present: boolean;
-  /** Values the scores are computed on. */
+  /** Values the scores are computed on (the window of `DriftMonitor`). */
   readonly samples: number;
-  /** Whether there are enough values for scores (`minSamples`). */
-  readonly ready: boolean;
-  /** Scores by name, as `@modelsight/drift` computes them; empty until ready. */
-  readonly scores: Partial<Record<DriftScoreName, number>>;
-  readonly drifted: boolean;
-  /** Scores that crossed their threshold. */
-  readonly driftedBy: readonly DriftScoreName[];
-  /** Missing values in the current data. */
-  readonly missing: number;
-  /** Invalid values in the current data, by reason. */
-  readonly invalid: { readonly type: number; readonly out_of_range: number; readonly unseen_category: number };
   readonly bins: readonly ReportBin[];
   readonly reference: ReferenceSummary;
   /**
