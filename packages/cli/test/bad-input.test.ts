@@ -115,6 +115,11 @@ test('an unknown option points to --help', () => {
   expectOneLineError(result, "Unknown option '--bogus'", 'see modelsight profile build --help');
 });
 
+test('an output in a directory that does not exist is refused before the data is read', () => {
+  const result = runCli(['profile', 'build', join(dir, 'never-read.csv'), '--out', join(dir, 'no', 'such', 'profile.json')]);
+  expectOneLineError(result, `cannot write ${join(dir, 'no', 'such', 'profile.json')}: its directory does not exist`);
+});
+
 test('a bad option value names the option', () => {
   expectOneLineError(runCli(['profile', 'build', 'x.csv', '--out', 'p.json', '--bins', 'ten']), '--bins must be a whole number');
 });

@@ -88,6 +88,14 @@ test('the PSI threshold can come from MODELSIGHT_DRIFT_PSI_THRESHOLD, as for a s
   expect([doc.drifted, doc.settings.thresholds]).toEqual([false, { psi: 50 }]);
 });
 
+test('a time-based window in the environment does not drop rows from the report', () => {
+  const out = join(dir, 'timed.json');
+  const env = { PATH: process.env.PATH ?? '', MODELSIGHT_DRIFT_WINDOW_SECONDS: '0.001' };
+  expect(runCli(['report', '--profile', join(dir, 'profile.json'), '--current', join(dir, 'current.csv'), '--out', out], { env }).code).toBe(0);
+  const doc = JSON.parse(readFileSync(out, 'utf8')) as ReportDocument;
+  expect(doc.features.every((f) => f.samples === current.length - f.missing)).toBe(true);
+});
+
 test('--fail-on-drift exits with 3 and still writes the report', () => {
   const out = join(dir, 'gate.html');
   const result = runCli(['report', '--profile', join(dir, 'profile.json'), '--current', join(dir, 'current.csv'), '--out', out, '--fail-on-drift']);

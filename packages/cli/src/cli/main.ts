@@ -49,8 +49,12 @@ export async function main(argv: readonly string[], io: CommandIo, stderr: NodeJ
       stderr.write(`modelsight: unknown command "${found.unknown}"; see modelsight --help\n`);
       return BAD_INPUT_EXIT_CODE;
     }
+    if (found.rest.length > 0 && !wantsHelp(found.rest) && found.rest[0] !== 'help') {
+      stderr.write(`modelsight: unexpected ${JSON.stringify(found.rest[0])}; see modelsight --help\n`);
+      return BAD_INPUT_EXIT_CODE;
+    }
     io.stdout.write(found.help);
-    return found.rest.length === 0 || wantsHelp(found.rest) || found.rest[0] === 'help' ? 0 : BAD_INPUT_EXIT_CODE;
+    return 0;
   }
   const { command, rest } = found;
   if (wantsHelp(rest)) {

@@ -6,7 +6,7 @@ import { buildProfileFromFile } from '../profile/build-profile-from-file';
 import type { CommandIo } from './command-io';
 import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
 import { featureEdges, featureTypes, nameList, positiveInteger } from './option-values';
-import { writeOutput } from './write-output';
+import { checkOutput, writeOutput } from './write-output';
 
 const ARGS = {
   ...DATA_FILE_ARGS,
@@ -35,6 +35,7 @@ export async function profileBuildCommand(argv: readonly string[], io: CommandIo
   }
   const file = positionals[0] as string;
   if (values.out === undefined) throw new InputError('give --out FILE, where the profile goes (- for standard output)');
+  checkOutput(values.out);
   const quiet = values.quiet === true;
   const progress = io.progress(quiet, basename(file));
   const warnings: string[] = [];

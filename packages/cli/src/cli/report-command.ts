@@ -7,7 +7,7 @@ import type { ReportDocument } from '../report/report-types';
 import type { CommandIo } from './command-io';
 import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
 import { positiveInteger, thresholds } from './option-values';
-import { writeOutput } from './write-output';
+import { checkOutput, writeOutput } from './write-output';
 
 const ARGS = {
   ...DATA_FILE_ARGS,
@@ -43,6 +43,7 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
     throw new InputError('give either --current DATA (a data file) or --metrics URL (a running service)');
   }
   if (values.out === undefined) throw new InputError('give --out FILE, where the report goes (.html or .json; - for standard output)');
+  checkOutput(values.out);
   const given = thresholds(values.threshold);
   if (values.metrics !== undefined && Object.keys(given).length > 0) {
     throw new InputError('--threshold applies to --current only: with --metrics the service decides drift under its own thresholds');
