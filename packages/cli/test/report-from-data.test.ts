@@ -66,6 +66,13 @@ test('features are ordered by drift: drifted first, then by PSI', () => {
   expect(psi).toEqual([...psi].sort((a, b) => b - a));
 });
 
+test('the report is dated when it is made', () => {
+  const before = Date.now();
+  const generated = Date.parse(report().generatedAt);
+  expect(generated).toBeGreaterThanOrEqual(before - 1000);
+  expect(generated).toBeLessThanOrEqual(Date.now());
+});
+
 test('accuracy counts the rows whose predicted label is the --label', () => {
   const correct = current.filter((r) => r.churned === r['prediction.label']).length;
   expect(report('--label', 'churned').quality).toEqual({ labelled: current.length, correct, accuracy: correct / current.length });

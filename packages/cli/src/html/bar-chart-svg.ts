@@ -6,7 +6,21 @@ const MAX_BARS = 30;
 const WIDTH = 720;
 const HEIGHT = 270;
 const MARGIN = { left: 48, right: 12, top: 30, bottom: 72 };
-const NICE_MAXIMA = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+/** Tops of the share axis and the step of its grid lines: round percentages, three to five lines. */
+const NICE_AXES: readonly (readonly [top: number, step: number])[] = [
+  [0.02, 0.005],
+  [0.05, 0.01],
+  [0.1, 0.025],
+  [0.15, 0.05],
+  [0.2, 0.05],
+  [0.25, 0.05],
+  [0.3, 0.1],
+  [0.4, 0.1],
+  [0.5, 0.1],
+  [0.6, 0.2],
+  [0.8, 0.2],
+  [1, 0.25],
+];
 
 /** The bins to draw: all of them, or the largest ones and their rest merged into one bar. */
 export function binsToDraw(bins: readonly ReportBin[]): { bins: ReportBin[]; merged: number } {
@@ -43,7 +57,7 @@ export function barChartSvg(name: string, allBins: readonly ReportBin[], showCur
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const largest = Math.max(...bins.map((b) => Math.max(b.reference, showCurrent ? b.current : 0)), 0.001);
-  const yMax = NICE_MAXIMA.find((m) => m >= largest) ?? 1;
+  const [yMax, step] = NICE_AXES.find(([top]) => top >= largest) ?? [1, 0.25];
   const y = (share: number) => MARGIN.top + plotHeight - (share / yMax) * plotHeight;
   const group = plotWidth / bins.length;
   const bar = Math.max(2, Math.min(30, group * (showCurrent ? 0.36 : 0.6)));
@@ -51,8 +65,8 @@ export function barChartSvg(name: string, allBins: readonly ReportBin[], showCur
   const maxChars = rotate ? 16 : Math.max(3, Math.floor(group / 6.5));
 
   const parts: string[] = [];
-  for (let t = 0; t <= 4; t++) {
-    const share = (yMax * t) / 4;
+  for (let t = 0; t <= Math.round(yMax / step); t++) {
+    const share = step * t;
     const ty = round(y(share));
     parts.push(
       `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${ty}" y2="${ty}"/>`,

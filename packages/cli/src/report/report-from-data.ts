@@ -152,7 +152,7 @@ export function reportFromData(input: DataReportInput): ReportDocument {
     format: REPORT_FORMAT,
     formatVersion: REPORT_FORMAT_VERSION,
     title: input.title ?? `Drift of ${input.currentName} against ${input.profileName}`,
-    generatedAt: new Date(report.time).toISOString(),
+    generatedAt: new Date().toISOString(),
     source: { kind: 'data', profile: input.profileName, current: input.currentName, rows: table.rows },
     settings: { minSamples: settings.minSamples, thresholds: settings.thresholds },
     drifted: report.drifted,

@@ -108,7 +108,7 @@ function featureFromMetrics(
   const invalid = { type: 0, out_of_range: 0, unseen_category: 0 };
   for (const s of of(SERIES.invalid)) {
     const reason = s.labels[LABELS.reason] as keyof typeof invalid;
-    if (reason in invalid) invalid[reason] = s.value;
+    if (Object.hasOwn(invalid, reason)) invalid[reason] = s.value;
   }
   const labels = binLabels(feature);
   return {
