@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +40,7 @@ interface Report {
 
 let dir: string;
 let service: PreloadedService;
+let scrapeText: string;
 let scrape: Sample[];
 let report: Report;
 let opened: OpenedPage;
@@ -72,7 +73,8 @@ beforeAll(async () => {
   modelsight(['report', '--profile', 'profile.json', '--metrics', url, '--out', 'report.json'], dir);
   modelsight(['report', '--profile', 'profile.json', '--metrics', url, '--out', 'report.html'], dir);
   // No traffic since: this scrape shows what the command line saw.
-  scrape = parse(await service.scrape());
+  scrapeText = await service.scrape();
+  scrape = parse(scrapeText);
   report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 });
 
@@ -110,6 +112,25 @@ it('scores every value since the start from the bin counters, with @modelsight/d
     expect(feature.sinceStart.jensen_shannon).toBe(jensenShannon(ratios, counts));
     if (feature.type === 'categorical') expect(feature.sinceStart.chi2).toBe(chiSquareTest(ratios, counts).pValue);
   }
+});
+
+it('reads a saved scrape as it reads the endpoint', () => {
+  writeFileSync(join(dir, 'scrape.txt'), scrapeText);
+  modelsight(['report', '--profile', 'profile.json', '--metrics', 'scrape.txt', '--out', 'saved.json'], dir);
+  const saved = JSON.parse(readFileSync(join(dir, 'saved.json'), 'utf8')) as Report;
+  expect(saved.features).toEqual(report.features);
+});
+
+it('asks which model to report on when /metrics has several, and reports on the one chosen', () => {
+  // The same series again for a canary version of the model.
+  const canary = scrapeText.split('\n').filter((line) => line.includes('ml_model_version="2.0.0"')).map((line) => line.replace('ml_model_version="2.0.0"', 'ml_model_version="2.1.0-canary"'));
+  writeFileSync(join(dir, 'two-versions.txt'), `${scrapeText}\n${canary.join('\n')}\n`);
+  const refused = modelsight(['report', '--profile', 'profile.json', '--metrics', 'two-versions.txt', '--out', 'two.json'], dir, 2);
+  expect(refused.stderr).toContain('several models (churn-model 2.0.0, churn-model 2.1.0-canary): choose one with --model NAME --model-version VERSION');
+  modelsight(['report', '--profile', 'profile.json', '--metrics', 'two-versions.txt', '--model-version', '2.1.0-canary', '--out', 'canary.json'], dir);
+  const chosen = JSON.parse(readFileSync(join(dir, 'canary.json'), 'utf8')) as Report;
+  expect(chosen.source.version).toBe('2.1.0-canary');
+  expect(chosen.features.map((f) => f.scores)).toEqual(report.features.map((f) => f.scores));
 });
 
 it('opens in Chromium with a chart per feature, the drifted ones marked, and nothing requested', async () => {
