@@ -112,7 +112,7 @@ test('standard input is read with --format', () => {
 test('the file is streamed: a CSV larger than the JavaScript heap is profiled', () => {
   // A long free-text column makes the file large; left out, it takes no memory at all.
   const big = generateRows(40_000, 13);
-  const note = 'free text that the profile leaves out, as long as a support ticket would be. '.repeat(13);
+  const note = 'free text that the profile leaves out, as long as a customer complaint would be. '.repeat(13);
   const file = writeText(join(dir, 'big.csv'), toCsv(big.map((row, i) => ({ ...row, note: `${i} ${note}` }))));
   const heapMiB = 24;
   expect(statSync(file).size).toBeGreaterThan(1.5 * heapMiB * 1024 * 1024);
