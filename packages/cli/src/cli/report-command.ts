@@ -1,0 +1,68 @@
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderReportHtml } from '../html/render-report';
+import { InputError } from '../input/input-error';
+import { buildReportFromFile, buildReportFromMetrics } from '../report/build-report';
+import type { ReportDocument } from '../report/report-types';
+import type { CommandIo } from './command-io';
+import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
+import { positiveInteger, thresholds } from './option-values';
+import { checkOutput, writeOutput } from './write-output';
+
+const ARGS = {
+  ...DATA_FILE_ARGS,
+  profile: { type: 'string' },
+  current: { type: 'string' },
+  metrics: { type: 'string' },
+  out: { type: 'string' },
+  model: { type: 'string' },
+  'model-version': { type: 'string' },
+  'min-samples': { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  title: { type: 'string' },
+  'fail-on-drift': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+/** Exit code when a feature drifted and `--fail-on-drift` is given. */
+export const DRIFT_EXIT_CODE = 3;
+
+function summary(doc: ReportDocument): string {
+  const drifted = doc.features.filter((f) => f.drifted);
+  return drifted.length === 0
+    ? `no drift among ${doc.features.length} features`
+    : `${drifted.length} of ${doc.features.length} features drifted (${drifted.map((f) => f.name).join(', ')})`;
+}
+
+/** `modelsight report --profile FILE (--current DATA | --metrics URL) --out FILE`. */
+export async function reportCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: ARGS, allowPositionals: true, strict: true });
+  if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}: the current data goes after --current`);
+  if (values.profile === undefined) throw new InputError('give --profile FILE, the reference profile');
+  if ((values.current === undefined) === (values.metrics === undefined)) {
+    throw new InputError('give either --current DATA (a data file) or --metrics URL (a running service)');
+  }
+  if (values.out === undefined) throw new InputError('give --out FILE, where the report goes (.html or .json; - for standard output)');
+  checkOutput(values.out);
+  const given = thresholds(values.threshold);
+  if (values.metrics !== undefined && Object.keys(given).length > 0) {
+    throw new InputError('--threshold applies to --current only: with --metrics the service decides drift under its own thresholds');
+  }
+  const common = { minSamples: positiveInteger('min-samples', values['min-samples']), title: values.title };
+  const quiet = values.quiet === true;
+  const progress = io.progress(quiet, basename(values.current ?? '/metrics'));
+  let doc: ReportDocument;
+  try {
+    doc =
+      values.current !== undefined
+        ? await buildReportFromFile(values.profile, values.current, { ...common, ...dataFileOptions(values), thresholds: given, progress })
+        : await buildReportFromMetrics(values.profile, values.metrics as string, { ...common, model: values.model, modelVersion: values['model-version'] });
+  } finally {
+    progress.done();
+  }
+  const json = values.out.toLowerCase().endsWith('.json');
+  writeOutput(values.out, json ? `${JSON.stringify(doc, null, 2)}\n` : renderReportHtml(doc), io);
+  for (const warning of doc.warnings) io.warn(warning);
+  if (!quiet) io.info(`${values.out === '-' ? 'report' : values.out}: ${summary(doc)}`);
+  return values['fail-on-drift'] === true && doc.drifted ? DRIFT_EXIT_CODE : 0;
+}

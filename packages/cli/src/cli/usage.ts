@@ -1,0 +1,106 @@
+/** Help of `modelsight` itself. */
+export const MAIN_HELP = `Usage: modelsight <command> [options]
+
+Reference profiles and drift reports for machine-learning models.
+
+Commands:
+  profile build DATA --out profile.json     build a reference profile from training data
+  report --profile profile.json --current DATA --out report.html
+                                            compare current data with the profile
+  report --profile profile.json --metrics URL --out report.html
+                                            report on a running service from its /metrics
+
+Options:
+  -h, --help      show help (also after any command: modelsight report --help)
+  -v, --version   show the version
+
+Exit codes: 0 done, 2 bad input or options (one line on stderr, nothing written),
+3 drift found with --fail-on-drift (the report is written).
+`;
+
+/** Help of `modelsight profile`. */
+export const PROFILE_HELP = `Usage: modelsight profile <subcommand> [options]
+
+Subcommands:
+  build DATA --out profile.json   build a reference profile from a data file
+
+Run "modelsight profile build --help" for its options.
+`;
+
+const DATA_OPTIONS = `Reading DATA (a file, or - for standard input; .gz files are decompressed):
+  --format csv|jsonl|json     default: from the file name (.csv .tsv .jsonl .ndjson .json)
+  --delimiter CHAR            CSV field separator; default , (tab for .tsv); "tab" for a tab
+  --missing-values LIST       CSV cells read as missing, comma-separated;
+                              default: ,NA,N/A,NaN,nan,null,NULL,None (the empty cell first)
+  --prediction-label COLUMN   the model's predicted label; default: a column named prediction.label
+  --prediction-confidence COLUMN
+                              the model's confidence; default: a column named prediction.confidence
+  --label COLUMN              the true label (ground truth)`;
+
+/** Help of `modelsight profile build`. */
+export const PROFILE_BUILD_HELP = `Usage: modelsight profile build DATA --out profile.json [options]
+
+Builds the reference profile of DATA (training or validation data) with buildProfile of
+@modelsight/drift: per numeric feature quantile bins, summary statistics and a sample; per
+categorical feature the most frequent categories. Load it in the service with loadProfile()
+and give it to DriftMonitor. CSV and JSON Lines are streamed: the file is never held in memory,
+only its values (8 bytes per number, 4 per category).
+
+Types are inferred: a column is numeric when every present value is a number, categorical when
+none is; a column that mixes numbers and text is refused (give --type to read it either way).
+The prediction outputs, when present, become the features prediction.label (categorical) and
+prediction.confidence (numeric), which DriftMonitor watches as prediction drift.
+
+  --out FILE                  where to write the profile (JSON); - for standard output. Required.
+${DATA_OPTIONS} (left out of the profile)
+  --features LIST             only these columns become features (comma-separated)
+  --ignore LIST               columns to leave out (comma-separated)
+  --type COLUMN=TYPE          numeric or categorical; repeat, or separate with commas
+  --bins N                    quantile bins per numeric feature (default 10)
+  --edges COLUMN=E1,E2,...    exact bin edges for a numeric feature; repeat per feature
+  --top-k N                   categories kept per categorical feature (default 20, at most 1000)
+  --sample-size N             sample kept per numeric feature for KS and Wasserstein (default 1000)
+  -q, --quiet                 no progress and no summary line
+  -h, --help                  show this help
+
+A progress bar is drawn on stderr when it is a terminal.
+
+Example:
+  modelsight profile build train.csv --label species --out model/profile.json
+`;
+
+/** Help of `modelsight report`. */
+export const REPORT_HELP = `Usage: modelsight report --profile profile.json (--current DATA | --metrics URL) --out report.html [options]
+
+Compares current data with a reference profile and writes one self-contained HTML page (or, for
+an --out file ending in .json, the same report as JSON): a summary table sorted by drift, then
+per feature the reference and current distributions side by side with PSI, KS statistic and
+p-value, Wasserstein, Jensen-Shannon and chi-square p-value, the drift decision, missing and
+invalid counts; prediction drift; accuracy when labels are given. Every number comes from
+@modelsight/drift, with the defaults of DriftMonitor.
+
+  --profile FILE              the reference profile (from profile build or saveProfile). Required.
+  --current DATA              current data: a file in the formats of profile build
+  --metrics URL               a running service's Prometheus endpoint (http://host:9464/metrics),
+                              or a file holding one scrape of it
+  --out FILE                  where to write the report (.html or .json); - for standard output. Required.
+${DATA_OPTIONS}; with the predicted label, gives the accuracy
+  --model NAME                with --metrics: the model to report on, when /metrics has several
+  --model-version VERSION     with --metrics: its version
+  --min-samples N             no scores with fewer values (default 100; env MODELSIGHT_DRIFT_MIN_SAMPLES)
+  --threshold SCORE=VALUE     drift threshold: psi, ks, wasserstein, jensen_shannon (flag at or
+                              above), ks_p_value, chi2 (flag below); "off" turns one off. Default
+                              psi=0.2 (env MODELSIGHT_DRIFT_PSI_THRESHOLD). With --current only.
+  --title TEXT                the report's title
+  --fail-on-drift             exit with code 3 when a feature drifted
+  -q, --quiet                 no progress and no summary line
+  -h, --help                  show this help
+
+With --metrics the drift decisions and window scores are the service's own (ml_drift_detected,
+ml_drift_score); the bars and the "since start" scores come from its bin counters
+(ml_drift_bin_total against ml_drift_reference_ratio).
+
+Examples:
+  modelsight report --profile model/profile.json --current today.jsonl --label species --out drift.html
+  modelsight report --profile model/profile.json --metrics http://localhost:9464/metrics --out drift.html
+`;
