@@ -52,6 +52,9 @@ export interface ReceivedDataPoint {
   explicitBounds?: number[];
   /** The buckets of an exponential histogram. */
   exponential?: { scale: number; zeroCount: number; offset: number; bucketCounts: number[] };
+  /** The smallest and largest value recorded, of a histogram of either kind that sends them. */
+  min?: number;
+  max?: number;
 }
 
 /** One request as received, whatever was done with it. */
@@ -235,6 +238,8 @@ export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
     asDouble?: number | string;
     count?: string | number;
     explicitBounds?: (number | string)[];
+    min?: number | string;
+    max?: number | string;
     scale?: number;
     zeroCount?: string | number;
     positive?: { offset?: number; bucketCounts?: (string | number)[] };
@@ -248,6 +253,8 @@ export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
             const value = type === 'sum' || type === 'gauge' ? (point.asInt ?? point.asDouble) : point.count;
             const received: ReceivedDataPoint = { name: metric.name, type, attributes: attributes(point.attributes), value: Number(value ?? 0) };
             if (type === 'histogram') received.explicitBounds = (point.explicitBounds ?? []).map(Number);
+            if (point.min !== undefined) received.min = Number(point.min);
+            if (point.max !== undefined) received.max = Number(point.max);
             if (type === 'exponentialHistogram') {
               received.exponential = {
                 scale: Number(point.scale ?? 0),
