@@ -1,4 +1,5 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { asyncWritesDone, sonicBooms, writeSynchronously, writingAsynchronously, type SonicBoomLike } from './sonic-boom-writes';
 import { warnOnce } from './warn-once';
 
 /** What pino destinations that buffer offer: sonic-boom (pino's default), multistream, transports. */
@@ -13,12 +14,16 @@ type PinoFactory = ((...args: unknown[]) => unknown) & {
 };
 
 /**
- * Remembers the destination of every pino logger the app creates, so that their buffered lines can be
- * written synchronously right before the process ends.
+ * Remembers the destination of every pino logger the app creates, so that their lines are written before
+ * the process ends.
  *
- * pino's default destination writes asynchronously and registers its own synchronous flush on `exit`. A
- * process that ends by a signal never emits `exit`: the lines still in the buffer are lost. Whatever ends
- * the process after a flush (the preload re-raising SIGTERM) calls {@link flushSync} first.
+ * pino's default destination (sonic-boom) writes asynchronously and registers its own synchronous flush on
+ * `exit`. A process that ends by a signal never emits `exit`: the lines still in the buffer are lost. And a
+ * synchronous flush cannot write the line whose write is already in libuv's thread pool: it is lost too
+ * when the process ends before the pool gets to it, which a busy pool (DNS lookups, crypto, a slow disk)
+ * makes likely. So shutdown runs in three steps: {@link beginShutdown} makes every later write synchronous,
+ * {@link writesDone} waits for the writes already in the pool, and {@link flushSync} writes what is left
+ * right before the process ends.
  *
  * Only the factory call is wrapped: nothing is added to the cost of a log line. Destinations are held
  * weakly; a logger that is gone has nothing to flush.
@@ -57,11 +62,30 @@ export class PinoDestinations extends InstrumentationBase {
     ];
   }
 
-  /** Writes every remembered destination's buffered lines now, with synchronous writes. Never throws. */
+  /** Shutdown begins: every remembered sonic-boom destination, also within a multistream, writes synchronously from now on. */
+  beginShutdown(): void {
+    writeSynchronously(this.sonicBooms());
+  }
+
+  /** Resolves once the asynchronous writes in flight when shutdown began are done, or at `deadline`. Never rejects. */
+  writesDone(deadline: number): Promise<void> {
+    return asyncWritesDone(this.sonicBooms(), deadline);
+  }
+
+  /**
+   * Writes every remembered destination's buffered lines now, with synchronous writes. A write still in the
+   * thread pool cannot be written again without the risk of writing its lines twice: a warning says they may
+   * be lost. Never throws.
+   */
   flushSync(): void {
-    for (const ref of this.destinations) {
-      const destination = ref.deref();
-      if (destination === undefined) continue;
+    if (this.sonicBooms().some(writingAsynchronously)) {
+      warnOnce(
+        'pino-write-in-flight',
+        "a pino destination's write was still waiting for libuv's thread pool at the end of the shutdown (MODELSIGHT_SHUTDOWN_TIMEOUT_MS); " +
+          'the lines of that write are lost if the process ends now',
+      );
+    }
+    for (const destination of this.live()) {
       try {
         destination.flushSync();
       } catch (error) {
@@ -70,6 +94,19 @@ export class PinoDestinations extends InstrumentationBase {
         if (!/destroyed|not ready/i.test(reason)) warnOnce(`pino-flush:${reason}`, `could not flush a pino destination: ${reason}`);
       }
     }
+  }
+
+  private *live(): Generator<SyncFlushable> {
+    for (const ref of this.destinations) {
+      const destination = ref.deref();
+      if (destination !== undefined) yield destination;
+    }
+  }
+
+  private sonicBooms(): SonicBoomLike[] {
+    const found: SonicBoomLike[] = [];
+    for (const destination of this.live()) sonicBooms(destination, found);
+    return found;
   }
 
   private remember(stream: unknown): void {

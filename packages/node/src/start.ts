@@ -169,10 +169,13 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const sequence = shutdownSequence(
     {
       begin: (deadline) => {
+        pinoDestinations.beginShutdown();
         lateSpans?.beginShutdown(deadline);
         for (const retries of metricRetries) retries.endBy(deadline);
       },
-      stop: shutdownAll,
+      stop: async (deadline) => {
+        await Promise.all([shutdownAll(), pinoDestinations.writesDone(deadline)]);
+      },
       finishSync: (deadline) => {
         lateSpans?.exportLateSpansSync(deadline);
         pinoDestinations.flushSync();
