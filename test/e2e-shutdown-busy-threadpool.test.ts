@@ -47,36 +47,66 @@ function release(fifo: string): void {
   }
 }
 
+async function waitForLine(file: string, needle: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await readFile(file, 'utf8').catch(() => '')).includes(needle)) {
+    if (Date.now() > deadline) throw new Error(`${needle} did not appear in ${file} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 async function loggedPredictionIds(file: string): Promise<unknown[]> {
   const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');
   return lines.map((line) => (JSON.parse(line) as Record<string, unknown>)['ml.prediction.id']).filter((id) => id !== undefined);
 }
 
+/**
+ * Starts the fixture the given way with a pool of one thread, blocks that thread, answers a few predictions
+ * (their lines wait for the pool), sends SIGTERM and lets the thread go once the shutdown has begun.
+ */
+async function predictWhilePoolHeldThenTerminate(way: Way, extraEnv: Record<string, string> = {}): Promise<{ ids: string[]; exit: ExitStatus; logged: unknown[] }> {
+  dir = await mkdtemp(join(tmpdir(), 'modelsight-busy-pool-'));
+  const fifo = join(dir, 'hold');
+  const logFile = join(dir, 'service.log');
+  execFileSync('mkfifo', [fifo]);
+  const { script, preload, env } = WAYS[way];
+  service = await startPreloaded({
+    script,
+    preload,
+    env: { LOG_FILE: logFile, UV_THREADPOOL_SIZE: '1', FIXTURE_HOLD_THREADPOOL: fifo, OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'info', ...env, ...extraEnv },
+  });
+  // The destination is open and idle once the line of the start is in the file.
+  await waitForLine(logFile, '"msg":"listening"');
+  expect((await fetch(`${service.url}/hold-threadpool`, { method: 'POST' })).status).toBe(202);
+  const ids: string[] = [];
+  for (let i = 0; i < PREDICTIONS; i += 1) ids.push((await predict(service, { petal_length: 1 + i })).predictionId);
+  // The writes wait for the pool: none of the lines is in the file yet.
+  expect(await loggedPredictionIds(logFile)).toEqual([]);
+
+  service.kill('SIGTERM');
+  await service.waitForOutput('stdout', 'SIGTERM: flushing');
+  // Time enough for a shutdown that does not wait for the pool to end the process.
+  await Promise.race([service.exited, sleep(300)]);
+  release(fifo);
+
+  const exit = await service.exited;
+  return { ids, exit, logged: await loggedPredictionIds(logFile) };
+}
+
 describe.each(Object.keys(WAYS) as Way[])('SIGTERM while the thread pool holds log writes, telemetry started by %s', (way) => {
   it('writes every line logged before the signal, in order, before the process ends', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'modelsight-busy-pool-'));
-    const fifo = join(dir, 'hold');
-    const logFile = join(dir, 'service.log');
-    execFileSync('mkfifo', [fifo]);
-    const { script, preload, env, exit } = WAYS[way];
-    service = await startPreloaded({
-      script,
-      preload,
-      env: { LOG_FILE: logFile, UV_THREADPOOL_SIZE: '1', FIXTURE_HOLD_THREADPOOL: fifo, OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'info', ...env },
-    });
-    expect((await fetch(`${service.url}/hold-threadpool`, { method: 'POST' })).status).toBe(202);
-    const ids: string[] = [];
-    for (let i = 0; i < PREDICTIONS; i += 1) ids.push((await predict(service, { petal_length: 1 + i })).predictionId);
-    // The writes wait for the pool: none of the lines is in the file yet.
-    expect(await loggedPredictionIds(logFile)).toEqual([]);
+    const { ids, exit, logged } = await predictWhilePoolHeldThenTerminate(way);
 
-    service.kill('SIGTERM');
-    await service.waitForOutput('stdout', 'SIGTERM: flushing');
-    // Time enough for a shutdown that does not wait for the pool to end the process.
-    await Promise.race([service.exited, sleep(300)]);
-    release(fifo);
+    expect(exit).toEqual(WAYS[way].exit);
+    expect(logged).toEqual(ids);
+  });
+});
 
-    expect(await service.exited).toEqual(exit);
-    expect(await loggedPredictionIds(logFile)).toEqual(ids);
+describe('SIGTERM while the thread pool holds the writes of a pino transport', () => {
+  it('ends the transport as pino does on exit: its worker writes every line before the process ends by the signal', async () => {
+    const { ids, exit, logged } = await predictWhilePoolHeldThenTerminate('--require', { FIXTURE_LOG_TRANSPORT: '1' });
+
+    expect(exit).toEqual(BY_SIGTERM);
+    expect(logged).toEqual(ids);
   });
 });

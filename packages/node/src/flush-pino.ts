@@ -1,5 +1,6 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { asyncWritesDone, sonicBooms, writeSynchronously, writingAsynchronously, type SonicBoomLike } from './sonic-boom-writes';
+import { isSonicBoom, isTransport, leafStreams, type SonicBoomLike } from './pino-streams';
+import { asyncWritesDone, writeSynchronously, writingAsynchronously } from './sonic-boom-writes';
 import { warnOnce } from './warn-once';
 
 /** What pino destinations that buffer offer: sonic-boom (pino's default), multistream, transports. */
@@ -21,9 +22,10 @@ type PinoFactory = ((...args: unknown[]) => unknown) & {
  * `exit`. A process that ends by a signal never emits `exit`: the lines still in the buffer are lost. And a
  * synchronous flush cannot write the line whose write is already in libuv's thread pool: it is lost too
  * when the process ends before the pool gets to it, which a busy pool (DNS lookups, crypto, a slow disk)
- * makes likely. So shutdown runs in three steps: {@link beginShutdown} makes every later write synchronous,
- * {@link writesDone} waits for the writes already in the pool, and {@link flushSync} writes what is left
- * right before the process ends.
+ * makes likely. So shutdown runs in steps: {@link beginShutdown} makes every later write synchronous,
+ * {@link writesDone} waits for the writes already in the pool, {@link flushSync} writes what is left, and
+ * right before the process ends by the signal, {@link endTransportsSync} ends transports as pino does on
+ * `exit`.
  *
  * Only the factory call is wrapped: nothing is added to the cost of a log line. Destinations are held
  * weakly; a logger that is gone has nothing to flush.
@@ -96,6 +98,25 @@ export class PinoDestinations extends InstrumentationBase {
     }
   }
 
+  /**
+   * The process ends next, by a signal, which emits no `exit`: ends every remembered pino transport as pino
+   * does on `exit`. The transport's worker writes its last lines through its own destination (often
+   * asynchronous too) and closes it; this thread waits for that, at most 10 s (thread-stream's limit). Only
+   * right before the process ends: a transport that has ended takes no more lines. Never throws.
+   */
+  endTransportsSync(): void {
+    for (const transport of this.leaves().filter(isTransport)) {
+      try {
+        // As pino's own handler on `exit`: end() returns at once, ending later, while lines wait to be handed over.
+        transport.flushSync();
+        transport.end();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        warnOnce(`pino-transport-end:${reason}`, `could not end a pino transport: ${reason}`);
+      }
+    }
+  }
+
   private *live(): Generator<SyncFlushable> {
     for (const ref of this.destinations) {
       const destination = ref.deref();
@@ -103,10 +124,15 @@ export class PinoDestinations extends InstrumentationBase {
     }
   }
 
-  private sonicBooms(): SonicBoomLike[] {
-    const found: SonicBoomLike[] = [];
-    for (const destination of this.live()) sonicBooms(destination, found);
+  /** Every destination the remembered loggers write to, those inside multistreams included. */
+  private leaves(): object[] {
+    const found: object[] = [];
+    for (const destination of this.live()) leafStreams(destination, found);
     return found;
+  }
+
+  private sonicBooms(): SonicBoomLike[] {
+    return this.leaves().filter(isSonicBoom);
   }
 
   private remember(stream: unknown): void {

@@ -174,7 +174,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         for (const retries of metricRetries) retries.endBy(deadline);
       },
       stop: async (deadline) => {
-        await Promise.all([shutdownAll(), pinoDestinations.writesDone(deadline)]);
+        await Promise.allSettled([shutdownAll(), pinoDestinations.writesDone(deadline)]);
       },
       finishSync: (deadline) => {
         lateSpans?.exportLateSpansSync(deadline);
@@ -202,7 +202,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     },
   };
   if (config.handleSignals) {
-    removeSignalListeners = flushOnSignals({ forceFlush: instance.forceFlush, shutdown: instance.shutdown, finishSync: sequence.finishSync });
+    removeSignalListeners = flushOnSignals({
+      forceFlush: instance.forceFlush,
+      shutdown: instance.shutdown,
+      finishSync: sequence.finishSync,
+      endSync: () => pinoDestinations.endTransportsSync(),
+    });
   }
   return instance;
 }

@@ -79,6 +79,18 @@ describe('PinoDestinations at shutdown', () => {
     expect(messages()).toEqual(['first', 'second', 'third']);
   });
 
+  it('ends a transport with its worker having written every line, before returning', async () => {
+    const { file, messages } = logFile();
+    const transport = pino.transport({ target: 'pino/file', options: { destination: file } });
+    await new Promise((resolve) => transport.once('ready', resolve));
+    const logger = pino(transport);
+    for (const msg of ['first', 'second', 'third']) logger.info(msg);
+
+    destinations.endTransportsSync();
+
+    expect(messages()).toEqual(['first', 'second', 'third']);
+  });
+
   it('stops waiting at the deadline', async () => {
     const { unstick } = await stuckDestination();
     const started = Date.now();
