@@ -8,6 +8,8 @@ interface Flushable {
   shutdown(): Promise<void>;
   /** Writes, without the event loop, what ended after `shutdown()` resolved (spans, log lines). */
   finishSync(): void;
+  /** Runs right before the re-raised signal ends the process: ends what pino ends on `exit` (its transports). */
+  endSync(): void;
 }
 
 /**
@@ -19,7 +21,8 @@ interface Flushable {
  *   by `shutdownTimeoutMs`), then the signal is raised again with no listener left, so the process ends
  *   exactly as it would have (killed by that signal; exit code 128 + signal number in a shell). A process
  *   ended by a signal emits no `exit` event, so nothing else writes what is still buffered: `finishSync`
- *   does, in the same synchronous run as the signal, so that nothing the app answers meanwhile is missed.
+ *   does, and `endSync` ends what pino would end on `exit`, in the same synchronous run as the signal, so
+ *   that nothing the app answers meanwhile is missed.
  *
  * A second identical signal while flushing ends the process at once, as an impatient Ctrl-C expects.
  * Also shuts down on `beforeExit`, so short scripts export their spans. Returns a function that removes
@@ -54,7 +57,7 @@ export function flushOnSignals(telemetry: Flushable): () => void {
     note(`${signal}: flushing spans and metrics, then exiting by ${signal}`);
     void shutdownOnce().then(() => {
       telemetry.finishSync();
-      reraise(signal);
+      reraise(signal, telemetry.endSync);
     });
   };
 
@@ -71,9 +74,10 @@ export function flushOnSignals(telemetry: Flushable): () => void {
     process.removeListener('beforeExit', onBeforeExit);
   };
 
-  function reraise(signal: HandledSignal): void {
+  function reraise(signal: HandledSignal, beforeEnd?: () => void): void {
     remove();
     if (process.listenerCount(signal) > 0) return; // the app started listening meanwhile: its call
+    beforeEnd?.();
     process.kill(process.pid, signal);
   }
 

@@ -2,10 +2,13 @@ import { settleWithin } from './bounded';
 
 /** What shutting down does, in order. */
 export interface ShutdownSteps {
-  /** Runs the moment shutdown begins, before anything is awaited: export retries stop, late spans are kept. */
+  /**
+   * Runs the moment shutdown begins, before anything is awaited: export retries stop, late spans are kept,
+   * log destinations write synchronously.
+   */
   begin(deadline: number): void;
-  /** Flushes and stops every pipeline; the sequence waits for it until the deadline. */
-  stop(): Promise<void>;
+  /** Flushes and stops every pipeline, waits for log writes in flight; the sequence waits for it until the deadline. */
+  stop(deadline: number): Promise<void>;
   /**
    * Writes what is left without returning to the event loop: the spans that ended meanwhile, buffered log
    * lines. Runs after `stop`, and once more right before the process ends by a signal.
@@ -41,7 +44,7 @@ export function shutdownSequence(steps: ShutdownSteps, timeoutMs: number, onTime
         const until = Date.now() + timeoutMs;
         deadline = until;
         steps.begin(until);
-        const inTime = await settleWithin(steps.stop(), timeoutMs);
+        const inTime = await settleWithin(steps.stop(until), timeoutMs);
         finishSync(until);
         if (!inTime) onTimeout();
       })()),

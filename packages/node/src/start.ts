@@ -169,10 +169,13 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const sequence = shutdownSequence(
     {
       begin: (deadline) => {
+        pinoDestinations.beginShutdown();
         lateSpans?.beginShutdown(deadline);
         for (const retries of metricRetries) retries.endBy(deadline);
       },
-      stop: shutdownAll,
+      stop: async (deadline) => {
+        await Promise.allSettled([shutdownAll(), pinoDestinations.writesDone(deadline)]);
+      },
       finishSync: (deadline) => {
         lateSpans?.exportLateSpansSync(deadline);
         pinoDestinations.flushSync();
@@ -199,7 +202,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     },
   };
   if (config.handleSignals) {
-    removeSignalListeners = flushOnSignals({ forceFlush: instance.forceFlush, shutdown: instance.shutdown, finishSync: sequence.finishSync });
+    removeSignalListeners = flushOnSignals({
+      forceFlush: instance.forceFlush,
+      shutdown: instance.shutdown,
+      finishSync: sequence.finishSync,
+      endSync: () => pinoDestinations.endTransportsSync(),
+    });
   }
   return instance;
 }
