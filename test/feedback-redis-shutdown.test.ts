@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessReplica, type InProcessReplica } from './support/feedback-replicas';
 import { IRIS_ROWS, irisExampleScript } from './support/iris-example';
+import { freePort } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
-import { startPreloaded, type PreloadedService } from './support/service-process';
+import { startPreloaded, type PreloadedService, type PreloadMode } from './support/service-process';
 import { sustainedLoad, type Answer, type SustainedLoad } from './support/sustained-load';
-import type { PreloadMode } from './support/service-process';
 
 // The iris example under the preload with the Redis feedback store, ended by SIGTERM in the middle of
 // sustained traffic. The store writes predictions off the prediction path, in batches; the preload's
@@ -59,6 +59,18 @@ async function terminate(): Promise<{ answers: Answer[]; afterSignal: number; ex
   const ms = performance.now() - sent;
   const { answers } = await load!.done;
   return { answers, afterSignal: answers.length - atSignal, exit, ms };
+}
+
+/** Runs fixtures/redis-store-shutdown.cjs (start(), predictions, shutdown(), exit) to its end. */
+function runShutdownScript(env: Record<string, string>): { status: number | null; answers: Answer[]; stderr: string } {
+  const script = spawnSync(process.execPath, [resolve(__dirname, 'fixtures/redis-store-shutdown.cjs')], {
+    cwd: __dirname,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const lines = script.stdout.split('\n').filter((line) => line !== '');
+  return { status: script.status, answers: lines.map((line) => ({ status: 200, body: JSON.parse(line) as Record<string, unknown> })), stderr: script.stderr };
 }
 
 /** The outcome of feedback for each answered prediction, sent through another tracker on the same Redis. */
@@ -114,21 +126,27 @@ describe('SIGTERM to a service whose Redis hangs', () => {
 describe('shutdown() of start(), called by a script right after its last prediction', () => {
   it('writes every prediction to Redis before it resolves, so that the script can exit at once', async () => {
     redis = await startRedis();
-    const script = spawnSync(process.execPath, [resolve(__dirname, 'fixtures/redis-store-shutdown.cjs')], {
-      cwd: __dirname,
-      env: { PATH: process.env.PATH ?? '', MODELSIGHT_REDIS_URL: redis.url, PREDICTIONS: '3000' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(script.status).toBe(0);
-    const answers = script.stdout
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => ({ status: 200, body: JSON.parse(line) as Record<string, unknown> }));
+    const { status, answers } = runShutdownScript({ MODELSIGHT_REDIS_URL: redis.url, PREDICTIONS: '3000' });
 
     const outcomes = await feedbackOutcomes(answers);
 
+    expect(status).toBe(0);
     expect(answers).toHaveLength(3000);
     expect(Object.fromEntries(outcomes)).toEqual({ correct: 3000 - 429, incorrect: 429 });
+  });
+});
+
+describe('shutdown() of start() while Redis is away', () => {
+  it('reports once how many predictions could not be written', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const { status, stderr } = runShutdownScript({ MODELSIGHT_REDIS_URL: url, PREDICTIONS: '300', WAIT_FOR_REDIS: '0' });
+
+    expect(status).toBe(0);
+    const lost = stderr.split('\n').filter((line) => line.includes('could not write what it holds'));
+    // Still connecting, or refused: either way the predictions stay in the process.
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatch(
+      new RegExp(`^modelsight: Redis feedback store at ${url} could not write what it holds: Error: 300 predictions not sent: Redis unavailable \\(Error: (not connected yet|connect ECONNREFUSED .+)\\)$`),
+    );
   });
 });

@@ -196,7 +196,8 @@ export class RedisFeedbackStore implements FeedbackStore {
     await this.flushed();
     if (this.queue.size === 0 && this.inFlight === 0) return;
     const why = this.health === 'up' ? `not answered within ${this.options.timeoutMs * 2} ms` : `unavailable (${String(this.lastError)})`;
-    throw new Error(`${this.queue.size} predictions not sent and ${this.inFlight} batches unanswered: Redis ${why}`);
+    const unanswered = this.inFlight > 0 ? ` and ${this.inFlight} batches unanswered` : '';
+    throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis ${why}`);
   }
 
   /** Writes what is queued (waiting at most about `timeoutMs`), then closes the connection. */
