@@ -6,7 +6,7 @@ import { IRIS_ROWS, irisExampleScript } from './support/iris-example';
 import { freePort } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
 import { startPreloaded, type PreloadedService, type PreloadMode } from './support/service-process';
-import { sustainedLoad, type Answer, type SustainedLoad } from './support/sustained-load';
+import { endUnderLoad, sustainedLoad, type Answer, type SustainedLoad } from './support/sustained-load';
 
 // The iris example under the preload with the Redis feedback store, ended by SIGTERM in the middle of
 // sustained traffic. The store writes predictions off the prediction path, in batches; the preload's
@@ -52,14 +52,7 @@ async function startUnderLoad(mode: PreloadMode, env: Record<string, string> = {
 }
 
 /** Sends SIGTERM; resolves once the process has ended and the load stopped. */
-async function terminate(): Promise<{ answers: Answer[]; afterSignal: number; exit: unknown; ms: number }> {
-  const atSignal = load!.answered();
-  const sent = performance.now();
-  const exit = await service!.exitBy('SIGTERM');
-  const ms = performance.now() - sent;
-  const { answers } = await load!.done;
-  return { answers, afterSignal: answers.length - atSignal, exit, ms };
-}
+const terminate = () => endUnderLoad(service!, load!);
 
 /** Runs fixtures/redis-store-shutdown.cjs (start(), predictions, shutdown(), exit) to its end. */
 function runShutdownScript(env: Record<string, string>): { status: number | null; answers: Answer[]; stderr: string } {
