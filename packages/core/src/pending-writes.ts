@@ -13,7 +13,7 @@ export interface FlushPendingWritesOptions {
    * Longest wait, in milliseconds. Once it has passed, the promise resolves `false`, and each flush
    * that has not finished is named in one `diag` warning; the flushes themselves go on. No
    * environment variable: the preload passes what is left of `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`.
-   * @default no limit: each registered flush bounds its own wait (the Redis feedback store waits at most twice its `timeoutMs`)
+   * @default no limit: each registered flush bounds its own wait (the Redis feedback store's ends once its queue is written, or when Redis leaves a command unanswered for its `timeoutMs`)
    */
   readonly timeoutMs?: number;
 }

@@ -169,8 +169,7 @@ export class RedisFeedbackStore implements FeedbackStore {
 
   /**
    * Resolves once every queued prediction has been sent and answered (or given up), at most about twice
-   * `timeoutMs` later; at once when Redis is away. The store stays open. Registered with
-   * `registerPendingWrites` of `@modelsight/core`, so the preload's shutdown calls it.
+   * `timeoutMs` later; at once when Redis is away. The store stays open.
    */
   async flushed(): Promise<void> {
     this.flush(true);
@@ -191,13 +190,17 @@ export class RedisFeedbackStore implements FeedbackStore {
     });
   }
 
-  /** {@link flushed}, failing with how much is left when something could not be written, so that it is reported. */
+  /**
+   * The flush run at shutdown: {@link flushed} until nothing is queued or in flight, or Redis stops
+   * answering (a command unanswered for `timeoutMs` marks it away). The caller's deadline bounds the
+   * wait; a service that keeps predicting meanwhile is waited for. Fails with how much is left, so that
+   * the loss is reported.
+   */
   private async writeBeforeEnd(): Promise<void> {
-    await this.flushed();
+    while (this.health === 'up' && (this.queue.size > 0 || this.inFlight > 0)) await this.flushed();
     if (this.queue.size === 0 && this.inFlight === 0) return;
-    const why = this.health === 'up' ? `not answered within ${this.options.timeoutMs * 2} ms` : `unavailable (${String(this.lastError)})`;
     const unanswered = this.inFlight > 0 ? ` and ${this.inFlight} batches unanswered` : '';
-    throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis ${why}`);
+    throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis unavailable (${String(this.lastError)})`);
   }
 
   /** Writes what is queued (waiting at most about `timeoutMs`), then closes the connection. */
