@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver';
 import { freePort } from './support/prometheus';
 import { startPreloaded, type PreloadedService, type StartPreloadedOptions } from './support/service-process';
-import { sustainedLoad, type Answer, type SustainedLoad } from './support/sustained-load';
+import { endUnderLoad, sustainedLoad, type Answer, type SustainedLoad } from './support/sustained-load';
 
 // SIGTERM in the middle of sustained load, to a service that does not handle the signal itself: the
 // preload flushes, then the process ends by the signal. The service keeps answering while telemetry is
@@ -52,14 +52,7 @@ async function startUnderLoad(way: Way, options: Pick<StartPreloadedOptions, 'co
 }
 
 /** Sends SIGTERM; resolves once the process has ended and the load stopped, with how long the end took. */
-async function terminate(): Promise<{ answers: Answer[]; afterSignal: number; exit: unknown; ms: number }> {
-  const atSignal = load!.answered();
-  const sent = performance.now();
-  const exit = await service!.exitBy('SIGTERM');
-  const ms = performance.now() - sent;
-  const { answers } = await load!.done;
-  return { answers, afterSignal: answers.length - atSignal, exit, ms };
-}
+const terminate = () => endUnderLoad(service!, load!);
 
 async function loggedPredictionIds(file: string): Promise<Set<unknown>> {
   const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');

@@ -109,3 +109,28 @@ export function sustainedLoad(options: SustainedLoadOptions): SustainedLoad {
     },
   };
 }
+
+/** How a service ended by a signal in the middle of a {@link sustainedLoad}. */
+export interface EndUnderLoad {
+  /** Every answer received, before and after the signal. */
+  answers: Answer[];
+  /** Answers received after the signal was sent. */
+  afterSignal: number;
+  exit: unknown;
+  /** From the signal to the end of the process, in milliseconds. */
+  ms: number;
+}
+
+/** Sends `signal` to the service under `load`; resolves once the process has ended and the load stopped. */
+export async function endUnderLoad(
+  service: { exitBy(signal: NodeJS.Signals): Promise<unknown> },
+  load: SustainedLoad,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<EndUnderLoad> {
+  const atSignal = load.answered();
+  const sent = performance.now();
+  const exit = await service.exitBy(signal);
+  const ms = performance.now() - sent;
+  const { answers } = await load.done;
+  return { answers, afterSignal: answers.length - atSignal, exit, ms };
+}

@@ -5,6 +5,8 @@ export { predictionMetricProducer } from './prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
 export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './prediction-metrics-registry';
 export { DEFAULT_CARDINALITY_LIMIT } from './prediction-metrics-options';
+export { flushPendingWrites, registerPendingWrites } from './pending-writes';
+export type { FlushPendingWritesOptions, PendingWritesFlush } from './pending-writes';
 export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './prediction-metrics-options';
 export { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
 export {

@@ -45,3 +45,17 @@ test('require() and import of the built package both give the series limit and i
   expect(JSON.parse(run(['-e', script(`const ${names} = require('@modelsight/core');`)]))).toEqual(expected);
   expect(JSON.parse(run(['--input-type=module', '-e', script(`import ${names} from '@modelsight/core';`)]))).toEqual(expected);
 });
+
+test('a flush registered through the CommonJS build is run by flushPendingWrites of the ESM build', () => {
+  const out = run([
+    '--input-type=module',
+    '-e',
+    `import { createRequire } from 'node:module';
+     import { flushPendingWrites } from '@modelsight/core';
+     const cjs = createRequire(process.cwd() + '/')('@modelsight/core');
+     let written = 0;
+     cjs.registerPendingWrites('queue', async () => { written++; });
+     console.log(await flushPendingWrites({ timeoutMs: 1000 }), written);`,
+  ]);
+  expect(out.trim()).toBe('true 1');
+});

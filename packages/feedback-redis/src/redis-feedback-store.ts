@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { FeedbackStore, PendingPrediction, PredictionSource, TakeResult } from '@modelsight/core';
+import { registerPendingWrites, type FeedbackStore, type PendingPrediction, type PredictionSource, type TakeResult } from '@modelsight/core';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import { decodePrediction, encodeModel, encodePrediction, type EncodedModel } from './prediction-codec';
 import { TAKE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './redis-scripts';
@@ -31,6 +31,10 @@ type Health = 'connecting' | 'up' | 'down' | 'closed';
  * When Redis is down, hangs or is full, predictions go on unaffected: they wait in the queue (at
  * most `maxQueue`, the rest counted as dropped), feedback is answered `unavailable` at once, one
  * warning is logged per outage through `diag`, and everything resumes when Redis answers again.
+ *
+ * The queue is written when telemetry is flushed: on SIGTERM and SIGINT under the preload
+ * `@modelsight/node/register` (within `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`), by `start().shutdown()`, or
+ * by `flushPendingWrites()` of `@modelsight/core` in a service without them. `close()` writes it too.
  */
 export class RedisFeedbackStore implements FeedbackStore {
   readonly shared = true;
@@ -49,6 +53,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly reported = new Set<string>();
   private readonly idle: Array<() => void> = [];
+  private readonly unregisterPendingWrites: () => void;
   private readonly flushSoon = (): void => {
     this.scheduled = false;
     this.flush(false);
@@ -63,6 +68,9 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.traceKey = `${keyPrefix}t:`;
     this.modelKey = `${keyPrefix}m`;
     this.client = this.connect();
+    // The preload's shutdown on SIGTERM (or the app's own flushPendingWrites()) writes the queue, so
+    // that the last predictions before a service ends are not lost to their feedback.
+    this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${redactUrl(this.options.url)}`, () => this.writeBeforeEnd());
   }
 
   /**
@@ -159,23 +167,46 @@ export class RedisFeedbackStore implements FeedbackStore {
     return this.takeKey(this.traceKey + traceId, actual, this.predictionKey);
   }
 
-  /** Resolves once every queued prediction has been sent and answered (or given up), at most `timeoutMs` later. */
+  /**
+   * Resolves once every queued prediction has been sent and answered (or given up), at most about twice
+   * `timeoutMs` later; at once when Redis is away. The store stays open.
+   */
   async flushed(): Promise<void> {
     this.flush(true);
     if (this.inFlight === 0 && (this.queue.size === 0 || this.health !== 'up')) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.options.timeoutMs * 2);
-      timer.unref();
-      this.idle.push(() => {
+      const done = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        // No longer waited for: batches go back to being sent as predictions arrive.
+        const index = this.idle.indexOf(done);
+        if (index >= 0) this.idle.splice(index, 1);
+        resolve();
+      }, this.options.timeoutMs * 2);
+      timer.unref();
+      this.idle.push(done);
     });
+  }
+
+  /**
+   * The flush run at shutdown: {@link flushed} until nothing is queued or in flight, or Redis stops
+   * answering (a command unanswered for `timeoutMs` marks it away). The caller's deadline bounds the
+   * wait; a service that keeps predicting meanwhile is waited for. Fails with how much is left, so that
+   * the loss is reported.
+   */
+  private async writeBeforeEnd(): Promise<void> {
+    while (this.health === 'up' && (this.queue.size > 0 || this.inFlight > 0)) await this.flushed();
+    if (this.queue.size === 0 && this.inFlight === 0) return;
+    const unanswered = this.inFlight > 0 ? ` and ${this.inFlight} batches unanswered` : '';
+    throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis unavailable (${String(this.lastError)})`);
   }
 
   /** Writes what is queued (waiting at most about `timeoutMs`), then closes the connection. */
   async close(): Promise<void> {
     if (this.health === 'closed') return;
+    this.unregisterPendingWrites();
     await this.flushed();
     this.health = 'closed';
     clearTimeout(this.reconnectTimer);
@@ -216,8 +247,20 @@ export class RedisFeedbackStore implements FeedbackStore {
     return { state, prediction: decoded.prediction };
   }
 
-  /** Sends queued predictions in batches; `force` also when the in-flight limit is reached. */
+  /**
+   * Sends queued predictions in batches; `force` also when the in-flight limit is reached.
+   *
+   * While {@link flushed} is awaited (at shutdown, with the service still answering), batches go in
+   * rounds: what arrives meanwhile waits until every batch in flight is answered, then all of it is
+   * sent at once. Sending each arrival at once would keep a batch in flight for as long as the
+   * traffic lasts, and the wait for "nothing queued, nothing in flight" would rarely end; in rounds
+   * it ends as soon as one round trip passes without a new prediction.
+   */
   private flush(force: boolean): void {
+    if (!force && this.idle.length > 0) {
+      if (this.inFlight === 0) this.flush(true);
+      return;
+    }
     while (this.queue.size > 0 && this.health === 'up' && (force || this.inFlight < MAX_IN_FLIGHT)) this.sendBatch();
   }
 

@@ -3,6 +3,7 @@ import { metrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { flushPendingWrites } from '@modelsight/core';
 import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
@@ -158,7 +159,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   }
 
   const flushAll = async (): Promise<void> => {
-    await Promise.allSettled([spanProcessor?.forceFlush(), meterProvider?.forceFlush()]);
+    await Promise.allSettled([spanProcessor?.forceFlush(), meterProvider?.forceFlush(), flushPendingWrites()]);
   };
   const shutdownAll = async (): Promise<void> => {
     await Promise.allSettled([sdk?.shutdown() ?? spanProcessor?.shutdown(), meterProvider?.shutdown(), metricsServer?.close()]);
@@ -166,15 +167,25 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
   };
   const lateSpans = spanProcessor instanceof LateSpanProcessor ? spanProcessor : undefined;
+  let shutdownDeadline = Infinity;
+  // modelsight's own buffers (predictions queued for a shared feedback store) are written beside the
+  // pipelines, then once more for what the service predicted meanwhile: that last pass ends when nothing
+  // is left, and only microtasks run from then until finishSync and the signal.
+  const writePending = async () => {
+    const left = shutdownDeadline - Date.now();
+    if (left > 0) await flushPendingWrites({ timeoutMs: left });
+  };
   const sequence = shutdownSequence(
     {
       begin: (deadline) => {
+        shutdownDeadline = deadline;
         pinoDestinations.beginShutdown();
         lateSpans?.beginShutdown(deadline);
         for (const retries of metricRetries) retries.endBy(deadline);
       },
       stop: async (deadline) => {
-        await Promise.allSettled([shutdownAll(), pinoDestinations.writesDone(deadline)]);
+        await Promise.allSettled([shutdownAll(), pinoDestinations.writesDone(deadline), writePending()]);
+        await writePending();
       },
       finishSync: (deadline) => {
         lateSpans?.exportLateSpansSync(deadline);
