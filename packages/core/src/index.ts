@@ -1,5 +1,7 @@
 export { traced } from './traced';
 export type { ResultWithPrediction, TracedFunction } from './traced';
+export { createTracedCall } from './traced-call';
+export type { TracedCall } from './traced-call';
 export { getActivePrediction } from './prediction-context';
 export { predictionMetricProducer } from './prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
@@ -26,6 +28,10 @@ export {
 } from './semconv';
 export { VERSION } from './version';
 export type {
+  AnyFunction,
+  BatchItem,
+  BatchTracedOptions,
+  LabelValue,
   ModelIdentity,
   ModelTask,
   PredictionInfo,
@@ -33,7 +39,11 @@ export type {
   PredictionRecord,
   PredictionStatus,
   ResultExtractor,
+  SingleTracedOptions,
+  TracedCallOptions,
   TracedOptions,
+  TracedOptionsBase,
+  TracedResult,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
 export type { FeedbackActual, FeedbackOutcome, FeedbackTrackerOptions } from './feedback/types';

@@ -174,7 +174,12 @@ export class FeedbackTracker implements PredictionObserver {
     }
     const task: ModelTask = quality.task ?? (entry.label !== undefined ? 'classification' : 'regression');
     if (task === 'regression' && typeof actual !== 'number') {
-      return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
+      const { name, version } = quality.model;
+      return this.invalidActual(
+        quality,
+        actual,
+        `regression model ${name} ${version} needs a finite number (if ${name} is a classifier, give traced() \`task: 'classification'\` or \`classes\`, or the tracker \`task: 'classification'\`)`,
+      );
     }
     if (entry.state === EXPIRED) {
       this.store.setState(entry, ANSWERED);
