@@ -11,6 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
+import { createMlInstrumentations } from './ml-instrumentations';
 import { flushOnSignals } from './flush-on-signals';
 import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
@@ -107,6 +108,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape }),
       // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
       new PinoInstrumentation({ disableLogSending: true }),
+      ...createMlInstrumentations(),
     ];
     sdk = withoutLogLevelVariable(
       () =>
