@@ -8,6 +8,8 @@ export interface ClassReading {
   argmax: boolean;
   /** Largest probability, when the numbers are probabilities in [0, 1]. */
   confidence: number | undefined;
+  /** How many numbers were read (the number of classes of a per-class vector). */
+  size: number;
 }
 
 /** A class index: a non-negative safe integer, as a number or a bigint. */
@@ -34,9 +36,9 @@ export function readClassScores(output: NumericOutput, classCount: number | unde
   if (n === 1) {
     const value = data[0];
     const index = classIndex(value);
-    if (index !== undefined) return { index, argmax: false, confidence: undefined };
+    if (index !== undefined) return { index, argmax: false, confidence: undefined, size: 1 };
     if (classCount === 2 && typeof value === 'number' && value >= 0 && value <= 1) {
-      return { index: value >= 0.5 ? 1 : 0, argmax: false, confidence: value >= 0.5 ? value : 1 - value };
+      return { index: value >= 0.5 ? 1 : 0, argmax: false, confidence: value >= 0.5 ? value : 1 - value, size: 1 };
     }
     return undefined;
   }
@@ -55,7 +57,7 @@ export function readClassScores(output: NumericOutput, classCount: number | unde
     }
   }
   if (Number.isNaN(max)) return undefined;
-  if (unit) return { index: best, argmax: true, confidence: max };
-  if (classCount === n) return { index: best, argmax: true, confidence: undefined };
+  if (unit) return { index: best, argmax: true, confidence: max, size: n };
+  if (classCount === n) return { index: best, argmax: true, confidence: undefined, size: n };
   return undefined;
 }

@@ -100,22 +100,18 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
   }
 
   /** What an object or array holds besides the named keys: per-class numbers, named scores, a single tensor. */
-  function reading(result: object): ClassReading & { size: number } | undefined {
+  function reading(result: object): ClassReading | undefined {
     const direct = numericOutput(result);
-    if (direct !== undefined) return withSize(readClassScores(direct, classCount), direct.data.length);
+    if (direct !== undefined) return readClassScores(direct, classCount);
     if (Array.isArray(result)) return undefined;
     const r = result as Record<string, unknown>;
     for (const key of SCORE_KEYS) {
       const value = r[key];
       if (value === undefined) continue;
       const numeric = numericOutput(value);
-      return numeric === undefined ? undefined : withSize(readClassScores(numeric, classCount), numeric.data.length);
+      return numeric === undefined ? undefined : readClassScores(numeric, classCount);
     }
     return undefined;
-  }
-
-  function withSize(found: ClassReading | undefined, size: number) {
-    return found === undefined ? undefined : { ...found, size };
   }
 
   /** The fallbacks of an object without known keys: named scores, or its only value when that is a tensor. */
@@ -128,7 +124,7 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
     const found = numeric === undefined ? undefined : readClassScores(numeric, classCount);
     if (found === undefined) return undefined;
     return {
-      label: found.index !== undefined && (found.argmax || classes !== undefined) ? className(found.index, found.argmax ? numeric!.data.length : undefined) : undefined,
+      label: indexLabel(found),
       confidence: found.confidence,
     };
   }
@@ -165,14 +161,14 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
       return label(topItem(result));
     }
     const found = reading(result);
-    if (found !== undefined) return indexLabel(found, found.size);
+    if (found !== undefined) return indexLabel(found);
     return Array.isArray(result) || r.confidence !== undefined || r.score !== undefined ? undefined : fallback(r)?.label;
   }
 
   /** A class index read from numbers: named when `classes` is given, or its number when it is an argmax. */
-  function indexLabel(found: ClassReading | undefined, size?: number): string | undefined {
+  function indexLabel(found: ClassReading | undefined): string | undefined {
     if (found?.index === undefined) return undefined;
-    if (found.argmax) return className(found.index, size);
+    if (found.argmax) return className(found.index, found.size);
     return classes === undefined ? undefined : className(found.index);
   }
 

@@ -7,24 +7,68 @@ export function shapeOf(value: unknown): readonly number[] | undefined {
   return undefined;
 }
 
+/** The first tensor of an input: the input itself, the first of an array, or the first value of a named map. */
+function firstTensorShape(input: unknown): readonly number[] | undefined {
+  const own = shapeOf(input);
+  if (own !== undefined || input === null || typeof input !== 'object') return own;
+  if (Array.isArray(input)) return shapeOf(input[0]);
+  for (const name in input) return shapeOf((input as Record<string, unknown>)[name]);
+  return undefined;
+}
+
 /**
- * `ml.input.shapes` of a call's input: one `name[d0,d1]` per tensor of a named map (onnxruntime feeds,
- * tfjs named inputs), `[d0,d1]` per tensor of a single tensor or an array of them.
+ * `ml.input.shapes` of a call's input, one string: `name[d0,d1]` per tensor of a named map (onnxruntime
+ * feeds, tfjs named inputs), `[d0,d1]` per tensor of a single tensor or an array of them, joined by `, `.
  */
-export function inputShapes(input: unknown): string[] | undefined {
+export function inputShapes(input: unknown): string | undefined {
   const single = shapeOf(input);
-  if (single !== undefined) return [`[${single.join(',')}]`];
-  if (Array.isArray(input)) {
-    const shapes = input.map(shapeOf).filter((shape) => shape !== undefined);
-    return shapes.length > 0 ? shapes.map((shape) => `[${shape.join(',')}]`) : undefined;
-  }
+  if (single !== undefined) return `[${single.join(',')}]`;
   if (input === null || typeof input !== 'object') return undefined;
   const shapes: string[] = [];
-  for (const [name, tensor] of Object.entries(input)) {
-    const shape = shapeOf(tensor);
-    if (shape !== undefined) shapes.push(`${name}[${shape.join(',')}]`);
+  if (Array.isArray(input)) {
+    for (const tensor of input) {
+      const shape = shapeOf(tensor);
+      if (shape !== undefined) shapes.push(`[${shape.join(',')}]`);
+    }
+  } else {
+    for (const [name, tensor] of Object.entries(input)) {
+      const shape = shapeOf(tensor);
+      if (shape !== undefined) shapes.push(`${name}[${shape.join(',')}]`);
+    }
   }
-  return shapes.length > 0 ? shapes : undefined;
+  return shapes.length > 0 ? shapes.join(', ') : undefined;
+}
+
+/**
+ * A function giving the `ml.input.shapes` attribute of an input under `key`. A service calls a model with
+ * the same shapes again and again: when the input has the shapes of the previous call, the previous
+ * attribute object is returned as it is, without building strings.
+ */
+export function inputShapesAttribute(key: string): (input: unknown) => Readonly<Record<string, string>> | undefined {
+  let last: { names: string[]; dims: (readonly number[] | undefined)[]; attributes: Readonly<Record<string, string>> | undefined } | undefined;
+  const sameAsLast = (input: unknown): boolean => {
+    if (last === undefined || input === null || typeof input !== 'object' || Array.isArray(input) || shapeOf(input) !== undefined) return false;
+    let i = 0;
+    for (const name in input) {
+      if (name !== last.names[i]) return false;
+      const dims = shapeOf((input as Record<string, unknown>)[name]);
+      const before = last.dims[i];
+      if (dims === undefined || before === undefined || dims.length !== before.length) return false;
+      for (let d = 0; d < dims.length; d++) if (dims[d] !== before[d]) return false;
+      i++;
+    }
+    return i === last.names.length;
+  };
+  return (input) => {
+    if (sameAsLast(input)) return last!.attributes;
+    const shapes = inputShapes(input);
+    const attributes = shapes === undefined ? undefined : Object.freeze({ [key]: shapes });
+    if (input !== null && typeof input === 'object' && !Array.isArray(input) && shapeOf(input) === undefined) {
+      const names = Object.keys(input);
+      last = { names, dims: names.map((name) => shapeOf((input as Record<string, unknown>)[name])?.slice()), attributes };
+    }
+    return attributes;
+  };
 }
 
 /**
@@ -32,11 +76,7 @@ export function inputShapes(input: unknown): string[] | undefined {
  * above 1 and the tensor has two dimensions or more; `undefined` for a single prediction.
  */
 export function batchSizeOf(input: unknown): number | undefined {
-  let tensor = shapeOf(input);
-  if (tensor === undefined && input !== null && typeof input === 'object') {
-    const first = Array.isArray(input) ? input[0] : Object.values(input)[0];
-    tensor = shapeOf(first);
-  }
+  const tensor = firstTensorShape(input);
   if (tensor === undefined || tensor.length < 2) return undefined;
   const rows = tensor[0]!;
   return Number.isSafeInteger(rows) && rows > 1 ? rows : undefined;

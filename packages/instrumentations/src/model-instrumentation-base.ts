@@ -1,5 +1,5 @@
 import { createTracedCall, getActivePrediction, type TracedCall, type TracedCallOptions } from '@modelsight/core';
-import type { Tracer } from '@opentelemetry/api';
+import type { Context, SpanOptions, Tracer } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { modelCallOptions } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
@@ -17,7 +17,7 @@ export interface MethodTracing {
   /** Number of predictions of a call, or `undefined` for one. */
   readonly batch?: (args: readonly unknown[]) => number | undefined;
   /** Span attributes of a call (input shapes). */
-  readonly attributes?: (...args: unknown[]) => Record<string, string[]> | undefined;
+  readonly attributes?: (input: unknown) => Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -33,7 +33,7 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
   private readonly reported = new Set<string>();
   /** Follows the tracer provider the SDK gives this instrumentation, also when it is set after a call was built. */
   private readonly tracerProxy = {
-    startSpan: (...args: Parameters<Tracer['startSpan']>) => this.tracer.startSpan(...args),
+    startSpan: (name: string, options?: SpanOptions, ctx?: Context) => this.tracer.startSpan(name, options, ctx),
     startActiveSpan: ((...args: unknown[]) => (this.tracer.startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
   } satisfies Tracer;
 

@@ -1,7 +1,7 @@
 import { ATTR_ML_INPUT_SHAPES } from '@modelsight/core';
 import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import type * as ort from 'onnxruntime-node';
-import { batchSizeOf, inputShapes } from './input-shapes';
+import { batchSizeOf, inputShapesAttribute } from './input-shapes';
 import { ModelInstrumentationBase, type AnyMethod } from './model-instrumentation-base';
 import { baseName } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
@@ -47,10 +47,7 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
             method: 'run',
             source: (session) => this.sourceOf(session),
             batch: (args) => batchSizeOf(args[0]),
-            attributes: (feeds) => {
-              const shapes = inputShapes(feeds);
-              return shapes === undefined ? undefined : { [ATTR_ML_INPUT_SHAPES]: shapes };
-            },
+            attributes: inputShapesAttribute(ATTR_ML_INPUT_SHAPES),
           }) as never,
         );
       }

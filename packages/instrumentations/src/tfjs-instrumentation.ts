@@ -2,7 +2,7 @@ import { ATTR_ML_INPUT_SHAPES } from '@modelsight/core';
 import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import type * as tfconverter from '@tensorflow/tfjs-converter';
 import type * as tflayers from '@tensorflow/tfjs-layers';
-import { batchSizeOf, inputShapes } from './input-shapes';
+import { batchSizeOf, inputShapesAttribute } from './input-shapes';
 import { ModelInstrumentationBase, type AnyMethod, type MethodTracing } from './model-instrumentation-base';
 import { baseName } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
@@ -86,10 +86,7 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
       method: `${className}.${method}`,
       source: className === 'GraphModel' ? graphModelSource : layersModelSource,
       batch: (args) => batchSizeOf(args[0]),
-      attributes: (input) => {
-        const shapes = inputShapes(input);
-        return shapes === undefined ? undefined : { [ATTR_ML_INPUT_SHAPES]: shapes };
-      },
+      attributes: inputShapesAttribute(ATTR_ML_INPUT_SHAPES),
     };
   }
 }

@@ -44,7 +44,7 @@ test('session.run makes one span named after the model file, with the traced() a
     'ml.model.name': 'iris-classifier',
     'ml.model.version': '2.0.0',
     'ml.prediction.label': 'setosa',
-    'ml.input.shapes': ['float_input[1,4]'],
+    'ml.input.shapes': 'float_input[1,4]',
   });
   expect(span.attributes['ml.prediction.confidence']).toBeCloseTo((outputs.probabilities!.data as Float32Array)[0]!, 6);
   expect(typeof span.attributes['ml.prediction.id']).toBe('string');
@@ -57,7 +57,7 @@ test('a run of several rows is a batch: ml.batch.size on the span, a prediction 
   expect(Array.from(outputs.label!.data as BigInt64Array)).toEqual([0n, 2n, 1n]);
   const span = tracing.spans()[0]!;
   expect(span.attributes['ml.batch.size']).toBe(3);
-  expect(span.attributes['ml.input.shapes']).toEqual(['float_input[3,4]']);
+  expect(span.attributes['ml.input.shapes']).toEqual('float_input[3,4]');
   expect(span.attributes['ml.prediction.label']).toBeUndefined();
   expect(stats.ok - before.ok).toBe(3);
   expect(stats.confidence.count - before.confidences).toBe(3);

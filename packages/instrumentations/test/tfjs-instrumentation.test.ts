@@ -39,7 +39,7 @@ test('Sequential.predict makes one span, not one more for the LayersModel inside
     'ml.model.name': 'iris-tfjs',
     'ml.model.version': '1.2.0',
     'ml.prediction.label': 'setosa',
-    'ml.input.shapes': ['[1,4]'],
+    'ml.input.shapes': '[1,4]',
   });
   expect(spans[0]!.attributes['ml.prediction.confidence']).toBeCloseTo(Math.max(...probabilities), 6);
 });
@@ -57,7 +57,7 @@ test('a predict of several rows is a batch with a confidence per row', () => {
   sequential.predict(tf.tensor2d([SETOSA, VIRGINICA, SETOSA, VIRGINICA]));
   const span = tracing.spans()[0]!;
   expect(span.attributes['ml.batch.size']).toBe(4);
-  expect(span.attributes['ml.input.shapes']).toEqual(['[4,4]']);
+  expect(span.attributes['ml.input.shapes']).toEqual('[4,4]');
   expect(stats.confidence.count - before).toBe(4);
 });
 
