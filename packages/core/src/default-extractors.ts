@@ -134,7 +134,9 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
       return typeof result === 'number' && classCount === 2 ? readClassScores({ data: [result], shape: undefined }, 2)?.confidence : undefined;
     }
     const r = result;
-    if (r.confidence !== undefined) return scalarOf(r.confidence);
+    // A plain number first: the common `{ label, confidence }` result costs one property read more than nothing.
+    const own = r.confidence;
+    if (own !== undefined) return typeof own === 'number' ? own : scalarOf(own);
     if (r.score !== undefined) return scalarOf(r.score);
     if (Array.isArray(result) && result.length > 0 && isObject(result[0]) && numericOutput(result[0]) === undefined) {
       return confidence(topItem(result));
@@ -153,7 +155,9 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
       return typeof result === 'number' && classCount === 2 ? indexLabel(readClassScores({ data: [result], shape: undefined }, 2)) : undefined;
     }
     const r = result;
-    if (r.label !== undefined) return labelValue(r.label);
+    const own = r.label;
+    if (typeof own === 'string') return own;
+    if (own !== undefined) return labelValue(own);
     if (r.class !== undefined) return labelValue(r.class);
     if (r.prediction !== undefined) return labelValue(r.prediction);
     if (r.output_label !== undefined) return labelValue(r.output_label);

@@ -69,6 +69,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   let checkEmpty = config.task !== 'regression';
   /** Whether reading the current result's confidence or label failed (and was reported). */
   let readFailed = false;
+  const mayBeBatch = config.batch || config.batchSize !== undefined;
 
   function instrumentationError(reason: InstrumentationErrorReason, message: string, detail?: unknown, cause: string = reason): void {
     stats.countInstrumentationError(reason);
@@ -159,23 +160,28 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
     stats.active--;
     stats.duration.record(seconds);
-    const recording = span.isRecording();
-    if (!batch) {
-      const confidence = readConfidence(result);
-      const label = readLabel(result);
-      if (checkEmpty && confidence === undefined && label === undefined) noLabelNorConfidence(result);
-      stats.ok++;
-      if (confidence !== undefined) stats.confidence.record(confidence);
-      if (recording) {
-        if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
-        if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
-      }
-      span.end();
-      if (observers.length > 0) {
-        notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1, false), seconds));
-      }
+    if (batch) {
+      completedBatch(span, info, result, features, size, seconds);
       return;
     }
+    const recording = span.isRecording();
+    const confidence = readConfidence(result);
+    const label = readLabel(result);
+    if (checkEmpty && confidence === undefined && label === undefined) noLabelNorConfidence(result);
+    stats.ok++;
+    if (confidence !== undefined) stats.confidence.record(confidence);
+    if (recording) {
+      if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
+      if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
+    }
+    span.end();
+    if (observers.length > 0) {
+      notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1, false), seconds));
+    }
+  }
+
+  /** The batch part of {@link completed}, apart so that single calls run the smaller function. */
+  function completedBatch(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
     span.end();
     stats.ok += size;
     const items = batchItems(result, size);
@@ -276,21 +282,10 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
 
     let size = 1;
     let itemIds = NO_ITEM_IDS;
-    let batch = config.batch;
-    let items: number | undefined;
-    if (config.batchSize !== undefined) {
-      try {
-        items = config.batchSize(args);
-      } catch (error) {
-        instrumentationError('batch_shape', 'the batch size of a call could not be read; counted as one prediction', error);
-      }
-      batch = items !== undefined;
-    } else if (batch) {
-      const input = args[0];
-      if (Array.isArray(input)) items = input.length;
-      else instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
-    }
-    if (batch) {
+    let batch = false;
+    if (mayBeBatch) {
+      const items = itemCount(args);
+      batch = config.batch || items !== undefined;
       if (items !== undefined) {
         size = items;
         const ids = new Array<string>(size);
@@ -298,7 +293,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
         itemIds = ids;
         if (recording) span.setAttribute(ATTR_ML_BATCH_SIZE, size);
       }
-      stats.batchSize.record(size);
+      if (batch) stats.batchSize.record(size);
     }
     if (recording && config.attributes !== undefined) setCallAttributes(span, args);
     const features = wantsFeatures ? readFeatures(args) : undefined;
@@ -309,6 +304,25 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     const spanContext = span.spanContext();
     const info: PredictionInfo = { model, predictionId, itemIds, traceId: spanContext.traceId, spanId: spanContext.spanId };
     return { span, info, ctx: contextWithPrediction(trace.setSpan(parent, span), info), features, size, batch };
+  }
+
+  /**
+   * Items of a call that may be a batch: the length of its first argument (`batch: true`), or what the
+   * `batch` function says. `undefined`: a single prediction, or a batch call without an array (reported).
+   */
+  function itemCount(args: unknown[]): number | undefined {
+    if (config.batchSize === undefined) {
+      const input = args[0];
+      if (Array.isArray(input)) return input.length;
+      instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
+      return undefined;
+    }
+    try {
+      return config.batchSize(args);
+    } catch (error) {
+      instrumentationError('batch_shape', 'the batch size of a call could not be read; counted as one prediction', error);
+      return undefined;
+    }
   }
 
   function setCallAttributes(span: Span, args: unknown[]): void {
