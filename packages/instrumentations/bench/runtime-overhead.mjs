@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { traced } from '@modelsight/core';
+import { ATTR_ML_INPUT_SHAPES, traced } from '@modelsight/core';
 import { OnnxRuntimeInstrumentation, TfjsInstrumentation, TransformersInstrumentation } from '@modelsight/instrumentations';
 
 const require = createRequire(import.meta.url);
@@ -55,12 +55,16 @@ async function medians(scenarios, calls) {
 }
 
 function report(title, ns, calls) {
-  const [bare, instrumented, wrapped] = Object.values(ns);
+  const [bare, instrumented, wrapped, wrappedWithShapes] = Object.values(ns);
   console.log(`\n${title} — median of ${ROUNDS} interleaved rounds of ${calls} calls, Node ${process.version}`);
   for (const [name, value] of Object.entries(ns)) console.log(`  ${name.padEnd(44)} ${(value / 1000).toFixed(1).padStart(9)} µs/call  +${((value - bare) / 1000).toFixed(1).padStart(6)} µs`);
   const added = instrumented - bare;
   const tracedAdded = wrapped - bare;
   console.log(`  instrumentation adds ${(added / 1000).toFixed(1)} µs, traced() adds ${(tracedAdded / 1000).toFixed(1)} µs: ratio ${(added / tracedAdded).toFixed(2)} (target <= 1)`);
+  if (wrappedWithShapes !== undefined) {
+    const same = wrappedWithShapes - bare;
+    console.log(`  traced() with the same ml.input.shapes attribute adds ${(same / 1000).toFixed(1)} µs: ratio ${(added / same).toFixed(2)}`);
+  }
 }
 
 const ROWS = Array.from({ length: 64 }, (_, i) => [5 + (i % 7) / 5, 3 + (i % 5) / 5, 1 + (i % 11) / 2, 0.2 + (i % 13) / 5]);
@@ -70,6 +74,8 @@ const session = await ort.InferenceSession.create(models.irisOnnxModel());
 const bareRun = ort.InferenceSession.prototype.run.__original;
 const feeds = ROWS.map((row) => ({ float_input: new ort.Tensor('float32', Float32Array.from(row), [1, 4]) }));
 const tracedRun = traced((f) => bareRun.call(session, f), { model: { name: 'iris-onnx', version: '1' }, tracer });
+const onnxShapes = { [ATTR_ML_INPUT_SHAPES]: 'float_input[1,4]' };
+const tracedRunWithShapes = traced((f) => bareRun.call(session, f), { model: { name: 'iris-onnx', version: '1' }, tracer, attributes: () => onnxShapes });
 const onnxCalls = 2000;
 report(
   'onnxruntime-node InferenceSession.run, one iris row',
@@ -78,6 +84,7 @@ report(
       'bare session.run': (i) => bareRun.call(session, feeds[i & 63]),
       'instrumented session.run': (i) => session.run(feeds[i & 63]),
       'traced() around bare session.run': (i) => tracedRun(feeds[i & 63]),
+      'traced() + the same attributes': (i) => tracedRunWithShapes(feeds[i & 63]),
     },
     onnxCalls,
   ),
@@ -90,6 +97,8 @@ const bareLayersPredict = tf.LayersModel.prototype.predict.__original;
 const inputs = ROWS.map((row) => tf.tensor2d([row]));
 const barePredict = (x) => bareLayersPredict.call(sequential.model, x);
 const tracedPredict = traced(barePredict, { model: { name: 'iris-tfjs', version: '1' }, tracer });
+const tfShapes = { [ATTR_ML_INPUT_SHAPES]: '[1,4]' };
+const tracedPredictWithShapes = traced(barePredict, { model: { name: 'iris-tfjs', version: '1' }, tracer, attributes: () => tfShapes });
 const tfCalls = 2000;
 const dispose = (tensor) => tensor.dispose();
 report(
@@ -99,6 +108,7 @@ report(
       'bare predict': (i) => dispose(barePredict(inputs[i & 63])),
       'instrumented predict': (i) => dispose(sequential.predict(inputs[i & 63])),
       'traced() around bare predict': (i) => dispose(tracedPredict(inputs[i & 63])),
+      'traced() + the same attributes': (i) => dispose(tracedPredictWithShapes(inputs[i & 63])),
     },
     tfCalls,
   ),
