@@ -144,7 +144,7 @@ describe('beside an SDK the app registered itself', () => {
   it('leaves tracing to that SDK, says so, and still serves the prediction metrics', async () => {
     const running = await startFixture({ preload: 'none', env: { FIXTURE_OWN_SDK: '1' } });
     await predict(running, { petal_length: 4 });
-    expect(running.stderr()).toContain('another OpenTelemetry SDK registered a tracer provider first; tracing and the http/pino instrumentation are left to it');
+    expect(running.stderr()).toContain('another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it');
     expect(running.stderr()).toContain('fixture: start() returned state=started');
     expect(predictionsTotal(await running.scrape(), '1.4.0')).toBe(1);
   });
@@ -222,7 +222,10 @@ describe('OTEL_LOG_LEVEL', () => {
     const running = await startFixture({ env: { OTEL_LOG_LEVEL: 'info', OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_PROMETHEUS_PORT: '0' } });
     await predict(running, { petal_length: 4 });
     const notes = running.stdoutLines().filter((line) => line.startsWith('@modelsight/node:'));
-    expect(notes[0]).toBe('@modelsight/node: traces: console; sampler parentbased_always_on; metrics: prometheus');
+    expect(notes[0]).toBe(
+      '@modelsight/node: traces: console; sampler parentbased_always_on; metrics: prometheus; ' +
+        'instrumentations: http, express, fastify, undici, pino, runtime-node, host-metrics, onnxruntime, tfjs, transformers',
+    );
     expect(notes[1]).toMatch(/^@modelsight\/node: Prometheus metrics served at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect(running.stderr()).toBe('');
   });

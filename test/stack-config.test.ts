@@ -76,6 +76,9 @@ describe('compose file', () => {
     expect(job.dns_sd_configs[0].names).toEqual(['iris-service']);
     expect(String(job.dns_sd_configs[0].port)).toBe(services['iris-service'].environment.OTEL_EXPORTER_PROMETHEUS_PORT);
     expect(services['iris-service'].environment.OTEL_EXPORTER_PROMETHEUS_HOST).toBe('0.0.0.0');
+    // The image too: /metrics listens on localhost by default, out of Prometheus's reach in its container.
+    const dockerfile = read(services['iris-service'].build.dockerfile.replace('examples/stack/', ''));
+    expect(dockerfile).toMatch(/^ENV OTEL_EXPORTER_PROMETHEUS_HOST=0\.0\.0\.0$/m);
     expect(prometheus['alerting'].alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
   });
 });

@@ -2,14 +2,86 @@ import { defineConfig, type Options } from 'tsup';
 import type { Plugin } from 'esbuild';
 import { packageBuild } from '../../tsup.config.base';
 
-// The OpenTelemetry SDK is bundled into dist: loading ~900 small files costs a preloaded service about
-// 350 ms at start-up, one bundled file about half of it (bench/preload-startup.mjs).
-// The ML runtime instrumentations are bundled too, on the bundle's copy of @opentelemetry/instrumentation.
+// The OpenTelemetry SDK and the instrumentations are bundled into dist: loading ~900 small files costs a
+// preloaded service about 350 ms at start-up, one bundled file about half of it (bench/preload-startup.mjs).
 // Kept outside the bundle: the API (one global copy per process), @modelsight/core (its totals must be
 // the ones traced() writes) and the module-hook packages (their loader thread talks to the copy in
-// node_modules).
+// node_modules). Those are the package's dependencies (the API a peer); what is bundled is a
+// devDependency, so that an app installs none of it.
 const external = ['@opentelemetry/api', '@modelsight/core', 'import-in-the-middle', 'require-in-the-middle'];
-const noExternal = [/^@opentelemetry\/(?!api$)/, /^@grpc\//, /^protobufjs/, /^@protobufjs\//, /^@modelsight\/instrumentations$/];
+const noExternal = [/^@opentelemetry\/(?!api$)/, /^@fastify\/otel$/, /^@modelsight\/instrumentations$/, /^protobufjs/, /^@protobufjs\//];
+
+// Modules the NodeSDK imports for set-ups the preload never asks of it: it is always handed its span
+// processors, its (empty) metric readers and log processors, so it never builds an exporter from the
+// environment; OTLP/gRPC and Zipkin are not offered (the configuration refuses them); the SDK's own
+// config-file start (`startNodeSDK`) is not used. Left out, they take ~2 MB and ~25 ms of start-up
+// with them (gRPC, a YAML parser). Each is replaced by a module that throws when it is used.
+const leftOut = [
+  /^@opentelemetry\/exporter-(trace|metrics|logs)-otlp-grpc$/,
+  /^@opentelemetry\/otlp-grpc-exporter-base$/,
+  /^@grpc\/grpc-js$/,
+  /^@opentelemetry\/exporter-zipkin$/,
+  /^@opentelemetry\/exporter-logs-otlp-(http|proto)$/,
+  /^@opentelemetry\/configuration$/,
+  /^yaml$/,
+];
+
+/**
+ * One copy of each OpenTelemetry package in the bundle: a dependency that asks for another minor version
+ * (@fastify/otel wants @opentelemetry/instrumentation 0.222) gets the one this package is built with.
+ */
+function oneOpenTelemetryCopy(): Plugin {
+  return {
+    name: 'one-opentelemetry-copy',
+    setup(build) {
+      build.onResolve({ filter: /^@opentelemetry\// }, (args) => {
+        if (args.path === '@opentelemetry/api' || args.pluginData === oneOpenTelemetryCopy) return undefined;
+        return build.resolve(args.path, { kind: args.kind, resolveDir: __dirname, pluginData: oneOpenTelemetryCopy });
+      });
+    },
+  };
+}
+
+/** Replaces the modules of `leftOut` (see above) by one that throws, naming the module, when it is used. */
+function leaveOut(): Plugin {
+  return {
+    name: 'leave-out',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) =>
+        leftOut.some((pattern) => pattern.test(args.path)) ? { path: args.path, namespace: 'left-out' } : undefined,
+      );
+      // sdk-node's config-file start, which loads @opentelemetry/configuration.
+      build.onResolve({ filter: /^\.\/create-from-config$/ }, (args) =>
+        /[\\/]@opentelemetry[\\/]sdk-node[\\/]/.test(args.importer) ? { path: '@opentelemetry/sdk-node/create-from-config', namespace: 'left-out' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+        loader: 'js',
+        contents: `module.exports = new Proxy({}, { get(_, key) {
+  if (typeof key === 'symbol' || key === '__esModule') return undefined;
+  throw new Error(${JSON.stringify(`${args.path} is not part of the @modelsight/node bundle`)} + ' (used for ' + String(key) + ')');
+} });`,
+      }));
+    },
+  };
+}
+
+/**
+ * In the ES module build, every use of `@opentelemetry/api` goes through require(). The API's 1.10 line
+ * ships separate CommonJS and ES module files, and the bundled CommonJS packages load the former: with a
+ * second instance for the ES module code, the instrumentations would get tracers from a proxy provider that
+ * is never registered, and their spans would never record.
+ */
+function apiThroughRequire(): Plugin {
+  return {
+    name: 'api-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) =>
+        args.kind === 'import-statement' ? { path: args.path, namespace: 'api-through-require' } : { path: args.path, external: true },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'api-through-require' }, () => ({ contents: "module.exports = require('@opentelemetry/api');", loader: 'js' }));
+    },
+  };
+}
 
 /** The register entries load the package's own index from dist instead of bundling a second copy. */
 function ownIndex(file: string): Plugin {
@@ -28,16 +100,22 @@ const base = (entry: Record<string, string>, format: 'cjs' | 'esm'): Options => 
   sourcemap: false,
   external,
   noExternal,
+  esbuildPlugins: [leaveOut(), oneOpenTelemetryCopy()],
 });
 
 export default defineConfig([
   base({ index: 'src/index.ts' }, 'cjs'),
   {
     ...base({ index: 'src/index.ts' }, 'esm'),
+    // Not external by name, so that the plugin decides how each import of the API is loaded.
+    noExternal: [...noExternal, /^@opentelemetry\/api$/],
+    esbuildPlugins: [apiThroughRequire(), leaveOut(), oneOpenTelemetryCopy()],
     shims: true,
     // Bundled CommonJS code calls require() for Node's built-ins and for the instrumented modules.
     banner: { js: "import { createRequire as __modelsightCreateRequire } from 'node:module';\nconst require = __modelsightCreateRequire(import.meta.url);" },
   },
   { ...base({ register: 'src/register.ts' }, 'cjs'), esbuildPlugins: [ownIndex('index.cjs')] },
+  // Started by both builds (final-span-export.ts) to export the last spans while the main thread waits.
+  { ...base({ 'final-export-worker': 'src/final-export-worker.ts' }, 'cjs'), dts: false },
   { ...base({ register: 'src/register-esm.mts' }, 'esm'), esbuildPlugins: [ownIndex('index.mjs')] },
 ]);

@@ -44,10 +44,14 @@ export interface ReceivedSpan {
 export interface ReceivedDataPoint {
   /** Metric name as the SDK sends it (before any Prometheus renaming). */
   name: string;
-  type: 'sum' | 'gauge' | 'histogram';
+  type: 'sum' | 'gauge' | 'histogram' | 'exponentialHistogram';
   attributes: Record<string, AttributeValue>;
   /** The value of a sum or gauge; the count of a histogram. */
   value: number;
+  /** The bounds of an explicit-bucket histogram. */
+  explicitBounds?: number[];
+  /** The buckets of an exponential histogram. */
+  exponential?: { scale: number; zeroCount: number; offset: number; bucketCounts: number[] };
 }
 
 /** One request as received, whatever was done with it. */
@@ -220,20 +224,39 @@ function decode(
   return path === '/v1/traces' ? { spans: decodeTraces(payload), points: [] } : { spans: [], points: decodeMetrics(payload) };
 }
 
-/** Decodes the sums, gauges and histograms of an `ExportMetricsServiceRequest` in OTLP/JSON. */
+/** Decodes the sums, gauges and (exponential) histograms of an `ExportMetricsServiceRequest` in OTLP/JSON. */
 export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
   const out: ReceivedDataPoint[] = [];
   const request = payload as { resourceMetrics?: unknown[] };
   if (!Array.isArray(request.resourceMetrics)) throw new Error('not an ExportMetricsServiceRequest: no resourceMetrics');
-  type Point = { attributes?: OtlpKeyValue[]; asInt?: string | number; asDouble?: number | string; count?: string | number };
-  type Metric = { name: string; sum?: { dataPoints?: Point[] }; gauge?: { dataPoints?: Point[] }; histogram?: { dataPoints?: Point[] } };
+  type Point = {
+    attributes?: OtlpKeyValue[];
+    asInt?: string | number;
+    asDouble?: number | string;
+    count?: string | number;
+    explicitBounds?: (number | string)[];
+    scale?: number;
+    zeroCount?: string | number;
+    positive?: { offset?: number; bucketCounts?: (string | number)[] };
+  };
+  type Metric = { name: string } & Partial<Record<ReceivedDataPoint['type'], { dataPoints?: Point[] }>>;
   for (const resourceMetrics of request.resourceMetrics as { scopeMetrics?: { metrics?: Metric[] }[] }[]) {
     for (const scopeMetrics of resourceMetrics.scopeMetrics ?? []) {
       for (const metric of scopeMetrics.metrics ?? []) {
-        for (const type of ['sum', 'gauge', 'histogram'] as const) {
+        for (const type of ['sum', 'gauge', 'histogram', 'exponentialHistogram'] as const) {
           for (const point of metric[type]?.dataPoints ?? []) {
-            const value = type === 'histogram' ? point.count : (point.asInt ?? point.asDouble);
-            out.push({ name: metric.name, type, attributes: attributes(point.attributes), value: Number(value ?? 0) });
+            const value = type === 'sum' || type === 'gauge' ? (point.asInt ?? point.asDouble) : point.count;
+            const received: ReceivedDataPoint = { name: metric.name, type, attributes: attributes(point.attributes), value: Number(value ?? 0) };
+            if (type === 'histogram') received.explicitBounds = (point.explicitBounds ?? []).map(Number);
+            if (type === 'exponentialHistogram') {
+              received.exponential = {
+                scale: Number(point.scale ?? 0),
+                zeroCount: Number(point.zeroCount ?? 0),
+                offset: Number(point.positive?.offset ?? 0),
+                bucketCounts: (point.positive?.bucketCounts ?? []).map(Number),
+              };
+            }
+            out.push(received);
           }
         }
       }

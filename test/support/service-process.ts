@@ -43,15 +43,17 @@ export interface StartServiceOptions {
   env?: Record<string, string>;
   /** Wait until `GET /health` answers. @default true */
   waitForHealth?: boolean;
+  /** Directory the service runs in, where the preload and the app's packages are resolved. @default the `test` workspace */
+  cwd?: string;
 }
 
 const testDir = resolve(__dirname, '..');
 
-/** Starts a service in a child process, from the `test` workspace so that it resolves the built packages. */
+/** Starts a service in a child process, by default from the `test` workspace so that it resolves the built packages. */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
   const args = options.preload === 'none' ? [] : [`--${options.preload}`, '@modelsight/node/register'];
   const child: ChildProcess = spawn(process.execPath, [...args, options.script], {
-    cwd: testDir,
+    cwd: options.cwd ?? testDir,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

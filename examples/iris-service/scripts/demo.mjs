@@ -251,7 +251,7 @@ function report() {
     if (v.samples.length === 0) problems.push(`nothing read from ${v.metricsUrl}`);
   }
   console.log(table(rows));
-  console.log('  (p50/p95 interpolated in the histogram buckets, as histogram_quantile() does; the first bucket ends at 1 ms)');
+  console.log('  (p50/p95 interpolated in the histogram buckets, as histogram_quantile() does; the buckets start at 10 µs)');
 
   const reasons = new Map();
   for (const v of versions) {

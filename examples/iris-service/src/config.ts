@@ -20,6 +20,8 @@ export interface ServiceConfig {
   readonly maxBatchSize: number;
   /** `PREDICTION_LOG_SAMPLE_RATE`, default 1: share of successful predictions logged. */
   readonly predictionLogSampleRate: number;
+  /** `REJECTION_LOG_INTERVAL_MS`, default 10000: at most one warning per route and reason (or feedback outcome) this often; 0 logs every one. */
+  readonly rejectionLogIntervalMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -34,6 +36,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 64 * 1024, 64, 64 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 256, 1, 100_000),
     predictionLogSampleRate: number(env, 'PREDICTION_LOG_SAMPLE_RATE', 1, 0, 1),
+    rejectionLogIntervalMs: integer(env, 'REJECTION_LOG_INTERVAL_MS', 10_000, 0, 3_600_000),
   };
 }
 

@@ -3,7 +3,7 @@ import { buildProfile, DriftMonitor, type DriftProfile } from '@modelsight/drift
 import { predictionLogger } from '@modelsight/pino';
 import type { ServiceConfig } from './config';
 import { feedbackRoute } from './http/feedback-route';
-import type { Route } from './http/router';
+import type { Route } from './http/route';
 import { logger } from './logger';
 import type { IrisClassifier } from './model/iris-classifier';
 

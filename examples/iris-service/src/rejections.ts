@@ -8,18 +8,31 @@ export type RejectionReason =
   | 'non_numeric_feature'
   | 'unknown_feature'
   | 'body_too_large'
-  | 'batch_too_large';
+  | 'batch_too_large'
+  | 'unsupported_media_type'
+  | 'bad_request';
 
-/** A request the service answers with 400 and never passes to the model. */
+/** A request the service answers with a 4xx and never passes to the model. */
 export interface Rejection {
   readonly reason: RejectionReason;
+  /** What is wrong and where, in words of the service only: it goes to the log and to the client. */
   readonly message: string;
+  /**
+   * A short preview of the client's offending value (see `previewValue`), for the answer only: the
+   * client sent it, but a log line never carries it.
+   */
+  readonly preview?: string;
+}
+
+/** The HTTP status of a rejection: 400, or 415 for a body that is not declared as JSON. */
+export function rejectionStatus(reason: RejectionReason): number {
+  return reason === 'unsupported_media_type' ? 415 : 400;
 }
 
 const rejectedRequests = metrics
   .getMeter('@modelsight/example-iris-service')
   .createCounter('http.rejected_requests', {
-    description: 'Requests answered 400 before reaching the model, by reason',
+    description: 'Requests answered 4xx before reaching the model, by reason',
     unit: '{request}',
   });
 

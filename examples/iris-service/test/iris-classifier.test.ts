@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutOfDomainError, trainIrisClassifier } from '../src/model/iris-classifier';
+import { NonFiniteOutputError, OutOfDomainError, trainIrisClassifier } from '../src/model/iris-classifier';
 import { softmax } from '../src/model/softmax-regression';
 
 const options = { epochs: 300, learningRate: 0.5, l2: 1e-3, seed: 42 };
@@ -37,6 +37,16 @@ describe('trainIrisClassifier', () => {
     expect(() => classifier.predict({ sepal_length: 5, sepal_width: 3, petal_length: -1, petal_width: 0.2 })).toThrow(
       OutOfDomainError,
     );
+  });
+
+  it('throws NonFiniteOutputError for lengths so large that the probabilities would be NaN', () => {
+    expect(() => classifier.predict({ sepal_length: 1e308, sepal_width: 1e308, petal_length: 1e308, petal_width: 1e308 })).toThrow(
+      NonFiniteOutputError,
+    );
+  });
+
+  it('still answers for large but not overflowing lengths', () => {
+    expect(classifier.predict({ sepal_length: 1e6, sepal_width: 1e6, petal_length: 1e6, petal_width: 1e6 }).confidence).toBeGreaterThan(0.5);
   });
 });
 

@@ -6,6 +6,9 @@ export { getActivePrediction } from './prediction-context';
 export { predictionMetricProducer } from './prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
 export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './prediction-metrics-registry';
+export { DEFAULT_CARDINALITY_LIMIT } from './prediction-metrics-options';
+export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './prediction-metrics-options';
+export { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
 export {
   ATTR_ERROR_TYPE,
   ATTR_ML_BATCH_SIZE,

@@ -7,7 +7,6 @@ import {
   SpanStatusCode,
   trace,
   type Context,
-  type Exception,
   type Span,
 } from '@opentelemetry/api';
 import { batchItems } from './batch-items';
@@ -16,6 +15,7 @@ import { setFeatureAttributes } from './feature-attributes';
 import type { InstrumentationErrorReason } from './model-stats';
 import { contextWithPrediction } from './prediction-context';
 import { nextPredictionId } from './prediction-id';
+import { recordedException } from './recorded-exception';
 import { ReportOnce } from './report-once';
 import {
   ATTR_ERROR_TYPE,
@@ -159,7 +159,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   /** Running totals, span attributes and observers for a call that returned. */
   function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
     stats.active--;
-    stats.duration.record(seconds);
+    stats.recordDuration(seconds);
     if (batch) {
       completedBatch(span, info, result, features, size, seconds);
       return;
@@ -207,12 +207,14 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   /** Running totals, span status and observers for a call that threw or rejected. */
   function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
     stats.active--;
-    stats.duration.record(seconds);
+    stats.recordDuration(seconds);
     stats.error += size;
     if (span.isRecording()) {
-      span.recordException(error !== null && typeof error === 'object' ? (error as Exception) : String(error));
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      const type = errorType(error);
+      const { exception, description } = recordedException(error, type, config.recordExceptionMessages);
+      span.recordException(exception);
+      span.setAttribute(ATTR_ERROR_TYPE, type);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: description });
     }
     span.end();
     if (observers.length > 0) {

@@ -29,6 +29,7 @@ export interface TracedConfig {
   readonly captureFeatures: boolean;
   readonly redactFeatures: ReadonlySet<string>;
   readonly maxFeatureLength: number;
+  readonly recordExceptionMessages: boolean;
   readonly observers: readonly PredictionObserver[];
   readonly task: ModelTask | undefined;
   /** Whole-number labels mean classes (`classes` or a `label` extractor was given), unless `task` says otherwise. */
@@ -101,6 +102,9 @@ export function resolveTracedConfig(
   }
   const maxFeatureLength = options.maxFeatureLength ?? DEFAULT_MAX_FEATURE_LENGTH;
   if (!Number.isInteger(maxFeatureLength) || maxFeatureLength < 1) fail('maxFeatureLength', maxFeatureLength, 'a positive integer');
+  if (options.recordExceptionMessages !== undefined && typeof options.recordExceptionMessages !== 'boolean') {
+    fail('recordExceptionMessages', options.recordExceptionMessages, 'a boolean');
+  }
   if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
     fail('task', options.task, "'classification' or 'regression'");
   }
@@ -137,6 +141,7 @@ export function resolveTracedConfig(
     captureFeatures: options.captureFeatures ?? envFlag(env, 'MODELSIGHT_CAPTURE_FEATURES') ?? false,
     redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
     maxFeatureLength,
+    recordExceptionMessages: options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
     observers: [...observers],
     task: options.task,
     labelMeansClass: classes !== undefined || options.label !== undefined,

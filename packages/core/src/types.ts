@@ -137,6 +137,14 @@ export interface TracedOptionsBase<Args extends unknown[] = unknown[]> {
    */
   readonly maxFeatureLength?: number;
   /**
+   * Record the message of an error the prediction throws on its span (exception event and status
+   * description). Messages often quote the input that caused them, so by default a failed prediction's
+   * span gets the exception type and the stack frames only, and the type as status description; the error
+   * the caller receives is never changed. Env: `MODELSIGHT_RECORD_EXCEPTION_MESSAGES=true`.
+   * @default false
+   */
+  readonly recordExceptionMessages?: boolean;
+  /**
    * What the model predicts, for observers that judge predictions against late ground truth.
    * `'regression'` also silences the warning about predictions without label or confidence.
    * @default `'classification'` when `classes` or a `label` extractor is given and the label is a

@@ -36,3 +36,12 @@ test('the CommonJS and ESM builds loaded in one process share one set of predict
   ]);
   expect(out.trim()).toBe('2 true');
 });
+
+test('require() and import of the built package both give the series limit and its overflow attribute', () => {
+  const script = (load: string) =>
+    `${load} const r = new PredictionMetricsRegistry({ cardinalityLimit: 3, durationBuckets: [0.001] }); console.log(JSON.stringify([DEFAULT_CARDINALITY_LIMIT, ATTR_OTEL_METRIC_OVERFLOW, r.settings]))`;
+  const expected = [2000, 'otel.metric.overflow', { durationBuckets: [0.001], cardinalityLimit: 3 }];
+  const names = '{ PredictionMetricsRegistry, DEFAULT_CARDINALITY_LIMIT, ATTR_OTEL_METRIC_OVERFLOW }';
+  expect(JSON.parse(run(['-e', script(`const ${names} = require('@modelsight/core');`)]))).toEqual(expected);
+  expect(JSON.parse(run(['--input-type=module', '-e', script(`import ${names} from '@modelsight/core';`)]))).toEqual(expected);
+});

@@ -35,11 +35,14 @@ test('ml_predictions_total counts by model, version and status on the real /metr
   expect(only(samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'error' })[0]!.value).toBe(1);
 });
 
-test('ml_prediction_duration_seconds is a histogram with seconds buckets from 1 ms to 10 s', async () => {
+test('ml_prediction_duration_seconds is a histogram with seconds buckets from 10 µs to 10 s', async () => {
   const { samples, types } = await scrape();
   expect(types.get('ml_prediction_duration_seconds')).toBe('histogram');
   const buckets = only(samples, 'ml_prediction_duration_seconds_bucket', modelLabels).map((s) => s.labels.le);
-  expect(buckets).toEqual(['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf']);
+  expect(buckets).toEqual([
+    '0.00001', '0.000025', '0.00005', '0.0001', '0.00025', '0.0005',
+    '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf',
+  ]);
   expect(only(samples, 'ml_prediction_duration_seconds_count', modelLabels)[0]!.value).toBe(4);
 });
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { buildProfile, loadProfile, parseProfile, ProfileError, saveProfile } from '../src/index';
+import { buildProfile, DriftMonitor, loadProfile, parseProfile, ProfileError, saveProfile } from '../src/index';
 
 const profile = buildProfile(
   Array.from({ length: 200 }, (_, i) => ({ x: i / 10, c: ['a', 'b', 'c'][i % 3] })),
@@ -73,4 +73,16 @@ it('rejects a categorical feature with more categories than the monitor can hold
   c.categories = Array.from({ length: 1001 }, (_, i) => `k${i}`);
   c.proportions = [...c.categories.map(() => 0), 1];
   expect(() => parseProfile(bad)).toThrow('at features[1] ("c").categories: expected at most 1000 categories, got 1001');
+});
+
+it('loads a profile saved by an earlier version, with edges at the quantiles, and keeps its bins', () => {
+  const file = join(__dirname, 'fixtures', 'profile-v1-iris.json');
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  const loaded = loadProfile(file);
+  expect(loaded.formatVersion).toBe(1);
+  expect(loaded.features.map((f) => f.type === 'numeric' && f.edges)).toEqual(saved.features.map((f: any) => f.type === 'numeric' && f.edges));
+  const monitor = new DriftMonitor({ model: { name: 'iris', version: '1' }, profile: loaded });
+  const petal = monitor.report().features.find((f) => f.name === 'petal_width')!;
+  expect(petal.bins[2]!.description).toBe('[0.2, 0.4)');
+  monitor.close();
 });

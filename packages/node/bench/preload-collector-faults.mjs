@@ -1,26 +1,11 @@
 // Request latency and memory of a service under the preload while the OTLP collector is up, down
 // (nothing listens) or hanging (accepts, never answers), against the same service without the preload,
 // all in the same run. Run: npm run build -w @modelsight/node && node packages/node/bench/preload-collector-faults.mjs [requests]
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, rssMb, startService } from './service.mjs';
 
-// The repository root, three levels up from packages/node/bench.
-const root = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
-const script = join(root, 'test/fixtures/preload-service.cjs');
 const requests = Number(process.argv[2] ?? 3000);
 const concurrency = 4;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 async function collector(mode) {
   if (mode === 'down') return { url: `http://127.0.0.1:${await freePort()}`, close: async () => {}, received: () => 0 };
@@ -49,30 +34,9 @@ async function collector(mode) {
   };
 }
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
 async function scenario(name, preload, mode) {
   const sink = mode ? await collector(mode) : undefined;
-  const port = await freePort();
-  const child = spawn(process.execPath, [...(preload ? ['--require', '@modelsight/node/register'] : []), script], {
-    cwd: join(root, 'test'),
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink?.url ?? 'http://127.0.0.1:9',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { child, url, stderr } = await startService('preload-service.cjs', preload, { OTEL_EXPORTER_OTLP_ENDPOINT: sink?.url ?? 'http://127.0.0.1:9' });
   const body = JSON.stringify({ features: { petal_length: 4.2 } });
   const call = async () => {
     const started = process.hrtime.bigint();
@@ -113,7 +77,7 @@ async function scenario(name, preload, mode) {
     throughput: requests / seconds,
     rssBefore,
     rssAfter,
-    warnings: stderr.split('\n').filter((line) => line.includes('@modelsight/node')).length,
+    warnings: stderr().split('\n').filter((line) => line.includes('@modelsight/node')).length,
   };
 }
 

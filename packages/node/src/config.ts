@@ -1,3 +1,5 @@
+import { resolveInstrumentationConfig } from './instrumentation-config';
+import { resolveMetricShape } from './metric-options';
 import type { ModelsightNodeOptions, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,7 +76,8 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     scheduledDelayMs: pick(options.scheduledDelayMs, 'scheduledDelayMs', () => read.positiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000)),
     exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () => read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000)),
     metricsExporters,
-    prometheusHost: options.prometheusHost !== undefined ? nonEmpty('prometheusHost', options.prometheusHost) : read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? '0.0.0.0',
+    // localhost as in the OpenTelemetry specification: metrics name models and hosts, not for everyone to read.
+    prometheusHost: options.prometheusHost !== undefined ? nonEmpty('prometheusHost', options.prometheusHost) : read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost',
     prometheusPort:
       options.prometheusPort !== undefined ? port('prometheusPort', options.prometheusPort) : read.port('OTEL_EXPORTER_PROMETHEUS_PORT', 9464),
     metricExportIntervalMs: pick(options.metricExportIntervalMs, 'metricExportIntervalMs', () => read.positiveInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000)),
@@ -82,8 +85,12 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     runtimeMetrics: options.runtimeMetrics !== undefined ? bool('runtimeMetrics', options.runtimeMetrics) : read.bool('MODELSIGHT_RUNTIME_METRICS', true),
     logLevel: options.logLevel !== undefined ? optionOneOf('logLevel', options.logLevel, LOG_LEVELS) : read.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn'),
     handleSignals: options.handleSignals !== undefined ? bool('handleSignals', options.handleSignals) : read.bool('MODELSIGHT_HANDLE_SIGNALS', true),
+    keepQueryParams:
+      options.keepQueryParams !== undefined ? names('keepQueryParams', options.keepQueryParams) : read.names('MODELSIGHT_KEEP_QUERY_PARAMS'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () => read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000)),
     disabled: options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
+    ...resolveInstrumentationConfig(options, env),
+    ...resolveMetricShape(options, env, warnings),
     warnings,
   };
 }
@@ -114,6 +121,14 @@ class EnvReader {
     if (raw === undefined) return undefined;
     const value = raw.trim();
     return value === '' ? undefined : value;
+  }
+
+  /** A comma-separated list of names, without blanks; empty when unset. */
+  names(name: string): string[] {
+    return (this.string(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -219,6 +234,11 @@ function ratio(option: string, value: number): number {
 function bool(option: string, value: boolean): boolean {
   if (typeof value === 'boolean') return value;
   throw invalid(option, value, 'true or false');
+}
+
+function names(option: string, value: readonly string[]): string[] {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '')) return [...value];
+  throw invalid(option, value, 'an array of non-empty strings');
 }
 
 function nonEmpty(option: string, value: string): string {

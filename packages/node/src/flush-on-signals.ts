@@ -6,6 +6,8 @@ type HandledSignal = (typeof SIGNALS)[number];
 interface Flushable {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** Writes, without the event loop, what ended after `shutdown()` resolved (spans, log lines). */
+  finishSync(): void;
 }
 
 /**
@@ -15,7 +17,9 @@ interface Flushable {
  *   the SDK is shut down when the event loop empties (`beforeExit`);
  * - when it does not, Node would have ended the process by the signal: the SDK is shut down (bounded
  *   by `shutdownTimeoutMs`), then the signal is raised again with no listener left, so the process ends
- *   exactly as it would have (killed by that signal; exit code 128 + signal number in a shell).
+ *   exactly as it would have (killed by that signal; exit code 128 + signal number in a shell). A process
+ *   ended by a signal emits no `exit` event, so nothing else writes what is still buffered: `finishSync`
+ *   does, in the same synchronous run as the signal, so that nothing the app answers meanwhile is missed.
  *
  * A second identical signal while flushing ends the process at once, as an impatient Ctrl-C expects.
  * Also shuts down on `beforeExit`, so short scripts export their spans. Returns a function that removes
@@ -48,7 +52,10 @@ export function flushOnSignals(telemetry: Flushable): () => void {
     }
     flushing = true;
     note(`${signal}: flushing spans and metrics, then exiting by ${signal}`);
-    void shutdownOnce().then(() => reraise(signal));
+    void shutdownOnce().then(() => {
+      telemetry.finishSync();
+      reraise(signal);
+    });
   };
 
   const listeners = new Map<HandledSignal, () => void>();

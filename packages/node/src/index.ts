@@ -1,10 +1,12 @@
 export { start } from './start';
 export { resolveConfig } from './config';
+export type { MetricShapeOptions, OtlpHistogramAggregation, ResolvedMetricShape } from './metric-options';
 export type {
   LogLevelName,
   MetricsExporterName,
   ModelsightNode,
   ModelsightNodeOptions,
+  OpenTelemetryInstrumentation,
   OtlpProtocol,
   ResolvedConfig,
   SamplerName,

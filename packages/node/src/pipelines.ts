@@ -1,11 +1,25 @@
 import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { PeriodicExportingMetricReader, type IMetricReader, type MetricProducer, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationType,
+  InstrumentType,
+  PeriodicExportingMetricReader,
+  type AggregationOption,
+  type IMetricReader,
+  type MetricProducer,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
+import { shutdownAwareRetries, type ShutdownAwareRetries } from './export-retries';
+import { LateSpanProcessor } from './late-span-processor';
+import { installMetricSourceHub } from './metric-source-hub';
 import { serveMetrics, type MetricsServer } from './metrics-server';
+import { registeredSignals } from './other-sdk';
+import { overflowingMetrics, reportOverflows } from './overflow-warnings';
+import { PrometheusReader } from './prometheus-reader';
 import type { ResolvedConfig } from './types';
 import { WarnOnceSpanExporter } from './warn-once-exporter';
 import { rememberReported, warnOnce } from './warn-once';
@@ -22,56 +36,86 @@ export function buildSpanProcessor(config: ResolvedConfig): SpanProcessor | unde
       const options = { url: config.otlpTracesEndpoint, timeoutMillis: config.otlpTimeoutMs };
       const exporter =
         config.otlpProtocol === 'http/protobuf' ? new OTLPProtoTraceExporter(options) : new OTLPJsonTraceExporter(options);
+      const retries = shutdownAwareRetries(exporter);
+      const batchSize = Math.min(config.maxExportBatchSize, config.maxQueueSize);
       // A bounded queue and a timeout per batch: a collector that is down or hangs costs a fixed amount
       // of memory (spans beyond maxQueueSize are dropped and counted) and no time on the request path.
-      return new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
+      const batches = new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
         maxQueueSize: config.maxQueueSize,
-        maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
+        maxExportBatchSize: batchSize,
         scheduledDelayMillis: config.scheduledDelayMs,
         exportTimeoutMillis: config.exportTimeoutMs,
       });
+      const target = { url: config.otlpTracesEndpoint, protocol: config.otlpProtocol, batchSize };
+      return new LateSpanProcessor(batches, target, config.maxQueueSize, retries);
     }
   }
 }
 
-/** The metric readers, plus the `/metrics` server when Prometheus is on. */
+/**
+ * The metric readers, plus the `/metrics` server when Prometheus is on. Each reader gets its own producer
+ * of the prediction metrics: `/metrics` takes explicit duration buckets, OTLP exponential ones unless told
+ * otherwise. Both bound every instrument to `metricCardinalityLimit` series.
+ */
 export function buildMetricReaders(
   config: ResolvedConfig,
-  producers: MetricProducer[],
   isScrape: { port: () => number | undefined },
   resourceSettled: Promise<unknown>,
-): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined } {
+): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined; retries: ShutdownAwareRetries[] } {
+  getPredictionMetricsRegistry().configure({
+    cardinalityLimit: config.metricCardinalityLimit,
+    durationBuckets: [...config.predictionDurationBuckets],
+  });
   const readers: IMetricReader[] = [];
+  const retries: ShutdownAwareRetries[] = [];
   let metricsServer: MetricsServer | undefined;
+  const wanted = config.metricsExporters.includes('prometheus') || config.metricsExporters.includes('otlp');
+  // Drift monitors report through the hub only where they would otherwise reach our meter provider.
+  const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
+  const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
   if (config.metricsExporters.includes('prometheus')) {
-    const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: producers });
+    const reader = new PrometheusReader(producers(predictionMetricProducer()), config.metricCardinalityLimit);
     // The host detector reads the host id asynchronously; a scrape before it settles would make the SDK
     // complain and miss the attribute in target_info, so the first scrapes wait for it (a few ms).
     metricsServer = serveMetrics(config.prometheusHost, config.prometheusPort, (request, response) => {
-      void resourceSettled.then(() => exporter.getMetricsRequestHandler(request, response));
+      void resourceSettled.then(() => reader.handle(request, response));
     });
     isScrape.port = () => metricsServer?.port();
-    readers.push(exporter);
+    readers.push(reader);
   }
   if (config.metricsExporters.includes('otlp')) {
-    const options = { url: config.otlpMetricsEndpoint, timeoutMillis: config.otlpMetricsTimeoutMs };
+    const exponential = config.otlpHistogramAggregation === 'base2_exponential_bucket_histogram';
+    const options = {
+      url: config.otlpMetricsEndpoint,
+      timeoutMillis: config.otlpMetricsTimeoutMs,
+      ...(exponential ? { aggregationPreference: exponentialHistograms } : {}),
+    };
     const exporter =
       config.otlpMetricsProtocol === 'http/protobuf' ? new OTLPProtoMetricExporter(options) : new OTLPJsonMetricExporter(options);
+    const exporterRetries = shutdownAwareRetries(exporter);
+    if (exporterRetries) retries.push(exporterRetries);
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint),
+        exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint, config.metricCardinalityLimit),
         exportIntervalMillis: config.metricExportIntervalMs,
         exportTimeoutMillis: Math.min(config.metricExportTimeoutMs, config.metricExportIntervalMs),
-        metricProducers: producers,
+        metricProducers: producers(predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' })),
+        cardinalityLimits: { default: config.metricCardinalityLimit },
       }),
     );
   }
-  return { readers, metricsServer };
+  return { readers, metricsServer, retries };
 }
 
-function warnOnceMetricExporter(inner: PushMetricExporter, endpoint: string): PushMetricExporter {
+/** Histograms as base-2 exponential histograms, everything else as the SDK's default. */
+function exponentialHistograms(type: InstrumentType): AggregationOption {
+  return type === InstrumentType.HISTOGRAM ? { type: AggregationType.EXPONENTIAL_HISTOGRAM } : { type: AggregationType.DEFAULT };
+}
+
+function warnOnceMetricExporter(inner: PushMetricExporter, endpoint: string, cardinalityLimit: number): PushMetricExporter {
   return {
     export(metrics, resultCallback) {
+      reportOverflows(overflowingMetrics(metrics), cardinalityLimit);
       inner.export(metrics, (result) => {
         if (result.code !== 0) {
           if (result.error) rememberReported(result.error.message);

@@ -1,23 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
-import { predictionMetricProducer } from '@modelsight/core';
-import { HostMetricsInstrumentation } from '@opentelemetry/instrumentation-host-metrics';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
-import { createMlInstrumentations } from './ml-instrumentations';
+import { ML_INSTRUMENTATIONS } from './ml-instrumentations';
 import { flushOnSignals } from './flush-on-signals';
+import { PinoDestinations } from './flush-pino';
+import { fetchQueryRedaction, queryRedaction } from './http-redaction';
+import { ignoringScrapes, NODE_INSTRUMENTATIONS, type InstrumentationContext, type InstrumentationTable } from './instrumentations';
+import { LateSpanProcessor } from './late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
-import type { ModelsightNode, ModelsightNodeOptions, ResolvedConfig } from './types';
+import { checkInstrumentationNames, createInstrumentations, selectInstrumentations } from './select-instrumentations';
+import { shutdownSequence } from './shutdown-sequence';
+import type { ModelsightNode, ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from './types';
 import { note, warnOnce } from './warn-once';
 
 // One instance per process, whichever copy of this package (CommonJS or ESM build, preload or app)
@@ -25,14 +26,21 @@ import { note, warnOnce } from './warn-once';
 const INSTANCE_KEY = Symbol.for('@modelsight/node.instance.v1');
 type Holder = { [INSTANCE_KEY]?: ModelsightNode };
 
+// Every instrumentation the preload can run, by the short names of OTEL_NODE_ENABLED_INSTRUMENTATIONS.
+const INSTRUMENTATIONS: InstrumentationTable = {
+  ...NODE_INSTRUMENTATIONS,
+  ...ML_INSTRUMENTATIONS,
+};
+
 /**
  * Starts OpenTelemetry for a model service: the NodeSDK with OTLP/HTTP traces behind a batch processor,
- * the Prometheus `/metrics` endpoint with the prediction metrics of `@modelsight/core`, http and pino
- * instrumentation, runtime and process metrics, and a flush on SIGTERM/SIGINT.
+ * the Prometheus `/metrics` endpoint with the prediction metrics of `@modelsight/core`, instrumentation of
+ * http, Express, Fastify, `fetch` and pino, runtime and process metrics, and a flush on SIGTERM/SIGINT.
  *
  * Options win over the `OTEL_*` / `MODELSIGHT_*` environment variables, which win over the defaults
- * (see {@link ModelsightNodeOptions}). Call it before the app loads `http` or `pino`, or use the preload
- * `node --require @modelsight/node/register` (CommonJS) / `node --import @modelsight/node/register` (ESM).
+ * (see {@link ModelsightNodeOptions}). Call it before the app loads `http`, its framework or `pino`, or use
+ * the preload `node --require @modelsight/node/register` (CommonJS) / `node --import @modelsight/node/register`
+ * (ESM).
  *
  * Calling it again returns the running instance and warns that the new options are ignored. When another
  * OpenTelemetry SDK registered tracing first, tracing and instrumentation are left to it.
@@ -52,8 +60,9 @@ export function start(options: ModelsightNodeOptions = {}): ModelsightNode {
     return running;
   }
   const config = resolveConfig(options);
+  const nameWarnings = checkInstrumentationNames(INSTRUMENTATIONS, config, options);
   installDiagLogger(config.logLevel);
-  for (const warning of config.warnings) warnOnce(`config:${warning}`, warning);
+  for (const warning of [...config.warnings, ...nameWarnings]) warnOnce(`config:${warning}`, warning);
 
   const instance = config.disabled ? disabledInstance(config) : startTelemetry(config);
   holder[INSTANCE_KEY] = instance;
@@ -80,7 +89,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer } = buildMetricReaders(config, [predictionMetricProducer()], scrapes, resourceSettled);
+  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -93,23 +102,31 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     }
   }
 
-  const runtimeInstrumentations = meterProvider && config.runtimeMetrics ? startRuntimeMetrics(meterProvider) : [];
+  const isScrape = (request: IncomingMessage) => {
+    const port = scrapes.port();
+    return port !== undefined && request.socket?.localPort === port;
+  };
+  const context: InstrumentationContext = {
+    http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
+    undici: fetchQueryRedaction(config.keepQueryParams),
+  };
+  const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
+  const runtimeInstrumentations = meterProvider
+    ? startRuntimeMetrics(meterProvider, createInstrumentations(INSTRUMENTATIONS, enabled, 'runtime-metrics', context))
+    : [];
+
+  // Before the app loads pino: its destinations are written out before the process ends by a signal.
+  const pinoDestinations = new PinoDestinations();
 
   let sdk: NodeSDK | undefined;
   const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
   if (taken.trace) {
-    notes.push('another OpenTelemetry SDK registered a tracer provider first; tracing and the http/pino instrumentation are left to it, prediction spans go to it');
+    notes.push('another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it');
   } else {
-    const isScrape = (request: IncomingMessage) => {
-      const port = scrapes.port();
-      return port !== undefined && request.socket?.localPort === port;
-    };
-    const instrumentations: Instrumentation[] = [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isScrape }),
-      // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
-      new PinoInstrumentation({ disableLogSending: true }),
-      ...createMlInstrumentations(),
-    ];
+    const instrumentations = [
+      ...createInstrumentations(INSTRUMENTATIONS, enabled, 'traces', context),
+      ...config.instrumentations.map((instrumentation) => ignoringScrapes(instrumentation, isScrape)),
+    ] as Instrumentation[];
     sdk = withoutLogLevelVariable(
       () =>
         new NodeSDK({
@@ -133,7 +150,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     }
     notes.push(
       `traces: ${config.tracesExporter === 'otlp' ? `OTLP ${config.otlpProtocol} to ${config.otlpTracesEndpoint}` : config.tracesExporter}; ` +
-        `sampler ${config.sampler}; metrics: ${config.metricsExporters.join(', ')}`,
+        `sampler ${config.sampler}; metrics: ${config.metricsExporters.join(', ')}; ` +
+        `instrumentations: ${describeInstrumentations(enabled, config, meterProvider !== undefined)}`,
     );
   }
   for (const message of notes) {
@@ -149,7 +167,25 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     // Nothing reads them any more: stop the event-loop histogram and the GC observer.
     for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
   };
-  let shuttingDown: Promise<void> | undefined;
+  const lateSpans = spanProcessor instanceof LateSpanProcessor ? spanProcessor : undefined;
+  const sequence = shutdownSequence(
+    {
+      begin: (deadline) => {
+        lateSpans?.beginShutdown(deadline);
+        for (const retries of metricRetries) retries.endBy(deadline);
+      },
+      stop: shutdownAll,
+      finishSync: (deadline) => {
+        lateSpans?.exportLateSpansSync(deadline);
+        pinoDestinations.flushSync();
+      },
+    },
+    config.shutdownTimeoutMs,
+    () => {
+      const target = config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
+      warnOnce('shutdown-timeout', `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`);
+    },
+  );
   let removeSignalListeners: (() => void) | undefined;
   const instance: ModelsightNode = {
     config,
@@ -161,17 +197,20 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     },
     shutdown: () => {
       removeSignalListeners?.();
-      shuttingDown ??= settleWithin(shutdownAll(), config.shutdownTimeoutMs).then((inTime) => {
-        if (!inTime) {
-          const target = config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
-          warnOnce('shutdown-timeout', `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`);
-        }
-      });
-      return shuttingDown;
+      return sequence.run();
     },
   };
-  if (config.handleSignals) removeSignalListeners = flushOnSignals(instance);
+  if (config.handleSignals) {
+    removeSignalListeners = flushOnSignals({ forceFlush: instance.forceFlush, shutdown: instance.shutdown, finishSync: sequence.finishSync });
+  }
   return instance;
+}
+
+/** The instrumentations that run, by short name (built-in) or instrumentation name (from the option). */
+function describeInstrumentations(enabled: readonly string[], config: ResolvedConfig, metricsOn: boolean): string {
+  const running = enabled.filter((name) => metricsOn || INSTRUMENTATIONS[name]?.kind === 'traces');
+  const names = [...running, ...config.instrumentations.map((instrumentation) => instrumentation.instrumentationName)];
+  return names.length > 0 ? names.join(', ') : 'none';
 }
 
 /**
@@ -185,11 +224,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
  * So they are constructed disabled (nothing registered anywhere), given the provider once, then enabled,
  * and never handed to the NodeSDK, which would set the provider again.
  */
-function startRuntimeMetrics(meterProvider: MeterProvider): Instrumentation[] {
-  const instrumentations: Instrumentation[] = [
-    new RuntimeNodeInstrumentation({ enabled: false }),
-    new HostMetricsInstrumentation({ enabled: false, metricGroups: ['process.cpu', 'process.memory'] }),
-  ];
+function startRuntimeMetrics(meterProvider: MeterProvider, instrumentations: OpenTelemetryInstrumentation[]): OpenTelemetryInstrumentation[] {
   for (const instrumentation of instrumentations) {
     instrumentation.setMeterProvider(meterProvider);
     instrumentation.enable();

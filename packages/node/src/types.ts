@@ -1,3 +1,6 @@
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { MetricShapeOptions, ResolvedMetricShape } from './metric-options';
+
 /** Where spans go. */
 export type TracesExporterName = 'otlp' | 'console' | 'none';
 
@@ -20,10 +23,32 @@ export type SamplerName =
 export type LogLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /**
+ * An OpenTelemetry instrumentation, as {@link start} uses one: every `Instrumentation` of
+ * `@opentelemetry/instrumentation` fits (the 2.x and the 3.x SDK lines), e.g.
+ * `new MongoDBInstrumentation()` of `@opentelemetry/instrumentation-mongodb`.
+ */
+export interface OpenTelemetryInstrumentation {
+  /** Name of the instrumentation, e.g. `@opentelemetry/instrumentation-mongodb`. */
+  readonly instrumentationName: string;
+  /** Version of the instrumentation. */
+  readonly instrumentationVersion: string;
+  /** Starts patching (also called by the SDK when the instrumentation is registered). */
+  enable(): void;
+  /** Stops patching. */
+  disable(): void;
+  /** Gives the instrumentation the tracer provider its spans go to. */
+  setTracerProvider(tracerProvider: TracerProvider): void;
+  /** Gives the instrumentation the meter provider its metrics go to. */
+  setMeterProvider(meterProvider: MeterProvider): void;
+  /** Its configuration; `enabled: false` until it is enabled. */
+  getConfig(): { enabled?: boolean };
+}
+
+/**
  * Options of {@link start}. Every option wins over its environment variable, which wins over the default.
  * The preload (`--require` / `--import @modelsight/node/register`) uses the environment variables only.
  */
-export interface ModelsightNodeOptions {
+export interface ModelsightNodeOptions extends MetricShapeOptions {
   /** `service.name` of the resource. Env: `OTEL_SERVICE_NAME`. @default `unknown_service:node` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) */
   serviceName?: string;
   /** `service.version` of the resource. Env: `service.version` in `OTEL_RESOURCE_ATTRIBUTES`. @default none */
@@ -70,7 +95,11 @@ export interface ModelsightNodeOptions {
   exportTimeoutMs?: number;
   /** Where metrics go. Env: `OTEL_METRICS_EXPORTER` (comma-separated). @default ['prometheus'] */
   metricsExporters?: MetricsExporterName[];
-  /** Interface the Prometheus `/metrics` server listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. @default '0.0.0.0' */
+  /**
+   * Interface the Prometheus `/metrics` server listens on; `0.0.0.0` (or `::`) for every interface, as a
+   * Prometheus on another host needs. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`.
+   * @default 'localhost' (the OpenTelemetry specification's default)
+   */
   prometheusHost?: string;
   /** Port of the Prometheus `/metrics` server. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. @default 9464 */
   prometheusPort?: number;
@@ -82,16 +111,48 @@ export interface ModelsightNodeOptions {
   runtimeMetrics?: boolean;
   /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
   logLevel?: LogLevelName;
-  /** Flush spans and metrics on SIGTERM and SIGINT, and shut down when the event loop empties (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true */
+  /**
+   * Query parameters whose values HTTP spans keep; every other value in `url.query` (server spans) and in the
+   * query of `url.full` (client spans) is replaced by `REDACTED`, and a part without `=` as a whole.
+   * `['*']` keeps query strings as they are. Env: `MODELSIGHT_KEEP_QUERY_PARAMS` (comma-separated).
+   * @default [] (every value redacted)
+   */
+  keepQueryParams?: string[];
+  /**
+   * Flush spans, metrics and pino log lines on SIGTERM and SIGINT, and shut down when the event loop empties
+   * (`beforeExit`). Env: `MODELSIGHT_HANDLE_SIGNALS`. @default true
+   */
   handleSignals?: boolean;
-  /** Longest wait for the flush on a signal or on `shutdown()`. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
+  /**
+   * Longest time for the flush on a signal or on `shutdown()`, export retries and requests included: no export
+   * is retried once shutdown begins, and none outlives this. Env: `MODELSIGHT_SHUTDOWN_TIMEOUT_MS`. @default 5000
+   */
   shutdownTimeoutMs?: number;
   /** Start nothing. Env: `OTEL_SDK_DISABLED`. @default false */
   disabled?: boolean;
+  /**
+   * Short names of the built-in instrumentations to run; the others are not loaded. Names: `http`,
+   * `express`, `fastify`, `undici` (outgoing `fetch`), `pino`, `runtime-node`, `host-metrics` (process CPU
+   * and memory). An unknown name throws (the variable's unknown names are warned about and ignored).
+   * Env: `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (comma-separated, as in `@opentelemetry/auto-instrumentations-node`).
+   * @default every built-in instrumentation
+   */
+  enabledInstrumentations?: string[];
+  /**
+   * Short names of built-in instrumentations not to run, winning over `enabledInstrumentations`.
+   * Env: `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (comma-separated). @default []
+   */
+  disabledInstrumentations?: string[];
+  /**
+   * More instrumentations to run, e.g. `[new MongoDBInstrumentation()]`: their spans go where the preload's
+   * go. One with the `instrumentationName` of a built-in one (say, `new HttpInstrumentation({ ... })` with
+   * a configuration of your own) replaces it. Not read from the environment. @default []
+   */
+  instrumentations?: OpenTelemetryInstrumentation[];
 }
 
 /** The configuration {@link start} runs with: every option resolved from options, environment and defaults. */
-export interface ResolvedConfig {
+export interface ResolvedConfig extends ResolvedMetricShape {
   /** See {@link ModelsightNodeOptions.serviceName}; `undefined` leaves it to the resource. */
   readonly serviceName: string | undefined;
   /** See {@link ModelsightNodeOptions.serviceVersion}. */
@@ -138,12 +199,20 @@ export interface ResolvedConfig {
   readonly runtimeMetrics: boolean;
   /** See {@link ModelsightNodeOptions.logLevel}. */
   readonly logLevel: LogLevelName;
+  /** See {@link ModelsightNodeOptions.keepQueryParams}. */
+  readonly keepQueryParams: readonly string[];
   /** See {@link ModelsightNodeOptions.handleSignals}. */
   readonly handleSignals: boolean;
   /** See {@link ModelsightNodeOptions.shutdownTimeoutMs}. */
   readonly shutdownTimeoutMs: number;
   /** See {@link ModelsightNodeOptions.disabled}. */
   readonly disabled: boolean;
+  /** See {@link ModelsightNodeOptions.enabledInstrumentations}; `undefined`: every built-in one. */
+  readonly enabledInstrumentations: readonly string[] | undefined;
+  /** See {@link ModelsightNodeOptions.disabledInstrumentations}. */
+  readonly disabledInstrumentations: readonly string[];
+  /** See {@link ModelsightNodeOptions.instrumentations}. */
+  readonly instrumentations: readonly OpenTelemetryInstrumentation[];
   /**
    * Environment variables whose value could not be used, each with the default taken instead.
    * The preload writes them once through `diag.warn`; nothing is thrown for a bad variable.
@@ -166,6 +235,10 @@ export interface ModelsightNode {
   readonly metricsUrl: () => string | undefined;
   /** Exports every ended span and the current metrics, within `shutdownTimeoutMs`. Never rejects. */
   forceFlush(): Promise<void>;
-  /** Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`. Never rejects. */
+  /**
+   * Flushes, then stops exporters and the `/metrics` server, within `shutdownTimeoutMs`; spans that ended
+   * meanwhile are exported last, with the main thread waiting for the collector's answer, and the lines
+   * buffered by pino destinations are written synchronously. Never rejects.
+   */
   shutdown(): Promise<void>;
 }

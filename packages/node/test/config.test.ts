@@ -23,10 +23,11 @@ describe('resolveConfig', () => {
       scheduledDelayMs: 5000,
       exportTimeoutMs: 30_000,
       metricsExporters: ['prometheus'],
-      prometheusHost: '0.0.0.0',
+      prometheusHost: 'localhost',
       prometheusPort: 9464,
       runtimeMetrics: true,
       logLevel: 'warn',
+      keepQueryParams: [],
       handleSignals: true,
       shutdownTimeoutMs: 5000,
       disabled: false,
@@ -60,6 +61,11 @@ describe('resolveConfig', () => {
       disabled: true,
       warnings: [],
     });
+  });
+
+  it('reads the query parameters kept on HTTP spans from MODELSIGHT_KEEP_QUERY_PARAMS, an option winning', () => {
+    expect(fromEnv({ MODELSIGHT_KEEP_QUERY_PARAMS: ' version, page ,' }).keepQueryParams).toEqual(['version', 'page']);
+    expect(resolveConfig({ keepQueryParams: ['*'] }, { MODELSIGHT_KEEP_QUERY_PARAMS: 'version' }).keepQueryParams).toEqual(['*']);
   });
 
   it('appends the signal path to OTEL_EXPORTER_OTLP_ENDPOINT, dropping a trailing slash', () => {
@@ -166,5 +172,6 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ otlpTracesEndpoint: 'collector:4318' }, {})).toThrow('option otlpTracesEndpoint = "collector:4318" is not valid');
     expect(() => resolveConfig({ shutdownTimeoutMs: 0 }, {})).toThrow('option shutdownTimeoutMs = 0 is not valid');
     expect(() => resolveConfig({ metricsExporters: [] }, {})).toThrow('option metricsExporters = [] is not valid');
+    expect(() => resolveConfig({ keepQueryParams: 'version' as never }, {})).toThrow('option keepQueryParams = "version" is not valid');
   });
 });

@@ -1,12 +1,8 @@
 import type { FeedbackActual, FeedbackOutcome, FeedbackTracker } from '@modelsight/core';
 import type { ServiceConfig } from '../config';
-import { logger } from '../logger';
-import { postRoute } from './post-route';
-import { reject } from './reject';
-import { sendJson } from './router';
-import type { Route } from './router';
+import type { Route } from './route';
 
-const ROUTE = '/feedback';
+const URL = '/feedback';
 
 /** What the client hears for each outcome: 200 when the feedback was used, else why not. */
 const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
@@ -26,25 +22,24 @@ const ANSWERS: Record<FeedbackOutcome, { status: number; message?: string }> = {
  * included; a body that is not a JSON object never reaches it and is counted as a rejected request.
  */
 export function feedbackRoute(tracker: FeedbackTracker, config: ServiceConfig): Route {
-  return postRoute(ROUTE, config.maxBodyBytes, (text, response) => {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      reject(response, ROUTE, { reason: 'invalid_json', message: `body is not valid JSON: ${(error as Error).message}` });
-      return;
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      reject(response, ROUTE, { reason: 'invalid_shape', message: `body must be a JSON object; ${ANSWERS.invalid.message}` });
-      return;
-    }
-    const { predictionId, traceId, label } = body as Record<string, unknown>;
-    const outcome =
-      predictionId === undefined && typeof traceId === 'string'
-        ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
-        : tracker.recordFeedback(predictionId as string, label as FeedbackActual);
-    const answer = ANSWERS[outcome];
-    if (answer.status >= 400) logger.warn({ outcome, status: answer.status }, `feedback not used: ${outcome}`);
-    sendJson(response, answer.status, answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
-  });
+  return {
+    method: 'POST',
+    url: URL,
+    bodyLimit: config.maxBodyBytes,
+    schema: { body: { type: 'object' } },
+    config: { shapeHelp: ANSWERS.invalid.message },
+    handler(request, reply) {
+      const { predictionId, traceId, label } = request.body as Record<string, unknown>;
+      const outcome =
+        predictionId === undefined && typeof traceId === 'string'
+          ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
+          : tracker.recordFeedback(predictionId as string, label as FeedbackActual);
+      const answer = ANSWERS[outcome];
+      if (answer.status >= 400) {
+        const warning = { route: URL, status: answer.status, reason: outcome, message: `feedback not used: ${outcome}` };
+        request.server.rejectionLog.write(request.log, warning);
+      }
+      return reply.code(answer.status).send(answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
+    },
+  };
 }

@@ -1,38 +1,46 @@
 import type { ModelIdentity } from '@modelsight/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceConfig } from '../config';
-import { logger } from '../logger';
-import { OutOfDomainError } from '../model/iris-classifier';
+import type { IrisFeatures } from '../model/iris-classifier';
+import { FEATURE_NAMES } from '../model/iris-data';
 import type { Predictor } from '../predictor';
-import { parsePredictRequest } from './parse-predict-request';
-import { postRoute } from './post-route';
-import { activeTraceId, reject } from './reject';
-import { sendJson } from './router';
-import type { Route } from './router';
+import { activeTraceId } from './active-trace-id';
+import { modelFailure } from './model-failure';
+import { PREDICT_SHAPE_HELP, predictBodySchema } from './predict-schema';
+import type { Route } from './route';
 
-const ROUTE = '/predict';
+type Row = IrisFeatures | readonly number[];
+/** A body that passed {@link predictBodySchema}. */
+type PredictBody = { readonly features: Row } | { readonly instances: readonly Row[] };
 
-/** `POST /predict`: one row (`features`) or a batch (`instances`), answered with the prediction and its IDs. */
+/**
+ * `POST /predict`: one row (`features`) or a batch (`instances`), answered with the prediction and its
+ * IDs. The body is checked by its JSON Schema before the handler runs; an input the model refuses is
+ * a failed prediction (span status ERROR), answered 422.
+ */
 export function predictRoute(predictor: Predictor, model: ModelIdentity, config: ServiceConfig): Route {
-  return postRoute(ROUTE, config.maxBodyBytes, (text, response) => {
-    const parsed = parsePredictRequest(text, config.maxBatchSize);
-    if ('reason' in parsed) {
-      reject(response, ROUTE, parsed);
-      return;
-    }
-    try {
-      if (parsed.kind === 'single') {
-        const { result, prediction } = predictor.predictOne.withPrediction(parsed.row);
-        sendJson(response, 200, {
-          model,
-          prediction: result.label,
-          confidence: result.confidence,
-          probabilities: result.probabilities,
-          predictionId: prediction.predictionId,
-          traceId: prediction.traceId,
-        });
-      } else {
-        const { result, prediction } = predictor.predictMany.withPrediction(parsed.rows);
-        sendJson(response, 200, {
+  return {
+    method: 'POST',
+    url: '/predict',
+    bodyLimit: config.maxBodyBytes,
+    schema: { body: predictBodySchema(config.maxBatchSize) },
+    config: { shapeHelp: PREDICT_SHAPE_HELP },
+    handler(request: FastifyRequest, reply: FastifyReply) {
+      const body = request.body as PredictBody;
+      try {
+        if ('features' in body) {
+          const { result, prediction } = predictor.predictOne.withPrediction(named(body.features));
+          return reply.send({
+            model,
+            prediction: result.label,
+            confidence: result.confidence,
+            probabilities: result.probabilities,
+            predictionId: prediction.predictionId,
+            traceId: prediction.traceId,
+          });
+        }
+        const { result, prediction } = predictor.predictMany.withPrediction(body.instances.map(named));
+        return reply.send({
           model,
           predictionId: prediction.predictionId,
           traceId: prediction.traceId,
@@ -43,14 +51,18 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
             predictionId: prediction.itemIds[i],
           })),
         });
+      } catch (error) {
+        const failure = modelFailure(error);
+        if (failure === undefined) throw error;
+        request.log.warn({ err: error, status: 422 }, `prediction failed: ${failure.description}`);
+        return reply.code(422).send({ error: failure.code, message: (error as Error).message, traceId: activeTraceId() });
       }
-    } catch (error) {
-      if (error instanceof OutOfDomainError) {
-        logger.warn({ err: error, status: 422 }, 'prediction failed: input outside the model domain');
-        sendJson(response, 422, { error: 'out_of_domain', message: error.message, traceId: activeTraceId() });
-        return;
-      }
-      throw error;
-    }
-  });
+    },
+  };
+}
+
+/** A row given as four numbers, by feature name. */
+function named(row: Row): IrisFeatures {
+  if (!Array.isArray(row)) return row as IrisFeatures;
+  return Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, row[j]])) as IrisFeatures;
 }

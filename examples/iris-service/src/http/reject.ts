@@ -1,21 +1,17 @@
-import type { ServerResponse } from 'node:http';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { logger } from '../logger';
-import { countRejection, type Rejection } from '../rejections';
-import { sendJson } from './router';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { countRejection, rejectionStatus, type Rejection } from '../rejections';
+import { activeTraceId } from './active-trace-id';
 
 /**
- * Trace ID of the request's span, for answers that have no prediction to take it from; the HTTP span is
- * the prediction span's parent, so a client can quote it either way. `undefined` when nothing is traced.
+ * Answers a request that never reaches the model: counted by reason, logged (rate-limited, and without
+ * the client's value), and explained to the client, with a short preview of what it sent.
  */
-export function activeTraceId(): string | undefined {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
-}
-
-/** Answers 400 for a request that never reaches the model: counted by reason, logged, and explained. */
-export function reject(response: ServerResponse, route: string, rejection: Rejection): void {
+export function reject(request: FastifyRequest, reply: FastifyReply, rejection: Rejection): FastifyReply {
+  // Only requests of a known route are rejected (see `errorHandler`): the label is the route's pattern.
+  const route = request.routeOptions.url ?? 'unknown';
+  const status = rejectionStatus(rejection.reason);
   countRejection(rejection.reason, route);
-  logger.warn({ reason: rejection.reason, status: 400, route }, `rejected: ${rejection.message}`);
-  sendJson(response, 400, { error: rejection.reason, message: rejection.message, traceId: activeTraceId() });
+  request.server.rejectionLog.write(request.log, { route, status, reason: rejection.reason, message: `rejected: ${rejection.message}` });
+  const message = rejection.preview === undefined ? rejection.message : `${rejection.message}; got ${rejection.preview}`;
+  return reply.code(status).send({ error: rejection.reason, message, traceId: activeTraceId() });
 }

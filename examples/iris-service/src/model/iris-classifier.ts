@@ -18,6 +18,14 @@ export class OutOfDomainError extends RangeError {
   override readonly name = 'OutOfDomainError';
 }
 
+/**
+ * Thrown when the model's probabilities are not finite numbers: finite inputs so large (e.g. 1e308 cm)
+ * that the logits overflow to ±Infinity. A NaN confidence is no answer; the service answers 422.
+ */
+export class NonFiniteOutputError extends RangeError {
+  override readonly name = 'NonFiniteOutputError';
+}
+
 export interface IrisClassifier {
   predict(features: IrisFeatures): IrisPrediction;
   predictBatch(rows: readonly IrisFeatures[]): IrisPrediction[];
@@ -47,6 +55,9 @@ export function trainIrisClassifier(options: TrainingOptions): IrisClassifier {
       }
     });
     const p = model.probabilities(row);
+    if (!p.every(Number.isFinite)) {
+      throw new NonFiniteOutputError('the model gives no finite probabilities for this row: its lengths are too large');
+    }
     const best = argmax(p);
     const probabilities: Record<string, number> = {};
     split.classes.forEach((name, c) => {

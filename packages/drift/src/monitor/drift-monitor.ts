@@ -2,17 +2,18 @@ import {
   metrics,
   type Attributes,
   type BatchObservableCallback,
-  type BatchObservableResult,
   type Meter,
   type Observable,
 } from '@opentelemetry/api';
 import { parseProfile } from '../profile/parse-profile';
 import type { DriftProfile } from '../profile/profile-types';
 import { ReportOnce } from '../report-once';
-import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from '../semconv';
+import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION, DRIFT_INSTRUMENTS } from '../semconv';
 import { CategoricalFeatureState } from './categorical-feature-state';
 import type { FeatureState } from './feature-state';
-import { createInstruments, type Instruments } from './instruments';
+import { describeEdgesOnRepeatedValues } from './edges-on-repeated-values';
+import { createInstruments, type InstrumentRole, type Instruments } from './instruments';
+import { metricSourceHub, type MetricFamily } from './metric-source';
 import { resolveConfig, type MonitorConfig } from './monitor-config';
 import type {
   DriftModelIdentity,
@@ -64,8 +65,9 @@ function checkOutputs(options: DriftMonitorOptions, profile: DriftProfile, confi
  * Watches a model's inputs and outputs against a reference profile. `observe` (or `onPrediction`,
  * when passed to `traced(..., { observers: [monitor] })`) writes each value into a bounded
  * per-feature window; scores are computed only when metrics are collected (one batch observable
- * callback) or `report()` is called. Never throws after construction: bad values are counted as
- * missing or invalid.
+ * callback, or, under the preload `@modelsight/node` and without a `meter` option, one call from the
+ * preload's exporters) or `report()` is called. Never throws after construction: bad values are
+ * counted as missing or invalid.
  */
 export class DriftMonitor {
   /** The model, as given. */
@@ -81,9 +83,9 @@ export class DriftMonitor {
   private readonly clock: () => number;
   private readonly timed: boolean;
   private readonly problems = new ReportOnce();
-  private readonly meter: Meter;
-  private readonly instruments: Instruments;
-  private readonly callback: BatchObservableCallback;
+  /** How the series leave: through observable instruments of a meter, or through the preload's hub. */
+  private readonly exporting: { readonly meter: Meter; readonly instruments: Instruments; readonly callback: BatchObservableCallback } | { readonly remove: () => void };
+  private readonly startTimeMs = Date.now();
   private closed = false;
 
   /**
@@ -126,15 +128,25 @@ export class DriftMonitor {
     this.label = label;
     this.confidence = confidence;
     checkOutputs(options, profile, this.config);
+    const tiedEdges = describeEdgesOnRepeatedValues(profile.features);
+    if (tiedEdges !== undefined) this.problems.report('edges-on-repeated-values', tiedEdges);
     this.scratch = new Float64Array(this.config.windowSize);
 
     if (options.meter !== undefined && (options.meter === null || typeof options.meter.createObservableGauge !== 'function')) {
       throw new TypeError('DriftMonitor: option meter must be an OpenTelemetry Meter');
     }
-    this.meter = options.meter ?? metrics.getMeter(METER_NAME);
-    this.instruments = createInstruments(this.meter);
-    this.callback = (result) => this.collect(result);
-    this.meter.addBatchObservableCallback(this.callback, Object.values(this.instruments) as Observable[]);
+    // Without a meter of its own, under the preload, the monitor reports straight to the exporters.
+    const hub = options.meter === undefined ? metricSourceHub() : undefined;
+    if (hub !== undefined) {
+      this.exporting = { remove: hub.add({ scope: { name: METER_NAME }, collect: () => this.families() }) };
+    } else {
+      const meter = options.meter ?? metrics.getMeter(METER_NAME);
+      const instruments = createInstruments(meter);
+      const callback: BatchObservableCallback = (result) =>
+        this.collect((role, value, attributes) => result.observe(instruments[role], value, attributes));
+      meter.addBatchObservableCallback(callback, Object.values(instruments) as Observable[]);
+      this.exporting = { meter, instruments, callback };
+    }
   }
 
   /**
@@ -214,33 +226,42 @@ export class DriftMonitor {
     for (const feature of this.all) feature.refresh(now, this.config, this.scratch);
   }
 
-  /** The batch observable callback: computes the scores and reports every series. */
-  private collect(result: BatchObservableResult): void {
+  /** At collection: computes the scores and hands every series to `observe`. */
+  private collect(observe: (role: InstrumentRole, value: number, attributes: Attributes) => void): void {
     if (this.closed) return;
     try {
       this.refreshAll(this.clock());
-      const ins = this.instruments;
       for (const f of this.all) {
-        result.observe(ins.windowSamples, f.windowSamples(), f.attributes);
-        result.observe(ins.missing, f.missing, f.attributes);
+        observe('windowSamples', f.windowSamples(), f.attributes);
+        observe('missing', f.missing, f.attributes);
         for (let i = 0; i < f.invalidReasons.length; i++) {
-          result.observe(ins.invalid, f.invalidCount(f.invalidReasons[i]!), f.invalidAttributes[i]);
+          observe('invalid', f.invalidCount(f.invalidReasons[i]!), f.invalidAttributes[i]!);
         }
         for (let i = 0; i < f.binTotals.length; i++) {
-          result.observe(ins.bin, f.binTotals[i]!, f.binAttributes[i]);
-          result.observe(ins.referenceRatio, f.reference[i]!, f.binAttributes[i]);
+          observe('bin', f.binTotals[i]!, f.binAttributes[i]!);
+          observe('referenceRatio', f.reference[i]!, f.binAttributes[i]!);
         }
         if (f.ready) {
           for (let i = 0; i < f.scoreNames.length; i++) {
             const score = f.scores[i]!;
-            if (Number.isFinite(score)) result.observe(ins.score, score, f.scoreAttributes[i]);
+            if (Number.isFinite(score)) observe('score', score, f.scoreAttributes[i]!);
           }
-          result.observe(ins.detected, f.driftedBy.length > 0 ? 1 : 0, f.attributes);
+          observe('detected', f.driftedBy.length > 0 ? 1 : 0, f.attributes);
         }
       }
     } catch (error) {
       this.problems.report('collect', 'computing drift scores failed', error);
     }
+  }
+
+  /** The series as families, in the order of the instruments, for the preload's hub. */
+  private families(): MetricFamily[] {
+    const byRole = {} as Record<InstrumentRole, MetricFamily>;
+    for (const [role, [name, kind, description]] of Object.entries(DRIFT_INSTRUMENTS)) {
+      byRole[role as InstrumentRole] = { name, kind, description, startTimeMs: this.startTimeMs, points: [] };
+    }
+    this.collect((role, value, attributes) => byRole[role].points.push({ attributes, value }));
+    return Object.values(byRole).filter((family) => family.points.length > 0);
   }
 
   /** Current scores and counters of every feature, as plain data (computes the scores now). */
@@ -275,11 +296,13 @@ export class DriftMonitor {
     return { model: { ...this.model }, time: now, drifted: features.some((f) => f.drifted), features };
   }
 
-  /** Stops observing and removes the metrics callback (the instruments stay with their meter). */
+  /** Stops observing and reporting (the instruments, if any, stay with their meter). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.meter.removeBatchObservableCallback(this.callback, Object.values(this.instruments) as Observable[]);
+    const exporting = this.exporting;
+    if ('remove' in exporting) exporting.remove();
+    else exporting.meter.removeBatchObservableCallback(exporting.callback, Object.values(exporting.instruments) as Observable[]);
   }
 }
 

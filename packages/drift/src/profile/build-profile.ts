@@ -1,4 +1,5 @@
 import { binIndex } from '../bins';
+import { binEdges } from './bin-edges';
 import {
   MAX_CATEGORIES,
   PROFILE_FORMAT,
@@ -10,7 +11,6 @@ import {
   type FeatureType,
   type NumericFeatureProfile,
 } from './profile-types';
-import { nextUp, quantileOfSorted } from './quantile';
 
 const DEFAULT_BINS = 10;
 const DEFAULT_TOP_K = 20;
@@ -104,17 +104,7 @@ function buildNumeric(
   for (const v of sorted) squares += (v - mean) * (v - mean);
   const std = Math.sqrt(squares / n);
 
-  let edges: number[];
-  if (explicitEdges) {
-    edges = explicitEdges;
-  } else {
-    edges = [min];
-    for (let i = 1; i < bins; i++) {
-      const q = quantileOfSorted(sorted, i / bins);
-      if (q > (edges[edges.length - 1] as number)) edges.push(q);
-    }
-    edges.push(nextUp(max));
-  }
+  const edges = explicitEdges ?? binEdges(sorted, bins);
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const v of sorted) {
     const bin = binIndex(edges, v);
@@ -188,7 +178,8 @@ function buildCategorical(
 
 /**
  * Builds a reference profile from training rows (plain objects, one per example). Numeric
- * features get quantile bins with open bins below and above the reference range, summary
+ * features get quantile bins whose edges lie between distinct reference values (so that rounded
+ * data does not raise PSI), with open bins below and above the reference range, summary
  * statistics and a bounded sample; categorical features get their top-K category proportions.
  * Features without a single usable value are left out. The result is plain JSON.
  *

@@ -27,9 +27,12 @@ interface FeatureProfileBase {
 
 /**
  * A numeric feature. Bins follow {@link binIndex}: bin i holds the values with i edges <= value.
- * Built edges are `[min, q(1/b), …, q((b-1)/b), nextUp(max)]` (quantiles of the reference,
- * duplicates removed), so bin 0 is "below the reference range", the last bin "above it", and the
- * bins between hold about 1/b of the reference each.
+ * Built edges lie halfway between adjacent distinct reference values, at the value boundaries
+ * nearest to the quantiles 1/b … (b-1)/b, plus one below the minimum and one above the maximum
+ * (half the gap to the next distinct value out): bin 0 is "below the reference range", the last
+ * bin "above it", and the bins between hold about 1/b of the reference each (fewer, larger bins
+ * when values repeat). Profiles built by earlier versions, with edges at the quantiles themselves,
+ * load and work unchanged.
  */
 export interface NumericFeatureProfile extends FeatureProfileBase {
   readonly type: 'numeric';
