@@ -127,7 +127,7 @@ onnxInstrumentation.disable();
 const bareCall = transformers.TextClassificationPipeline.prototype._call.__original;
 const texts = ['the movie was great', 'awful movie', 'I love it', 'bad bad bad'];
 const tracedCall = traced((text) => bareCall.call(classify, text), { model: { name: 'local/sentiment', version: '1' }, tracer });
-const textCalls = 300;
+const textCalls = 1000;
 report(
   'transformers.js text-classification pipeline call',
   await medians(

@@ -39,34 +39,51 @@ export function inputShapes(input: unknown): string | undefined {
   return shapes.length > 0 ? shapes.join(', ') : undefined;
 }
 
+/** The tensors of an input as `[name, shape]` pairs (an empty name for a tensor or an array of them). */
+function tensorShapes(input: unknown): [string, readonly number[] | undefined][] {
+  const single = shapeOf(input);
+  if (single !== undefined) return [['', single]];
+  if (input === null || typeof input !== 'object') return [];
+  if (Array.isArray(input)) return input.map((tensor) => ['', shapeOf(tensor)]);
+  return Object.keys(input).map((name) => [name, shapeOf((input as Record<string, unknown>)[name])]);
+}
+
+function sameDims(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
+}
+
 /**
  * A function giving the `ml.input.shapes` attribute of an input under `key`. A service calls a model with
  * the same shapes again and again: when the input has the shapes of the previous call, the previous
  * attribute object is returned as it is, without building strings.
  */
 export function inputShapesAttribute(key: string): (input: unknown) => Readonly<Record<string, string>> | undefined {
-  let last: { names: string[]; dims: (readonly number[] | undefined)[]; attributes: Readonly<Record<string, string>> | undefined } | undefined;
+  let last: { shapes: [string, readonly number[] | undefined][]; attributes: Readonly<Record<string, string>> | undefined } | undefined;
   const sameAsLast = (input: unknown): boolean => {
-    if (last === undefined || input === null || typeof input !== 'object' || Array.isArray(input) || shapeOf(input) !== undefined) return false;
+    if (last === undefined || input === null || typeof input !== 'object') return false;
+    const before = last.shapes;
+    const single = shapeOf(input);
+    if (single !== undefined) return before.length === 1 && before[0]![0] === '' && sameDims(single, before[0]![1]);
+    if (Array.isArray(input)) {
+      if (input.length !== before.length) return false;
+      for (let i = 0; i < input.length; i++) if (before[i]![0] !== '' || !sameDims(shapeOf(input[i]), before[i]![1])) return false;
+      return true;
+    }
     let i = 0;
     for (const name in input) {
-      if (name !== last.names[i]) return false;
-      const dims = shapeOf((input as Record<string, unknown>)[name]);
-      const before = last.dims[i];
-      if (dims === undefined || before === undefined || dims.length !== before.length) return false;
-      for (let d = 0; d < dims.length; d++) if (dims[d] !== before[d]) return false;
-      i++;
+      const entry = before[i++];
+      if (entry === undefined || entry[0] !== name || !sameDims(shapeOf((input as Record<string, unknown>)[name]), entry[1])) return false;
     }
-    return i === last.names.length;
+    return i === before.length;
   };
   return (input) => {
     if (sameAsLast(input)) return last!.attributes;
     const shapes = inputShapes(input);
+    // Frozen: the spans of many calls hold the same object.
     const attributes = shapes === undefined ? undefined : Object.freeze({ [key]: shapes });
-    if (input !== null && typeof input === 'object' && !Array.isArray(input) && shapeOf(input) === undefined) {
-      const names = Object.keys(input);
-      last = { names, dims: names.map((name) => shapeOf((input as Record<string, unknown>)[name])?.slice()), attributes };
-    }
+    last = { shapes: tensorShapes(input).map(([name, dims]) => [name, dims?.slice()]), attributes };
     return attributes;
   };
 }

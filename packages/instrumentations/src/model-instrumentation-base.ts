@@ -58,11 +58,24 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
   /** The replacement of `original`: a traced call per instance, or the original inside another prediction. */
   protected tracedMethod(original: AnyMethod, tracing: MethodTracing): AnyMethod {
     const instrumentation = this;
+    // The call of the last instance, so that a service calling one model looks nothing up. Held weakly: a
+    // model the app has dropped is not kept alive by its last call.
+    let lastInstance: WeakRef<object> | undefined;
+    let lastCall: TracedCall | null = null;
+    let lastCalls: WeakMap<object, Map<string, TracedCall | null>> | undefined;
     return function tracedModelMethod(this: object, ...args: unknown[]) {
       if (getActivePrediction() !== undefined || this === null || (typeof this !== 'object' && typeof this !== 'function')) {
         return original.apply(this, args);
       }
-      const call = instrumentation.callFor(this, original, tracing);
+      let call: TracedCall | null;
+      if (lastInstance?.deref() === this && lastCalls === instrumentation.calls) {
+        call = lastCall;
+      } else {
+        call = instrumentation.callFor(this, original, tracing);
+        lastInstance = new WeakRef(this);
+        lastCall = call;
+        lastCalls = instrumentation.calls;
+      }
       return call === null ? original.apply(this, args) : call(this, args);
     };
   }

@@ -29,3 +29,15 @@ test('a call with the shapes of the previous one gets the same attribute object;
   expect(attribute({ y: onnx([2, 4]), z: onnx([1]) })).toEqual({ 'ml.input.shapes': 'y[2,4], z[1]' });
   expect(Object.isFrozen(first)).toBe(true);
 });
+
+test('a single tensor or an array of tensors with the shapes of the previous call gets the same attribute object', () => {
+  const attribute = inputShapesAttribute('ml.input.shapes');
+  const first = attribute(tfjs([1, 4]));
+  expect(attribute(tfjs([1, 4]))).toBe(first);
+  expect(attribute(tfjs([2, 4]))).toEqual({ 'ml.input.shapes': '[2,4]' });
+  const pair = attribute([tfjs([1, 4]), tfjs([1])]);
+  expect(pair).toEqual({ 'ml.input.shapes': '[1,4], [1]' });
+  expect(attribute([tfjs([1, 4]), tfjs([1])])).toBe(pair);
+  expect(attribute([tfjs([1, 4]), tfjs([2])])).toEqual({ 'ml.input.shapes': '[1,4], [2]' });
+  expect(attribute({ x: tfjs([1, 4]) })).toEqual({ 'ml.input.shapes': 'x[1,4]' });
+});
