@@ -1,5 +1,6 @@
 import { classIndex, readClassScores, type ClassReading } from './class-scores';
 import { numericOutput } from './numeric-output';
+import type { ModelTask } from './types';
 
 /**
  * Where confidence and label are found when no extractor is given, on what models and ML runtimes
@@ -73,9 +74,13 @@ function namedScores(r: Record<string, unknown>, keys: string[]): { label: strin
   return { label, confidence };
 }
 
-/** The default extractors, naming class indices with `classes` when given. */
-export function defaultExtractors(classes: readonly string[] | undefined): DefaultExtractors {
+/**
+ * The default extractors, naming class indices with `classes` when given. For a model declared as
+ * `regression`, numbers are never read as class scores (only the named keys are looked at).
+ */
+export function defaultExtractors(classes: readonly string[] | undefined, task?: ModelTask): DefaultExtractors {
   const classCount = classes?.length;
+  const readsScores = task !== 'regression';
 
   function className(index: number, size?: number): string {
     if (classes === undefined) return String(index);
@@ -101,6 +106,7 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
 
   /** What an object or array holds besides the named keys: per-class numbers, named scores, a single tensor. */
   function reading(result: object): ClassReading | undefined {
+    if (!readsScores) return undefined;
     const direct = numericOutput(result);
     if (direct !== undefined) return readClassScores(direct, classCount);
     if (Array.isArray(result)) return undefined;
@@ -116,6 +122,7 @@ export function defaultExtractors(classes: readonly string[] | undefined): Defau
 
   /** The fallbacks of an object without known keys: named scores, or its only value when that is a tensor. */
   function fallback(r: Record<string, unknown>): { label: unknown; confidence: unknown } | undefined {
+    if (!readsScores) return undefined;
     const keys = Object.keys(r);
     const named = namedScores(r, keys);
     if (named !== undefined) return named;

@@ -122,7 +122,7 @@ export function resolveTracedConfig(
   const registry = options.registry ?? getPredictionMetricsRegistry();
   if (typeof registry?.forModel !== 'function') fail('registry', registry, 'a PredictionMetricsRegistry');
   registry.expectProducer();
-  const defaults = defaultExtractors(classes === undefined ? undefined : Object.freeze([...classes]));
+  const defaults = defaultExtractors(classes === undefined ? undefined : Object.freeze([...classes]), options.task);
   return {
     model: identity,
     spanName: `${operation} ${name}`,

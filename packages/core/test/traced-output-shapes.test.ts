@@ -71,6 +71,12 @@ test('an object of named scores gives the best name and its score', () => {
   expect(read({ setosa: 0.03, versicolor: 0.91, virginica: 0.12 })).toEqual({ label: 'versicolor', confidence: 0.91 });
 });
 
+test('a model declared as regression never has its numbers read as class scores', () => {
+  expect(read({ price: 0.42, discount: 0.1 }, { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
+  expect(read(Float32Array.from([0.2, 0.8]), { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
+  expect(read({ prediction: 3.5 }, { task: 'regression' }).label).toBe('3.5');
+});
+
 test('a single sigmoid output with two classes is the probability of the second class', () => {
   expect(read(Float32Array.from([0.8]), { classes: ['ham', 'spam'] })).toEqual({ label: 'spam', confidence: expect.closeTo(0.8, 6) });
   expect(read(Float32Array.from([0.25]), { classes: ['ham', 'spam'] })).toEqual({ label: 'ham', confidence: 0.75 });
