@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
+import { exposedSample as sample } from './support/exposition-sample';
 import { freePort } from './support/prometheus';
 import { startService, type PreloadMode, type ServiceProcess } from './support/service-process';
 
@@ -16,16 +17,6 @@ async function post<T>(service: ServiceProcess, path: string, body: unknown): Pr
   const response = await fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T & { traceId: string };
-}
-
-/** The value of one sample of a Prometheus text exposition, found by name and labels. */
-function sample(exposition: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const [, labelText = '', value = ''] = /^[^{]+\{(.*)\} (\S+)/.exec(line) ?? [];
-    if (Object.entries(labels).every(([key, expected]) => labelText.includes(`${key}="${expected}"`))) return Number(value);
-  }
-  return undefined;
 }
 
 describe.each<PreloadMode>(['require', 'import'])('ML runtimes in a service run with node --%s @modelsight/node/register', (mode) => {
