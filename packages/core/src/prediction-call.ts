@@ -66,7 +66,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   const reporter = new ReportOnce();
   const wantsFeatures = config.features !== undefined && (observers.length > 0 || config.captureFeatures);
   // Regression models have neither; a classifier with neither is told once which options fix it.
-  let checkEmpty = config.task !== 'regression';
+  let checkEmpty = config.task !== 'regression' && config.expectLabel;
   /** Whether reading the current result's confidence or label failed (and was reported). */
   let readFailed = false;
   const mayBeBatch = config.batch || config.batchSize !== undefined;
@@ -85,7 +85,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     reporter.report(
       'no-label-no-confidence',
       `predictions of ${model.name} ${model.version} give neither a label nor a confidence (the result is ${describeValue(result)}); ` +
-        `give traced() ${fixes}, or \`task: 'regression'\` if the model predicts numbers`,
+        `set ${fixes}, or \`task: 'regression'\` if the model predicts numbers`,
     );
   }
 

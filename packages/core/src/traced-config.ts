@@ -32,6 +32,8 @@ export interface TracedConfig {
   readonly recordExceptionMessages: boolean;
   readonly observers: readonly PredictionObserver[];
   readonly task: ModelTask | undefined;
+  /** Whether predictions without label and confidence are warned about. */
+  readonly expectLabel: boolean;
   /** Whole-number labels mean classes (`classes` or a `label` extractor was given), unless `task` says otherwise. */
   readonly labelMeansClass: boolean;
 }
@@ -89,6 +91,7 @@ export function resolveTracedConfig(
   checkFunction('label', options.label);
   checkFunction('features', options.features);
   checkFunction('attributes', options.attributes);
+  if (options.expectLabel !== undefined && typeof options.expectLabel !== 'boolean') fail('expectLabel', options.expectLabel, 'a boolean');
   const classes = options.classes;
   if (classes !== undefined && (!Array.isArray(classes) || classes.length === 0 || classes.some((name) => typeof name !== 'string'))) {
     fail('classes', classes, 'a non-empty array of class names (strings), index 0 first');
@@ -144,6 +147,7 @@ export function resolveTracedConfig(
     recordExceptionMessages: options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
     observers: [...observers],
     task: options.task,
+    expectLabel: options.expectLabel ?? true,
     labelMeansClass: classes !== undefined || options.label !== undefined,
   };
 }

@@ -211,6 +211,13 @@ export interface TracedCallOptions extends TracedOptionsBase<unknown[]> {
    * @default false
    */
   readonly batch?: boolean | ((args: readonly unknown[]) => number | undefined);
+  /**
+   * Whether the predictions should give a label or a confidence: when none does, a `diag` warning says
+   * so once, naming the options that fix it. `false` for outputs that are no classification (generated
+   * text, embeddings).
+   * @default true
+   */
+  readonly expectLabel?: boolean;
   /** Finds the confidence on a result or batch item. @default as in `traced()` */
   readonly confidence?: ResultExtractor<number>;
   /** Finds the label on a result or batch item. @default as in `traced()` */

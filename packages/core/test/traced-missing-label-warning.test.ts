@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { traced } from '../src/index';
+import { createTracedCall, traced } from '../src/index';
 import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
 
 const tracing = memoryTracing();
@@ -40,7 +40,7 @@ test('a result that is a fraction reads as a regression value and is not warned 
 
 test('custom extractors that find nothing get a warning about the extractors', () => {
   traced(() => ({ a: 1 }), { model: uniqueModel(), tracer: tracing.tracer, label: () => undefined })();
-  expect(diagnostics.warnings[0]).toContain('give traced() `label` / `confidence` extractors that find them');
+  expect(diagnostics.warnings[0]).toContain('set `label` / `confidence` extractors that find them');
 });
 
 test('a batch whose items give neither is reported once, describing an item', () => {
@@ -54,4 +54,11 @@ test('a batch whose items give neither is reported once, describing an item', ()
 test('the warning shows the shape of the result, never its values', () => {
   traced(() => ({ secret_feature: 'alice@example.com' }), { model: uniqueModel(), tracer: tracing.tracer })();
   expect(diagnostics.warnings[0]).not.toContain('alice@example.com');
+});
+
+test('a traced call that expects no label (generated text, embeddings) is never warned about', () => {
+  const call = createTracedCall(() => ({ generated_text: 'hello' }), { model: uniqueModel(), tracer: tracing.tracer, expectLabel: false });
+  call(undefined, []);
+  expect(tracing.spans()).toHaveLength(1);
+  expect(diagnostics.warnings).toEqual([]);
 });

@@ -10,14 +10,14 @@ function pick<T>(option: T | ((model: ModelSource) => T | undefined) | undefined
 
 /**
  * The options of `createTracedCall` for one model met by an instrumentation: name, version and classes
- * from the configuration (option > `MODELSIGHT_MODEL_VERSION` > default), observers and task. May throw
+ * from the configuration (option > `MODELSIGHT_MODEL_VERSION` > default), observers, task and extractors. May throw
  * (a user's function, a bad option): the caller reports it and leaves the model uninstrumented.
  */
 export function modelCallOptions(
   config: ModelInstrumentationConfig,
   model: ModelSource,
   env: NodeJS.ProcessEnv = process.env,
-): Pick<TracedCallOptions, 'model' | 'classes' | 'task' | 'observers'> {
+): Pick<TracedCallOptions, 'model' | 'classes' | 'task' | 'observers' | 'label' | 'confidence'> {
   const name = pick(config.modelName, model) || model.name;
   const version = pick(config.modelVersion, model) || env['MODELSIGHT_MODEL_VERSION']?.trim() || UNKNOWN_VERSION;
   return {
@@ -25,6 +25,8 @@ export function modelCallOptions(
     classes: pick(config.classes, model),
     task: config.task,
     observers: config.observers ?? [],
+    ...(config.label === undefined ? {} : { label: config.label }),
+    ...(config.confidence === undefined ? {} : { confidence: config.confidence }),
   };
 }
 

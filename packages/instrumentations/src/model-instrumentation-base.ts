@@ -16,6 +16,8 @@ export interface MethodTracing {
   readonly source: (instance: object) => ModelSource;
   /** Number of predictions of a call, or `undefined` for one. */
   readonly batch?: (args: readonly unknown[]) => number | undefined;
+  /** Whether the outputs of the instance are classifications (else no warning about missing labels). @default always */
+  readonly expectLabel?: (instance: object) => boolean;
   /** Span attributes of a call (input shapes). */
   readonly attributes?: (input: unknown) => Readonly<Record<string, string>> | undefined;
 }
@@ -93,6 +95,7 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
         ...modelCallOptions(this.getConfig(), tracing.source(instance)),
         tracer: this.tracerProxy,
         batch: tracing.batch ?? false,
+        expectLabel: tracing.expectLabel?.(instance) ?? true,
         ...(tracing.attributes ? { attributes: tracing.attributes } : {}),
       };
       call = createTracedCall(original, options);

@@ -8,6 +8,13 @@ export const DEFAULT_PIPELINE_MODEL_NAME = 'transformers-pipeline';
 
 type Exports = Record<string, unknown>;
 
+/**
+ * Pipeline tasks whose results carry a label or a score (`[{ label, score }]`, `{ answer, score }`); the
+ * others (generation, translation, embeddings, speech to text, …) are traced without the warning about
+ * predictions that give neither.
+ */
+const LABELLED_TASK = /classification|detection|segmentation|sentiment|ner|fill-mask|question-answering/;
+
 function isObjectLike(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
@@ -73,6 +80,10 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
           method: `${name}._call`,
           source: (pipeline) => this.sourceOf(pipeline as PipelineLike),
           batch: (args) => (Array.isArray(args[0]) ? args[0].length : undefined),
+          expectLabel: (pipeline) => {
+            const task = (pipeline as PipelineLike).task;
+            return typeof task !== 'string' || LABELLED_TASK.test(task);
+          },
         };
         this._wrap(prototype, '_call', (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
       }

@@ -1,4 +1,4 @@
-import type { ModelTask, PredictionObserver } from '@modelsight/core';
+import type { LabelValue, ModelTask, PredictionObserver, ResultExtractor } from '@modelsight/core';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
 /** What a model is known by before any option says otherwise. */
@@ -43,4 +43,14 @@ export interface ModelInstrumentationConfig extends InstrumentationConfig {
   task?: ModelTask;
   /** Receive every prediction, as with `traced()` (drift monitors, feedback trackers). @default [] */
   observers?: readonly PredictionObserver[];
+  /**
+   * Finds the confidence on a call's output (on one row's output for a batch), as in `traced()`.
+   * @default as in `traced()`: probabilities, scores, `[{ label, score }]`
+   */
+  confidence?: ResultExtractor<number>;
+  /**
+   * Finds the label on a call's output (on one row's output for a batch), as in `traced()`.
+   * @default as in `traced()`: label outputs, class indices named by `classes`, the argmax of probabilities
+   */
+  label?: ResultExtractor<LabelValue>;
 }

@@ -141,3 +141,17 @@ test('a model name function that throws leaves the model uninstrumented, reporte
   expect(diagnostics.warnings).toHaveLength(1);
   expect(diagnostics.warnings[0]).toContain('run calls of a model are not traced: no registry');
 });
+
+test('label and confidence extractors given as options replace the defaults', async () => {
+  instrumentation.setConfig({
+    modelVersion: '2.0.0',
+    label: (outputs) => ((outputs as { label: { data: BigInt64Array } }).label.data[0] === 0n ? 'small flower' : 'large flower'),
+    confidence: () => 0.5,
+  });
+  try {
+    await session.run(feeds(SETOSA));
+  } finally {
+    instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+  }
+  expect(tracing.spans()[0]!.attributes).toMatchObject({ 'ml.prediction.label': 'small flower', 'ml.prediction.confidence': 0.5 });
+});

@@ -86,3 +86,12 @@ test('the ONNX session of a model used outside a pipeline is still traced by the
   await session.run({ input_ids: new Tensor('int64', BigInt64Array.from([2n, 3n]), [1, 2]) });
   expect(tracing.spans().map((span) => span.name)).toEqual(['predict onnx-model']);
 });
+
+test('a pipeline whose results are no classification (feature extraction) is traced without a warning about labels', async () => {
+  const extract = (await transformers.pipeline('feature-extraction', 'local/sentiment')) as unknown as (text: string) => Promise<unknown>;
+  await extract('the movie was great');
+  const spans = tracing.spans();
+  expect(spans.map((span) => span.name)).toEqual(['predict local/sentiment']);
+  expect(spans[0]!.attributes['ml.prediction.label']).toBeUndefined();
+  expect(diagnostics.warnings).toEqual([]);
+});
