@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exposedSample } from './support/exposition-sample';
+import { postJson } from './support/post-json';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { installPackedApp, type PackedApp } from './support/packed-app';
 import { startPreloaded, type PreloadedService, type PreloadMode } from './support/service-process';
@@ -34,11 +35,7 @@ afterAll(async () => {
   await app?.remove();
 });
 
-async function post<T>(service: PreloadedService, path: string, body: unknown): Promise<T & { traceId: string }> {
-  const response = await fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T & { traceId: string };
-}
+const post = <T>(service: PreloadedService, path: string, body: unknown) => postJson<T & { traceId: string }>(service.url, path, body);
 
 describe.each<PreloadMode>(['require', 'import'])('the packed packages with the ML runtimes, under node --%s @modelsight/node/register', (mode) => {
   let receiver: OtlpReceiver;

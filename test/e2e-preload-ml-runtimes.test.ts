@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson } from './support/post-json';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { exposedSample as sample } from './support/exposition-sample';
 import { freePort } from './support/prometheus';
@@ -13,11 +14,7 @@ const SETOSA = [5.1, 3.5, 1.4, 0.2];
 const VIRGINICA = [6.3, 3.3, 6, 2.5];
 const VERSICOLOR = [5.9, 3.0, 4.2, 1.5];
 
-async function post<T>(service: ServiceProcess, path: string, body: unknown): Promise<T & { traceId: string }> {
-  const response = await fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T & { traceId: string };
-}
+const post = <T>(service: ServiceProcess, path: string, body: unknown) => postJson<T & { traceId: string }>(service.url, path, body);
 
 describe.each<PreloadMode>(['require', 'import'])('ML runtimes in a service run with node --%s @modelsight/node/register', (mode) => {
   let receiver: OtlpReceiver;
