@@ -9,7 +9,7 @@ import { packageBuild } from '../../tsup.config.base';
 // node_modules). Those are the package's dependencies (the API a peer); what is bundled is a
 // devDependency, so that an app installs none of it.
 const external = ['@opentelemetry/api', '@modelsight/core', 'import-in-the-middle', 'require-in-the-middle'];
-const noExternal = [/^@opentelemetry\/(?!api$)/, /^@fastify\/otel$/, /^protobufjs/, /^@protobufjs\//];
+const noExternal = [/^@opentelemetry\/(?!api$)/, /^@fastify\/otel$/, /^@modelsight\/instrumentations$/, /^protobufjs/, /^@protobufjs\//];
 
 // Modules the NodeSDK imports for set-ups the preload never asks of it: it is always handed its span
 // processors, its (empty) metric readers and log processors, so it never builds an exporter from the

@@ -1,5 +1,7 @@
 export { traced } from './traced';
 export type { ResultWithPrediction, TracedFunction } from './traced';
+export { createTracedCall } from './traced-call';
+export type { TracedCall } from './traced-call';
 export { getActivePrediction } from './prediction-context';
 export { predictionMetricProducer } from './prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
@@ -13,6 +15,7 @@ export {
   ATTR_ERROR_TYPE,
   ATTR_ML_BATCH_SIZE,
   ATTR_ML_FEATURE_PREFIX,
+  ATTR_ML_INPUT_SHAPES,
   ATTR_ML_MODEL_NAME,
   ATTR_ML_MODEL_VERSION,
   ATTR_ML_PREDICTION_CONFIDENCE,
@@ -31,6 +34,10 @@ export {
 } from './semconv';
 export { VERSION } from './version';
 export type {
+  AnyFunction,
+  BatchItem,
+  BatchTracedOptions,
+  LabelValue,
   ModelIdentity,
   ModelTask,
   PredictionInfo,
@@ -38,7 +45,11 @@ export type {
   PredictionRecord,
   PredictionStatus,
   ResultExtractor,
+  SingleTracedOptions,
+  TracedCallOptions,
   TracedOptions,
+  TracedOptionsBase,
+  TracedResult,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
 export type { FeedbackActual, FeedbackOutcome, FeedbackResult, FeedbackTrackerOptions } from './feedback/types';

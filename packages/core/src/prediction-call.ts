@@ -9,6 +9,8 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { batchItems } from './batch-items';
+import { ClassIndexError } from './default-extractors';
 import { setFeatureAttributes } from './feature-attributes';
 import type { InstrumentationErrorReason } from './model-stats';
 import { contextWithPrediction } from './prediction-context';
@@ -23,12 +25,14 @@ import {
   ATTR_ML_PREDICTION_LABEL,
 } from './semconv';
 import type { TracedConfig } from './traced-config';
-import type { PredictionInfo, PredictionRecord, PredictionStatus } from './types';
+import type { ModelTask, PredictionInfo, PredictionRecord, PredictionStatus } from './types';
+import { describeValue, looksLikeRegression } from './value-description';
 
 /** Calls the wrapped function once; `withInfo` asks for `{ result, prediction }` instead of the result. */
 export type PredictionCall = (thisArg: unknown, args: unknown[], withInfo: boolean) => unknown;
 
 const NO_ITEM_IDS: readonly string[] = Object.freeze([]);
+const WHOLE_NUMBER = /^[-+]?\d+$/;
 
 /** The trace ID for observers: none when no SDK gave the span a valid context. Checked off the hot path. */
 function traceIdOf(span: Span, info: PredictionInfo): string | undefined {
@@ -58,26 +62,53 @@ function errorType(error: unknown): string {
  * `config`; what runs per call allocates little and never throws at the caller.
  */
 export function createPredictionCall(fn: (...args: unknown[]) => unknown, config: TracedConfig): PredictionCall {
-  const { stats, tracer, spanName, baseAttributes, observers, model, batch } = config;
+  const { stats, tracer, spanName, baseAttributes, observers, model } = config;
   const reporter = new ReportOnce();
   const wantsFeatures = config.features !== undefined && (observers.length > 0 || config.captureFeatures);
+  // Regression models have neither; a classifier with neither is told once which options fix it.
+  let checkEmpty = config.task !== 'regression' && config.expectLabel;
+  /** Whether reading the current result's confidence or label failed (and was reported). */
+  let readFailed = false;
+  const mayBeBatch = config.batch || config.batchSize !== undefined;
 
-  function instrumentationError(reason: InstrumentationErrorReason, message: string, detail?: unknown): void {
+  function instrumentationError(reason: InstrumentationErrorReason, message: string, detail?: unknown, cause: string = reason): void {
     stats.countInstrumentationError(reason);
-    reporter.report(reason, `${message} (model ${model.name} ${model.version}); the prediction goes on without it`, detail);
+    reporter.report(cause, `${message} (model ${model.name} ${model.version}); the prediction goes on without it`, detail);
+  }
+
+  /** Once per wrapper: predictions give neither a label nor a confidence, and nothing says the model predicts numbers. */
+  function noLabelNorConfidence(result: unknown): void {
+    // Nothing returned is nothing to describe; a failed extractor was reported already.
+    if (result === undefined || result === null || readFailed || looksLikeRegression(result)) return;
+    checkEmpty = false;
+    const fixes = config.customLabel || config.customConfidence ? '`label` / `confidence` extractors that find them' : '`classes` when it returns class indices, or `label` / `confidence` extractors for other shapes';
+    reporter.report(
+      'no-label-no-confidence',
+      `predictions of ${model.name} ${model.version} give neither a label nor a confidence (the result is ${describeValue(result)}); ` +
+        `set ${fixes}, or \`task: 'regression'\` if the model predicts numbers`,
+    );
+  }
+
+  /** The task for observers: the option, else classification when whole-number labels come from `classes` or a label extractor. */
+  function taskOf(label: string | undefined): ModelTask | undefined {
+    if (config.task !== undefined || !config.labelMeansClass || label === undefined) return config.task;
+    return WHOLE_NUMBER.test(label) || config.classes !== undefined ? 'classification' : undefined;
   }
 
   function readConfidence(result: unknown): number | undefined {
     let raw: unknown;
+    readFailed = false;
     try {
       raw = config.confidence(result);
     } catch (error) {
+      readFailed = true;
       instrumentationError('confidence_extractor', 'the confidence extractor threw', error);
       return undefined;
     }
     if (raw === undefined || raw === null) return undefined;
     // NaN fails both comparisons.
     if (typeof raw === 'number' && raw >= 0 && raw <= 1) return raw;
+    readFailed = true;
     instrumentationError('invalid_confidence', `confidence must be a finite number in [0, 1]; got ${String(raw)} (${typeof raw})`);
     return undefined;
   }
@@ -87,12 +118,15 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     try {
       raw = config.label(result);
     } catch (error) {
-      instrumentationError('label_extractor', 'the label extractor threw', error);
+      readFailed = true;
+      if (error instanceof ClassIndexError) instrumentationError('invalid_label', error.message, undefined, `class:${error.message}`);
+      else instrumentationError('label_extractor', 'the label extractor threw', error);
       return undefined;
     }
     if (typeof raw === 'string') return raw;
     if (raw === undefined || raw === null) return undefined;
     if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') return String(raw);
+    readFailed = true;
     instrumentationError('invalid_label', `a label must be a string or a finite number; got ${typeof raw}`);
     return undefined;
   }
@@ -116,52 +150,62 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     }
   }
 
-  function itemFeatures(features: unknown, index: number, size: number): Readonly<Record<string, unknown>> | undefined {
+  function itemFeatures(features: unknown, index: number, size: number, batch: boolean): Readonly<Record<string, unknown>> | undefined {
     if (!batch) return features as Record<string, unknown> | undefined;
     if (Array.isArray(features) && features.length === size) return features[index] as Record<string, unknown> | undefined;
     return undefined;
   }
 
   /** Running totals, span attributes and observers for a call that returned. */
-  function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
+  function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
     stats.active--;
     stats.recordDuration(seconds);
-    const recording = span.isRecording();
-    if (!batch) {
-      const confidence = readConfidence(result);
-      const label = readLabel(result);
-      stats.ok++;
-      if (confidence !== undefined) stats.confidence.record(confidence);
-      if (recording) {
-        if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
-        if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
-      }
-      span.end();
-      if (observers.length > 0) {
-        notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1), seconds));
-      }
+    if (batch) {
+      completedBatch(span, info, result, features, size, seconds);
       return;
     }
+    const recording = span.isRecording();
+    const confidence = readConfidence(result);
+    const label = readLabel(result);
+    if (checkEmpty && confidence === undefined && label === undefined) noLabelNorConfidence(result);
+    stats.ok++;
+    if (confidence !== undefined) stats.confidence.record(confidence);
+    if (recording) {
+      if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
+      if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
+    }
+    span.end();
+    if (observers.length > 0) {
+      notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1, false), seconds));
+    }
+  }
+
+  /** The batch part of {@link completed}, apart so that single calls run the smaller function. */
+  function completedBatch(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
     span.end();
     stats.ok += size;
-    if (!Array.isArray(result) || result.length !== size) {
-      instrumentationError('batch_shape', `a batch call must return an array as long as its input (${size} items)`);
+    const items = batchItems(result, size);
+    if (items === undefined) {
+      instrumentationError('batch_shape', `a batch call must return an array (or a tensor) of as many items as its input (${size} items)`);
       return;
     }
     const traceId = observers.length > 0 ? traceIdOf(span, info) : undefined;
     for (let i = 0; i < size; i++) {
-      const item = result[i];
+      const item = items[i];
       const confidence = readConfidence(item);
       if (confidence !== undefined) stats.confidence.record(confidence);
-      if (observers.length > 0) {
+      if (observers.length > 0 || (checkEmpty && confidence === undefined)) {
         const label = readLabel(item);
-        notify(record(info.itemIds[i]!, traceId, info.spanId, 'ok', label, confidence, item, itemFeatures(features, i, size), seconds));
+        if (checkEmpty && confidence === undefined && label === undefined) noLabelNorConfidence(item);
+        if (observers.length > 0) {
+          notify(record(info.itemIds[i]!, traceId, info.spanId, 'ok', label, confidence, item, itemFeatures(features, i, size, true), seconds));
+        }
       }
     }
   }
 
   /** Running totals, span status and observers for a call that threw or rejected. */
-  function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number): void {
+  function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
     stats.active--;
     stats.recordDuration(seconds);
     stats.error += size;
@@ -177,7 +221,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       const traceId = traceIdOf(span, info);
       for (let i = 0; i < size; i++) {
         const id = batch ? info.itemIds[i]! : info.predictionId;
-        notify(record(id, traceId, info.spanId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size), seconds));
+        notify(record(id, traceId, info.spanId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size, batch), seconds));
       }
     }
   }
@@ -205,16 +249,16 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       features,
       durationSeconds,
       endTime: Date.now(),
-      task: config.task,
+      task: taskOf(label),
     };
   }
 
   /** Ends the prediction; a fault in the instrumentation is reported, never thrown at the caller. */
-  function settle(span: Span, info: PredictionInfo, ok: boolean, outcome: unknown, features: unknown, size: number, start: number): void {
+  function settle(span: Span, info: PredictionInfo, ok: boolean, outcome: unknown, features: unknown, size: number, batch: boolean, start: number): void {
     const seconds = (performance.now() - start) / 1000;
     try {
-      if (ok) completed(span, info, outcome, features, size, seconds);
-      else failed(span, info, outcome, features, size, seconds);
+      if (ok) completed(span, info, outcome, features, size, seconds, batch);
+      else failed(span, info, outcome, features, size, seconds, batch);
     } catch (error) {
       instrumentationError('internal', 'recording the prediction failed', error);
     }
@@ -227,6 +271,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     readonly ctx: Context;
     readonly features: unknown;
     readonly size: number;
+    readonly batch: boolean;
   }
 
   /** Starts the span and gathers what the call needs; may throw (a user's tracer or features object). */
@@ -239,19 +284,20 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
 
     let size = 1;
     let itemIds = NO_ITEM_IDS;
-    if (batch) {
-      const input = args[0];
-      if (Array.isArray(input)) {
-        size = input.length;
+    let batch = false;
+    if (mayBeBatch) {
+      const items = itemCount(args);
+      batch = config.batch || items !== undefined;
+      if (items !== undefined) {
+        size = items;
         const ids = new Array<string>(size);
         for (let i = 0; i < size; i++) ids[i] = `${predictionId}.${i}`;
         itemIds = ids;
         if (recording) span.setAttribute(ATTR_ML_BATCH_SIZE, size);
-      } else {
-        instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
       }
-      stats.batchSize.record(size);
+      if (batch) stats.batchSize.record(size);
     }
+    if (recording && config.attributes !== undefined) setCallAttributes(span, args);
     const features = wantsFeatures ? readFeatures(args) : undefined;
     if (recording && config.captureFeatures && !batch && features !== null && typeof features === 'object') {
       setFeatureAttributes(span, features as Record<string, unknown>, config.redactFeatures, config.maxFeatureLength);
@@ -259,7 +305,35 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
 
     const spanContext = span.spanContext();
     const info: PredictionInfo = { model, predictionId, itemIds, traceId: spanContext.traceId, spanId: spanContext.spanId };
-    return { span, info, ctx: contextWithPrediction(trace.setSpan(parent, span), info), features, size };
+    return { span, info, ctx: contextWithPrediction(trace.setSpan(parent, span), info), features, size, batch };
+  }
+
+  /**
+   * Items of a call that may be a batch: the length of its first argument (`batch: true`), or what the
+   * `batch` function says. `undefined`: a single prediction, or a batch call without an array (reported).
+   */
+  function itemCount(args: unknown[]): number | undefined {
+    if (config.batchSize === undefined) {
+      const input = args[0];
+      if (Array.isArray(input)) return input.length;
+      instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
+      return undefined;
+    }
+    try {
+      return config.batchSize(args);
+    } catch (error) {
+      instrumentationError('batch_shape', 'the batch size of a call could not be read; counted as one prediction', error);
+      return undefined;
+    }
+  }
+
+  function setCallAttributes(span: Span, args: unknown[]): void {
+    try {
+      const attributes = config.attributes!(...args);
+      if (attributes) span.setAttributes(attributes);
+    } catch (error) {
+      instrumentationError('internal', 'the attributes option threw', error, 'attributes');
+    }
   }
 
   /** The prediction still runs when the instrumentation cannot start; only what it would have recorded is lost, and counted. */
@@ -284,29 +358,29 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     } catch (error) {
       return uninstrumented(thisArg, args, withInfo, error);
     }
-    const { span, info, ctx, features, size } = started;
+    const { span, info, ctx, features, size, batch } = started;
     stats.active++;
     const start = performance.now();
     let result: unknown;
     try {
       result = context.with(ctx, fn as (...a: unknown[]) => unknown, thisArg, ...args);
     } catch (error) {
-      settle(span, info, false, error, features, size, start);
+      settle(span, info, false, error, features, size, batch, start);
       throw error;
     }
     if (isPromiseLike(result)) {
       return Promise.resolve(result).then(
         (value) => {
-          settle(span, info, true, value, features, size, start);
+          settle(span, info, true, value, features, size, batch, start);
           return withInfo ? { result: value, prediction: info } : value;
         },
         (error: unknown) => {
-          settle(span, info, false, error, features, size, start);
+          settle(span, info, false, error, features, size, batch, start);
           throw error;
         },
       );
     }
-    settle(span, info, true, result, features, size, start);
+    settle(span, info, true, result, features, size, batch, start);
     return withInfo ? { result, prediction: info } : result;
   };
 }

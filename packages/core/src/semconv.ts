@@ -19,6 +19,12 @@ export const ATTR_ML_BATCH_SIZE = 'ml.batch.size';
 export const ATTR_ML_PREDICTION_STATUS = 'ml.prediction.status';
 /** Span attribute prefix of captured features: `ml.feature.<name>`. */
 export const ATTR_ML_FEATURE_PREFIX = 'ml.feature.';
+/**
+ * Span attribute: shapes of the tensors a call was given, as one string: `name[1,4]` per named input,
+ * `[1,4]` per unnamed one, separated by `, ` (`input_ids[2,8], attention_mask[2,8]`). Set by the runtime
+ * instrumentations. Never a metric label.
+ */
+export const ATTR_ML_INPUT_SHAPES = 'ml.input.shapes';
 /** Span attribute: type of the error a prediction threw (OpenTelemetry semantic conventions). */
 export const ATTR_ERROR_TYPE = 'error.type';
 

@@ -1,16 +1,20 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { defaultConfidence, defaultLabel } from './default-extractors';
+import { defaultExtractors } from './default-extractors';
 import type { ModelStats } from './model-stats';
 import { getPredictionMetricsRegistry } from './prediction-metrics-registry';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from './semconv';
-import type { ModelIdentity, ModelTask, PredictionObserver, TracedOptions } from './types';
+import type { Attributes } from '@opentelemetry/api';
+import type { ModelIdentity, ModelTask, PredictionObserver, TracedCallOptions } from './types';
 import { VERSION } from './version';
 
 /** Everything `traced()` needs, checked and resolved once when a function is wrapped. */
 export interface TracedConfig {
   readonly model: ModelIdentity;
   readonly spanName: string;
+  /** Every call is a batch. */
   readonly batch: boolean;
+  /** Decides per call whether it is a batch, and of how many items (instead of `batch`). */
+  readonly batchSize: ((args: readonly unknown[]) => number | undefined) | undefined;
   readonly tracer: Tracer;
   readonly stats: ModelStats;
   /** Attributes every span starts with, built once. */
@@ -19,6 +23,8 @@ export interface TracedConfig {
   readonly label: (result: unknown) => unknown;
   readonly customConfidence: boolean;
   readonly customLabel: boolean;
+  readonly classes: readonly string[] | undefined;
+  readonly attributes: ((...args: unknown[]) => Attributes | undefined) | undefined;
   readonly features: ((...args: unknown[]) => unknown) | undefined;
   readonly captureFeatures: boolean;
   readonly redactFeatures: ReadonlySet<string>;
@@ -26,6 +32,10 @@ export interface TracedConfig {
   readonly recordExceptionMessages: boolean;
   readonly observers: readonly PredictionObserver[];
   readonly task: ModelTask | undefined;
+  /** Whether predictions without label and confidence are warned about. */
+  readonly expectLabel: boolean;
+  /** Whole-number labels mean classes (`classes` or a `label` extractor was given), unless `task` says otherwise. */
+  readonly labelMeansClass: boolean;
 }
 
 const DEFAULT_OPERATION = 'predict';
@@ -63,7 +73,7 @@ function envList(env: NodeJS.ProcessEnv, name: string): string[] {
 /** Checks the options of `traced()` and resolves them against the environment: option > env var > default. */
 export function resolveTracedConfig(
   fn: unknown,
-  options: TracedOptions<never>,
+  options: TracedCallOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): TracedConfig {
   if (typeof fn !== 'function') fail('fn (the first argument)', fn, 'the function to wrap');
@@ -75,10 +85,17 @@ export function resolveTracedConfig(
   if (typeof version !== 'string' || version.trim() === '') fail('model.version', version, 'a non-empty string');
   const operation = options.operation ?? DEFAULT_OPERATION;
   if (typeof operation !== 'string' || operation.trim() === '') fail('operation', operation, 'a non-empty string');
-  if (options.batch !== undefined && typeof options.batch !== 'boolean') fail('batch', options.batch, 'a boolean');
+  const batch = options.batch;
+  if (batch !== undefined && typeof batch !== 'boolean' && typeof batch !== 'function') fail('batch', batch, 'a boolean');
   checkFunction('confidence', options.confidence);
   checkFunction('label', options.label);
   checkFunction('features', options.features);
+  checkFunction('attributes', options.attributes);
+  if (options.expectLabel !== undefined && typeof options.expectLabel !== 'boolean') fail('expectLabel', options.expectLabel, 'a boolean');
+  const classes = options.classes;
+  if (classes !== undefined && (!Array.isArray(classes) || classes.length === 0 || classes.some((name) => typeof name !== 'string'))) {
+    fail('classes', classes, 'a non-empty array of class names (strings), index 0 first');
+  }
   if (options.captureFeatures !== undefined && typeof options.captureFeatures !== 'boolean') {
     fail('captureFeatures', options.captureFeatures, 'a boolean');
   }
@@ -108,17 +125,21 @@ export function resolveTracedConfig(
   const registry = options.registry ?? getPredictionMetricsRegistry();
   if (typeof registry?.forModel !== 'function') fail('registry', registry, 'a PredictionMetricsRegistry');
   registry.expectProducer();
+  const defaults = defaultExtractors(classes === undefined ? undefined : Object.freeze([...classes]), options.task);
   return {
     model: identity,
     spanName: `${operation} ${name}`,
-    batch: options.batch ?? false,
+    batch: batch === true,
+    batchSize: typeof batch === 'function' ? batch : undefined,
     tracer,
     stats: registry.forModel(identity),
     baseAttributes: Object.freeze({ [ATTR_ML_MODEL_NAME]: name, [ATTR_ML_MODEL_VERSION]: version }),
-    confidence: options.confidence ?? defaultConfidence,
-    label: options.label ?? defaultLabel,
+    confidence: options.confidence ?? defaults.confidence,
+    label: options.label ?? defaults.label,
     customConfidence: options.confidence !== undefined,
     customLabel: options.label !== undefined,
+    classes,
+    attributes: options.attributes as TracedConfig['attributes'],
     features: options.features as TracedConfig['features'],
     captureFeatures: options.captureFeatures ?? envFlag(env, 'MODELSIGHT_CAPTURE_FEATURES') ?? false,
     redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
@@ -126,5 +147,7 @@ export function resolveTracedConfig(
     recordExceptionMessages: options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
     observers: [...observers],
     task: options.task,
+    expectLabel: options.expectLabel ?? true,
+    labelMeansClass: classes !== undefined || options.label !== undefined,
   };
 }

@@ -1,15 +1,12 @@
 import { createPredictionCall } from './prediction-call';
 import { resolveTracedConfig } from './traced-config';
-import type { PredictionInfo, TracedOptions } from './types';
+import type { AnyFunction, BatchTracedOptions, PredictionInfo, SingleTracedOptions, TracedCallOptions, TracedOptions } from './types';
 
 /** What `withPrediction()` returns: the wrapped function's result and the prediction it made. */
 export interface ResultWithPrediction<R> {
   readonly result: R;
   readonly prediction: PredictionInfo;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyFunction = (this: any, ...args: any[]) => any;
 
 /** A wrapped function: callable exactly as the original, plus `withPrediction`. */
 export type TracedFunction<F extends AnyFunction> = F & {
@@ -34,11 +31,17 @@ export type TracedFunction<F extends AnyFunction> = F & {
  * confidence is counted (`ml_instrumentation_errors_total`) and reported once through `diag`.
  * Options are checked here, when wrapping: a bad option throws a `TypeError` naming it.
  *
+ * Extractors receive the awaited result of `fn` (one item of it with `batch: true`, which is a type error
+ * unless the first parameter of `fn` is an array).
+ *
  * @example
  * const predict = traced(model.predict.bind(model), { model: { name: 'iris-classifier', version: '1.4.0' } });
  */
-export function traced<F extends AnyFunction>(fn: F, options: TracedOptions<Parameters<F>>): TracedFunction<F> {
-  const config = resolveTracedConfig(fn, options as TracedOptions<never>);
+export function traced<F extends AnyFunction>(fn: F, options: SingleTracedOptions<F>): TracedFunction<F>;
+export function traced<F extends AnyFunction>(fn: F, options: BatchTracedOptions<F>): TracedFunction<F>;
+export function traced<F extends AnyFunction>(fn: F, options: TracedOptions<F>): TracedFunction<F>;
+export function traced<F extends AnyFunction>(fn: F, options: TracedOptions<F>): TracedFunction<F> {
+  const config = resolveTracedConfig(fn, options as TracedCallOptions);
   const call = createPredictionCall(fn, config);
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return call(this, args, false);

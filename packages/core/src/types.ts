@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { PredictionMetricsRegistry } from './prediction-metrics-registry';
 
 /** The model a prediction comes from. Both fields become span attributes and metric labels. */
@@ -66,11 +66,33 @@ export interface PredictionInfo {
   readonly spanId: string;
 }
 
-/** Finds a value (confidence or label) on a result. Return `undefined` when there is none. */
-export type ResultExtractor<T> = (result: unknown) => T | undefined;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (this: any, ...args: any[]) => any;
 
-/** Options of {@link traced}. */
-export interface TracedOptions<Args extends unknown[] = unknown[]> {
+/** What a call of `F` gives once awaited: the result extractors receive it (an item of it in batch mode). */
+export type TracedResult<F extends AnyFunction> = Awaited<ReturnType<F>>;
+
+/** One item of a batch result: the element type of an array or typed array, else `unknown`. */
+export type BatchItem<R> = R extends ReadonlyArray<infer I> ? I : R extends ArrayLike<infer I> ? I : unknown;
+
+/** Finds a value (confidence or label) on a result `R`. Return `undefined` when there is none. */
+export type ResultExtractor<T, R = unknown> = (result: R) => T | undefined;
+
+/** A label as an extractor may give it: a string, or a number or boolean turned into a string. */
+export type LabelValue = string | number | boolean;
+
+/**
+ * `true` when the first parameter of `F` may be an array (`number[][]`, `number[][] | Matrix`, `unknown`):
+ * only then may `batch` be `true`.
+ */
+type BatchFlag<F extends AnyFunction> = unknown extends Parameters<F>[0]
+  ? true
+  : [Extract<Parameters<F>[0], readonly unknown[]>] extends [never]
+    ? never
+    : true;
+
+/** Options of {@link traced} that do not depend on batch mode. */
+export interface TracedOptionsBase<Args extends unknown[] = unknown[]> {
   /** The model that makes the predictions. Required. */
   readonly model: ModelIdentity;
   /**
@@ -79,27 +101,24 @@ export interface TracedOptions<Args extends unknown[] = unknown[]> {
    */
   readonly operation?: string;
   /**
-   * The wrapped function takes an array and returns an array of the same length:
-   * one span per call with `ml.batch.size`, metrics and observers per item.
-   * @default false
+   * Names of the class indices, index 0 first: a class index found on a result (`0`, `[0]`,
+   * `BigInt64Array [1n]`, the argmax of a probability vector) becomes `classes[index]` as the label.
+   * Giving it also tells feedback that the model is a classifier.
+   * @default none: an argmax becomes its index as a string; a bare class index gives no label
    */
-  readonly batch?: boolean;
-  /**
-   * Finds the confidence on a result (a batch item's result in batch mode).
-   * @default `confidence`, then `score`, then the largest of `probabilities`
-   */
-  readonly confidence?: ResultExtractor<number>;
-  /**
-   * Finds the label on a result (a batch item's result in batch mode).
-   * @default `label`, then `class`, then `prediction` (strings, or finite numbers turned into strings)
-   */
-  readonly label?: ResultExtractor<string>;
+  readonly classes?: readonly string[];
   /**
    * Turns the call's arguments into named features, for observers and for feature capture.
    * In batch mode it returns one record per item.
    * @default none: observers see `features: undefined`
    */
   readonly features?: (...args: Args) => Record<string, unknown> | ReadonlyArray<Record<string, unknown>> | undefined;
+  /**
+   * More span attributes of a call, from its arguments (input shapes, say), set when the span starts.
+   * Never metric labels. Called on every call, so keep it cheap.
+   * @default none
+   */
+  readonly attributes?: (...args: Args) => Attributes | undefined;
   /**
    * Put the features on the span as `ml.feature.<name>` attributes (single calls only).
    * Env: `MODELSIGHT_CAPTURE_FEATURES=true`.
@@ -127,7 +146,9 @@ export interface TracedOptions<Args extends unknown[] = unknown[]> {
   readonly recordExceptionMessages?: boolean;
   /**
    * What the model predicts, for observers that judge predictions against late ground truth.
-   * @default undefined: inferred by observers from the outputs
+   * `'regression'` also silences the warning about predictions without label or confidence.
+   * @default `'classification'` when `classes` or a `label` extractor is given and the label is a
+   * whole number; otherwise inferred by observers from the outputs
    */
   readonly task?: ModelTask;
   /** Receive every prediction (drift monitors, feedback trackers). @default [] */
@@ -140,4 +161,65 @@ export interface TracedOptions<Args extends unknown[] = unknown[]> {
    * @default the process-wide registry, exported by the producer that the preload registers
    */
   readonly registry?: PredictionMetricsRegistry;
+}
+
+/** Options of {@link traced} for a function that makes one prediction per call. */
+export interface SingleTracedOptions<F extends AnyFunction = AnyFunction> extends TracedOptionsBase<Parameters<F>> {
+  /** @default false */
+  readonly batch?: false;
+  /**
+   * Finds the confidence on a result.
+   * @default `confidence`, `score`, the max of per-class probabilities (see the README)
+   */
+  readonly confidence?: ResultExtractor<number, TracedResult<F>>;
+  /**
+   * Finds the label on a result.
+   * @default `label`, `class`, `prediction`, a class index named by `classes`, the argmax of probabilities (see the README)
+   */
+  readonly label?: ResultExtractor<LabelValue, TracedResult<F>>;
+}
+
+/**
+ * Options of {@link traced} for a function that takes an array and returns one of the same length:
+ * one span per call with `ml.batch.size`, metrics and observers per item. A type error when the
+ * first parameter of `F` is not an array.
+ */
+export interface BatchTracedOptions<F extends AnyFunction = AnyFunction> extends TracedOptionsBase<Parameters<F>> {
+  readonly batch: BatchFlag<F>;
+  /** Finds the confidence on one item of the result. @default as for a single call */
+  readonly confidence?: ResultExtractor<number, BatchItem<TracedResult<F>>>;
+  /** Finds the label on one item of the result. @default as for a single call */
+  readonly label?: ResultExtractor<LabelValue, BatchItem<TracedResult<F>>>;
+}
+
+/**
+ * Options of {@link traced}: `model` is required; extractors receive the wrapped function's awaited
+ * result (one item of it when `batch` is `true`).
+ */
+export type TracedOptions<F extends AnyFunction = AnyFunction> = SingleTracedOptions<F> | BatchTracedOptions<F>;
+
+/**
+ * Options of {@link createTracedCall}: those of `traced()`, except that batch mode may be decided on
+ * each call. For instrumentations of ML runtimes, whose calls are batches or single predictions
+ * depending on the input.
+ */
+export interface TracedCallOptions extends TracedOptionsBase<unknown[]> {
+  /**
+   * `true`: every call takes an array of items. A function: the number of items of this call (a batch),
+   * or `undefined` for a single prediction; for a batch, the result is split into items (an array, a
+   * typed array, a tensor of shape `[items, …]`, or an object of such tensors).
+   * @default false
+   */
+  readonly batch?: boolean | ((args: readonly unknown[]) => number | undefined);
+  /**
+   * Whether the predictions should give a label or a confidence: when none does, a `diag` warning says
+   * so once, naming the options that fix it. `false` for outputs that are no classification (generated
+   * text, embeddings).
+   * @default true
+   */
+  readonly expectLabel?: boolean;
+  /** Finds the confidence on a result or batch item. @default as in `traced()` */
+  readonly confidence?: ResultExtractor<number>;
+  /** Finds the label on a result or batch item. @default as in `traced()` */
+  readonly label?: ResultExtractor<LabelValue>;
 }

@@ -142,3 +142,33 @@ test('the task option of traced() reaches the tracker', () => {
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 2)).toBe('correct');
 });
+
+test('whole-number labels named by classes make traced() predictions a classification', () => {
+  const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
+  const predict = traced(() => [1], { model: { name: 'ranked', version: '1' }, classes: ['0', '1', '2'], observers: [tracker] });
+  const { prediction } = predict.withPrediction();
+  expect(tracker.recordFeedback(prediction.predictionId, 1)).toBe('correct');
+});
+
+test('whole-number labels from a label extractor make traced() predictions a classification', () => {
+  const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
+  const predict = traced(() => ({ digit: 7 }), { model: { name: 'mnist', version: '1' }, label: (r) => r.digit, observers: [tracker] });
+  const { prediction } = predict.withPrediction();
+  expect(tracker.recordFeedback(prediction.predictionId, 'seven')).toBe('incorrect');
+});
+
+test('a label extractor giving fractions leaves the task to inference: regression', () => {
+  const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
+  const predict = traced(() => ({ price: 3.5 }), { model: { name: 'price', version: '1' }, label: (r) => r.price, observers: [tracker] });
+  const { prediction } = predict.withPrediction();
+  expect(tracker.recordFeedback(prediction.predictionId, 3)).toBe('matched');
+});
+
+test('class feedback for a model taken for regression is invalid, and the warning names the task option', () => {
+  const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
+  const predict = traced(() => ({ prediction: 2 }), { model: { name: 'digits-untold', version: '1' }, observers: [tracker] });
+  const { prediction } = predict.withPrediction();
+  expect(tracker.recordFeedback(prediction.predictionId, 'two')).toBe('invalid');
+  const warning = diagnostics.warnings.find((w) => w.includes('needs a finite number'));
+  expect(warning).toContain("if digits-untold is a classifier, give traced() `task: 'classification'` or `classes`");
+});

@@ -68,12 +68,13 @@ test('a batch result that is not an array of the same length is reported once an
   expect(stats.ok).toBe(5);
   expect(stats.instrumentationErrors.get('batch_shape')).toBe(2);
   expect(diagnostics.warnings).toHaveLength(1);
-  expect(diagnostics.warnings[0]).toContain('as long as its input (3 items)');
+  expect(diagnostics.warnings[0]).toContain('as many items as its input (3 items)');
 });
 
 test('a batch call given something other than an array counts one prediction and reports it', () => {
   const model = uniqueModel();
-  const predict = traced((row: unknown) => [row], { model, batch: true, tracer: tracing.tracer });
+  // @ts-expect-error batch mode needs a function whose first parameter is an array
+  const predict = traced((row: string) => [row], { model, batch: true, tracer: tracing.tracer });
   expect(predict('not an array' as never)).toEqual(['not an array']);
   expect(getPredictionMetricsRegistry().forModel(model).ok).toBe(1);
   expect(diagnostics.warnings[0]).toContain('must take an array as its first argument');

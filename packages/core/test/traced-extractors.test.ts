@@ -32,7 +32,7 @@ test.each([
   expect(attributesOf(result)['ml.prediction.label']).toBe(expected);
 });
 
-test.each([null, undefined, 42, [], {}])('a result of %j gives a span with neither confidence nor label', (result) => {
+test.each([null, undefined])('a result of %j gives a span with neither confidence nor label, and no warning', (result) => {
   const predict = traced(() => result, { model: uniqueModel(), tracer: tracing.tracer });
   expect(predict()).toBe(result);
   const { attributes } = tracing.spans()[0]!;

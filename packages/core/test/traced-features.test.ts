@@ -69,6 +69,7 @@ test('a features extractor that throws is reported once and the prediction goes 
   const predict = traced((x: number) => x * 2, {
     model,
     tracer: tracing.tracer,
+    task: 'regression',
     features: () => {
       throw new Error('no such column');
     },

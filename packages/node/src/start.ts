@@ -7,6 +7,7 @@ import { flushPendingWrites } from '@modelsight/core';
 import { settleWithin } from './bounded';
 import { resolveConfig } from './config';
 import { installDiagLogger } from './diag-logger';
+import { ML_INSTRUMENTATIONS } from './ml-instrumentations';
 import { flushOnSignals } from './flush-on-signals';
 import { PinoDestinations } from './flush-pino';
 import { fetchQueryRedaction, queryRedaction } from './http-redaction';
@@ -29,6 +30,7 @@ type Holder = { [INSTANCE_KEY]?: ModelsightNode };
 // Every instrumentation the preload can run, by the short names of OTEL_NODE_ENABLED_INSTRUMENTATIONS.
 const INSTRUMENTATIONS: InstrumentationTable = {
   ...NODE_INSTRUMENTATIONS,
+  ...ML_INSTRUMENTATIONS,
 };
 
 /**

@@ -244,8 +244,14 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
         );
       case 'answered':
         return this.reject(quality, 'duplicate', 'duplicate', `second feedback for ${key}; only the first one is used`);
-      case 'kept':
-        return this.invalidActual(quality, actual, `regression model ${quality.model.name} ${quality.model.version} needs a finite number`);
+      case 'kept': {
+        const { name, version } = quality.model;
+        return this.invalidActual(
+          quality,
+          actual,
+          `regression model ${name} ${version} needs a finite number (if ${name} is a classifier, give traced() \`task: 'classification'\` or \`classes\`, or the tracker \`task: 'classification'\`)`,
+        );
+      }
     }
     const { task, label, value } = found.prediction;
     if (now - found.prediction.time >= this.config.ttlMs) {

@@ -1,0 +1,6 @@
+export { OnnxRuntimeInstrumentation, DEFAULT_ONNX_MODEL_NAME } from './onnxruntime-instrumentation';
+export { TfjsInstrumentation, DEFAULT_TFJS_GRAPH_MODEL_NAME } from './tfjs-instrumentation';
+export { TransformersInstrumentation, DEFAULT_PIPELINE_MODEL_NAME } from './transformers-instrumentation';
+export { UNKNOWN_VERSION } from './model-identity';
+export { VERSION } from './version';
+export type { ModelInstrumentationConfig, ModelSource } from './types';
