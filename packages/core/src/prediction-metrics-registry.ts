@@ -155,7 +155,7 @@ function givenOptions(options: PredictionMetricsOptions, resolved: ResolvedPredi
   };
 }
 
-const GLOBAL_KEY = Symbol.for('@modelsight/core.prediction-metrics-registry.v1');
+const GLOBAL_KEY = Symbol.for('@modelsight/core.prediction-metrics-registry.v2');
 
 /**
  * The process-wide registry that `traced()` uses unless given another, and that
