@@ -346,11 +346,29 @@ function report() {
     const predictionSpans = receiver.spans.filter((span) => span.name === `predict ${MODEL}`);
     const durations = predictionSpans.map((span) => span.durationMs).sort((a, b) => a - b);
     const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
+    console.log(`\n== Traces: ${receiver.spans.length} spans received over OTLP/HTTP, by instrumentation and span name`);
+    // Each request is a trace: the HTTP server span, Fastify's request and handler spans under it, and
+    // the prediction span inside the handler.
+    const kinds = new Map();
+    for (const span of receiver.spans) {
+      const key = `${span.scope ?? '?'}\u0000${span.name}`;
+      kinds.set(key, (kinds.get(key) ?? 0) + 1);
+    }
     console.log(
-      `\n== Traces: ${receiver.spans.length} spans received, ${predictionSpans.length} of them "predict ${MODEL}"` +
-        (durations.length > 0 ? ` (exact p50 ${millis(at(0.5))}, p95 ${millis(at(0.95))}, max ${millis(durations[durations.length - 1])})` : ''),
+      table(
+        [...kinds]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .map(([key, count]) => [...key.split('\u0000'), count]),
+        '    ',
+      ),
     );
     if (receiver.nonJsonRequests() > 0) console.log(`  (${receiver.nonJsonRequests()} exports were not JSON and were not decoded)`);
+    if (durations.length > 0) {
+      console.log(`  "predict ${MODEL}": exact p50 ${millis(at(0.5))}, p95 ${millis(at(0.95))}, max ${millis(durations[durations.length - 1])}`);
+      console.log('  (a span also covers the instrumentation around the model call and any pause of the process while it is open,');
+      console.log('  such as garbage collection or CPU taken by other processes; ml_prediction_duration_seconds above and');
+      console.log('  duration_ms in the log lines below time the model call alone)');
+    }
     if (predictionSpans.length === 0) problems.push('no prediction span reached the OTLP receiver');
 
     const describe = (span) => {

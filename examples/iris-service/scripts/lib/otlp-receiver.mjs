@@ -39,12 +39,15 @@ export async function startOtlpReceiver() {
           for (const resourceSpans of payload.resourceSpans ?? []) {
             const resource = attributes(resourceSpans.resource?.attributes);
             for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+              const scope = scopeSpans.scope?.name;
               for (const span of scopeSpans.spans ?? []) {
                 spans.push({
                   traceId: span.traceId,
                   spanId: span.spanId,
                   parentSpanId: span.parentSpanId || undefined,
                   name: span.name,
+                  kind: span.kind,
+                  scope,
                   durationMs: (Number(span.endTimeUnixNano) - Number(span.startTimeUnixNano)) / 1e6,
                   attributes: attributes(span.attributes),
                   statusCode: span.status?.code ?? 0,
