@@ -18,9 +18,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 prometheus --version 2>&1 | head -n 1
 
-# `npm ci` would refuse the lock file: the registry reachable here lacks some other platforms' builds of
-# optional packages (rollup, turbo), which npm therefore leaves out of the lock. `npm install` keeps
-# the locked versions and skips what is missing.
+# `npm install --no-save` installs the versions of the lock file without rewriting it, and keeps what an
+# earlier run installed. `npm ci` (the stack's Dockerfile uses it) accepts the same lock file, but
+# removes node_modules first.
 # onnxruntime-node bundles its CPU binaries; its install script would fetch CUDA files from outside the npm
 # registry. .npmrc says so too (onnxruntime-node-install=skip), for npm versions that still pass it on.
 ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --no-save

@@ -24,7 +24,7 @@ const DEFAULTS = {
  *
  * Line fields: `ml.model.name`, `ml.model.version`, `ml.prediction.id`, `ml.prediction.status`,
  * `ml.prediction.label`, `ml.prediction.confidence`, `ml.prediction.duration_ms`, `trace_id`,
- * and `ml.features` when inputs are logged.
+ * `span_id`, and `ml.features` when inputs are logged.
  */
 export function predictionLogger(options: PredictionLoggerOptions): PredictionObserver {
   if (options === null || typeof options !== 'object') {

@@ -6,7 +6,7 @@
 
 /** Metric label: what became of one feedback; see {@link FeedbackOutcome}. */
 export const ATTR_ML_FEEDBACK_OUTCOME = 'ml.feedback.outcome';
-/** Metric label of `ml_feedback_pending_dropped_total`: `evicted` or `expired`. */
+/** Metric label of `ml_feedback_pending_dropped_total`: `evicted`, `expired` or (shared store) `unavailable`. */
 export const ATTR_REASON = 'reason';
 
 /** Prometheus `ml_feedback_total`: feedback received, by model, version and `ml_feedback_outcome`. */
