@@ -133,7 +133,8 @@ export interface ModelsightNodeOptions extends MetricShapeOptions {
   /**
    * Short names of the built-in instrumentations to run; the others are not loaded. Names: `http`,
    * `express`, `fastify`, `undici` (outgoing `fetch`), `pino`, `runtime-node`, `host-metrics` (process CPU
-   * and memory), `onnxruntime`, `tfjs`, `transformers` (ML runtimes). An unknown name throws (the variable's unknown names are warned about and ignored).
+   * and memory), `onnxruntime`, `tfjs`, `transformers` (ML runtimes). An unknown name throws (the variable's
+   * unknown names are warned about and ignored).
    * Env: `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (comma-separated, as in `@opentelemetry/auto-instrumentations-node`).
    * @default every built-in instrumentation
    */

@@ -46,7 +46,6 @@ export async function startOtlpReceiver() {
                   spanId: span.spanId,
                   parentSpanId: span.parentSpanId || undefined,
                   name: span.name,
-                  kind: span.kind,
                   scope,
                   durationMs: (Number(span.endTimeUnixNano) - Number(span.startTimeUnixNano)) / 1e6,
                   attributes: attributes(span.attributes),
