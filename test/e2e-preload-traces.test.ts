@@ -118,6 +118,13 @@ describe.each<PreloadMode>(['require', 'import'])('the iris example run with nod
     }
   });
 
+  it('puts each predict span inside the Fastify handler span, named after the route handler', () => {
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    for (const span of predictSpans()) {
+      expect(byId.get(span.parentSpanId)?.name).toBe('handler - predict');
+    }
+  });
+
   it('traces neither the health checks nor the exports themselves', () => {
     expect(spans.filter((span) => span.kind === SPAN_KIND_CLIENT)).toEqual([]);
     expect(spans.filter((span) => span.attributes['url.path'] === '/metrics')).toEqual([]);

@@ -1,8 +1,9 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 /**
- * Trace ID of the request's span, for answers that have no prediction to take it from; a prediction's
- * span is in the same trace, so a client can quote it either way. `undefined` when nothing is traced.
+ * Trace ID of the request's span, which is the trace of every prediction made while handling it: the ID a
+ * client quotes to find them. `undefined` when nothing is traced, rather than the all-zero ID an untraced
+ * prediction reports.
  */
 export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();

@@ -8,7 +8,7 @@ export function healthRoute(classifier: IrisClassifier, model: ModelIdentity): R
   return {
     method: 'GET',
     url: '/health',
-    handler(_request, reply) {
+    handler: function health(_request, reply) {
       return reply.send({
         status: 'ok',
         model,

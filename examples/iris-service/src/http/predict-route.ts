@@ -25,7 +25,8 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
     bodyLimit: config.maxBodyBytes,
     schema: { body: predictBodySchema(config.maxBatchSize) },
     config: { shapeHelp: PREDICT_SHAPE_HELP },
-    handler(request: FastifyRequest, reply: FastifyReply) {
+    // A named function: the Fastify instrumentation names the handler span after it.
+    handler: function predict(request: FastifyRequest, reply: FastifyReply) {
       const body = request.body as PredictBody;
       try {
         if ('features' in body) {
@@ -36,14 +37,14 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
             confidence: result.confidence,
             probabilities: result.probabilities,
             predictionId: prediction.predictionId,
-            traceId: prediction.traceId,
+            traceId: activeTraceId(),
           });
         }
         const { result, prediction } = predictor.predictMany.withPrediction(body.instances.map(named));
         return reply.send({
           model,
           predictionId: prediction.predictionId,
-          traceId: prediction.traceId,
+          traceId: activeTraceId(),
           predictions: result.map((item, i) => ({
             prediction: item.label,
             confidence: item.confidence,
