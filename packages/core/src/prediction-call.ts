@@ -40,11 +40,14 @@ function traceIdOf(span: Span, info: PredictionInfo): string | undefined {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    // A result whose `then` cannot be read (a Proxy, a throwing getter) is no promise; the model's
+    // result is still returned as it is, and the span still ends.
+    return false;
+  }
 }
 
 /** `error.type` per the semantic conventions: the class name of the error, or `_OTHER`. */
