@@ -32,7 +32,6 @@ export interface ResolvedPredictionMetricsOptions {
   readonly cardinalityLimit: number;
 }
 
-
 /** Why `buckets` are not usable as bucket bounds, or `undefined` when they are. */
 export function bucketsProblem(buckets: unknown): string | undefined {
   if (!Array.isArray(buckets) || buckets.length === 0) return 'a non-empty array of increasing positive finite numbers';
