@@ -132,6 +132,13 @@ describe('loading twice', () => {
     expect(spans[0]!.resource['service.name']).toBe('preload-fixture');
   });
 
+  it('runningTelemetry() gives the app the instance the preload started, without starting another', async () => {
+    const running = await startFixture({ env: { OTEL_TRACES_EXPORTER: 'none', FIXTURE_RUNNING: '1' } });
+    expect((await predict(running, { petal_length: 4 })).label).toBe('versicolor');
+    expect(running.stderr()).toContain('fixture: runningTelemetry() returned state=started');
+    expect(running.stderr()).not.toContain('already started');
+  });
+
   it('--require and --import together start once and the ESM app is still instrumented', async () => {
     const running = await startFixtureWithCollector({ script: ESM, preload: 'import', env: { NODE_OPTIONS: '--require @modelsight/node/register' } });
     const { traceId } = await predictAndWaitForSpan(running);

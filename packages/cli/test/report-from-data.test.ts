@@ -87,6 +87,12 @@ test('--threshold and --min-samples change the decision as they would in DriftMo
   expect(waiting.features.every((f) => !f.ready && !f.drifted && Object.keys(f.scores).length === 0)).toBe(true);
 });
 
+test('a threshold that would flag every feature whatever the data is bad input, exit code 2', () => {
+  const out = join(dir, 'negative.html');
+  const result = runCli(['report', '--profile', join(dir, 'profile.json'), '--current', join(dir, 'current.csv'), '--out', out, '--threshold', 'psi=-1']);
+  expect([result.code, result.stderr.trim()]).toEqual([2, 'modelsight report: DriftMonitor: option thresholds.psi must be greater than 0, got -1']);
+});
+
 test('the PSI threshold can come from MODELSIGHT_DRIFT_PSI_THRESHOLD, as for a service', () => {
   const out = join(dir, 'env.json');
   const env = { PATH: process.env.PATH ?? '', MODELSIGHT_DRIFT_PSI_THRESHOLD: '50' };

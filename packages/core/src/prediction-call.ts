@@ -40,18 +40,25 @@ function traceIdOf(span: Span, info: PredictionInfo): string | undefined {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    // A result whose `then` cannot be read (a Proxy, a throwing getter) is no promise; the model's
+    // result is still returned as it is, and the span still ends.
+    return false;
+  }
 }
 
 /** `error.type` per the semantic conventions: the class name of the error, or `_OTHER`. */
 function errorType(error: unknown): string {
-  if (error instanceof Error) {
-    const className = error.constructor?.name;
-    return className && className !== 'Object' ? className : error.name || 'Error';
+  try {
+    if (error instanceof Error) {
+      const className = error.constructor?.name;
+      return className && className !== 'Object' ? className : error.name || 'Error';
+    }
+  } catch {
+    // An error whose properties cannot be read (a Proxy, a throwing getter) has no type to tell.
   }
   return '_OTHER';
 }
@@ -261,6 +268,12 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       else failed(span, info, outcome, features, size, seconds, batch);
     } catch (error) {
       instrumentationError('internal', 'recording the prediction failed', error);
+      // The span always ends, also when recording what happened failed half-way.
+      try {
+        if (span.isRecording()) span.end();
+      } catch {
+        // A tracer of the user's that cannot end its span: nothing more to do.
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { showValue, warnInvalidEnv } from './invalid-config';
 import { DURATION_BUCKETS_SECONDS } from './semconv';
 
 /** Options of a {@link PredictionMetricsRegistry}: how the prediction metrics are bucketed and bounded. */
@@ -32,24 +32,12 @@ export interface ResolvedPredictionMetricsOptions {
   readonly cardinalityLimit: number;
 }
 
-function show(value: unknown): string {
-  try {
-    return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? `[${value.map(show).join(', ')}]` : String(value);
-  } catch {
-    return typeof value;
-  }
-}
-
-function ignoreVariable(name: string, raw: string, problem: string): void {
-  diag.warn(`modelsight: environment variable ${name} must be ${problem}; got ${JSON.stringify(raw)}. The default is used`);
-}
-
 /** Why `buckets` are not usable as bucket bounds, or `undefined` when they are. */
 export function bucketsProblem(buckets: unknown): string | undefined {
   if (!Array.isArray(buckets) || buckets.length === 0) return 'a non-empty array of increasing positive finite numbers';
   for (let i = 0; i < buckets.length; i++) {
     const bound = buckets[i] as unknown;
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) return `positive finite numbers, but item ${i} is ${show(bound)}`;
+    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) return `positive finite numbers, but item ${i} is ${showValue(bound)}`;
     if (i > 0 && bound <= (buckets[i - 1] as number)) return `increasing, but item ${i} (${bound}) is not above ${buckets[i - 1]}`;
   }
   return undefined;
@@ -72,31 +60,31 @@ export function resolvePredictionMetricsOptions(
   env: NodeJS.ProcessEnv = typeof process === 'undefined' ? {} : process.env,
 ): ResolvedPredictionMetricsOptions {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`modelsight prediction metrics: options must be an object; got ${show(options)}`);
+    throw new TypeError(`modelsight prediction metrics: options must be an object; got ${showValue(options)}`);
   }
   let durationBuckets = options.durationBuckets;
   if (durationBuckets !== undefined) {
     const problem = bucketsProblem(durationBuckets);
-    if (problem) throw new TypeError(`modelsight prediction metrics: option durationBuckets must be ${problem}; got ${show(durationBuckets)}`);
+    if (problem) throw new TypeError(`modelsight prediction metrics: option durationBuckets must be ${problem}; got ${showValue(durationBuckets)}`);
   } else {
     const raw = env[ENV_DURATION_BUCKETS]?.trim();
     if (raw) {
       const parsed = raw.split(',').map((item) => (item.trim() === '' ? Number.NaN : Number(item)));
       const problem = bucketsProblem(parsed);
-      if (problem) ignoreVariable(ENV_DURATION_BUCKETS, raw, problem);
+      if (problem) warnInvalidEnv(ENV_DURATION_BUCKETS, raw, problem);
       else durationBuckets = parsed;
     }
   }
   let cardinalityLimit = options.cardinalityLimit;
   if (cardinalityLimit !== undefined) {
     const problem = limitProblem(cardinalityLimit);
-    if (problem) throw new TypeError(`modelsight prediction metrics: option cardinalityLimit must be ${problem}; got ${show(cardinalityLimit)}`);
+    if (problem) throw new TypeError(`modelsight prediction metrics: option cardinalityLimit must be ${problem}; got ${showValue(cardinalityLimit)}`);
   } else {
     const raw = env[ENV_CARDINALITY_LIMIT]?.trim();
     if (raw) {
       const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
       const problem = limitProblem(parsed);
-      if (problem) ignoreVariable(ENV_CARDINALITY_LIMIT, raw, problem);
+      if (problem) warnInvalidEnv(ENV_CARDINALITY_LIMIT, raw, problem);
       else cardinalityLimit = parsed;
     }
   }

@@ -1,6 +1,7 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import { defaultExtractors } from './default-extractors';
 import type { ModelStats } from './model-stats';
+import { showValue, warnInvalidEnv } from './invalid-config';
 import { getPredictionMetricsRegistry } from './prediction-metrics-registry';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from './semconv';
 import type { Attributes } from '@opentelemetry/api';
@@ -42,13 +43,7 @@ const DEFAULT_OPERATION = 'predict';
 const DEFAULT_MAX_FEATURE_LENGTH = 256;
 
 function fail(option: string, value: unknown, expected: string): never {
-  let shown: string;
-  try {
-    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
-  throw new TypeError(`modelsight traced(): option ${option} must be ${expected}; got ${shown}`);
+  throw new TypeError(`modelsight traced(): option ${option} must be ${expected}; got ${showValue(value)}`);
 }
 
 function checkFunction(option: string, value: unknown): void {
@@ -60,7 +55,8 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
-  throw new TypeError(`modelsight traced(): environment variable ${name} must be true or false; got ${JSON.stringify(env[name])}`);
+  warnInvalidEnv(name, env[name] ?? '', 'true or false');
+  return undefined;
 }
 
 function envList(env: NodeJS.ProcessEnv, name: string): string[] {

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { resolveFeedbackConfig } from '../src/feedback/feedback-config';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { collectedMetrics } from './support/feedback-metrics';
+import { captureDiag } from './support/tracing';
 
 const meter = collectedMetrics().meter;
 
@@ -20,11 +21,14 @@ test('options win over environment variables', () => {
   expect(resolveFeedbackConfig({ meter, maxEntries: 7, ttlMs: 5 }, env)).toMatchObject({ maxEntries: 7, ttlMs: 5 });
 });
 
-test('an invalid environment variable is a setup error naming the variable and the value', () => {
-  expect(() => resolveFeedbackConfig({ meter }, { MODELSIGHT_FEEDBACK_MAX_ENTRIES: 'lots' })).toThrow(
-    /MODELSIGHT_FEEDBACK_MAX_ENTRIES must be a positive integer; got "lots"/,
-  );
-  expect(() => resolveFeedbackConfig({ meter }, { MODELSIGHT_FEEDBACK_TTL_MS: '-1' })).toThrow(/MODELSIGHT_FEEDBACK_TTL_MS/);
+test('an invalid environment variable is warned about, naming the variable and the value, and its default used', () => {
+  const diag = captureDiag();
+  const config = resolveFeedbackConfig({ meter }, { MODELSIGHT_FEEDBACK_MAX_ENTRIES: 'lots', MODELSIGHT_FEEDBACK_TTL_MS: '-1' });
+  expect(config).toMatchObject({ maxEntries: 100_000, ttlMs: 3_600_000 });
+  expect(diag.warnings).toEqual([
+    'modelsight: environment variable MODELSIGHT_FEEDBACK_MAX_ENTRIES must be a positive integer; got "lots". The default is used',
+    'modelsight: environment variable MODELSIGHT_FEEDBACK_TTL_MS must be a positive number of milliseconds; got "-1". The default is used',
+  ]);
 });
 
 test('invalid options are setup errors naming the option and the value', () => {

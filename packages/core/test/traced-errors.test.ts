@@ -111,6 +111,25 @@ test('a thrown value that is not an Error passes through and is typed _OTHER', (
   expect(span!.attributes['error.type']).toBe('_OTHER');
 });
 
+test('an error whose properties cannot be read passes through, and its span ends typed _OTHER', async () => {
+  const error = new Proxy(new Error('hidden'), { get: () => { throw new Error('no property of this error can be read'); } });
+  const predict = traced(() => { throw error; }, { model: uniqueModel(), tracer: tracing.tracer });
+  const rejecting = traced(async () => { throw error; }, { model: uniqueModel(), tracer: tracing.tracer });
+  // Caught by hand: the matchers would read the error's properties themselves.
+  const thrown: unknown[] = [];
+  try {
+    predict();
+  } catch (caught) {
+    thrown.push(caught);
+  }
+  await rejecting().catch((caught: unknown) => thrown.push(caught));
+  expect(thrown.length === 2 && thrown.every((caught) => caught === error)).toBe(true);
+  expect(tracing.spans().map((span) => [span.attributes['error.type'], span.status.code])).toEqual([
+    ['_OTHER', SpanStatusCode.ERROR],
+    ['_OTHER', SpanStatusCode.ERROR],
+  ]);
+});
+
 test('null thrown or rejected is passed through untouched', async () => {
   const predict = traced(async () => Promise.reject(null), { model: uniqueModel(), tracer: tracing.tracer });
   await expect(predict()).rejects.toBeNull();

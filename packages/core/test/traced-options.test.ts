@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { traced } from '../src/index';
+import { captureDiag, memoryTracing } from './support/tracing';
 
 const fn = () => 1;
 const model = { name: 'm', version: '1' };
@@ -24,11 +25,22 @@ test('wrapping something that is not a function throws', () => {
   expect(() => traced('predict' as never, { model })).toThrow(/fn \(the first argument\) must be the function to wrap; got "predict"/);
 });
 
-test('a malformed MODELSIGHT_CAPTURE_FEATURES is refused when wrapping, naming the variable', () => {
+test('a malformed MODELSIGHT_CAPTURE_FEATURES is warned about once, naming the variable, and capture stays off', () => {
+  const diag = captureDiag();
   process.env.MODELSIGHT_CAPTURE_FEATURES = 'maybe';
   try {
-    expect(() => traced(fn, { model })).toThrow(/MODELSIGHT_CAPTURE_FEATURES must be true or false; got "maybe"/);
+    const { tracer, spanNamed } = memoryTracing();
+    traced((row: { a: number }) => row.a, { model, tracer, task: 'regression', features: (row) => row })({ a: 1 });
+    traced(fn, { model, tracer, task: 'regression' })();
+    expect(spanNamed('predict m').attributes['ml.feature.a']).toBeUndefined();
+    expect(diag.warnings).toEqual([
+      'modelsight: environment variable MODELSIGHT_CAPTURE_FEATURES must be true or false; got "maybe". The default is used',
+    ]);
   } finally {
     delete process.env.MODELSIGHT_CAPTURE_FEATURES;
   }
+});
+
+test('an empty array given as an option is shown in the message', () => {
+  expect(() => traced(fn, { model, classes: [] })).toThrow(/option classes must be .*; got \[\]$/);
 });

@@ -51,6 +51,14 @@ test('a sync function stays sync and returns the very same result object', () =>
   expect(typeof (returned as { then?: unknown }).then).toBe('undefined');
 });
 
+test('a result whose properties cannot be read is returned as it is, and its span ends', () => {
+  const result = new Proxy({}, { get: () => { throw new Error('no property of this result can be read'); } });
+  const predict = traced(() => result, { model: uniqueModel(), tracer: tracing.tracer });
+  expect(predict()).toBe(result);
+  expect(predict.withPrediction().result).toBe(result);
+  expect(tracing.spans()).toHaveLength(2);
+});
+
 test('a promise-returning function returns a promise of the same result', async () => {
   const result = { label: 'b', score: 0.5 };
   const predict = traced(async () => result, { model: uniqueModel(), tracer: tracing.tracer });

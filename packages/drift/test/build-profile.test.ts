@@ -104,6 +104,11 @@ it('rejects invalid options with a message naming the option and the value', () 
   expect(() => buildProfile('rows' as never)).toThrow(/rows must be an array/);
 });
 
+it('refuses rows that are arrays of numbers, which name no feature, instead of profiling nothing', () => {
+  expect(() => buildProfile([[5.1, 3.5], [4.9, 3]])).toThrow(/rows\[0\] is an array; each row must be an object naming its features/);
+  expect(() => buildProfile([{ x: 1 }, null])).toThrow(/rows\[1\] is null/);
+});
+
 it('produces plain JSON that survives a round trip unchanged', () => {
   const profile = buildProfile(sameNormal.reference!.map((x, i) => ({ x, c: i % 3 === 0 ? 'a' : 'b' })));
   expect(JSON.parse(JSON.stringify(profile))).toEqual(profile);

@@ -201,6 +201,15 @@ it('rejects invalid options with a message naming the option and the value', () 
   expect(() => new DriftMonitor({ model, profile: { ...profile, formatVersion: 3 } as never })).toThrow(/formatVersion: unknown version 3/);
 });
 
+it('rejects thresholds that would flag every window or none, and a profile file name given as the profile', () => {
+  const profile = referenceProfile();
+  expect(() => new DriftMonitor({ model, profile, thresholds: { psi: -1 } })).toThrow('option thresholds.psi must be greater than 0, got -1');
+  expect(() => new DriftMonitor({ model, profile, thresholds: { ks_p_value: 5 } })).toThrow('option thresholds.ks_p_value must be a p-value in (0, 1], got 5');
+  expect(() => new DriftMonitor({ model, profile: 'model/profile.json' as never })).toThrow(
+    'invalid drift profile given to DriftMonitor as option profile at (root): expected a profile or its JSON text, got the string "model/profile.json": to read a profile file, pass loadProfile("model/profile.json")',
+  );
+});
+
 it('exposes the defaults of the design, frozen so that no caller can change them for everyone', () => {
   expect(DEFAULT_DRIFT_OPTIONS).toMatchObject({
     windowSize: 1000,

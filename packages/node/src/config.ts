@@ -25,6 +25,8 @@ const LOG_LEVELS: readonly ResolvedConfig['logLevel'][] = ['none', 'error', 'war
  * service down.
  */
 export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = process.env): ResolvedConfig {
+  // start('iris-service') would otherwise start with every default and a service named unknown_service:node.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalid('options', options, 'an object, such as { serviceName }');
   const warnings: string[] = [];
   const read = new EnvReader(env, warnings);
 
@@ -47,7 +49,7 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
   return {
     serviceName: options.serviceName !== undefined ? nonEmpty('serviceName', options.serviceName) : read.string('OTEL_SERVICE_NAME'),
     serviceVersion: options.serviceVersion !== undefined ? nonEmpty('serviceVersion', options.serviceVersion) : undefined,
-    resourceAttributes: { ...(options.resourceAttributes ?? {}) },
+    resourceAttributes: attributes('resourceAttributes', options.resourceAttributes ?? {}),
     tracesExporter:
       options.tracesExporter !== undefined
         ? optionOneOf('tracesExporter', options.tracesExporter, TRACES_EXPORTERS)
@@ -239,6 +241,16 @@ function bool(option: string, value: boolean): boolean {
 function names(option: string, value: readonly string[]): string[] {
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '')) return [...value];
   throw invalid(option, value, 'an array of non-empty strings');
+}
+
+function attributes(option: string, value: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+  const valid =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((item) => typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)));
+  if (valid) return { ...value };
+  throw invalid(option, value, 'an object of attribute names to strings, numbers or booleans, such as { "deployment.environment.name": "prod" }');
 }
 
 function nonEmpty(option: string, value: string): string {

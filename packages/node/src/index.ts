@@ -1,4 +1,4 @@
-export { start } from './start';
+export { runningTelemetry, start } from './start';
 export { resolveConfig } from './config';
 export type { MetricShapeOptions, OtlpHistogramAggregation, ResolvedMetricShape } from './metric-options';
 export type {

@@ -70,6 +70,22 @@ export function start(options: ModelsightNodeOptions = {}): ModelsightNode {
   return instance;
 }
 
+/**
+ * The telemetry running in this process, started by the preload (`--require` / `--import
+ * @modelsight/node/register`) or by {@link start}; `undefined` when none was started. An app under the preload
+ * that handles SIGTERM itself and ends with `process.exit()` awaits its `shutdown()` first, so that what the
+ * service answered is exported and written:
+ * ```js
+ * process.on('SIGTERM', () => server.close(async () => {
+ *   await runningTelemetry()?.shutdown();
+ *   process.exit(0);
+ * }));
+ * ```
+ */
+export function runningTelemetry(): ModelsightNode | undefined {
+  return (globalThis as Holder)[INSTANCE_KEY];
+}
+
 function disabledInstance(config: ResolvedConfig): ModelsightNode {
   const notes = ['OTEL_SDK_DISABLED: nothing started'];
   note(notes[0]!);

@@ -173,5 +173,12 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ shutdownTimeoutMs: 0 }, {})).toThrow('option shutdownTimeoutMs = 0 is not valid');
     expect(() => resolveConfig({ metricsExporters: [] }, {})).toThrow('option metricsExporters = [] is not valid');
     expect(() => resolveConfig({ keepQueryParams: 'version' as never }, {})).toThrow('option keepQueryParams = "version" is not valid');
+    expect(() => resolveConfig({ resourceAttributes: 'deployment.environment.name=prod' as never }, {})).toThrow(
+      'option resourceAttributes = "deployment.environment.name=prod" is not valid: expected an object of attribute names',
+    );
+  });
+
+  it('throws when the options are not an object, as when the service name is given alone', () => {
+    expect(() => resolveConfig('iris-service' as never, {})).toThrow('option options = "iris-service" is not valid: expected an object, such as { serviceName }');
   });
 });

@@ -5,6 +5,7 @@ import {
   type DriftProfile,
   type FeatureDriftReport,
 } from '@modelsight/drift';
+import { InputError } from '../input/input-error';
 import type { Column } from '../table/column';
 import type { Table } from '../table/table';
 import { binLabels } from './bin-labels';
@@ -53,6 +54,16 @@ function accuracyOf(labels: Column, predictions: Column, rows: number): ReportQu
   return { labelled, correct, ...(labelled > 0 ? { accuracy: correct / labelled } : {}) };
 }
 
+/** The monitor, or an {@link InputError} for a setting it refuses (a threshold out of its range). */
+function monitorFor(create: () => DriftMonitor): DriftMonitor {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Feeds every row of the current data to a `DriftMonitor` built on the profile, with a window that
  * holds them all, and turns its report into the report document: every score, decision, count and
@@ -67,7 +78,7 @@ export function reportFromData(input: DataReportInput): ReportDocument {
   if (table.rows > MAX_REPORT_WINDOW) {
     warnings.push(`${input.currentName} has ${table.rows} rows: the scores are computed on the last ${MAX_REPORT_WINDOW}`);
   }
-  const monitor = new DriftMonitor({
+  const monitor = monitorFor(() => new DriftMonitor({
     model: { name: 'report', version: 'current' },
     profile,
     windowSize,
@@ -84,7 +95,7 @@ export function reportFromData(input: DataReportInput): ReportDocument {
         settings.thresholds[name as keyof typeof settings.thresholds] ?? null,
       ]),
     ),
-  });
+  }));
   const labelColumn = table.columnOf(outputs.label);
   const confidenceColumn = table.columnOf(outputs.confidence);
   const inputs = profile.features

@@ -1,5 +1,6 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
+import { showValue, warnInvalidEnv } from '../invalid-config';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
 import type { FeedbackStore } from './feedback-store';
@@ -29,16 +30,8 @@ export const ENV_MAX_ENTRIES = 'MODELSIGHT_FEEDBACK_MAX_ENTRIES';
 export const ENV_TTL_MS = 'MODELSIGHT_FEEDBACK_TTL_MS';
 export const ENV_WINDOW_SIZE = 'MODELSIGHT_FEEDBACK_WINDOW_SIZE';
 
-function show(value: unknown): string {
-  try {
-    return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    return typeof value;
-  }
-}
-
 function fail(option: string, value: unknown, expected: string): never {
-  throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${show(value)}`);
+  throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${showValue(value)}`);
 }
 
 /** A positive integer (or, when `allowInfinity`, Infinity): option > env var > default. */
@@ -60,7 +53,8 @@ function positiveNumber(
   if (raw === undefined || raw === '') return fallback;
   const parsed = Number(raw);
   if (!valid(parsed)) {
-    throw new TypeError(`modelsight FeedbackTracker: environment variable ${envName} must be ${expected}; got ${show(env[envName])}`);
+    warnInvalidEnv(envName, env[envName] ?? '', expected);
+    return fallback;
   }
   return parsed;
 }

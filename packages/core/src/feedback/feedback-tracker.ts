@@ -88,7 +88,7 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   private lastStoredAt = 0;
   private readonly collect = (result: BatchObservableResult): void => this.observe(result);
 
-  /** @throws TypeError naming the option (or environment variable) when one is invalid. */
+  /** @throws TypeError naming the option when one is invalid; an invalid environment variable is warned about through `diag` and its default used. */
   constructor(options: FeedbackTrackerOptions<Store> = {}) {
     this.config = resolveFeedbackConfig(options);
     this.instruments = createFeedbackInstruments(this.config.meter, this.config.errorBuckets);

@@ -96,7 +96,7 @@ export class DriftMonitor {
       throw new TypeError(`DriftMonitor: options must be an object, got ${JSON.stringify(options)}`);
     }
     this.model = checkModel(options.model);
-    const profile: DriftProfile = parseProfile(options.profile, 'given to DriftMonitor');
+    const profile: DriftProfile = parseProfile(options.profile, 'given to DriftMonitor as option profile');
     this.config = resolveConfig(options);
     if (options.clock !== undefined && typeof options.clock !== 'function') {
       throw new TypeError(`DriftMonitor: option clock must be a function, got ${typeof options.clock}`);

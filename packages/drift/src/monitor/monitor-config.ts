@@ -114,6 +114,13 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
         if (typeof value !== 'number' || !Number.isFinite(value)) {
           throw new TypeError(`DriftMonitor: option thresholds.${name} must be a finite number or null, got ${JSON.stringify(value)}`);
         }
+        // Scores are at least 0 and p-values at most 1: beyond these bounds a threshold would flag
+        // every window (or none) whatever the data.
+        const pValue = name === 'ks_p_value' || name === 'chi2';
+        if (value <= 0 || (pValue && value > 1)) {
+          const expected = pValue ? 'a p-value in (0, 1]' : 'greater than 0';
+          throw new RangeError(`DriftMonitor: option thresholds.${name} must be ${expected}, got ${value}`);
+        }
         thresholds.set(name as DriftScoreName, value);
       }
     }

@@ -44,9 +44,19 @@ export function categoryOf(value: unknown): string | undefined {
 
 function featureNames(rows: readonly unknown[]): string[] {
   const seen = new Set<string>();
+  let index = 0;
   for (const row of rows) {
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) continue;
+    // Rows of bare numbers (what ml.js and most training code hold) have no feature names: profiled as
+    // they are, they would give a profile without features, and a monitor that watches nothing.
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      const what = Array.isArray(row) ? 'an array' : row === null ? 'null' : `a ${typeof row}`;
+      throw new TypeError(
+        `buildProfile: rows[${index}] is ${what}; each row must be an object naming its features, ` +
+          'such as { sepal_length: 5.1, species: "setosa" } (name the columns first: rows.map(([a, b]) => ({ a, b })))',
+      );
+    }
     for (const key of Object.keys(row)) seen.add(key);
+    index++;
   }
   return [...seen];
 }
@@ -183,7 +193,8 @@ function buildCategorical(
  * statistics and a bounded sample; categorical features get their top-K category proportions.
  * Features without a single usable value are left out. The result is plain JSON.
  *
- * @throws TypeError / RangeError naming the option when an option is invalid, or when `rows` is not an array.
+ * @throws TypeError / RangeError naming the option when an option is invalid, when `rows` is not an array,
+ * or, when the features are not given, when a row is not an object (an array of numbers has no feature names).
  */
 export function buildProfile(rows: readonly unknown[], options: BuildProfileOptions = {}): DriftProfile {
   if (!Array.isArray(rows)) throw new TypeError(`buildProfile: rows must be an array of objects, got ${typeof rows}`);

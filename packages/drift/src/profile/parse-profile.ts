@@ -164,6 +164,10 @@ export function parseProfile(input: unknown, source = ''): DriftProfile {
   const check = new Checker(source);
   let value = input;
   if (typeof input === 'string') {
+    // JSON text of a profile is an object; anything else given as a string is most likely a file's path.
+    if (!input.trimStart().startsWith('{') && /\.json$/i.test(input.trim())) {
+      check.fail('', `expected a profile or its JSON text, got the string ${JSON.stringify(input)}: to read a profile file, pass loadProfile(${JSON.stringify(input)})`);
+    }
     try {
       value = JSON.parse(input);
     } catch (error) {
