@@ -1,17 +1,21 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PinoDestinations } from '../src/flush-pino';
 
 // Created before pino is loaded, as the preload is.
 const destinations = new PinoDestinations();
 const pino = createRequire(__filename)('pino') as typeof import('pino');
+const dir = mkdtempSync(join(tmpdir(), 'modelsight-pino-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(dir, `service-${files++}.log`);
 
 /** A pino logger writing asynchronously to a new file, holding lines until 8 KiB are buffered. */
 async function bufferedLogger() {
-  const file = join(mkdtempSync(join(tmpdir(), 'modelsight-pino-')), 'service.log');
+  const file = newFile();
   const destination = pino.destination({ dest: file, sync: false, minLength: 8192 });
   await new Promise((resolve) => destination.once('ready', resolve));
   const lines = () => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').length;
@@ -39,7 +43,7 @@ describe('PinoDestinations', () => {
   });
 
   it('does not throw for a destination that was closed already', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'modelsight-pino-')), 'service.log');
+    const file = newFile();
     const destination = pino.destination({ dest: file, sync: true });
     pino(destination).info('last line');
     destination.destroy();

@@ -1,18 +1,21 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PinoDestinations } from '../src/flush-pino';
 
 // Created before pino is loaded, as the preload is. beginShutdown() changes the destinations remembered
 // so far: each test calls it for its own.
 const destinations = new PinoDestinations();
 const pino = createRequire(__filename)('pino') as typeof import('pino');
+const dir = mkdtempSync(join(tmpdir(), 'modelsight-pino-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 
 function logFile() {
-  const file = join(mkdtempSync(join(tmpdir(), 'modelsight-pino-')), 'service.log');
+  const file = join(dir, `service-${files++}.log`);
   const messages = () =>
     readFileSync(file, 'utf8')
       .split('\n')
