@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { generateRows, toCsv, toJsonLines, writeText } from './support/data-files.cjs';
 import { runCli, tempDir, type CliResult } from './support/run-cli';
 
@@ -12,6 +12,7 @@ const PREVIOUS = 'the output of an earlier run\n';
 beforeAll(() => {
   dir = tempDir();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `profile build` on `text` written to a fresh directory, over an existing output file. */
 function profileOf(name: string, text: string | undefined, ...options: string[]): CliResult & { files: string[]; previous: string; expectedFiles: string[] } {

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { generateRows, toCsv, writeText } from './support/data-files.cjs';
 import { tempDir } from './support/run-cli';
 
 // The built package as a user gets it, with `require` and with `import`.
 const packageDir = join(__dirname, '..');
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const train = writeText(join(dir, 'train.csv'), toCsv(generateRows(600, 31)));
 const current = writeText(join(dir, 'current.csv'), toCsv(generateRows(300, 32, 1)));
 const script = (load: string) => `${load}

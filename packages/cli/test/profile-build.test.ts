@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProfile, DriftMonitor, loadProfile, type DriftProfile } from '@modelsight/drift';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { generateRows, toCsv, toJsonLines, writeText, type Row } from './support/data-files.cjs';
 import { runCli, tempDir } from './support/run-cli';
 
@@ -25,6 +25,7 @@ function build(data: string, ...options: string[]): DriftProfile {
 beforeAll(() => {
   dir = tempDir();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a CSV profile equals buildProfile of the same rows', () => {
   const file = writeText(join(dir, 'train.csv'), toCsv(rows));

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { generateRows, toCsv, writeText } from './support/data-files.cjs';
 import { CLI, runCli, tempDir } from './support/run-cli';
 
@@ -12,6 +13,7 @@ beforeAll(() => {
   dir = tempDir();
   data = writeText(join(dir, 'rows.csv'), toCsv(generateRows(40_000, 5)));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('without a terminal, stderr holds only the one-line summary', () => {
   const result = runCli(['profile', 'build', data, '--out', join(dir, 'plain.json')]);

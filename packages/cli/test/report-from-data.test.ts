@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DriftMonitor, type DriftProfile } from '@modelsight/drift';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ReportDocument } from '../src/report/report-types';
 import { generateRows, toCsv, writeText, type Row } from './support/data-files.cjs';
 import { runCli, tempDir } from './support/run-cli';
@@ -26,6 +26,7 @@ beforeAll(() => {
   expect(runCli(['profile', 'build', join(dir, 'train.csv'), '--label', 'churned', '--out', join(dir, 'profile.json')]).code).toBe(0);
   profile = JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8')) as DriftProfile;
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('scores, decisions, counts and bins are those of a DriftMonitor over the same rows', () => {
   const monitor = new DriftMonitor({

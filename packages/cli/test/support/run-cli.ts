@@ -27,5 +27,5 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A fresh temporary directory for one test. */
+/** A fresh temporary directory for one test file, which removes it in its `afterAll`. */
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'modelsight-cli-'));
