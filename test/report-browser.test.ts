@@ -1,4 +1,4 @@
-import { readFileSync, statSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await opened?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('shows the summary table first, one row per feature, drifted features on top', async () => {

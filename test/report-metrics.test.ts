@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await opened?.close();
   await service?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('reports on the model and version the service exports', () => {

@@ -26,12 +26,18 @@ export interface OpenedPage {
 export async function openInChromium(file: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run npm run setup (it installs the Debian package chromium)`);
   const profileDir = mkdtempSync(join(tmpdir(), 'modelsight-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  } catch (error) {
+    rmSync(profileDir, { recursive: true, force: true });
+    throw error;
+  }
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   const requests: string[] = [];
@@ -40,7 +46,17 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const close = async () => {
+    await context.close();
+    rmSync(profileDir, { recursive: true, force: true });
+  };
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  } catch (error) {
+    // The caller gets no page to close: the browser must not outlive the test.
+    await close();
+    throw error;
+  }
   return {
     page,
     problems,
@@ -51,9 +67,6 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
       await page.screenshot({ path, fullPage: true });
       return path;
     },
-    async close() {
-      await context.close();
-      rmSync(profileDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
