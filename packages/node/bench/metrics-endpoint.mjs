@@ -6,26 +6,18 @@
 //         score is computed again, by each server)
 // Run: npm run build && node packages/node/bench/metrics-endpoint.mjs [scrapes per round] [rounds]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './service.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const service = join(here, 'metrics-endpoint-service.cjs');
 const scrapesPerRound = Number(process.argv[2] ?? 40);
 const rounds = Number(process.argv[3] ?? 5);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 function call(port, path, body) {
   return new Promise((resolve, reject) => {
@@ -101,6 +93,8 @@ const snapshot = await call(modelsight.metricsPort, '/metrics');
 const dir = mkdtempSync(join(tmpdir(), 'metrics-bench-'));
 writeFileSync(join(dir, 'snapshot.txt'), snapshot);
 const promClient = await startService('prom-client', { SNAPSHOT: join(dir, 'snapshot.txt') });
+// The service read the snapshot as it started.
+rmSync(dir, { recursive: true, force: true });
 await traffic(promClient, 600);
 const targets = [promClient, upstream, modelsight];
 const { row } = rows(5);

@@ -34,9 +34,11 @@ export async function startService(script, preload, env) {
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  let ended = false;
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => ((ended = true), resolve({ code, signal }))));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
+    if (ended) throw new Error(`${script} exited before answering /health:\n${stderr}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {}
