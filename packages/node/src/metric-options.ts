@@ -2,7 +2,10 @@ import { DEFAULT_CARDINALITY_LIMIT, DURATION_BUCKETS_SECONDS } from '@modelsight
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** How histograms go out over OTLP: `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`. */
+/**
+ * How histograms go out over OTLP. Env: `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`.
+ * @default 'base2_exponential_bucket_histogram'
+ */
 export type OtlpHistogramAggregation = 'explicit_bucket_histogram' | 'base2_exponential_bucket_histogram';
 
 const AGGREGATIONS: readonly OtlpHistogramAggregation[] = ['explicit_bucket_histogram', 'base2_exponential_bucket_histogram'];
@@ -32,10 +35,13 @@ export interface MetricShapeOptions {
   otlpHistogramAggregation?: OtlpHistogramAggregation;
 }
 
-/** {@link MetricShapeOptions}, resolved. */
+/** {@link MetricShapeOptions}, resolved from options, environment and defaults. */
 export interface ResolvedMetricShape {
+  /** See {@link MetricShapeOptions.metricCardinalityLimit}. */
   readonly metricCardinalityLimit: number;
+  /** See {@link MetricShapeOptions.predictionDurationBuckets}. */
   readonly predictionDurationBuckets: readonly number[];
+  /** See {@link MetricShapeOptions.otlpHistogramAggregation}. */
   readonly otlpHistogramAggregation: OtlpHistogramAggregation;
 }
 
