@@ -3,7 +3,7 @@
 // HTTP server histogram, a rejection counter, runtime and process metrics). BENCH_EXPORTER says who serves
 // /metrics on METRICS_PORT:
 //   modelsight   the preload (run with --require @modelsight/node/register)
-//   upstream     the SDK's PrometheusExporter, set up here as the preload did before it had its own serializer
+//   upstream     the SDK's PrometheusExporter, with its own server and serializer, on the same instruments
 //   prom-client  a prom-client registry with the series of SNAPSHOT (a /metrics page of the modelsight run),
 //                computing at scrape time what has to be measured then, as prom-client's own default metrics
 //                do: drift statistics from the same drift monitor, event-loop, heap and process figures from
