@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson } from './support/post-json';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { exposedSample as sample } from './support/exposition-sample';
-import { freePort } from './support/prometheus';
-import { startService, type PreloadMode, type ServiceProcess } from './support/service-process';
+import { startPreloaded, type PreloadedService, type PreloadMode } from './support/service-process';
 
 // A service using onnxruntime-node, TensorFlow.js and transformers.js with no modelsight code, run under the
 // preload: the real OTLP/HTTP exporter sends its spans to a receiver on loopback, and /metrics is scraped.
@@ -14,12 +13,11 @@ const SETOSA = [5.1, 3.5, 1.4, 0.2];
 const VIRGINICA = [6.3, 3.3, 6, 2.5];
 const VERSICOLOR = [5.9, 3.0, 4.2, 1.5];
 
-const post = <T>(service: ServiceProcess, path: string, body: unknown) => postJson<T & { traceId: string }>(service.url, path, body);
+const post = <T>(service: PreloadedService, path: string, body: unknown) => postJson<T & { traceId: string }>(service.url, path, body);
 
 describe.each<PreloadMode>(['require', 'import'])('ML runtimes in a service run with node --%s @modelsight/node/register', (mode) => {
   let receiver: OtlpReceiver;
-  let service: ServiceProcess;
-  let metricsPort: number;
+  let service: PreloadedService;
   let spans: ReceivedSpan[];
   let onnx: { labels: string[]; probabilities: number[]; traceId: string };
   let onnxBatch: { labels: string[]; traceId: string };
@@ -29,18 +27,11 @@ describe.each<PreloadMode>(['require', 'import'])('ML runtimes in a service run 
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    metricsPort = await freePort();
-    service = await startService({
+    service = await startPreloaded({
       script: resolve(__dirname, 'fixtures', mode === 'require' ? 'ml-runtimes-service.cjs' : 'ml-runtimes-service.mjs'),
       preload: mode,
-      port: await freePort(),
-      env: {
-        OTEL_SERVICE_NAME: 'ml-runtimes',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-        MODELSIGHT_MODEL_VERSION: '7.0.0',
-      },
+      collector: receiver.url,
+      env: { OTEL_SERVICE_NAME: 'ml-runtimes', MODELSIGHT_MODEL_VERSION: '7.0.0' },
     });
     onnx = await post(service, '/onnx', { rows: [SETOSA] });
     onnxBatch = await post(service, '/onnx', { rows: [SETOSA, VIRGINICA, VERSICOLOR] });
@@ -103,7 +94,7 @@ describe.each<PreloadMode>(['require', 'import'])('ML runtimes in a service run 
   });
 
   it('counts every prediction in the prediction metrics on /metrics, per model', async () => {
-    const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const exposition = await service.scrape();
     const ok = (model: string) => sample(exposition, 'ml_predictions_total', { ml_model_name: model, ml_model_version: '7.0.0', ml_prediction_status: 'ok' });
     expect(ok('iris-onnx')).toBe(4);
     expect(ok('iris-tfjs')).toBe(1);

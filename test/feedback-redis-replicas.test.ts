@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IRIS_ROWS, irisExampleScript } from './support/iris-example';
-import { freePort, startPrometheus, type PrometheusServer } from './support/prometheus';
+import { startPrometheus, type PrometheusServer } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
-import { predict, startService, type ServiceProcess } from './support/service-process';
+import { predict, startPreloaded, type PreloadedService } from './support/service-process';
 
 // Three processes of the iris example under the preload, on one real redis-server
 // (MODELSIGHT_FEEDBACK_STORE=redis), scraped by a real Prometheus. Every label is sent to another
@@ -10,24 +10,19 @@ import { predict, startService, type ServiceProcess } from './support/service-pr
 // to a third replica is counted once, and the fleet accuracy from the counters equals the accuracy
 // of all the labels.
 
-interface Replica {
-  service: ServiceProcess;
-  metricsPort: number;
-}
-
 const FLEET_ACCURACY =
   'sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome="correct"})' +
   ' / sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})';
 
-const post = async (replica: Replica, body: unknown) => {
-  const response = await fetch(`${replica.service.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = async (replica: PreloadedService, body: unknown) => {
+  const response = await fetch(`${replica.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, outcome: ((await response.json()) as { outcome?: string }).outcome };
 };
 
 describe('three replicas of the iris service on one Redis', () => {
   let redis: RedisServer;
   let prometheus: PrometheusServer;
-  const replicas: Replica[] = [];
+  const replicas: PreloadedService[] = [];
   const answers: Array<{ status: number; outcome?: string }> = [];
   const duplicates: Array<{ status: number; outcome?: string }> = [];
   let expectedAccuracy = 0;
@@ -36,30 +31,25 @@ describe('three replicas of the iris service on one Redis', () => {
   beforeAll(async () => {
     redis = await startRedis();
     for (let i = 0; i < 3; i++) {
-      const metricsPort = await freePort();
-      const service = await startService({
+      const service = await startPreloaded({
         script: irisExampleScript('require'),
-        preload: 'require',
-        port: await freePort(),
         env: {
           MODEL_VERSION: '4.0.0',
           OTEL_TRACES_EXPORTER: 'none',
-          OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-          OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
           MODELSIGHT_FEEDBACK_STORE: 'redis',
           MODELSIGHT_REDIS_URL: redis.url,
           PREDICTION_LOG_SAMPLE_RATE: '0',
         },
       });
-      replicas.push({ service, metricsPort });
+      replicas.push(service);
     }
-    prometheus = await startPrometheus({ targets: replicas.map((r) => `127.0.0.1:${r.metricsPort}`) });
+    prometheus = await startPrometheus({ targets: replicas.map((replica) => `127.0.0.1:${replica.metricsPort}`) });
 
     // 90 predictions, 30 on each replica; every fifth label sent back is another class.
     const made: Array<{ id: string; predicted: string; truth: string }> = [];
     for (let i = 0; i < 90; i++) {
       const row = IRIS_ROWS[i % 3]!;
-      const answer = await predict<{ prediction: string; predictionId: string }>(replicas[i % 3]!.service, row.features);
+      const answer = await predict<{ prediction: string; predictionId: string }>(replicas[i % 3]!, row.features);
       const truth = i % 5 === 0 ? IRIS_ROWS[(i + 1) % 3]!.label : row.label;
       made.push({ id: answer.predictionId, predicted: answer.prediction, truth });
     }
@@ -71,7 +61,7 @@ describe('three replicas of the iris service on one Redis', () => {
 
   afterAll(async () => {
     await prometheus?.stop();
-    for (const replica of replicas) await replica.service.stop();
+    for (const replica of replicas) await replica.stop();
     await redis?.remove();
   });
 
