@@ -21,6 +21,7 @@ beforeAll(async () => {
   app = await installPackedApp({
     files: [
       join(FIXTURES, 'ml-runtimes-app.cjs'),
+      join(FIXTURES, 'json-server.cjs'),
       join(FIXTURES, 'ml-runtimes-service.cjs'),
       join(FIXTURES, 'ml-runtimes-service.mjs'),
       resolve(__dirname, '../packages/instrumentations/test/support/tiny-models.cjs'),
