@@ -102,6 +102,17 @@ test('the PSI threshold can come from MODELSIGHT_DRIFT_PSI_THRESHOLD, as for a s
   expect([doc.drifted, doc.settings.thresholds]).toEqual([false, { psi: 50 }]);
 });
 
+test('an unusable MODELSIGHT_DRIFT_* variable is named in a warning and ignored, as the service ignores it', () => {
+  const out = join(dir, 'bad-env.json');
+  const env = { PATH: process.env.PATH ?? '', MODELSIGHT_DRIFT_PSI_THRESHOLD: 'high', MODELSIGHT_DRIFT_MIN_SAMPLES: '2.5' };
+  const result = runCli(['report', '--profile', join(dir, 'profile.json'), '--current', join(dir, 'current.csv'), '--out', out], { env });
+  expect(result.code).toBe(0);
+  expect(result.stderr).toContain('modelsight: warning: ignoring MODELSIGHT_DRIFT_MIN_SAMPLES="2.5": expected a positive integer');
+  expect(result.stderr).toContain('modelsight: warning: ignoring MODELSIGHT_DRIFT_PSI_THRESHOLD="high": expected a positive number');
+  const doc = JSON.parse(readFileSync(out, 'utf8')) as ReportDocument;
+  expect(doc.settings).toMatchObject({ minSamples: 100, thresholds: { psi: 0.2 } });
+});
+
 test('a time-based window in the environment does not drop rows from the report', () => {
   const out = join(dir, 'timed.json');
   const env = { PATH: process.env.PATH ?? '', MODELSIGHT_DRIFT_WINDOW_SECONDS: '0.001' };

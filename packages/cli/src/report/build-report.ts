@@ -57,9 +57,9 @@ function profileOf(profile: DriftProfile | string): { profile: DriftProfile; nam
  * @throws InputError when the profile or the data cannot be read, naming the file, line and column.
  */
 export async function buildReportFromFile(profile: DriftProfile | string, current: string, options: FileReportOptions = {}): Promise<ReportDocument> {
-  const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {});
-  const reference = profileOf(profile);
   const warnings: string[] = [];
+  const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) => warnings.push(message));
+  const reference = profileOf(profile);
   const table = await readDataFile(
     current,
     // Remarks made while reading go into the report, and from there to options.onWarning.
@@ -100,7 +100,8 @@ export async function buildReportFromFile(profile: DriftProfile | string, curren
  * @throws InputError when the endpoint cannot be reached or has no drift series of one model.
  */
 export async function buildReportFromMetrics(profile: DriftProfile | string, source: string, options: MetricsReportOptions = {}): Promise<ReportDocument> {
-  const settings = resolveDriftSettings(options.minSamples, {});
+  const warnings: string[] = [];
+  const settings = resolveDriftSettings(options.minSamples, {}, (message) => warnings.push(message));
   const reference = profileOf(profile);
   const samples = parsePrometheusText(await fetchMetricsText(source));
   const doc = reportFromMetrics({
@@ -112,6 +113,7 @@ export async function buildReportFromMetrics(profile: DriftProfile | string, sou
     version: options.modelVersion,
     settings,
     title: options.title,
+    warnings,
   });
   for (const warning of doc.warnings) options.onWarning?.(warning);
   return doc;

@@ -29,6 +29,8 @@ export interface MetricsReportInput {
   readonly version?: string;
   readonly settings: DriftSettings;
   readonly title?: string;
+  /** Remarks gathered before the report was made (settings from the environment that were ignored). */
+  readonly warnings?: readonly string[];
 }
 
 /** Reference proportions that differ by more than this from the profile's mean another profile. */
@@ -180,7 +182,7 @@ function qualityOf(series: readonly PrometheusSample[]): ReportQuality | undefin
 export function reportFromMetrics(input: MetricsReportInput): ReportDocument {
   const model = chooseModel(input);
   const ofModel = input.samples.filter((s) => s.labels[LABELS.model] === model.name && s.labels[LABELS.version] === model.version);
-  const warnings: string[] = [];
+  const warnings = [...(input.warnings ?? [])];
   const descriptions = binDescriptions(input.profile);
   const features = input.profile.features.map((feature) => {
     const series = ofModel.filter((s) => s.labels[LABELS.feature] === feature.name);
