@@ -9,11 +9,21 @@ export const DEFAULT_PIPELINE_MODEL_NAME = 'transformers-pipeline';
 type Exports = Record<string, unknown>;
 
 /**
- * Pipeline tasks whose results carry a label or a score (`[{ label, score }]`, `{ answer, score }`); the
- * others (generation, translation, embeddings, speech to text, …) are traced without the warning about
- * predictions that give neither.
+ * Words of the pipeline tasks whose results carry a label or a score (`[{ label, score }]`,
+ * `{ answer, score }`): `text-classification`, `object-detection`, `image-segmentation`, `fill-mask`,
+ * `question-answering`, and the aliases `sentiment-analysis` and `ner`. Matched as whole words of the
+ * task (`translation_en_to_fr` has options after `_`): `ner` is also inside `text-generation`.
  */
-const LABELLED_TASK = /classification|detection|segmentation|sentiment|ner|fill-mask|question-answering/;
+const LABELLED_TASK = /(?:^|-)(?:classification|detection|segmentation|mask|answering|sentiment|ner)(?:$|[-_])/;
+
+/**
+ * Whether a pipeline's task gives labels or scores; the others (generation, translation, summarization,
+ * embeddings, speech to text, …) are traced without the warning about predictions that give neither.
+ * A pipeline without a task string is expected to give them.
+ */
+export function isLabelledTask(task: unknown): boolean {
+  return typeof task !== 'string' || LABELLED_TASK.test(task);
+}
 
 function isObjectLike(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
@@ -80,10 +90,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
           method: `${name}._call`,
           source: (pipeline) => this.sourceOf(pipeline as PipelineLike),
           batch: (args) => (Array.isArray(args[0]) ? args[0].length : undefined),
-          expectLabel: (pipeline) => {
-            const task = (pipeline as PipelineLike).task;
-            return typeof task !== 'string' || LABELLED_TASK.test(task);
-          },
+          expectLabel: (pipeline) => isLabelledTask((pipeline as PipelineLike).task),
         };
         this._wrap(prototype, '_call', (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
       }

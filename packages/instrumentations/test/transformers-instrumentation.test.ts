@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { getPredictionMetricsRegistry } from '@modelsight/core';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { OnnxRuntimeInstrumentation, TransformersInstrumentation } from '../src/index';
+import { isLabelledTask } from '../src/transformers-instrumentation';
 import { captureDiag, memoryTracing } from './support/tracing';
 
 // The real @huggingface/transformers with a model folder written here: config.json with id2label, a
@@ -94,4 +95,21 @@ test('a pipeline whose results are no classification (feature extraction) is tra
   expect(spans.map((span) => span.name)).toEqual(['predict local/sentiment']);
   expect(spans[0]!.attributes['ml.prediction.label']).toBeUndefined();
   expect(diagnostics.warnings).toEqual([]);
+});
+
+test('the tasks of transformers.js that give labels or scores are told apart from those that generate', () => {
+  const labelled = [
+    'text-classification', 'token-classification', 'zero-shot-classification', 'audio-classification',
+    'zero-shot-audio-classification', 'image-classification', 'zero-shot-image-classification', 'image-segmentation',
+    'object-detection', 'zero-shot-object-detection', 'question-answering', 'document-question-answering', 'fill-mask',
+    'sentiment-analysis', 'ner',
+  ];
+  const unlabelled = [
+    'text-generation', 'text2text-generation', 'summarization', 'translation', 'translation_en_to_fr',
+    'automatic-speech-recognition', 'text-to-audio', 'image-to-text', 'image-to-image', 'background-removal',
+    'depth-estimation', 'feature-extraction', 'image-feature-extraction',
+  ];
+  expect(labelled.filter((task) => !isLabelledTask(task))).toEqual([]);
+  expect(unlabelled.filter((task) => isLabelledTask(task))).toEqual([]);
+  expect(isLabelledTask(undefined)).toBe(true);
 });
