@@ -185,9 +185,3 @@ export function defaultExtractors(classes: readonly string[] | undefined, task?:
 
   return { confidence, label };
 }
-
-const plain = defaultExtractors(undefined);
-/** The default confidence extractor without `classes`. */
-export const defaultConfidence = plain.confidence;
-/** The default label extractor without `classes`. */
-export const defaultLabel = plain.label;

@@ -57,9 +57,3 @@ export function numericOutput(value: unknown): NumericOutput | undefined {
   if (isTypedArray(value)) return { data: value, shape: undefined };
   return tensorData(value);
 }
-
-/** The number of predictions a shape holds: its first dimension when it has two or more, else one. */
-export function rowsOf(output: NumericOutput): number {
-  const shape = output.shape;
-  return shape !== undefined && shape.length >= 2 ? shape[0]! : 1;
-}
