@@ -301,14 +301,15 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     if (mayBeBatch) {
       const items = itemCount(args);
       batch = config.batch || items !== undefined;
-      if (items !== undefined) {
-        size = items;
+      if (batch) {
+        // A `batch: true` call without an array is one item: it still gets an item ID, as observers key on it.
+        size = items ?? 1;
         const ids = new Array<string>(size);
         for (let i = 0; i < size; i++) ids[i] = `${predictionId}.${i}`;
         itemIds = ids;
         if (recording) span.setAttribute(ATTR_ML_BATCH_SIZE, size);
+        stats.batchSize.record(size);
       }
-      if (batch) stats.batchSize.record(size);
     }
     if (recording && config.attributes !== undefined) setCallAttributes(span, args);
     const features = wantsFeatures ? readFeatures(args) : undefined;

@@ -79,3 +79,23 @@ test('a batch call given something other than an array counts one prediction and
   expect(getPredictionMetricsRegistry().forModel(model).ok).toBe(1);
   expect(diagnostics.warnings[0]).toContain('must take an array as its first argument');
 });
+
+test('a batch call given something other than an array gives observers and the caller the ID of its one item', () => {
+  const seen: PredictionRecord[] = [];
+  // @ts-expect-error batch mode needs a function whose first parameter is an array
+  const predict = traced((row: string) => [{ label: row }], { model: uniqueModel(), batch: true, tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] });
+  const { prediction } = predict.withPrediction('one' as never);
+  expect(prediction.itemIds).toEqual([`${prediction.predictionId}.0`]);
+  expect(seen.map((r) => [r.predictionId, r.label])).toEqual([[prediction.itemIds[0], 'one']]);
+  expect(tracing.spans()[0]!.attributes['ml.batch.size']).toBe(1);
+});
+
+test('a failed batch call given something other than an array gives observers the ID of its one item', () => {
+  const seen: PredictionRecord[] = [];
+  // @ts-expect-error batch mode needs a function whose first parameter is an array
+  const predict = traced((_row: string): string[] => { throw new Error('bad row'); }, { model: uniqueModel(), batch: true, tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] });
+  expect(() => predict('one' as never)).toThrow('bad row');
+  expect(seen).toHaveLength(1);
+  expect(typeof seen[0]!.predictionId).toBe('string');
+  expect(seen[0]!.predictionId).toMatch(/\.0$/);
+});
