@@ -1,6 +1,7 @@
 import { RedisFeedbackStore } from './redis-feedback-store';
 import type { RedisFeedbackStoreOptions } from './redis-store-options';
 
+/** The environment variable {@link feedbackStoreFromEnv} reads: `redis`, or `memory` (the default, also when unset or empty). */
 export const ENV_FEEDBACK_STORE = 'MODELSIGHT_FEEDBACK_STORE';
 
 /**

@@ -48,25 +48,40 @@ export interface RedisFeedbackStoreOptions {
   readonly clientOptions?: RedisClientOptions;
 }
 
-/** The options once checked and resolved against the environment. */
+/** The options once checked and resolved against the environment (`RedisFeedbackStore.options`). */
 export interface ResolvedRedisStoreOptions {
+  /** {@link RedisFeedbackStoreOptions.url} in effect. */
   readonly url: string;
+  /** {@link RedisFeedbackStoreOptions.keyPrefix} in effect. */
   readonly keyPrefix: string;
+  /** {@link RedisFeedbackStoreOptions.timeoutMs} in effect. */
   readonly timeoutMs: number;
+  /** {@link RedisFeedbackStoreOptions.maxQueue} in effect. */
   readonly maxQueue: number;
+  /** {@link RedisFeedbackStoreOptions.traceIndex} in effect. */
   readonly traceIndex: boolean;
+  /** {@link RedisFeedbackStoreOptions.clientOptions} as given (`{}` when none). */
   readonly clientOptions: RedisClientOptions;
 }
 
+/** Default of {@link RedisFeedbackStoreOptions.url}. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Default of {@link RedisFeedbackStoreOptions.keyPrefix}. */
 export const DEFAULT_KEY_PREFIX = 'ms:fb:';
+/** Default of {@link RedisFeedbackStoreOptions.timeoutMs}, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 1000;
+/** Default of {@link RedisFeedbackStoreOptions.maxQueue}. */
 export const DEFAULT_MAX_QUEUE = 10_000;
 
+/** Environment variable of {@link RedisFeedbackStoreOptions.url}. */
 export const ENV_REDIS_URL = 'MODELSIGHT_REDIS_URL';
+/** Environment variable of {@link RedisFeedbackStoreOptions.keyPrefix}. */
 export const ENV_KEY_PREFIX = 'MODELSIGHT_REDIS_KEY_PREFIX';
+/** Environment variable of {@link RedisFeedbackStoreOptions.timeoutMs}. */
 export const ENV_TIMEOUT_MS = 'MODELSIGHT_REDIS_TIMEOUT_MS';
+/** Environment variable of {@link RedisFeedbackStoreOptions.maxQueue}. */
 export const ENV_MAX_QUEUE = 'MODELSIGHT_REDIS_MAX_QUEUE';
+/** Environment variable of {@link RedisFeedbackStoreOptions.traceIndex} (`true` or `false`). */
 export const ENV_TRACE_INDEX = 'MODELSIGHT_REDIS_TRACE_INDEX';
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
