@@ -28,7 +28,9 @@ export const ENV_DURATION_BUCKETS = 'MODELSIGHT_PREDICTION_DURATION_BUCKETS';
 
 /** Resolved {@link PredictionMetricsOptions}. */
 export interface ResolvedPredictionMetricsOptions {
+  /** {@link PredictionMetricsOptions.durationBuckets} in effect. */
   readonly durationBuckets: readonly number[];
+  /** {@link PredictionMetricsOptions.cardinalityLimit} in effect. */
   readonly cardinalityLimit: number;
 }
 

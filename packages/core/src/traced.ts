@@ -4,7 +4,9 @@ import type { AnyFunction, BatchTracedOptions, PredictionInfo, SingleTracedOptio
 
 /** What `withPrediction()` returns: the wrapped function's result and the prediction it made. */
 export interface ResultWithPrediction<R> {
+  /** What the wrapped function returned (awaited, for a promise). */
   readonly result: R;
+  /** The prediction's model and IDs. */
   readonly prediction: PredictionInfo;
 }
 

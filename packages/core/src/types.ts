@@ -20,6 +20,7 @@ export type PredictionStatus = 'ok' | 'error';
  * or one item of a batch call.
  */
 export interface PredictionRecord {
+  /** The model of the wrapped function. */
   readonly model: ModelIdentity;
   /** Unique ID of this prediction (`ml.prediction.id`); for a batch item, `<batch id>.<index>`. */
   readonly predictionId: string;
@@ -27,6 +28,7 @@ export interface PredictionRecord {
   readonly traceId: string | undefined;
   /** Span ID of the prediction span, when `traceId` is set. Observers run after it ended. */
   readonly spanId: string | undefined;
+  /** `ok` when the call returned, `error` when it threw or rejected. */
   readonly status: PredictionStatus;
   /** Predicted label, when it could be found on the result. */
   readonly label: string | undefined;
@@ -50,11 +52,13 @@ export interface PredictionRecord {
  * An observer that throws is reported once through `diag` and never affects the caller.
  */
 export interface PredictionObserver {
+  /** Sees one prediction (one item of a batch call), after its span ended. */
   onPrediction(record: PredictionRecord): void;
 }
 
 /** What a caller can learn about the prediction it just made, to return to its client or to join late feedback. */
 export interface PredictionInfo {
+  /** The model of the wrapped function. */
   readonly model: ModelIdentity;
   /** `ml.prediction.id` of the call. */
   readonly predictionId: string;
@@ -66,6 +70,7 @@ export interface PredictionInfo {
   readonly spanId: string;
 }
 
+/** Any function, whatever its `this`, parameters and result: what {@link traced} accepts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (this: any, ...args: any[]) => any;
 
@@ -165,7 +170,7 @@ export interface TracedOptionsBase<Args extends unknown[] = unknown[]> {
 
 /** Options of {@link traced} for a function that makes one prediction per call. */
 export interface SingleTracedOptions<F extends AnyFunction = AnyFunction> extends TracedOptionsBase<Parameters<F>> {
-  /** @default false */
+  /** Absent or `false`: each call is one prediction. @default false */
   readonly batch?: false;
   /**
    * Finds the confidence on a result.
@@ -185,6 +190,7 @@ export interface SingleTracedOptions<F extends AnyFunction = AnyFunction> extend
  * first parameter of `F` is not an array.
  */
 export interface BatchTracedOptions<F extends AnyFunction = AnyFunction> extends TracedOptionsBase<Parameters<F>> {
+  /** `true`: every call takes an array of items and returns as many results. */
   readonly batch: BatchFlag<F>;
   /** Finds the confidence on one item of the result. @default as for a single call */
   readonly confidence?: ResultExtractor<number, BatchItem<TracedResult<F>>>;

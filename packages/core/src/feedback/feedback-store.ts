@@ -13,6 +13,7 @@ export type DropReason = 'evicted' | 'expired' | 'unavailable';
  * version, the same for every prediction of it.
  */
 export interface PredictionSource {
+  /** The model version that made the predictions. */
   readonly model: ModelIdentity;
   /** Called by the store for each prediction of this model that leaves it without feedback. Never throws. */
   dropped(reason: DropReason): void;
@@ -27,11 +28,15 @@ export interface PendingPrediction {
   id: string;
   /** The trace of the prediction, for feedback by trace ID; `undefined` without an SDK. */
   traceId: string | undefined;
+  /** The model of the prediction, to hand back with it and to tell of its drop. */
   source: PredictionSource;
   /** What the model predicts: a classification prediction has a `label`, a regression one a `value`. */
   task: ModelTask;
+  /** The predicted class, for a classification prediction. */
   label: string | undefined;
+  /** The predicted number, for a regression prediction. */
   value: number | undefined;
+  /** The prediction's confidence in [0, 1], when it had one. */
   confidence: number | undefined;
   /** When the prediction ended, in milliseconds since the epoch; never earlier than the previous one's. */
   time: number;
@@ -45,13 +50,19 @@ export interface PendingPrediction {
 
 /** A prediction as a store gives it back to the tracker that takes it (possibly in another process). */
 export interface StoredPrediction {
+  /** The model version that made the prediction. */
   readonly model: ModelIdentity;
   /** The source the prediction was added with, when it was added in this process. */
   readonly source?: PredictionSource;
+  /** What the model predicts, as stored with the prediction. */
   readonly task: ModelTask;
+  /** The predicted class, for a classification prediction. */
   readonly label: string | undefined;
+  /** The predicted number, for a regression prediction. */
   readonly value: number | undefined;
+  /** The prediction's confidence, when the store keeps it. */
   readonly confidence: number | undefined;
+  /** When the prediction ended, in milliseconds since the epoch: feedback after `ttlMs` from it is `expired`. */
   readonly time: number;
 }
 
@@ -86,6 +97,7 @@ export interface FeedbackStore {
    * `ml_feedback_pending` (a process cannot know which of its predictions another one answered).
    */
   readonly shared: boolean;
+  /** Remembers a prediction for feedback, copying what it keeps (the object is reused). Returns at once; never throws. */
   add(prediction: PendingPrediction): void;
   /**
    * Takes the prediction with this ID for its feedback. `actual` is the true outcome: a number
