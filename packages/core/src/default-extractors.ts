@@ -10,7 +10,7 @@ import type { ModelTask } from './types';
  *   (arrays, typed arrays or tensors, as onnxruntime's `{ name: Tensor }` outputs hold them);
  * - probability vectors (arrays, typed arrays, tensors of shape `[n]` or `[1, n]`): argmax and max;
  * - class indices (`0`, `[0]`, `BigInt64Array [1n]`), named through `classes`;
- * - `[{ label, score }, …]` lists (transformers.js): the top one;
+ * - `[{ label, score }, …]` lists (transformers.js): the top one; `{ labels, scores }` (zero-shot): the best label;
  * - objects of named scores (`{ cat: 0.9, dog: 0.1 }`, as brain.js returns): the best one;
  * - an object with a single tensor (`{ output: Tensor }`), read as that tensor; a bare string label.
  * Values of the wrong type are returned as they are, so that the caller can report them instead of
@@ -56,6 +56,17 @@ function topItem(list: readonly unknown[]): unknown {
     }
   }
   return top;
+}
+
+/**
+ * The argmax named by the result's own list of labels, one per score (transformers.js zero-shot
+ * classification gives `{ sequence, labels, scores }`, its candidate labels in the order of the scores).
+ */
+function ownLabel(r: Record<string, unknown>, found: ClassReading): string | undefined {
+  const labels = r.labels;
+  if (!found.argmax || found.index === undefined || !Array.isArray(labels) || labels.length !== found.size) return undefined;
+  const label: unknown = labels[found.index];
+  return typeof label === 'string' ? label : undefined;
 }
 
 /** Named scores (`{ setosa: 0.9, versicolor: 0.1 }`): at least two keys, every value a number in [0, 1]. */
@@ -172,7 +183,7 @@ export function defaultExtractors(classes: readonly string[] | undefined, task?:
       return label(topItem(result));
     }
     const found = reading(result);
-    if (found !== undefined) return indexLabel(found);
+    if (found !== undefined) return ownLabel(r, found) ?? indexLabel(found);
     return Array.isArray(result) || r.confidence !== undefined || r.score !== undefined ? undefined : fallback(r)?.label;
   }
 

@@ -67,6 +67,14 @@ test('a [{ label, score }] list gives its top item', () => {
   expect(read(result)).toEqual({ label: 'POSITIVE', confidence: 0.88 });
 });
 
+test('a { labels, scores } result (transformers.js zero-shot classification) gives the best of its own labels', () => {
+  const result = { sequence: 'the battery died after a day', labels: ['complaint', 'praise', 'question'], scores: [0.81, 0.04, 0.15] };
+  expect(read(result)).toEqual({ label: 'complaint', confidence: 0.81 });
+  expect(read({ ...result, labels: ['question', 'praise', 'complaint'], scores: [0.15, 0.04, 0.81] })).toEqual({ label: 'complaint', confidence: 0.81 });
+  expect(read(result, { classes: IRIS })).toEqual({ label: 'complaint', confidence: 0.81 });
+  expect(diagnostics.warnings).toEqual([]);
+});
+
 test('an object of named scores gives the best name and its score', () => {
   expect(read({ setosa: 0.03, versicolor: 0.91, virginica: 0.12 })).toEqual({ label: 'versicolor', confidence: 0.91 });
 });
