@@ -76,6 +76,23 @@ test('Redis stopped mid-traffic: predictions go on, the queue stays bounded, the
   expect(diagnostics.matching(/Redis feedback store at .* is unavailable/)).toHaveLength(1);
 });
 
+test('predictions that waited in the queue longer than twice ttlMs are counted as dropped when Redis returns, not written', async () => {
+  const redis = await redisServer();
+  const target = await replica({ url: redis.url, ttlMs: 100, model: iris });
+  const predictMany = tracedModel(target);
+  await redis.stop();
+  await waitUntil(() => !target.store.available, 5000, 'the store to see Redis gone');
+  const stale = predictMany(20);
+  expect(target.store.queued).toBe(20);
+  await sleep(250);
+  await redis.start();
+  await waitUntil(() => target.store.available && target.store.queued === 0, 10_000, 'the store to empty its queue after the restart');
+  await target.store.flushed();
+  expect(await dropped(target)).toBe(20);
+  expect(await redis.cli('dbsize')).toBe('0');
+  expect(await target.tracker.recordFeedback(stale[0]!, 'setosa')).toBe('unmatched');
+});
+
 test('Redis that hangs (accepts, never answers): feedback gives up after timeoutMs and then at once, predictions go on, and it recovers when Redis does', async () => {
   const redis = await redisServer();
   // A time limit well above a scheduling stall of the shared test machine, so that "at once" (below half of

@@ -275,10 +275,14 @@ export class RedisFeedbackStore implements FeedbackStore {
     const models = new Set<EncodedModel>();
     for (let i = q.head; i < q.head + count; i++) {
       const source = q.sources[i]!;
-      // What is left of its retention: a prediction that waited past it would be forgotten already.
+      // What is left of its retention: a prediction that waited past it (Redis away for twice `ttlMs`)
+      // would be forgotten already, so it is not written, and is counted as not having reached Redis.
       const retain = q.retains[i]!;
       const px = retain === Infinity ? 0 : Math.floor(q.times[i]! + retain - now);
-      if (retain !== Infinity && px <= 0) continue;
+      if (retain !== Infinity && px <= 0) {
+        source.dropped('unavailable');
+        continue;
+      }
       let model = this.models.get(source);
       if (model === undefined) {
         model = encodeModel(source.model);
