@@ -30,6 +30,53 @@ export function modelCallOptions(
   };
 }
 
+function show(value: unknown): string {
+  try {
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * Checks the options of an instrumentation when it is created or given new options: a bad value is a
+ * setup error, a `TypeError` naming the option and the value, rather than a model left untraced at its
+ * first prediction. Functions of the model are checked when they are called (a bad result is reported once).
+ * @param instrumentation the instrumentation's name, for the message
+ */
+export function checkModelInstrumentationConfig(instrumentation: string, config: ModelInstrumentationConfig): void {
+  const fail = (option: string, value: unknown, expected: string): never => {
+    throw new TypeError(`${instrumentation}: option ${option} must be ${expected}; got ${show(value)}`);
+  };
+  if (config === null || typeof config !== 'object') fail('config', config, 'an object');
+  for (const option of ['modelName', 'modelVersion'] as const) {
+    const value: unknown = config[option];
+    if (value !== undefined && typeof value !== 'function' && (typeof value !== 'string' || value.trim() === '')) {
+      fail(option, value, 'a non-empty string or a function of the model');
+    }
+  }
+  const classes: unknown = config.classes;
+  if (
+    classes !== undefined &&
+    typeof classes !== 'function' &&
+    (!Array.isArray(classes) || classes.length === 0 || classes.some((name) => typeof name !== 'string'))
+  ) {
+    fail('classes', classes, 'a non-empty array of class names (strings), index 0 first, or a function of the model');
+  }
+  const task: unknown = config.task;
+  if (task !== undefined && task !== 'classification' && task !== 'regression') fail('task', task, "'classification' or 'regression'");
+  const observers: unknown = config.observers;
+  if (observers !== undefined && (!Array.isArray(observers) || observers.some((o) => o === null || typeof o !== 'object' || typeof o.onPrediction !== 'function'))) {
+    fail('observers', observers, 'an array of objects with an onPrediction(record) method');
+  }
+  for (const option of ['label', 'confidence'] as const) {
+    const value: unknown = config[option];
+    if (value !== undefined && typeof value !== 'function') fail(option, value, 'a function');
+  }
+}
+
 /** The file name of a path or URL without its directory and extension: `/models/iris.onnx` → `iris`. */
 export function baseName(location: string): string {
   const file = location.replace(/[?#].*$/, '').replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';

@@ -1,7 +1,7 @@
 import { createTracedCall, getActivePrediction, type TracedCall, type TracedCallOptions } from '@modelsight/core';
 import type { Context, SpanOptions, Tracer } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { modelCallOptions } from './model-identity';
+import { checkModelInstrumentationConfig, modelCallOptions } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
 import { VERSION } from './version';
 
@@ -43,7 +43,9 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
     super(`@modelsight/instrumentation-${shortName}`, VERSION, config);
   }
 
+  /** @throws TypeError naming the option and the value when one is invalid; the options in effect stay. */
   override setConfig(config: ModelInstrumentationConfig = {}): void {
+    checkModelInstrumentationConfig(this.instrumentationName, config);
     super.setConfig(config);
     // Calls built with the old options are dropped; each instance builds its call again on its next call.
     this.calls = new WeakMap();

@@ -25,6 +25,7 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
   /** Where each session was created from, when it was a path. */
   private readonly locations = new WeakMap<object, string>();
 
+  /** @throws TypeError naming the option and the value when one is invalid. */
   constructor(config: ModelInstrumentationConfig = {}) {
     super('onnxruntime', config);
   }

@@ -27,6 +27,7 @@ type Prototype = Record<string, unknown>;
  * `@tensorflow/tfjs-layers` and `@tensorflow/tfjs-converter`; nothing is loaded until the app requires them.
  */
 export class TfjsInstrumentation extends ModelInstrumentationBase {
+  /** @throws TypeError naming the option and the value when one is invalid. */
   constructor(config: ModelInstrumentationConfig = {}) {
     super('tfjs', config);
   }

@@ -47,6 +47,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
   /** The model id each model was loaded from. */
   private readonly modelIds = new WeakMap<object, string>();
 
+  /** @throws TypeError naming the option and the value when one is invalid. */
   constructor(config: ModelInstrumentationConfig = {}) {
     super('transformers', config);
   }
