@@ -124,6 +124,22 @@ test('a store that throws or rejects never makes feedback throw: it is invalid, 
   expect(diagnostics.warnings.filter((w) => w.includes('failed to record feedback'))).toHaveLength(1);
 });
 
+test('a prediction a store throws on is counted as dropped (unavailable) and reported once', async () => {
+  const metrics = collectedMetrics();
+  const throwing: FeedbackStore = {
+    shared: true,
+    add: () => {
+      throw new Error('add broke');
+    },
+    take: async () => ({ state: 'missing' }),
+    takeByTraceId: async () => ({ state: 'missing' }),
+  };
+  const tracker = new FeedbackTracker({ store: throwing, meter: metrics.meter });
+  for (let i = 0; i < 3; i++) tracker.onPrediction(record());
+  expect(await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.version': '3.0.0', reason: 'unavailable' })).toBe(3);
+  expect(diagnostics.warnings.filter((w) => w.includes('add broke') || w.includes('could not take a prediction'))).toHaveLength(1);
+});
+
 test('stored predictions of invalid models, or of more than 100 versions, are counted under unknown', async () => {
   const store = new MapStore();
   const metrics = collectedMetrics();

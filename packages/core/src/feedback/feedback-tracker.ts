@@ -112,6 +112,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
 
   /** Remembers a prediction for the join. Called by `traced()` for every prediction (every batch item). */
   onPrediction(record: PredictionRecord): void {
+    /** Set while a shared store is given the prediction: what it throws means it did not take it. */
+    let sharing: ModelQuality | undefined;
     try {
       if (record.status !== 'ok' || typeof record.predictionId !== 'string') return;
       const quality = this.lastModel === record.model && this.lastQuality ? this.lastQuality : this.qualityFor(record.model);
@@ -147,10 +149,24 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
       pending.value = value;
       pending.confidence = confidence;
       pending.time = this.storedAt(record.endTime);
-      this.store.add(pending);
-      if (this.local !== undefined) quality.pending++;
+      if (this.local !== undefined) {
+        this.local.add(pending);
+        quality.pending++;
+      } else {
+        sharing = quality;
+        (this.store as FeedbackStore).add(pending);
+      }
     } catch (error) {
-      this.reporter.report('internal-prediction', 'the feedback tracker failed to remember a prediction', error);
+      if (sharing === undefined) {
+        this.reporter.report('internal-prediction', 'the feedback tracker failed to remember a prediction', error);
+        return;
+      }
+      sharing.dropped('unavailable');
+      this.reporter.report(
+        'store-add',
+        'the feedback store could not take a prediction (its add threw); counted in ml_feedback_pending_dropped_total{reason="unavailable"}',
+        error,
+      );
     }
   }
 
