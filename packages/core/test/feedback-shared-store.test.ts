@@ -13,7 +13,6 @@ const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());
 
 class MapStore implements FeedbackStore {
-  readonly shared = true;
   readonly entries = new Map<string, { prediction: StoredPrediction; answered: boolean }>();
   unavailable = false;
 
@@ -93,7 +92,6 @@ test('a store that cannot answer makes feedback unavailable, counted and warned 
 test('predictions a shared store drops count under reason unavailable, and no pending gauge is reported', async () => {
   const metrics = collectedMetrics();
   const dropping: FeedbackStore = {
-    shared: true,
     add: (p) => p.source.dropped('unavailable'),
     take: async () => ({ state: 'missing' }),
     takeByTraceId: async () => ({ state: 'missing' }),
@@ -108,7 +106,6 @@ test('predictions a shared store drops count under reason unavailable, and no pe
 
 test('a store that throws or rejects never makes feedback throw: it is invalid, reported once', async () => {
   const broken: FeedbackStore = {
-    shared: true,
     add: () => {
       throw new Error('add broke');
     },
@@ -127,7 +124,6 @@ test('a store that throws or rejects never makes feedback throw: it is invalid, 
 test('a prediction a store throws on is counted as dropped (unavailable) and reported once', async () => {
   const metrics = collectedMetrics();
   const throwing: FeedbackStore = {
-    shared: true,
     add: () => {
       throw new Error('add broke');
     },

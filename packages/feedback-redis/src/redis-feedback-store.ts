@@ -37,7 +37,6 @@ type Health = 'connecting' | 'up' | 'down' | 'closed';
  * by `flushPendingWrites()` of `@modelsight/core` in a service without them. `close()` writes it too.
  */
 export class RedisFeedbackStore implements FeedbackStore {
-  readonly shared = true;
   readonly options: ResolvedRedisStoreOptions;
   private client: RedisClientType;
   private readonly queue: WriteQueue;

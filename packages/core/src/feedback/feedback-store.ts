@@ -90,13 +90,12 @@ export type TakeResult =
  * `add` runs on the prediction path: it returns at once, never throws and never waits for I/O.
  * `take` and `takeByTraceId` take a prediction atomically and at most once across every process
  * sharing the store, and never reject: failures are a `TakeResult` of state `unavailable`.
+ *
+ * A store given as the tracker's `store` option is taken to be shared by several processes: the tracker
+ * then does not report `ml_feedback_pending` (a process cannot know which of its predictions another one
+ * answered), and counts only the drops the store reports (`unavailable`).
  */
 export interface FeedbackStore {
-  /**
-   * `true` when several processes share the store. The tracker then does not report
-   * `ml_feedback_pending` (a process cannot know which of its predictions another one answered).
-   */
-  readonly shared: boolean;
   /** Remembers a prediction for feedback, copying what it keeps (the object is reused). Returns at once; never throws. */
   add(prediction: PendingPrediction): void;
   /**

@@ -33,7 +33,6 @@ const AMBIGUOUS: TakeResult = Object.freeze({ state: 'ambiguous' });
  * which is an expired or answered one whenever there is any. Its takes answer at once, not in a promise.
  */
 export class PredictionStore {
-  readonly shared = false;
   private readonly bySlotOfId = new Map<string, number>();
   /**
    * Trace ID → slot of its only prediction, or minus the number of predictions of that trace.
