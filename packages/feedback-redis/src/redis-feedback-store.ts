@@ -202,7 +202,10 @@ export class RedisFeedbackStore implements FeedbackStore {
     throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis unavailable (${String(this.lastError)})`);
   }
 
-  /** Writes what is queued (waiting at most about `timeoutMs`), then closes the connection. */
+  /**
+   * Writes what is queued (as {@link flushed}: at most about twice `timeoutMs`), then closes the
+   * connection (at most `timeoutMs` more). What could not be written counts as dropped (`unavailable`).
+   */
   async close(): Promise<void> {
     if (this.health === 'closed') return;
     this.unregisterPendingWrites();
