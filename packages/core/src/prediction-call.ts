@@ -377,7 +377,9 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     const start = performance.now();
     let result: unknown;
     try {
-      result = context.with(ctx, fn as (...a: unknown[]) => unknown, thisArg, ...args);
+      // `Reflect.apply` with the arguments as they are: the context manager then neither binds `thisArg`
+      // (a bound function per call, for the instrumentations' method calls) nor spreads the arguments twice.
+      result = context.with(ctx, Reflect.apply, undefined, fn, thisArg, args);
     } catch (error) {
       settle(span, info, false, error, features, size, batch, start);
       throw error;
