@@ -5,11 +5,11 @@ export type LogMixin = NonNullable<LoggerOptions['mixin']>;
 
 /** Names of the trace fields on a log line. The defaults are those of `@opentelemetry/instrumentation-pino`. */
 export interface TraceLogKeys {
-  /** @default 'trace_id' */
+  /** Key of the active trace's ID (32 hex characters). @default 'trace_id' */
   readonly traceId: string;
-  /** @default 'span_id' */
+  /** Key of the active span's ID (16 hex characters). @default 'span_id' */
   readonly spanId: string;
-  /** @default 'trace_flags' */
+  /** Key of the active span's trace flags (`01` when sampled). @default 'trace_flags' */
   readonly traceFlags: string;
 }
 

@@ -93,9 +93,13 @@ export interface PredictionOutputs {
  * that this package does not depend on core).
  */
 export interface PredictionRecordLike {
+  /** `ok` or `error`; failed predictions are skipped. */
   readonly status?: string;
+  /** The predicted label, fed to the `outputs.label` feature. */
   readonly label?: unknown;
+  /** The prediction's confidence, fed to the `outputs.confidence` feature. */
   readonly confidence?: unknown;
+  /** The inputs as named features (the `features` option of `traced()`). */
   readonly features?: unknown;
 }
 
@@ -115,7 +119,9 @@ export interface DriftBinReport {
 
 /** Current state of one feature, as plain data. */
 export interface FeatureDriftReport {
+  /** The feature's name in the profile (`ml_feature_name`). */
   readonly name: string;
+  /** `numeric` or `categorical`, as profiled. */
   readonly type: FeatureType;
   /** `input` for model features, `output` for the watched prediction outputs. */
   readonly role: 'input' | 'output';
@@ -133,15 +139,18 @@ export interface FeatureDriftReport {
   readonly missing: number;
   /** Invalid values since start, by reason (`ml_data_invalid_total`). */
   readonly invalid: { readonly type: number; readonly out_of_range: number; readonly unseen_category: number };
+  /** Every bin of the feature, reference and current window side by side. */
   readonly bins: readonly DriftBinReport[];
 }
 
 /** Result of `DriftMonitor.report()`. */
 export interface DriftReport {
+  /** The monitor's model. */
   readonly model: DriftModelIdentity;
   /** When the report was computed, in milliseconds since the epoch. */
   readonly time: number;
   /** Whether any feature drifted. */
   readonly drifted: boolean;
+  /** Every feature of the profile, in its order (inputs and watched outputs). */
   readonly features: readonly FeatureDriftReport[];
 }

@@ -35,11 +35,15 @@ interface FeatureProfileBase {
  * load and work unchanged.
  */
 export interface NumericFeatureProfile extends FeatureProfileBase {
+  /** A feature of numbers. */
   readonly type: 'numeric';
+  /** Mean of the reference values. */
   readonly mean: number;
   /** Population standard deviation (ddof 0). */
   readonly std: number;
+  /** Smallest reference value. */
   readonly min: number;
+  /** Largest reference value. */
   readonly max: number;
   /** Ascending bin edges; `edges.length + 1` bins. */
   readonly edges: readonly number[];
@@ -51,6 +55,7 @@ export interface NumericFeatureProfile extends FeatureProfileBase {
 
 /** A categorical feature: its most frequent categories, each a bin, and one last bin for the rest ("other"). */
 export interface CategoricalFeatureProfile extends FeatureProfileBase {
+  /** A feature of categories (strings, or numbers and booleans read as strings). */
   readonly type: 'categorical';
   /** The top-K categories, most frequent first. Numbers and booleans are kept as their strings. */
   readonly categories: readonly string[];
@@ -65,12 +70,15 @@ export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;
 
 /** A reference profile: plain JSON, saved next to the model (see `saveProfile`, `loadProfile`). */
 export interface DriftProfile {
+  /** Always `modelsight.drift.profile`: what the file is. */
   readonly format: typeof PROFILE_FORMAT;
+  /** The layout's version, `1`; a profile of another version is refused when loaded. */
   readonly formatVersion: typeof PROFILE_FORMAT_VERSION;
   /** ISO 8601 time the profile was built. */
   readonly createdAt: string;
   /** Number of reference rows. */
   readonly rows: number;
+  /** One profile per feature, in the order they were profiled. */
   readonly features: readonly FeatureProfile[];
 }
 
