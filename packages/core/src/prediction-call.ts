@@ -291,6 +291,17 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   function begin(args: unknown[]): Started {
     const parent = context.active();
     const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes: baseAttributes }, parent);
+    try {
+      return prepare(span, parent, args);
+    } catch (error) {
+      // The prediction then runs uninstrumented: its span must not stay open (and active in the metrics).
+      span.end();
+      throw error;
+    }
+  }
+
+  /** Everything a started span needs before the call; may throw (a features object whose getters throw). */
+  function prepare(span: Span, parent: Context, args: unknown[]): Started {
     const predictionId = nextPredictionId();
     const recording = span.isRecording();
     if (recording) span.setAttribute(ATTR_ML_PREDICTION_ID, predictionId);

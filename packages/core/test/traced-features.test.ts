@@ -82,3 +82,25 @@ test('a features extractor that throws is reported once and the prediction goes 
   expect(diagnostics.warnings[0]).toContain('features extractor threw');
   expect(getPredictionMetricsRegistry().forModel(model).instrumentationErrors.get('features_extractor')).toBe(2);
 });
+
+test('a features object whose getters throw leaves the prediction running uninstrumented, its span ended', () => {
+  const model = uniqueModel();
+  const hostile = Object.defineProperty({ petalLength: 1.4 }, 'email', {
+    enumerable: true,
+    get() {
+      throw new Error('getter');
+    },
+  });
+  const predict = traced((r: { petalLength: number }) => r.petalLength * 2, {
+    model,
+    tracer: tracing.tracer,
+    task: 'regression',
+    features: (r) => r,
+    captureFeatures: true,
+  });
+  expect(predict(hostile)).toBe(2.8);
+  expect(tracing.spans()).toHaveLength(1);
+  expect(tracing.spans()[0]!.ended).toBe(true);
+  expect(diagnostics.warnings).toHaveLength(1);
+  expect(diagnostics.warnings[0]).toContain('starting the prediction span failed');
+});
