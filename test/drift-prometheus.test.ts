@@ -59,7 +59,11 @@ let profile: DriftProfile;
 
 beforeAll(async () => {
   const referenceX = normalGenerator(1);
-  const referenceC = categoriesOf(2, [['setosa', 0.5], ['versicolor', 0.3], ['virginica', 0.2]]);
+  const referenceC = categoriesOf(2, [
+    ['setosa', 0.5],
+    ['versicolor', 0.3],
+    ['virginica', 0.2],
+  ]);
   profile = buildProfile(Array.from({ length: 5000 }, () => ({ x: referenceX(), species: referenceC() })));
   replicas = [await startReplica(profile), await startReplica(profile)];
   prometheus = await startPrometheus({ targets: replicas.map((r) => `127.0.0.1:${r.port}`), ruleFiles: [RULES] });
@@ -69,7 +73,11 @@ beforeAll(async () => {
   // Replica 0 sees shifted inputs and some bad values; replica 1 sees the reference distribution.
   const [shifted, stable] = replicas as [Replica, Replica];
   const shiftedX = normalGenerator(3);
-  const shiftedC = categoriesOf(4, [['setosa', 0.2], ['versicolor', 0.3], ['virginica', 0.5]]);
+  const shiftedC = categoriesOf(4, [
+    ['setosa', 0.2],
+    ['versicolor', 0.3],
+    ['virginica', 0.5],
+  ]);
   for (let i = 0; i < 3000; i++) {
     const row = { x: shiftedX() + 0.8, species: shiftedC() };
     shifted.xs.push(row.x);
@@ -82,7 +90,11 @@ beforeAll(async () => {
   shifted.xs.push(0, 0, 0, 0, 0);
   shifted.categories.push(...Array(10).fill('setosa'), ...Array(5).fill('daisy'));
   const stableX = normalGenerator(5);
-  const stableC = categoriesOf(6, [['setosa', 0.5], ['versicolor', 0.3], ['virginica', 0.2]]);
+  const stableC = categoriesOf(6, [
+    ['setosa', 0.5],
+    ['versicolor', 0.3],
+    ['virginica', 0.2],
+  ]);
   for (let i = 0; i < 2000; i++) {
     const row = { x: stableX(), species: stableC() };
     stable.xs.push(row.x);
@@ -141,7 +153,9 @@ it('exports the window size and the missing and invalid counters with their reas
   const value = async (promql: string) => Number((await prometheus.query(promql))[0]?.value[1]);
   expect(await value(`ml_data_missing_total{instance="${shifted}", ml_feature_name="x"}`)).toBe(7);
   expect(await value(`ml_data_invalid_total{instance="${shifted}", ml_feature_name="x", reason="type"}`)).toBe(3);
-  expect(await value(`ml_data_invalid_total{instance="${shifted}", ml_feature_name="species", reason="unseen_category"}`)).toBe(5);
+  expect(
+    await value(`ml_data_invalid_total{instance="${shifted}", ml_feature_name="species", reason="unseen_category"}`),
+  ).toBe(5);
   const reasons = await prometheus.query('count by (reason) (ml_data_invalid_total)');
   expect(reasons.map((s) => s.metric.reason).sort()).toEqual(['out_of_range', 'type', 'unseen_category']);
 });

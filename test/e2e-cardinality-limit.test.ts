@@ -35,7 +35,10 @@ const overflowWarnings = (stderr: string) => stderr.split('\n').filter((line) =>
 
 describe('10,000 model versions under the preload', () => {
   it('export at most 2000 series per metric, scrape in under a second, and warn once', async () => {
-    service = await startPreloaded({ script: SCRIPT, env: { OTEL_TRACES_EXPORTER: 'none', FIXTURE_VERSIONS: '10000' } });
+    service = await startPreloaded({
+      script: SCRIPT,
+      env: { OTEL_TRACES_EXPORTER: 'none', FIXTURE_VERSIONS: '10000' },
+    });
     const durations: number[] = [];
     let text = '';
     for (let i = 0; i < 3; i++) {
@@ -44,7 +47,12 @@ describe('10,000 model versions under the preload', () => {
       durations.push(performance.now() - started);
     }
     const series = seriesPerFamily(text);
-    for (const name of ['ml_predictions_total', 'ml_prediction_duration_seconds', 'ml_prediction_confidence', 'ml_predictions_active']) {
+    for (const name of [
+      'ml_predictions_total',
+      'ml_prediction_duration_seconds',
+      'ml_prediction_confidence',
+      'ml_predictions_active',
+    ]) {
       expect(series.get(name), name).toBe(2000);
     }
     for (const [name, count] of series) expect(count, name).toBeLessThanOrEqual(2000);
@@ -56,10 +64,14 @@ describe('10,000 model versions under the preload', () => {
       'ml_prediction_confidence_sum',
       'ml_predictions_active',
     ]);
-    expect(Math.max(...durations), `scrapes of ${text.length} bytes took ${durations.join(', ')} ms`).toBeLessThan(1000);
+    expect(Math.max(...durations), `scrapes of ${text.length} bytes took ${durations.join(', ')} ms`).toBeLessThan(
+      1000,
+    );
     const warnings = overflowWarnings(service.stderr());
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('ml_predictions_total, ml_prediction_duration_seconds, ml_prediction_confidence, ml_predictions_active reached the limit of 2000');
+    expect(warnings[0]).toContain(
+      'ml_predictions_total, ml_prediction_duration_seconds, ml_prediction_confidence, ml_predictions_active reached the limit of 2000',
+    );
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', maxBuffer: 1 << 28 });
     expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
   });
@@ -69,15 +81,29 @@ describe('drift monitors and feedback trackers beyond MODELSIGHT_METRIC_CARDINAL
   it('fold their series into one overflow series per metric and warn once per metric', async () => {
     service = await startPreloaded({
       script: SCRIPT,
-      env: { OTEL_TRACES_EXPORTER: 'none', FIXTURE_VERSIONS: '40', FIXTURE_MONITORED_VERSIONS: '40', MODELSIGHT_METRIC_CARDINALITY_LIMIT: '50' },
+      env: {
+        OTEL_TRACES_EXPORTER: 'none',
+        FIXTURE_VERSIONS: '40',
+        FIXTURE_MONITORED_VERSIONS: '40',
+        MODELSIGHT_METRIC_CARDINALITY_LIMIT: '50',
+      },
     });
     const first = await service.scrape();
     await service.scrape();
     for (const [name, count] of seriesPerFamily(first)) expect(count, name).toBeLessThanOrEqual(50);
-    const overflowing = new Set(overflowSeries(first).map((line) => line.slice(0, line.indexOf('{')).replace(/_(count|sum)$/, '')));
+    const overflowing = new Set(
+      overflowSeries(first).map((line) => line.slice(0, line.indexOf('{')).replace(/_(count|sum)$/, '')),
+    );
     // Drift series go through the preload's source hub, feedback gauges through the SDK's instruments,
     // the prediction counter through the registry of @modelsight/core: all three fold the same way.
-    for (const name of ['ml_drift_bin_total', 'ml_drift_reference_ratio', 'ml_data_missing_total', 'ml_model_precision', 'ml_feedback_pending_dropped_total', 'ml_predictions_total']) {
+    for (const name of [
+      'ml_drift_bin_total',
+      'ml_drift_reference_ratio',
+      'ml_data_missing_total',
+      'ml_model_precision',
+      'ml_feedback_pending_dropped_total',
+      'ml_predictions_total',
+    ]) {
       expect(overflowing, name).toContain(name);
     }
     const warnings = overflowWarnings(service.stderr());

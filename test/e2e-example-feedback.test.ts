@@ -6,7 +6,11 @@ import { predict, startService, type ServiceProcess } from './support/service-pr
 // The iris example under the preload: late labels on POST /feedback become ml_feedback_total and
 // ml_model_accuracy, read by the real Prometheus; bad feedback is answered 4xx and counted.
 const post = async (service: ServiceProcess, body: string) => {
-  const response = await fetch(`${service.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${service.url}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -21,14 +25,20 @@ describe('feedback on the example service', () => {
       script: irisExampleScript('require'),
       preload: 'require',
       port: await freePort(),
-      env: { MODEL_VERSION: '3.1.0', OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) },
+      env: {
+        MODEL_VERSION: '3.1.0',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      },
     });
     prometheus = await startPrometheus({ targets: [`127.0.0.1:${metricsPort}`] });
     // Three right labels and one wrong one: accuracy 3/4.
     const ids: string[] = [];
     for (const row of IRIS_ROWS) ids.push((await predict(service, row.features)).predictionId);
     ids.push((await predict(service, IRIS_ROWS[0].features)).predictionId);
-    for (const [i, row] of IRIS_ROWS.entries()) answers.push(await post(service, JSON.stringify({ predictionId: ids[i], label: row.label })));
+    for (const [i, row] of IRIS_ROWS.entries())
+      answers.push(await post(service, JSON.stringify({ predictionId: ids[i], label: row.label })));
     answers.push(await post(service, JSON.stringify({ predictionId: ids[3], label: 'virginica' })));
     answers.push(await post(service, JSON.stringify({ predictionId: ids[0], label: 'setosa' })));
     answers.push(await post(service, JSON.stringify({ predictionId: 'no-such-prediction', label: 'setosa' })));
@@ -73,7 +83,10 @@ describe('feedback on the example service', () => {
   });
 
   it('counts the malformed bodies as rejected requests of the feedback route', async () => {
-    const samples = await prometheus.waitFor('http_rejected_requests_total{http_route="/feedback"}', (s) => s.length >= 2);
+    const samples = await prometheus.waitFor(
+      'http_rejected_requests_total{http_route="/feedback"}',
+      (s) => s.length >= 2,
+    );
     const byReason = Object.fromEntries(samples.map((s) => [s.metric['reason'], Number(s.value[1])]));
     expect(byReason).toEqual({ invalid_json: 1, invalid_shape: 1 });
   });
@@ -81,7 +94,14 @@ describe('feedback on the example service', () => {
   it('watches the inputs and predictions for drift', async () => {
     const samples = await prometheus.waitFor('ml_drift_window_samples{ml_model_version="3.1.0"}', (s) => s.length >= 6);
     const features = samples.map((s) => s.metric['ml_feature_name']).sort();
-    expect(features).toEqual(['petal_length', 'petal_width', 'prediction.confidence', 'prediction.label', 'sepal_length', 'sepal_width']);
+    expect(features).toEqual([
+      'petal_length',
+      'petal_width',
+      'prediction.confidence',
+      'prediction.label',
+      'sepal_length',
+      'sepal_width',
+    ]);
     expect(samples.every((s) => Number(s.value[1]) === 4)).toBe(true);
   });
 });

@@ -22,7 +22,11 @@ afterEach(async () => {
 });
 
 async function post(path: string, body: unknown): Promise<number> {
-  const response = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${service!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await response.text();
   return response.status;
 }
@@ -36,18 +40,28 @@ async function sendMarkers(env: Record<string, string> = {}): Promise<{ spans: R
   dir = await mkdtemp(join(tmpdir(), 'modelsight-leaks-'));
   const logFile = join(dir, 'service.log');
   service = await startPreloaded({ script: SCRIPT, collector: receiver.url, env: { LOG_FILE: logFile, ...env } });
-  expect(await post(`/predict?token=${QUERY_MARKER}&user=${QUERY_MARKER}`, { features: { petal_length: 1.4 } })).toBe(200);
+  expect(await post(`/predict?token=${QUERY_MARKER}&user=${QUERY_MARKER}`, { features: { petal_length: 1.4 } })).toBe(
+    200,
+  );
   expect(await post('/predict', { features: { petal_length: `${INPUT_MARKER}-cm` } })).toBe(422);
   await service.exitBy('SIGTERM');
   const spans = receiver.spans();
-  const written = [JSON.stringify(spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)), await readFile(logFile, 'utf8'), service.stdoutLines().join('\n'), service.stderr()].join('\n');
+  const written = [
+    JSON.stringify(spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)),
+    await readFile(logFile, 'utf8'),
+    service.stdoutLines().join('\n'),
+    service.stderr(),
+  ].join('\n');
   return { spans, written };
 }
 
-const serverSpan = (spans: ReceivedSpan[]) => spans.find((span) => span.kind === 2 && span.attributes['url.query'] !== undefined);
+const serverSpan = (spans: ReceivedSpan[]) =>
+  spans.find((span) => span.kind === 2 && span.attributes['url.query'] !== undefined);
 // The client span of the fetch() that relays the query string downstream (instrumentation-undici).
-const fetchSpan = (spans: ReceivedSpan[]) => spans.find((span) => span.kind === 3 && String(span.attributes['url.full']).includes('/health?'));
-const failedPrediction = (spans: ReceivedSpan[]) => spans.find((span) => span.name === 'predict iris-classifier' && span.status.code === 2);
+const fetchSpan = (spans: ReceivedSpan[]) =>
+  spans.find((span) => span.kind === 3 && String(span.attributes['url.full']).includes('/health?'));
+const failedPrediction = (spans: ReceivedSpan[]) =>
+  spans.find((span) => span.name === 'predict iris-classifier' && span.status.code === 2);
 
 describe('by default', () => {
   it('puts neither a query string value nor an input quoted by an error message in any span or log line', async () => {
@@ -68,10 +82,15 @@ describe('by default', () => {
 
 describe('when asked to', () => {
   it('keeps the query string with MODELSIGHT_KEEP_QUERY_PARAMS and error messages with MODELSIGHT_RECORD_EXCEPTION_MESSAGES', async () => {
-    const { spans } = await sendMarkers({ MODELSIGHT_KEEP_QUERY_PARAMS: 'user', MODELSIGHT_RECORD_EXCEPTION_MESSAGES: 'true' });
+    const { spans } = await sendMarkers({
+      MODELSIGHT_KEEP_QUERY_PARAMS: 'user',
+      MODELSIGHT_RECORD_EXCEPTION_MESSAGES: 'true',
+    });
 
     expect(serverSpan(spans)?.attributes['url.query']).toBe(`token=REDACTED&user=${QUERY_MARKER}`);
-    expect(fetchSpan(spans)?.attributes['url.full']).toMatch(new RegExp(`/health\\?token=REDACTED&user=${QUERY_MARKER}$`));
+    expect(fetchSpan(spans)?.attributes['url.full']).toMatch(
+      new RegExp(`/health\\?token=REDACTED&user=${QUERY_MARKER}$`),
+    );
     expect(failedPrediction(spans)?.events[0]?.attributes['exception.message']).toContain(INPUT_MARKER);
   });
 });
@@ -87,8 +106,15 @@ describe('/metrics', () => {
         // local_address is "ADDRESS:PORT" in hex; state 0A is LISTEN.
         .filter((fields) => fields[3] === '0A' && parseInt(fields[1]!.split(':')[1]!, 16) === port)
         .map((fields) => fields[1]!.split(':')[0]!);
-    const ipv4 = (await rows('/proc/net/tcp')).map((hex) => (hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16)).reverse().join('.'));
-    const ipv6 = (await rows('/proc/net/tcp6')).map((hex) => ({ '00000000000000000000000001000000': '::1', '00000000000000000000000000000000': '::' })[hex] ?? hex);
+    const ipv4 = (await rows('/proc/net/tcp')).map((hex) =>
+      (hex.match(/../g) ?? [])
+        .map((byte) => parseInt(byte, 16))
+        .reverse()
+        .join('.'),
+    );
+    const ipv6 = (await rows('/proc/net/tcp6')).map(
+      (hex) => ({ '00000000000000000000000001000000': '::1', '00000000000000000000000000000000': '::' })[hex] ?? hex,
+    );
     return [...ipv4, ...ipv6];
   };
 

@@ -25,7 +25,9 @@ async function durationPointAfter(count: number, env: Record<string, string> = {
   });
   for (let i = 0; i < count; i += 1) await predict(service, { petal_length: i });
   await service.exitBy('SIGTERM');
-  const points = receiver.dataPoints().filter((p) => p.name === 'ml_prediction_duration_seconds' && p.attributes['ml.model.version'] === '1.4.0');
+  const points = receiver
+    .dataPoints()
+    .filter((p) => p.name === 'ml_prediction_duration_seconds' && p.attributes['ml.model.version'] === '1.4.0');
   expect(points.length).toBeGreaterThan(0);
   return points[points.length - 1]!;
 }
@@ -45,7 +47,9 @@ it('sends ml_prediction_duration_seconds as a base-2 exponential histogram by de
   expect(bound(offset + bucketCounts.length)).toBeGreaterThanOrEqual(point.max!);
   expect(bound(offset + bucketCounts.length - 1)).toBeLessThan(point.max!);
   // The SDK's own histograms go the same way: the HTTP server duration.
-  expect(receiver!.dataPoints().some((p) => p.name === 'http.server.request.duration' && p.type === 'exponentialHistogram')).toBe(true);
+  expect(
+    receiver!.dataPoints().some((p) => p.name === 'http.server.request.duration' && p.type === 'exponentialHistogram'),
+  ).toBe(true);
 });
 
 it('sends explicit buckets, those of MODELSIGHT_PREDICTION_DURATION_BUCKETS, when the standard variable asks for them', async () => {

@@ -12,9 +12,18 @@ import { predict, startPreloaded, type PreloadedService, type PreloadMode } from
 // OpenTelemetry API line npm resolves there. The app's Express and Fastify services run under the preload
 // and export with the real OTLP/HTTP exporter to a receiver on loopback.
 const FIXTURES = resolve(__dirname, 'fixtures/framework-apps');
-const FIXTURE_FILES = ['service.cjs', 'express-routes.cjs', 'express-app.cjs', 'express-app.mjs', 'fastify-routes.cjs', 'fastify-app.cjs', 'fastify-app.mjs'];
+const FIXTURE_FILES = [
+  'service.cjs',
+  'express-routes.cjs',
+  'express-app.cjs',
+  'express-app.mjs',
+  'fastify-routes.cjs',
+  'fastify-app.cjs',
+  'fastify-app.mjs',
+];
 /** The version the workspace has, which the npm cache holds. */
-const workspaceVersion = (name: string) => (createRequire(__filename)(`${name}/package.json`) as { version: string }).version;
+const workspaceVersion = (name: string) =>
+  (createRequire(__filename)(`${name}/package.json`) as { version: string }).version;
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -29,11 +38,17 @@ let storeUrl: string;
 beforeAll(async () => {
   app = await installPackedApp({
     files: FIXTURE_FILES.map((file) => join(FIXTURES, file)),
-    dependencies: [`express@${workspaceVersion('express')}`, `fastify@${workspaceVersion('fastify')}`, '@opentelemetry/api'],
+    dependencies: [
+      `express@${workspaceVersion('express')}`,
+      `fastify@${workspaceVersion('fastify')}`,
+      '@opentelemetry/api',
+    ],
   });
   // The feature store the services look customers up in, with fetch().
   store = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ support_calls: request.url?.endsWith('/c2') ? 3 : 0 }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ support_calls: request.url?.endsWith('/c2') ? 3 : 0 }));
   });
   await new Promise<void>((done) => store.listen(0, '127.0.0.1', done));
   storeUrl = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
@@ -54,7 +69,14 @@ describe('the packages installed from their tarballs into a fresh app', () => {
   });
 
   it('let npm install @modelsight/core beside the 3.x metrics SDK (its peer range accepts both lines)', async () => {
-    const output = await app.npm(['install', '--dry-run', '--prefer-offline', '--no-audit', '--no-fund', '@opentelemetry/sdk-metrics@^3']);
+    const output = await app.npm([
+      'install',
+      '--dry-run',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '@opentelemetry/sdk-metrics@^3',
+    ]);
     expect(output).toMatch(/added \d+ package/);
   });
 });
@@ -72,7 +94,12 @@ interface Scenario {
  * waits for the spans of each prediction: its predict span, its server span and, unless `client` is
  * false, the client span of its fetch to the feature store.
  */
-async function runScenario(script: string, mode: PreloadMode, env: Record<string, string> = {}, client = true): Promise<Scenario> {
+async function runScenario(
+  script: string,
+  mode: PreloadMode,
+  env: Record<string, string> = {},
+  client = true,
+): Promise<Scenario> {
   const receiver = await startOtlpReceiver();
   const service = await startPreloaded({
     script: join(app.dir, script),
@@ -193,7 +220,12 @@ describe.each<[Framework, PreloadMode, string]>([
 describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS=express,undici on the Express service', () => {
   let scenario: Scenario;
   beforeAll(async () => {
-    scenario = await runScenario('express-app.cjs', 'require', { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express,undici' }, false);
+    scenario = await runScenario(
+      'express-app.cjs',
+      'require',
+      { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express,undici' },
+      false,
+    );
   });
   afterAll(() => endScenario(scenario));
 
@@ -219,17 +251,26 @@ describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS=express,undici on the Express serv
 describe('OTEL_NODE_ENABLED_INSTRUMENTATIONS=http,undici,fastfy on the Fastify service (ESM)', () => {
   let scenario: Scenario;
   beforeAll(async () => {
-    scenario = await runScenario('fastify-app.mjs', 'import', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,fastfy' });
+    scenario = await runScenario('fastify-app.mjs', 'import', {
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,fastfy',
+    });
   });
   afterAll(() => endScenario(scenario));
 
   it('runs the instrumentations named, and no other', () => {
     const scopes = new Set(scenario.spans.map((span) => span.scope.name));
-    expect([...scopes].sort()).toEqual(['@modelsight/core', '@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici']);
+    expect([...scopes].sort()).toEqual([
+      '@modelsight/core',
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-undici',
+    ]);
   });
 
   it('warns once about the name it does not know, and runs on', () => {
-    const warnings = scenario.service.stderr().split('\n').filter((line) => line.includes('fastfy'));
+    const warnings = scenario.service
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('fastfy'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('OTEL_NODE_ENABLED_INSTRUMENTATIONS names fastfy');
   });

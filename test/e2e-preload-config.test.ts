@@ -35,14 +35,21 @@ async function startFixtureWithCollector(options: Partial<StartPreloadedOptions>
 /** One prediction, and the spans received once its predict span has arrived. */
 async function predictAndWaitForSpan(target: PreloadedService): Promise<{ traceId: string; spans: ReceivedSpan[] }> {
   const answer = await predict(target, { petal_length: 4 });
-  const spans = await receiver!.waitForSpans((received) => received.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN));
+  const spans = await receiver!.waitForSpans((received) =>
+    received.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN),
+  );
   return { traceId: answer.traceId, spans };
 }
 
 function predictionsTotal(text: string, version: string): number {
   const line = text
     .split('\n')
-    .find((candidate) => candidate.startsWith('ml_predictions_total{') && candidate.includes(`ml_model_version="${version}"`) && candidate.includes('ml_prediction_status="ok"'));
+    .find(
+      (candidate) =>
+        candidate.startsWith('ml_predictions_total{') &&
+        candidate.includes(`ml_model_version="${version}"`) &&
+        candidate.includes('ml_prediction_status="ok"'),
+    );
   return line ? Number(line.split(' ').at(-1)) : Number.NaN;
 }
 
@@ -70,7 +77,9 @@ describe('OTEL_TRACES_SAMPLER', () => {
   });
 
   it('traceidratio with OTEL_TRACES_SAMPLER_ARG=0.5 keeps some traces, not all, and counts every prediction', async () => {
-    const running = await startFixtureWithCollector({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' } });
+    const running = await startFixtureWithCollector({
+      env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' },
+    });
     for (let i = 0; i < 60; i += 1) await predict(running, { petal_length: i % 7 });
     expect(predictionsTotal(await running.scrape(), '1.4.0')).toBe(60);
     await running.exitBy('SIGTERM');
@@ -104,9 +113,13 @@ describe('OTEL_TRACES_EXPORTER', () => {
 
 describe('bad configuration', () => {
   it('a variable with a bad value is named in one warning, its default is used and the service runs', async () => {
-    const running = await startFixtureWithCollector({ env: { OTEL_BSP_MAX_QUEUE_SIZE: 'lots', OTEL_TRACES_SAMPLER: 'sometimes' } });
+    const running = await startFixtureWithCollector({
+      env: { OTEL_BSP_MAX_QUEUE_SIZE: 'lots', OTEL_TRACES_SAMPLER: 'sometimes' },
+    });
     await predictAndWaitForSpan(running);
-    expect(running.stderr()).toContain('OTEL_BSP_MAX_QUEUE_SIZE="lots" is not valid (expected a whole number greater than 0); using 2048');
+    expect(running.stderr()).toContain(
+      'OTEL_BSP_MAX_QUEUE_SIZE="lots" is not valid (expected a whole number greater than 0); using 2048',
+    );
     expect(running.stderr()).toContain('OTEL_TRACES_SAMPLER="sometimes" is not valid');
     expect(running.stderr()).toContain('using "parentbased_always_on"');
   });
@@ -115,7 +128,9 @@ describe('bad configuration', () => {
     blocker = createServer();
     const port = await freePort();
     await new Promise<void>((done) => blocker!.listen(port, '127.0.0.1', done));
-    const running = await startFixture({ env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) } });
+    const running = await startFixture({
+      env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) },
+    });
     expect((await predict(running, { petal_length: 4 })).label).toBe('versicolor');
     expect(running.stderr()).toContain(`cannot serve Prometheus metrics on 127.0.0.1:${port} (EADDRINUSE)`);
   });
@@ -126,9 +141,17 @@ describe('loading twice', () => {
     const running = await startFixtureWithCollector({ env: { FIXTURE_CALL_START: '1' } });
     const { traceId, spans } = await predictAndWaitForSpan(running);
     await running.exitBy('SIGTERM');
-    expect(running.stderr()).toContain('already started (state: started); this second start changes nothing and its options are ignored');
+    expect(running.stderr()).toContain(
+      'already started (state: started); this second start changes nothing and its options are ignored',
+    );
     expect(running.stderr()).toContain('fixture: start() returned state=started');
-    expect(receiver!.spans().filter((span) => span.traceId === traceId).map((span) => span.name).sort()).toEqual(['POST', PREDICT_SPAN]);
+    expect(
+      receiver!
+        .spans()
+        .filter((span) => span.traceId === traceId)
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['POST', PREDICT_SPAN]);
     expect(spans[0]!.resource['service.name']).toBe('preload-fixture');
   });
 
@@ -140,7 +163,11 @@ describe('loading twice', () => {
   });
 
   it('--require and --import together start once and the ESM app is still instrumented', async () => {
-    const running = await startFixtureWithCollector({ script: ESM, preload: 'import', env: { NODE_OPTIONS: '--require @modelsight/node/register' } });
+    const running = await startFixtureWithCollector({
+      script: ESM,
+      preload: 'import',
+      env: { NODE_OPTIONS: '--require @modelsight/node/register' },
+    });
     const { traceId } = await predictAndWaitForSpan(running);
     expect(running.stderr()).toContain('already started');
     expect(running.logRecords().find((record) => record['msg'] === 'classifying')?.['trace_id']).toBe(traceId);
@@ -151,7 +178,9 @@ describe('beside an SDK the app registered itself', () => {
   it('leaves tracing to that SDK, says so, and still serves the prediction metrics', async () => {
     const running = await startFixture({ preload: 'none', env: { FIXTURE_OWN_SDK: '1' } });
     await predict(running, { petal_length: 4 });
-    expect(running.stderr()).toContain('another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it');
+    expect(running.stderr()).toContain(
+      'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it',
+    );
     expect(running.stderr()).toContain('fixture: start() returned state=started');
     expect(predictionsTotal(await running.scrape(), '1.4.0')).toBe(1);
   });
@@ -182,17 +211,29 @@ describe('OTEL_METRICS_EXPORTER=otlp', () => {
 
     const predictions = receiver!
       .dataPoints()
-      .filter((point) => point.name.startsWith('ml_predictions') && point.name !== 'ml_predictions_active' && point.attributes['ml.prediction.status'] === 'ok');
-    expect(Object.fromEntries(predictions.map((point) => [point.attributes['ml.model.version'], point.value]))).toEqual({ '1.4.0': 5, '2.0.0-canary': 1 });
+      .filter(
+        (point) =>
+          point.name.startsWith('ml_predictions') &&
+          point.name !== 'ml_predictions_active' &&
+          point.attributes['ml.prediction.status'] === 'ok',
+      );
+    expect(Object.fromEntries(predictions.map((point) => [point.attributes['ml.model.version'], point.value]))).toEqual(
+      { '1.4.0': 5, '2.0.0-canary': 1 },
+    );
     expect(receiver!.dataPoints().some((point) => point.name === 'v8js.memory.heap.used')).toBe(true);
   });
 });
 
 describe('start() in code', () => {
   it('lets its options win over the environment', async () => {
-    const running = await startFixtureWithCollector({ preload: 'none', env: { FIXTURE_CALL_START: '1', OTEL_SERVICE_NAME: 'from-the-environment' } });
+    const running = await startFixtureWithCollector({
+      preload: 'none',
+      env: { FIXTURE_CALL_START: '1', OTEL_SERVICE_NAME: 'from-the-environment' },
+    });
     const { spans } = await predictAndWaitForSpan(running);
-    expect(spans.find((span) => span.name === PREDICT_SPAN)!.resource['service.name']).toBe('preload-fixture-from-code');
+    expect(spans.find((span) => span.name === PREDICT_SPAN)!.resource['service.name']).toBe(
+      'preload-fixture-from-code',
+    );
     expect(running.stderr()).toBe('fixture: start() returned state=started\n');
   });
 });
@@ -226,7 +267,9 @@ describe('OTEL_SDK_DISABLED=true', () => {
 
 describe('OTEL_LOG_LEVEL', () => {
   it('info writes what was started (to stdout, as OpenTelemetry writes info), and nothing about replacing a logger', async () => {
-    const running = await startFixture({ env: { OTEL_LOG_LEVEL: 'info', OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_PROMETHEUS_PORT: '0' } });
+    const running = await startFixture({
+      env: { OTEL_LOG_LEVEL: 'info', OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_PROMETHEUS_PORT: '0' },
+    });
     await predict(running, { petal_length: 4 });
     const notes = running.stdoutLines().filter((line) => line.startsWith('@modelsight/node:'));
     expect(notes[0]).toBe(

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/prometheus';
 import { startOtlpReceiver, type OtlpReceiver, type ReceiverMode } from './support/otlp-receiver';
-import { predict, startPreloaded, startService, type PreloadedService, type ServiceProcess } from './support/service-process';
+import {
+  predict,
+  startPreloaded,
+  startService,
+  type PreloadedService,
+  type ServiceProcess,
+} from './support/service-process';
 
 // Collector faults and signals, against the real OTLP/HTTP exporter. Latency under faults is measured by
 // packages/node/bench/preload-collector-faults.mjs, not asserted here.
@@ -22,7 +28,11 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /** Starts the fixture exporting to `collector`, each export request given up after 300 ms. */
 async function startExportingTo(collector: string, env: Record<string, string> = {}): Promise<PreloadedService> {
-  service = await startPreloaded({ script: SCRIPT, collector, env: { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '300', ...env } });
+  service = await startPreloaded({
+    script: SCRIPT,
+    collector,
+    env: { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '300', ...env },
+  });
   return service;
 }
 
@@ -33,9 +43,16 @@ async function startWithReceiver(mode: ReceiverMode, env: Record<string, string>
 }
 
 /** Starts the fixture with spans kept queued until a flush (the batch delay is ten minutes). */
-async function startWithQueuedSpans(env: Record<string, string> = {}, mode: ReceiverMode = 'normal'): Promise<PreloadedService> {
+async function startWithQueuedSpans(
+  env: Record<string, string> = {},
+  mode: ReceiverMode = 'normal',
+): Promise<PreloadedService> {
   receiver = await startOtlpReceiver({ mode });
-  service = await startPreloaded({ script: SCRIPT, collector: receiver.url, env: { OTEL_BSP_SCHEDULE_DELAY: '600000', ...env } });
+  service = await startPreloaded({
+    script: SCRIPT,
+    collector: receiver.url,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '600000', ...env },
+  });
   return service;
 }
 
@@ -89,13 +106,18 @@ describe('a collector that is down', () => {
 
     receiver = await startOtlpReceiver({ port: collectorPort });
     const answer = await predict(running, { petal_length: 5 });
-    await receiver.waitForSpans((spans) => spans.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN));
+    await receiver.waitForSpans((spans) =>
+      spans.some((span) => span.traceId === answer.traceId && span.name === PREDICT_SPAN),
+    );
   });
 });
 
 describe('a collector that hangs', () => {
   it('leaves every request answered, sends batches of at most OTEL_BSP_MAX_EXPORT_BATCH_SIZE and drops spans past OTEL_BSP_MAX_QUEUE_SIZE', async () => {
-    const running = await startWithReceiver('hang', { OTEL_BSP_MAX_QUEUE_SIZE: '20', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10' });
+    const running = await startWithReceiver('hang', {
+      OTEL_BSP_MAX_QUEUE_SIZE: '20',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
+    });
     expect(await predictMany(running, 300)).toBe(300);
     await running.waitForOutput('stderr', `cannot export spans to ${receiver!.url}/v1/traces`);
     // A span added after the queue was full reports how many were dropped: the queue never grew past 20.
@@ -155,13 +177,19 @@ describe('SIGTERM while the collector hangs', () => {
   it('gives up the flush after MODELSIGHT_SHUTDOWN_TIMEOUT_MS, says why, and ends by the signal', async () => {
     // The exporter's own limits are far longer than the test: only the shutdown bound can end the flush.
     const running = await startWithQueuedSpans(
-      { MODELSIGHT_SHUTDOWN_TIMEOUT_MS: '1000', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '600000', OTEL_BSP_EXPORT_TIMEOUT: '600000' },
+      {
+        MODELSIGHT_SHUTDOWN_TIMEOUT_MS: '1000',
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '600000',
+        OTEL_BSP_EXPORT_TIMEOUT: '600000',
+      },
       'hang',
     );
     await predict(running, { petal_length: 1 });
 
     expect(await running.exitBy('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
 
-    expect(running.stderr()).toContain(`flushing took longer than 1000 ms (is the collector at ${receiver!.url}/v1/traces answering?)`);
+    expect(running.stderr()).toContain(
+      `flushing took longer than 1000 ms (is the collector at ${receiver!.url}/v1/traces answering?)`,
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('an http instrumentation passed to start() in the instrumentations opti
       body: JSON.stringify({ features: { customer: 'c1', tenure: 12, charges: 40 } }),
     });
     traceId = ((await response.json()) as { traceId: string }).traceId;
-    spans = await receiver.waitForSpans((received) => received.some((span) => span.traceId === traceId && span.kind === SERVER));
+    spans = await receiver.waitForSpans((received) =>
+      received.some((span) => span.traceId === traceId && span.kind === SERVER),
+    );
   });
 
   afterAll(async () => {
@@ -36,7 +38,10 @@ describe('an http instrumentation passed to start() in the instrumentations opti
   it('replaces the built-in one: each request has one server span, carrying what the app configured', () => {
     const servers = spans.filter((span) => span.traceId === traceId && span.kind === SERVER);
     expect(servers).toHaveLength(1);
-    expect(servers[0]).toMatchObject({ name: 'POST /predict', attributes: expect.objectContaining({ 'app.client': 'nightly-batch' }) });
+    expect(servers[0]).toMatchObject({
+      name: 'POST /predict',
+      attributes: expect.objectContaining({ 'app.client': 'nightly-batch' }),
+    });
   });
 
   it('keeps ignoring what the app said to ignore, and the scrapes of /metrics', () => {

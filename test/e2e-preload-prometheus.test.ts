@@ -29,17 +29,33 @@ describe('Prometheus scraping a service run with the preload', () => {
       OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
     });
     [stable, canary] = await Promise.all([
-      startService({ script: irisExampleScript('require'), preload: 'require', port: await freePort(), env: env('1.4.0', metricsPort) }),
-      startService({ script: irisExampleScript('import'), preload: 'import', port: await freePort(), env: env('2.0.0-canary', canaryMetricsPort) }),
+      startService({
+        script: irisExampleScript('require'),
+        preload: 'require',
+        port: await freePort(),
+        env: env('1.4.0', metricsPort),
+      }),
+      startService({
+        script: irisExampleScript('import'),
+        preload: 'import',
+        port: await freePort(),
+        env: env('2.0.0-canary', canaryMetricsPort),
+      }),
     ]);
-    prometheus = await startPrometheus({ targets: [`127.0.0.1:${metricsPort}`, `127.0.0.1:${canaryMetricsPort}`], scrapeIntervalSeconds: 1 });
+    prometheus = await startPrometheus({
+      targets: [`127.0.0.1:${metricsPort}`, `127.0.0.1:${canaryMetricsPort}`],
+      scrapeIntervalSeconds: 1,
+    });
     // Two rounds with scrapes in between, so that rate() has an increase to see.
     for (const round of [0, 1]) {
       for (let i = 0; i < STABLE / 2; i += 1) await predict(stable, IRIS_ROWS[i % 3]!.features);
       for (let i = 0; i < CANARY / 2; i += 1) await predict(canary, IRIS_ROWS[(i + round) % 3]!.features);
       if (round === 0) await prometheus.waitFor('count(ml_predictions_total) >= 4');
     }
-    await prometheus.waitFor('sum(ml_predictions_total)', (samples) => Number(samples[0]?.value[1]) === STABLE + CANARY);
+    await prometheus.waitFor(
+      'sum(ml_predictions_total)',
+      (samples) => Number(samples[0]?.value[1]) === STABLE + CANARY,
+    );
   });
 
   afterAll(async () => {
@@ -49,7 +65,9 @@ describe('Prometheus scraping a service run with the preload', () => {
   });
 
   it('counts ml_predictions_total by model version', async () => {
-    const samples = await prometheus.query('sum by (ml_model_version) (ml_predictions_total{ml_model_name="iris-classifier", ml_prediction_status="ok"})');
+    const samples = await prometheus.query(
+      'sum by (ml_model_version) (ml_predictions_total{ml_model_name="iris-classifier", ml_prediction_status="ok"})',
+    );
     expect(byVersion(samples)).toEqual({ '1.4.0': STABLE, '2.0.0-canary': CANARY });
     const errors = await prometheus.query('sum(ml_predictions_total{ml_prediction_status="error"})');
     expect(Number(errors[0]!.value[1])).toBe(0);
@@ -75,7 +93,13 @@ describe('Prometheus scraping a service run with the preload', () => {
   });
 
   it('has the runtime metrics of both replicas: event-loop delay, heap, GC, process CPU and memory', async () => {
-    for (const name of ['nodejs_eventloop_delay_p99', 'v8js_memory_heap_used', 'v8js_gc_duration_count', 'process_cpu_time_total', 'process_memory_usage']) {
+    for (const name of [
+      'nodejs_eventloop_delay_p99',
+      'v8js_memory_heap_used',
+      'v8js_gc_duration_count',
+      'process_cpu_time_total',
+      'process_memory_usage',
+    ]) {
       const samples = await prometheus.waitFor(`count by (instance) (${name})`, (answer) => answer.length === 2);
       expect(samples.map((sample) => sample.metric['instance']).sort(), name).toHaveLength(2);
     }

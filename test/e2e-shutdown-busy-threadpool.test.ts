@@ -57,14 +57,19 @@ async function waitForLine(file: string, needle: string, timeoutMs = 10_000): Pr
 
 async function loggedPredictionIds(file: string): Promise<unknown[]> {
   const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');
-  return lines.map((line) => (JSON.parse(line) as Record<string, unknown>)['ml.prediction.id']).filter((id) => id !== undefined);
+  return lines
+    .map((line) => (JSON.parse(line) as Record<string, unknown>)['ml.prediction.id'])
+    .filter((id) => id !== undefined);
 }
 
 /**
  * Starts the fixture the given way with a pool of one thread, blocks that thread, answers a few predictions
  * (their lines wait for the pool), sends SIGTERM and lets the thread go once the shutdown has begun.
  */
-async function predictWhilePoolHeldThenTerminate(way: Way, extraEnv: Record<string, string> = {}): Promise<{ ids: string[]; exit: ExitStatus; logged: unknown[] }> {
+async function predictWhilePoolHeldThenTerminate(
+  way: Way,
+  extraEnv: Record<string, string> = {},
+): Promise<{ ids: string[]; exit: ExitStatus; logged: unknown[] }> {
   dir = await mkdtemp(join(tmpdir(), 'modelsight-busy-pool-'));
   const fifo = join(dir, 'hold');
   const logFile = join(dir, 'service.log');
@@ -73,7 +78,15 @@ async function predictWhilePoolHeldThenTerminate(way: Way, extraEnv: Record<stri
   service = await startPreloaded({
     script,
     preload,
-    env: { LOG_FILE: logFile, UV_THREADPOOL_SIZE: '1', FIXTURE_HOLD_THREADPOOL: fifo, OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'info', ...env, ...extraEnv },
+    env: {
+      LOG_FILE: logFile,
+      UV_THREADPOOL_SIZE: '1',
+      FIXTURE_HOLD_THREADPOOL: fifo,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_LOG_LEVEL: 'info',
+      ...env,
+      ...extraEnv,
+    },
   });
   // The destination is open and idle once the line of the start is in the file.
   await waitForLine(logFile, '"msg":"listening"');
@@ -93,14 +106,17 @@ async function predictWhilePoolHeldThenTerminate(way: Way, extraEnv: Record<stri
   return { ids, exit, logged: await loggedPredictionIds(logFile) };
 }
 
-describe.each(Object.keys(WAYS) as Way[])('SIGTERM while the thread pool holds log writes, telemetry started by %s', (way) => {
-  it('writes every line logged before the signal, in order, before the process ends', async () => {
-    const { ids, exit, logged } = await predictWhilePoolHeldThenTerminate(way);
+describe.each(Object.keys(WAYS) as Way[])(
+  'SIGTERM while the thread pool holds log writes, telemetry started by %s',
+  (way) => {
+    it('writes every line logged before the signal, in order, before the process ends', async () => {
+      const { ids, exit, logged } = await predictWhilePoolHeldThenTerminate(way);
 
-    expect(exit).toEqual(WAYS[way].exit);
-    expect(logged).toEqual(ids);
-  });
-});
+      expect(exit).toEqual(WAYS[way].exit);
+      expect(logged).toEqual(ids);
+    });
+  },
+);
 
 describe('SIGTERM while the thread pool holds the writes of a pino transport', () => {
   it('ends the transport as pino does on exit: its worker writes every line before the process ends by the signal', async () => {

@@ -36,11 +36,19 @@ afterEach(async () => {
 });
 
 /** Starts the fixture the given way, logging to a file of its own, under load from 64 connections. */
-async function startUnderLoad(way: Way, options: Pick<StartPreloadedOptions, 'collector' | 'env'>): Promise<{ logFile: string }> {
+async function startUnderLoad(
+  way: Way,
+  options: Pick<StartPreloadedOptions, 'collector' | 'env'>,
+): Promise<{ logFile: string }> {
   dir = await mkdtemp(join(tmpdir(), 'modelsight-shutdown-'));
   const logFile = join(dir, 'service.log');
   const { script, preload, env } = WAYS[way];
-  service = await startPreloaded({ script, preload, collector: options.collector, env: { LOG_FILE: logFile, ...env, ...options.env } });
+  service = await startPreloaded({
+    script,
+    preload,
+    collector: options.collector,
+    env: { LOG_FILE: logFile, ...env, ...options.env },
+  });
   load = sustainedLoad({
     url: service.url,
     connections: CONNECTIONS,
@@ -97,7 +105,11 @@ describe('SIGTERM under sustained load with a collector that never answers', () 
     receiver = await startOtlpReceiver({ mode: 'hang' });
     const { logFile } = await startUnderLoad('--require', {
       collector: receiver.url,
-      env: { MODELSIGHT_SHUTDOWN_TIMEOUT_MS: '1500', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '600000', OTEL_BSP_EXPORT_TIMEOUT: '600000' },
+      env: {
+        MODELSIGHT_SHUTDOWN_TIMEOUT_MS: '1500',
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '600000',
+        OTEL_BSP_EXPORT_TIMEOUT: '600000',
+      },
     });
     await receiver.waitForRequests('/v1/traces', 1);
 

@@ -80,7 +80,9 @@ test('the fleet-wide accuracy query over two replicas equals the accuracy over t
     FLEET_ACCURACY,
     (answer) =>
       answer.length === 2 &&
-      answer.every((s) => Math.abs(Number(s.value[1]) - (s.metric.ml_model_version === '1.0' ? 25 / 41 : 1 / 4)) < 1e-12),
+      answer.every(
+        (s) => Math.abs(Number(s.value[1]) - (s.metric.ml_model_version === '1.0' ? 25 / 41 : 1 / 4)) < 1e-12,
+      ),
   );
   const byVersion = Object.fromEntries(samples.map((s) => [s.metric.ml_model_version, Number(s.value[1])]));
   // Version 1.0: 9 + 15 correct, plus the one answered prediction of replica b = 25 of 41.
@@ -89,7 +91,10 @@ test('the fleet-wide accuracy query over two replicas equals the accuracy over t
 });
 
 test('each replica reports its own windowed accuracy, which differs from the fleet-wide one', async () => {
-  const samples = await prometheus.waitFor('ml_model_accuracy{ml_model_version="1.0"}', (answer) => answer.length === 2);
+  const samples = await prometheus.waitFor(
+    'ml_model_accuracy{ml_model_version="1.0"}',
+    (answer) => answer.length === 2,
+  );
   const values = samples.map((s) => Number(s.value[1])).sort();
   expect(values[0]).toBeCloseTo(16 / 31, 12);
   expect(values[1]).toBeCloseTo(0.9, 12);
@@ -103,7 +108,10 @@ test('unmatched and duplicate feedback are scraped with their outcome and stay o
 });
 
 test('per-class quality gauges reach Prometheus, with NaN where a class was never predicted', async () => {
-  const samples = await prometheus.waitFor('ml_model_precision{ml_model_version="2.0"}', (answer) => answer.length === 3);
+  const samples = await prometheus.waitFor(
+    'ml_model_precision{ml_model_version="2.0"}',
+    (answer) => answer.length === 3,
+  );
   const byLabel = Object.fromEntries(samples.map((s) => [s.metric.ml_prediction_label, s.value[1]]));
   expect(byLabel).toEqual({ stays: '0.25', leaves: 'NaN', macro: '0.25' });
 });

@@ -1,7 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING_DROPPED, traced } from '@modelsight/core';
-import { captureDiag, inProcessReplica, predictionRecord, sleep, waitUntil, type InProcessReplica } from './support/feedback-replicas';
+import {
+  captureDiag,
+  inProcessReplica,
+  predictionRecord,
+  sleep,
+  waitUntil,
+  type InProcessReplica,
+} from './support/feedback-replicas';
 import { freePort } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
 
@@ -30,7 +37,10 @@ async function redisServer(options?: Parameters<typeof startRedis>[0]): Promise<
 
 /** A traced model whose predictions the replica's tracker observes; returns the prediction IDs it made. */
 function tracedModel(target: InProcessReplica) {
-  const predict = traced((x: number) => ({ label: x % 2 === 0 ? 'setosa' : 'virginica', confidence: 0.9 }), { model: iris, observers: [target.tracker] });
+  const predict = traced((x: number) => ({ label: x % 2 === 0 ? 'setosa' : 'virginica', confidence: 0.9 }), {
+    model: iris,
+    observers: [target.tracker],
+  });
   return (count: number): string[] => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -43,8 +53,10 @@ function tracedModel(target: InProcessReplica) {
   };
 }
 
-const dropped = (target: InProcessReplica) => target.metric(METRIC_ML_FEEDBACK_PENDING_DROPPED, { reason: 'unavailable' });
-const outcome = (target: InProcessReplica, name: string) => target.metric(METRIC_ML_FEEDBACK, { 'ml.feedback.outcome': name });
+const dropped = (target: InProcessReplica) =>
+  target.metric(METRIC_ML_FEEDBACK_PENDING_DROPPED, { reason: 'unavailable' });
+const outcome = (target: InProcessReplica, name: string) =>
+  target.metric(METRIC_ML_FEEDBACK, { 'ml.feedback.outcome': name });
 
 test('Redis stopped mid-traffic: predictions go on, the queue stays bounded, the loss is counted and warned once, and a restart brings it all back', async () => {
   const redis = await redisServer();
@@ -64,9 +76,15 @@ test('Redis stopped mid-traffic: predictions go on, the queue stays bounded, the
   expect(diagnostics.matching(/Redis feedback store at .* is unavailable/)).toHaveLength(1);
 
   await redis.start();
-  await waitUntil(() => target.store.available && target.store.queued === 0, 10_000, 'the store to write its queue after the restart');
+  await waitUntil(
+    () => target.store.available && target.store.queued === 0,
+    10_000,
+    'the store to write its queue after the restart',
+  );
   await target.store.flushed();
-  expect(diagnostics.infos.filter((m) => /answers again; 200 queued predictions are written now/.test(m))).toHaveLength(1);
+  expect(diagnostics.infos.filter((m) => /answers again; 200 queued predictions are written now/.test(m))).toHaveLength(
+    1,
+  );
   // The queued predictions reached the restarted Redis; those dropped from the full queue did not.
   expect(await target.tracker.recordFeedback(during[0]!, 'setosa')).toBe('correct');
   expect(await target.tracker.recordFeedback(during[299]!, 'setosa')).toBe('unmatched');
@@ -86,7 +104,11 @@ test('predictions that waited in the queue longer than twice ttlMs are counted a
   expect(target.store.queued).toBe(20);
   await sleep(250);
   await redis.start();
-  await waitUntil(() => target.store.available && target.store.queued === 0, 10_000, 'the store to empty its queue after the restart');
+  await waitUntil(
+    () => target.store.available && target.store.queued === 0,
+    10_000,
+    'the store to empty its queue after the restart',
+  );
   await target.store.flushed();
   expect(await dropped(target)).toBe(20);
   expect(await redis.cli('dbsize')).toBe('0');

@@ -1,6 +1,17 @@
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING, METRIC_ML_MODEL_ACCURACY, METRIC_ML_PREDICTION_ERROR_ABSOLUTE } from '@modelsight/core';
-import { captureDiag, inProcessReplica, predictionRecord, sleep, type InProcessReplica } from './support/feedback-replicas';
+import {
+  METRIC_ML_FEEDBACK,
+  METRIC_ML_FEEDBACK_PENDING,
+  METRIC_ML_MODEL_ACCURACY,
+  METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
+} from '@modelsight/core';
+import {
+  captureDiag,
+  inProcessReplica,
+  predictionRecord,
+  sleep,
+  type InProcessReplica,
+} from './support/feedback-replicas';
 import { startRedis, type RedisServer } from './support/redis-server';
 
 // Replicas of one service in this process, each with its own tracker, meter and connection to one
@@ -11,7 +22,10 @@ const diagnostics = captureDiag();
 let redis: RedisServer;
 const open: InProcessReplica[] = [];
 
-async function replicas(count: number, options: Parameters<typeof inProcessReplica>[0] = {}): Promise<InProcessReplica[]> {
+async function replicas(
+  count: number,
+  options: Parameters<typeof inProcessReplica>[0] = {},
+): Promise<InProcessReplica[]> {
   const made = await Promise.all(Array.from({ length: count }, () => inProcessReplica({ url: redis.url, ...options })));
   open.push(...made);
   return made;
@@ -30,8 +44,16 @@ afterAll(async () => {
 });
 
 const outcomes = async (replica: InProcessReplica, model = iris) => ({
-  correct: (await replica.metric(METRIC_ML_FEEDBACK, { 'ml.model.version': model.version, 'ml.feedback.outcome': 'correct' })) ?? 0,
-  incorrect: (await replica.metric(METRIC_ML_FEEDBACK, { 'ml.model.version': model.version, 'ml.feedback.outcome': 'incorrect' })) ?? 0,
+  correct:
+    (await replica.metric(METRIC_ML_FEEDBACK, {
+      'ml.model.version': model.version,
+      'ml.feedback.outcome': 'correct',
+    })) ?? 0,
+  incorrect:
+    (await replica.metric(METRIC_ML_FEEDBACK, {
+      'ml.model.version': model.version,
+      'ml.feedback.outcome': 'incorrect',
+    })) ?? 0,
   unmatched: (await replica.metric(METRIC_ML_FEEDBACK, { 'ml.feedback.outcome': 'unmatched' })) ?? 0,
   duplicate: (await replica.metric(METRIC_ML_FEEDBACK, { 'ml.feedback.outcome': 'duplicate' })) ?? 0,
 });
@@ -47,7 +69,9 @@ test('feedback sent to another replica joins every prediction, and is counted wh
   }
   await Promise.all(fleet.map((r) => r.store.flushed()));
   // Every third label is wrong; feedback goes to the next replica.
-  const answers = await Promise.all(made.map(({ id, label }, i) => fleet[(i + 1) % 3]!.tracker.recordFeedback(id, i % 3 === 0 ? 'virginica' : label)));
+  const answers = await Promise.all(
+    made.map(({ id, label }, i) => fleet[(i + 1) % 3]!.tracker.recordFeedback(id, i % 3 === 0 ? 'virginica' : label)),
+  );
   expect(answers.filter((a) => a === 'correct')).toHaveLength(200);
   expect(answers.filter((a) => a === 'incorrect')).toHaveLength(100);
   // Replica 1 gets the feedback of the predictions made by replica 0 (all wrong), and so on.
@@ -65,7 +89,9 @@ test('the same feedback sent to three replicas at once is used by exactly one an
     ids.push(record.predictionId);
   }
   await fleet[0]!.store.flushed();
-  const answers = await Promise.all(ids.flatMap((id) => fleet.map((replica) => replica.tracker.recordFeedback(id, 'setosa'))));
+  const answers = await Promise.all(
+    ids.flatMap((id) => fleet.map((replica) => replica.tracker.recordFeedback(id, 'setosa'))),
+  );
   expect(answers.filter((a) => a === 'correct')).toHaveLength(50);
   expect(answers.filter((a) => a === 'duplicate')).toHaveLength(100);
   const counted = await Promise.all(fleet.map((r) => outcomes(r)));
@@ -82,8 +108,20 @@ test('a replica that never ran the model counts its feedback under the version t
   // A class label is invalid for a regression prediction, and leaves it waiting for a number.
   expect(await b!.tracker.recordFeedback(record.predictionId, 'twelve')).toBe('invalid');
   expect(await b!.tracker.recordFeedback(record.predictionId, 10)).toBe('matched');
-  expect(await b!.metric(METRIC_ML_FEEDBACK, { 'ml.model.name': 'price', 'ml.model.version': '0.3.1', 'ml.feedback.outcome': 'matched' })).toBe(1);
-  expect(await b!.metric(METRIC_ML_FEEDBACK, { 'ml.model.name': 'price', 'ml.model.version': '0.3.1', 'ml.feedback.outcome': 'invalid' })).toBe(1);
+  expect(
+    await b!.metric(METRIC_ML_FEEDBACK, {
+      'ml.model.name': 'price',
+      'ml.model.version': '0.3.1',
+      'ml.feedback.outcome': 'matched',
+    }),
+  ).toBe(1);
+  expect(
+    await b!.metric(METRIC_ML_FEEDBACK, {
+      'ml.model.name': 'price',
+      'ml.model.version': '0.3.1',
+      'ml.feedback.outcome': 'invalid',
+    }),
+  ).toBe(1);
   const histogram = (await b!.metric(METRIC_ML_PREDICTION_ERROR_ABSOLUTE)) as unknown as { sum: number; count: number };
   expect(histogram).toMatchObject({ sum: 2.5, count: 1 });
 });
@@ -109,7 +147,10 @@ test('feedback after ttlMs counts as expired, and after twice ttlMs the predicti
 test('feedback by trace ID joins on another replica with the trace index, and a batch trace is ambiguous', async () => {
   const [a, b] = await replicas(2, { traceIndex: true });
   const single = predictionRecord(iris, { label: 'virginica', confidence: 0.7 });
-  const batch = [predictionRecord(iris, { label: 'setosa' }), predictionRecord(iris, { label: 'setosa' })].map((r) => ({ ...r, traceId: 'c'.repeat(32) }));
+  const batch = [predictionRecord(iris, { label: 'setosa' }), predictionRecord(iris, { label: 'setosa' })].map((r) => ({
+    ...r,
+    traceId: 'c'.repeat(32),
+  }));
   a!.tracker.onPrediction(single);
   for (const item of batch) a!.tracker.onPrediction(item);
   await a!.store.flushed();
@@ -146,7 +187,8 @@ test('keys under the prefix that another program wrote, or corrupted values, cou
   await redis.cli('set', 'ms:fb:p:truncated', 'ciris\u001f2.0.0\u001fsetosa');
   await redis.cli('rpush', 'ms:fb:p:a-list', 'x');
   await redis.cli('set', 'ms:fb:p:bad-time', 'ciris\u001f2.0.0\u001fsetosa\u001f\u001f-zz');
-  for (const id of ['foreign', 'truncated', 'a-list', 'bad-time']) expect(await a!.tracker.recordFeedback(id, 'setosa')).toBe('unmatched');
+  for (const id of ['foreign', 'truncated', 'a-list', 'bad-time'])
+    expect(await a!.tracker.recordFeedback(id, 'setosa')).toBe('unmatched');
   expect(a!.store.available).toBe(true);
   expect(await a!.tracker.recordFeedback('x'.repeat(10_000), 'setosa')).toBe('unmatched');
   expect(diagnostics.matching(/does not hold a prediction of this store/)).toHaveLength(1);

@@ -15,7 +15,11 @@ const FLEET_ACCURACY =
   ' / sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})';
 
 const post = async (replica: PreloadedService, body: unknown) => {
-  const response = await fetch(`${replica.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${replica.url}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, outcome: ((await response.json()) as { outcome?: string }).outcome };
 };
 
@@ -53,8 +57,10 @@ describe('three replicas of the iris service on one Redis', () => {
       const truth = i % 5 === 0 ? IRIS_ROWS[(i + 1) % 3]!.label : row.label;
       made.push({ id: answer.predictionId, predicted: answer.prediction, truth });
     }
-    for (const [i, { id, truth }] of made.entries()) answers.push(await post(replicas[(i + 1) % 3]!, { predictionId: id, label: truth }));
-    for (const [i, { id, truth }] of made.slice(0, 30).entries()) duplicates.push(await post(replicas[(i + 2) % 3]!, { predictionId: id, label: truth }));
+    for (const [i, { id, truth }] of made.entries())
+      answers.push(await post(replicas[(i + 1) % 3]!, { predictionId: id, label: truth }));
+    for (const [i, { id, truth }] of made.slice(0, 30).entries())
+      duplicates.push(await post(replicas[(i + 2) % 3]!, { predictionId: id, label: truth }));
     labels = made.length;
     expectedAccuracy = made.filter((m) => m.predicted === m.truth).length / made.length;
   });
@@ -73,7 +79,10 @@ describe('three replicas of the iris service on one Redis', () => {
 
   it('answers a duplicate sent to a third replica 409, and counts it once as a duplicate', async () => {
     expect(duplicates.map((d) => [d.status, d.outcome])).toEqual(Array.from({ length: 30 }, () => [409, 'duplicate']));
-    const counted = await prometheus.waitFor('sum(ml_feedback_total{ml_feedback_outcome="duplicate"})', (s) => Number(s[0]?.value[1]) === 30);
+    const counted = await prometheus.waitFor(
+      'sum(ml_feedback_total{ml_feedback_outcome="duplicate"})',
+      (s) => Number(s[0]?.value[1]) === 30,
+    );
     expect(Number(counted[0]!.value[1])).toBe(30);
   });
 
@@ -83,13 +92,20 @@ describe('three replicas of the iris service on one Redis', () => {
       (s) => Number(s[0]?.value[1]) === labels,
     );
     expect(Number(joined[0]!.value[1])).toBe(labels);
-    const perReplica = await prometheus.query('sum by (instance) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})');
+    const perReplica = await prometheus.query(
+      'sum by (instance) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})',
+    );
     expect(perReplica.map((s) => Number(s.value[1])).sort()).toEqual([30, 30, 30]);
-    expect(await prometheus.query('sum(ml_feedback_total{ml_feedback_outcome=~"unmatched|unavailable"}) > 0')).toEqual([]);
+    expect(await prometheus.query('sum(ml_feedback_total{ml_feedback_outcome=~"unmatched|unavailable"}) > 0')).toEqual(
+      [],
+    );
   });
 
   it('gives the fleet accuracy from the counters of the three replicas, equal to the accuracy of all the labels', async () => {
-    const samples = await prometheus.waitFor(FLEET_ACCURACY, (s) => s.length === 1 && Math.abs(Number(s[0]!.value[1]) - expectedAccuracy) < 1e-12);
+    const samples = await prometheus.waitFor(
+      FLEET_ACCURACY,
+      (s) => s.length === 1 && Math.abs(Number(s[0]!.value[1]) - expectedAccuracy) < 1e-12,
+    );
     expect(expectedAccuracy).toBeCloseTo(72 / 90, 12);
     expect(samples[0]!.metric.ml_model_version).toBe('4.0.0');
     expect(Number(samples[0]!.value[1])).toBeCloseTo(expectedAccuracy, 12);

@@ -63,7 +63,11 @@ function runShutdownScript(env: Record<string, string>): { status: number | null
     timeout: 30_000,
   });
   const lines = script.stdout.split('\n').filter((line) => line !== '');
-  return { status: script.status, answers: lines.map((line) => ({ status: 200, body: JSON.parse(line) as Record<string, unknown> })), stderr: script.stderr };
+  return {
+    status: script.status,
+    answers: lines.map((line) => ({ status: 200, body: JSON.parse(line) as Record<string, unknown> })),
+    stderr: script.stderr,
+  };
 }
 
 /** The outcome of feedback for each answered prediction, sent through another tracker on the same Redis. */
@@ -85,20 +89,23 @@ async function feedbackOutcomes(answers: Answer[]): Promise<Map<string, number>>
   return outcomes;
 }
 
-describe.each(['require', 'import'] as const)('SIGTERM under sustained traffic to a service on the Redis store, preloaded with --%s', (mode) => {
-  it('writes every prediction it answered to Redis before it ends, so late feedback joins each one', async () => {
-    await startUnderLoad(mode);
+describe.each(['require', 'import'] as const)(
+  'SIGTERM under sustained traffic to a service on the Redis store, preloaded with --%s',
+  (mode) => {
+    it('writes every prediction it answered to Redis before it ends, so late feedback joins each one', async () => {
+      await startUnderLoad(mode);
 
-    const { answers, afterSignal, exit } = await terminate();
+      const { answers, afterSignal, exit } = await terminate();
 
-    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(afterSignal).toBeGreaterThan(0);
-    expect(answers.every((answer) => answer.status === 200)).toBe(true);
-    const outcomes = await feedbackOutcomes(answers);
-    const incorrect = Math.ceil(answers.length / 7);
-    expect(Object.fromEntries(outcomes)).toEqual({ correct: answers.length - incorrect, incorrect });
-  });
-});
+      expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(afterSignal).toBeGreaterThan(0);
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      const outcomes = await feedbackOutcomes(answers);
+      const incorrect = Math.ceil(answers.length / 7);
+      expect(Object.fromEntries(outcomes)).toEqual({ correct: answers.length - incorrect, incorrect });
+    });
+  },
+);
 
 describe('SIGTERM to a service whose Redis hangs', () => {
   it('ends the process once MODELSIGHT_SHUTDOWN_TIMEOUT_MS is over, though the store would wait far longer, and says why', async () => {
@@ -112,7 +119,9 @@ describe('SIGTERM to a service whose Redis hangs', () => {
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
     expect(ms).toBeGreaterThanOrEqual(1400);
     expect(ms).toBeLessThan(1500 + 1000);
-    expect(service!.stderr()).toMatch(/Redis feedback store at redis:\/\/127\.0\.0\.1:\d+ did not finish writing within \d+ ms/);
+    expect(service!.stderr()).toMatch(
+      /Redis feedback store at redis:\/\/127\.0\.0\.1:\d+ did not finish writing within \d+ ms/,
+    );
   });
 });
 
@@ -132,14 +141,20 @@ describe('shutdown() of start(), called by a script right after its last predict
 describe('shutdown() of start() while Redis is away', () => {
   it('reports once how many predictions could not be written', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    const { status, stderr } = runShutdownScript({ MODELSIGHT_REDIS_URL: url, PREDICTIONS: '300', WAIT_FOR_REDIS: '0' });
+    const { status, stderr } = runShutdownScript({
+      MODELSIGHT_REDIS_URL: url,
+      PREDICTIONS: '300',
+      WAIT_FOR_REDIS: '0',
+    });
 
     expect(status).toBe(0);
     const lost = stderr.split('\n').filter((line) => line.includes('could not write what it holds'));
     // Still connecting, or refused: either way the predictions stay in the process.
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatch(
-      new RegExp(`^modelsight: Redis feedback store at ${url} could not write what it holds: Error: 300 predictions not sent: Redis unavailable \\(Error: (not connected yet|connect ECONNREFUSED .+)\\)$`),
+      new RegExp(
+        `^modelsight: Redis feedback store at ${url} could not write what it holds: Error: 300 predictions not sent: Redis unavailable \\(Error: (not connected yet|connect ECONNREFUSED .+)\\)$`,
+      ),
     );
   });
 });

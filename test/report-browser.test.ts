@@ -22,7 +22,17 @@ beforeAll(async () => {
   writeText(join(dir, 'train.csv'), toCsv(generateRows(5000, 41)));
   writeText(join(dir, 'current.csv'), toCsv(generateRows(2000, 42, 1)));
   modelsight(['profile', 'build', 'train.csv', '--label', 'churned', '--out', 'profile.json'], dir);
-  const args = ['report', '--profile', 'profile.json', '--current', 'current.csv', '--label', 'churned', '--title', 'Churn model: this week against training'];
+  const args = [
+    'report',
+    '--profile',
+    'profile.json',
+    '--current',
+    'current.csv',
+    '--label',
+    'churned',
+    '--title',
+    'Churn model: this week against training',
+  ];
   modelsight([...args, '--out', 'report.html'], dir);
   modelsight([...args, '--out', 'report.json'], dir);
   html = join(dir, 'report.html');
@@ -52,7 +62,8 @@ it('draws one chart per feature, with bars for the reference and the current dat
     cards.map((card) => ({
       name: card.getAttribute('data-feature'),
       charts: card.querySelectorAll('svg.chart').length,
-      reference: [...card.querySelectorAll('rect.reference')].filter((r) => Number(r.getAttribute('height')) > 0).length,
+      reference: [...card.querySelectorAll('rect.reference')].filter((r) => Number(r.getAttribute('height')) > 0)
+        .length,
       current: [...card.querySelectorAll('rect.current')].filter((r) => Number(r.getAttribute('height')) > 0).length,
     })),
   );
@@ -63,7 +74,9 @@ it('draws one chart per feature, with bars for the reference and the current dat
     expect(chart.current).toBeGreaterThan(1);
   }
   // Each chart is drawn at a readable size.
-  const sizes = await page.locator('svg.chart').evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect().width));
+  const sizes = await page
+    .locator('svg.chart')
+    .evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect().width));
   for (const width of sizes) expect(width).toBeGreaterThan(500);
 });
 
@@ -71,18 +84,28 @@ it('marks the drifted features in the summary, in their cards and in the verdict
   const { page } = opened;
   const expected = report.features.filter((f) => f.drifted).map((f) => f.name);
   expect(expected).toEqual(expect.arrayContaining(['age', 'city']));
-  const markedRows = await page.locator('#summary-table tr.drifted').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-feature')));
-  const markedCards = await page.locator('article.feature.drifted').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-feature')));
+  const markedRows = await page
+    .locator('#summary-table tr.drifted')
+    .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-feature')));
+  const markedCards = await page
+    .locator('article.feature.drifted')
+    .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-feature')));
   expect(markedRows).toEqual(expected);
   expect(markedCards.sort()).toEqual([...expected].sort());
   const badge = page.locator('article.feature.drifted .badge.drift').first();
   expect(await badge.textContent()).toBe('drift');
-  expect(await badge.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe('rgb(200, 30, 30)');
-  expect(await page.locator('#verdict').textContent()).toContain(`${expected.length} of ${report.features.length} features drifted`);
+  expect(await badge.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe(
+    'rgb(200, 30, 30)',
+  );
+  expect(await page.locator('#verdict').textContent()).toContain(
+    `${expected.length} of ${report.features.length} features drifted`,
+  );
 });
 
 it('shows the accuracy against the labels', async () => {
-  expect(await opened.page.locator('#quality .figure .label').first().textContent()).toMatch(/^accuracy: [\d,]+ of 2,000 labelled rows$/);
+  expect(await opened.page.locator('#quality .figure .label').first().textContent()).toMatch(
+    /^accuracy: [\d,]+ of 2,000 labelled rows$/,
+  );
 });
 
 it('logs no error and requests nothing but the file itself', () => {

@@ -56,17 +56,35 @@ function parse(text: string): Sample[] {
 }
 
 const of = (name: string, feature: string, extra: Record<string, string> = {}) =>
-  scrape.filter((s) => s.name === name && s.labels.ml_feature_name === feature && Object.entries(extra).every(([k, v]) => s.labels[k] === v));
+  scrape.filter(
+    (s) =>
+      s.name === name &&
+      s.labels.ml_feature_name === feature &&
+      Object.entries(extra).every(([k, v]) => s.labels[k] === v),
+  );
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelsight-report-metrics-'));
   writeText(join(dir, 'train.csv'), toCsv(generateRows(5000, 51)));
   modelsight(['profile', 'build', 'train.csv', '--label', 'churned', '--out', 'profile.json'], dir);
-  service = await startPreloaded({ script: FIXTURE, env: { PROFILE: join(dir, 'profile.json'), OTEL_TRACES_EXPORTER: 'none' } });
+  service = await startPreloaded({
+    script: FIXTURE,
+    env: { PROFILE: join(dir, 'profile.json'), OTEL_TRACES_EXPORTER: 'none' },
+  });
   // Shifted inputs only: the service predicts and watches its own outputs.
-  const rows = generateRows(TRAFFIC, 52, 1).map(({ age, income, accounts, city, plan }) => ({ age, income, accounts, city, plan }));
+  const rows = generateRows(TRAFFIC, 52, 1).map(({ age, income, accounts, city, plan }) => ({
+    age,
+    income,
+    accounts,
+    city,
+    plan,
+  }));
   for (let i = 0; i < rows.length; i += 200) {
-    const response = await fetch(`${service.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows.slice(i, i + 200)) });
+    const response = await fetch(`${service.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rows.slice(i, i + 200)),
+    });
     expect(response.status).toBe(200);
   }
   const url = `http://127.0.0.1:${service.metricsPort}/metrics`;
@@ -91,9 +109,19 @@ it('reports on the model and version the service exports', () => {
 });
 
 it('shows the window scores and drift decisions the service exports', () => {
-  expect(report.features.map((f) => f.name).sort()).toEqual(['accounts', 'age', 'city', 'income', 'plan', 'prediction.confidence', 'prediction.label']);
+  expect(report.features.map((f) => f.name).sort()).toEqual([
+    'accounts',
+    'age',
+    'city',
+    'income',
+    'plan',
+    'prediction.confidence',
+    'prediction.label',
+  ]);
   for (const feature of report.features) {
-    const scores = Object.fromEntries(of('ml_drift_score', feature.name).map((s) => [s.labels.ml_drift_method, s.value]));
+    const scores = Object.fromEntries(
+      of('ml_drift_score', feature.name).map((s) => [s.labels.ml_drift_method, s.value]),
+    );
     expect(feature.scores).toEqual(scores);
     expect(feature.drifted).toBe(of('ml_drift_detected', feature.name)[0]!.value === 1);
     expect(feature.samples).toBe(of('ml_drift_window_samples', feature.name)[0]!.value);
@@ -105,8 +133,14 @@ it('shows the window scores and drift decisions the service exports', () => {
 it('scores every value since the start from the bin counters, with @modelsight/drift', () => {
   for (const feature of report.features) {
     const bins = feature.bins.length;
-    const counts = Array.from({ length: bins }, (_, i) => of('ml_drift_bin_total', feature.name, { ml_drift_bin: String(i) })[0]!.value);
-    const ratios = Array.from({ length: bins }, (_, i) => of('ml_drift_reference_ratio', feature.name, { ml_drift_bin: String(i) })[0]!.value);
+    const counts = Array.from(
+      { length: bins },
+      (_, i) => of('ml_drift_bin_total', feature.name, { ml_drift_bin: String(i) })[0]!.value,
+    );
+    const ratios = Array.from(
+      { length: bins },
+      (_, i) => of('ml_drift_reference_ratio', feature.name, { ml_drift_bin: String(i) })[0]!.value,
+    );
     expect(feature.bins.map((b) => b.count)).toEqual(counts);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(TRAFFIC - feature.missing);
     expect(feature.sinceStart.psi).toBe(psi(ratios, counts));
@@ -124,11 +158,33 @@ it('reads a saved scrape as it reads the endpoint', () => {
 
 it('asks which model to report on when /metrics has several, and reports on the one chosen', () => {
   // The same series again for a canary version of the model.
-  const canary = scrapeText.split('\n').filter((line) => line.includes('ml_model_version="2.0.0"')).map((line) => line.replace('ml_model_version="2.0.0"', 'ml_model_version="2.1.0-canary"'));
+  const canary = scrapeText
+    .split('\n')
+    .filter((line) => line.includes('ml_model_version="2.0.0"'))
+    .map((line) => line.replace('ml_model_version="2.0.0"', 'ml_model_version="2.1.0-canary"'));
   writeFileSync(join(dir, 'two-versions.txt'), `${scrapeText}\n${canary.join('\n')}\n`);
-  const refused = modelsight(['report', '--profile', 'profile.json', '--metrics', 'two-versions.txt', '--out', 'two.json'], dir, 2);
-  expect(refused.stderr).toContain('several models (churn-model 2.0.0, churn-model 2.1.0-canary): choose one with --model NAME --model-version VERSION');
-  modelsight(['report', '--profile', 'profile.json', '--metrics', 'two-versions.txt', '--model-version', '2.1.0-canary', '--out', 'canary.json'], dir);
+  const refused = modelsight(
+    ['report', '--profile', 'profile.json', '--metrics', 'two-versions.txt', '--out', 'two.json'],
+    dir,
+    2,
+  );
+  expect(refused.stderr).toContain(
+    'several models (churn-model 2.0.0, churn-model 2.1.0-canary): choose one with --model NAME --model-version VERSION',
+  );
+  modelsight(
+    [
+      'report',
+      '--profile',
+      'profile.json',
+      '--metrics',
+      'two-versions.txt',
+      '--model-version',
+      '2.1.0-canary',
+      '--out',
+      'canary.json',
+    ],
+    dir,
+  );
   const chosen = JSON.parse(readFileSync(join(dir, 'canary.json'), 'utf8')) as Report;
   expect(chosen.source.version).toBe('2.1.0-canary');
   expect(chosen.features.map((f) => f.scores)).toEqual(report.features.map((f) => f.scores));
@@ -140,8 +196,15 @@ it('opens in Chromium with a chart per feature, the drifted ones marked, and not
   const { page } = opened;
   expect(await page.locator('#summary-table tbody tr').count()).toBe(report.features.length);
   expect(await page.locator('article.feature svg.chart').count()).toBe(report.features.length);
-  const marked = await page.locator('article.feature.drifted').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-feature')));
-  expect(marked.sort()).toEqual(report.features.filter((f) => f.drifted).map((f) => f.name).sort());
+  const marked = await page
+    .locator('article.feature.drifted')
+    .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-feature')));
+  expect(marked.sort()).toEqual(
+    report.features
+      .filter((f) => f.drifted)
+      .map((f) => f.name)
+      .sort(),
+  );
   expect(await page.locator('.meta').textContent()).toContain('model churn-model 2.0.0');
   expect(opened.problems).toEqual([]);
   expect(opened.requests).toEqual([pathToFileURL(html).href]);

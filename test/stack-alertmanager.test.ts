@@ -58,8 +58,12 @@ beforeAll(async () => {
   alertmanager.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (alertmanager.exitCode !== null || Date.now() > deadline) throw new Error(`alertmanager did not start:\n${output}`);
-    const ready = await fetch(`${url}/-/ready`).then((res) => res.ok, () => false);
+    if (alertmanager.exitCode !== null || Date.now() > deadline)
+      throw new Error(`alertmanager did not start:\n${output}`);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ready) break;
     await sleep(200);
   }
@@ -91,7 +95,8 @@ afterAll(async () => {
 async function waitForNotifications(count: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (notifications.length < count) {
-    if (Date.now() > deadline) throw new Error(`got ${JSON.stringify(notifications)}; alertmanager:\n${output.slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`got ${JSON.stringify(notifications)}; alertmanager:\n${output.slice(-3000)}`);
     await sleep(200);
   }
 }
@@ -105,7 +110,9 @@ it('suppresses a warning while a critical alert of the same model version fires'
       labels: Record<string, string>;
       status: { state: string; inhibitedBy: string[] };
     }[];
-    states = Object.fromEntries(alerts.map((a) => [`${a.labels['severity']} ${a.labels['ml_model_version']}`, a.status.state]));
+    states = Object.fromEntries(
+      alerts.map((a) => [`${a.labels['severity']} ${a.labels['ml_model_version']}`, a.status.state]),
+    );
   } while (states['warning 1.0.0'] !== 'suppressed' && Date.now() < deadline);
   expect(states).toEqual({ 'critical 1.0.0': 'active', 'warning 1.0.0': 'suppressed', 'warning 1.1.0': 'active' });
 });

@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +28,9 @@ const alerts = (alertRules['groups'] as any[]).flatMap((group) => group.rules as
 /** The fleet PSI rules shipped with @modelsight/drift: their one source. */
 const driftRules = resolve(__dirname, '../packages/drift/prometheus/fleet-psi.rules.yml');
 const recordsOf = (file: string) =>
-  (parse(readFileSync(file, 'utf8')).groups as any[]).flatMap((group) => group.rules as any[]).flatMap((rule) => rule.record ?? []) as string[];
+  (parse(readFileSync(file, 'utf8')).groups as any[])
+    .flatMap((group) => group.rules as any[])
+    .flatMap((rule) => rule.record ?? []) as string[];
 
 /** The rule files compose.yaml mounts in the Prometheus container: container path -> repository path. */
 const RULE_DIR = '/etc/prometheus/rules/';
@@ -31,7 +42,12 @@ const mountedRules = new Map(
 );
 /** A rule_files pattern as Prometheus matches it (filepath.Glob; `*` stays within a directory). */
 const globToRegExp = (glob: string) =>
-  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('[^/]*')}$`);
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
 const dashboard = JSON.parse(read('grafana/dashboards/modelsight-model-service.json'));
 const datasources = yamlFile('grafana/provisioning/datasources/datasources.yml');
 
@@ -97,7 +113,8 @@ describe('Prometheus config and rules', () => {
     writeFileSync(path, config);
     const run = await runTool('promtool', ['check', 'config', path]);
     expect(run.code, run.output).toBe(0);
-    for (const target of mountedRules.keys()) expect(run.output).toContain(`${ruleDir}/${target.slice(RULE_DIR.length)}`);
+    for (const target of mountedRules.keys())
+      expect(run.output).toContain(`${ruleDir}/${target.slice(RULE_DIR.length)}`);
     expect(run.output).toMatch(/fleet-psi\.rules\.yml\s+SUCCESS: 5 rules found/);
     expect(run.output).not.toMatch(/FAILED/);
   });
@@ -120,7 +137,11 @@ describe('Prometheus config and rules', () => {
     const globs = (yamlFile('prometheus/prometheus.yml')['rule_files'] as string[]).map(globToRegExp);
     const targets = [...mountedRules.keys()];
     expect(new Set(targets.map((target) => basename(target))).size).toBe(targets.length);
-    for (const target of targets) expect(globs.some((glob) => glob.test(target)), target).toBe(true);
+    for (const target of targets)
+      expect(
+        globs.some((glob) => glob.test(target)),
+        target,
+      ).toBe(true);
   });
 
   it('records the fleet PSI only in the rules shipped with @modelsight/drift', () => {
@@ -129,7 +150,10 @@ describe('Prometheus config and rules', () => {
     const own = readdirSync(join(stack, 'prometheus/rules')).map((file) => join(stack, 'prometheus/rules', file));
     for (const source of new Set([...mountedRules.values(), ...own])) {
       if (source === driftRules) continue;
-      expect(recordsOf(source).filter((record) => fleet.includes(record)), source).toEqual([]);
+      expect(
+        recordsOf(source).filter((record) => fleet.includes(record)),
+        source,
+      ).toEqual([]);
       expect(readFileSync(source, 'utf8'), source).not.toMatch(/record:\s*ml_feature:ml_drift_psi:fleet1h/);
     }
   });
@@ -146,7 +170,9 @@ describe('Prometheus config and rules', () => {
   it('runs its rule unit tests on the rule files the stack mounts, the fleet PSI rules of @modelsight/drift included', () => {
     const dir = join(stack, 'prometheus/tests');
     for (const file of ['alerts.test.yml', 'recording.test.yml']) {
-      const loaded = (parse(readFileSync(join(dir, file), 'utf8')).rule_files as string[]).map((path) => resolve(dir, path));
+      const loaded = (parse(readFileSync(join(dir, file), 'utf8')).rule_files as string[]).map((path) =>
+        resolve(dir, path),
+      );
       expect(loaded, file).toContain(driftRules);
       for (const path of loaded) expect([...mountedRules.values()], `${file}: ${path}`).toContain(path);
     }
@@ -191,8 +217,14 @@ describe('Prometheus config and rules', () => {
     );
     for (const alert of alerts) {
       const cases = tests.filter((test) => test.alertname === alert.alert);
-      expect(cases.some((test) => (test.exp_alerts ?? []).length > 0), `${alert.alert} fires`).toBe(true);
-      expect(cases.some((test) => (test.exp_alerts ?? []).length === 0), `${alert.alert} stays silent`).toBe(true);
+      expect(
+        cases.some((test) => (test.exp_alerts ?? []).length > 0),
+        `${alert.alert} fires`,
+      ).toBe(true);
+      expect(
+        cases.some((test) => (test.exp_alerts ?? []).length === 0),
+        `${alert.alert} stays silent`,
+      ).toBe(true);
     }
   });
 });
@@ -234,7 +266,9 @@ describe('Grafana provisioning and dashboard', () => {
 
   it('loads dashboards from the directory the compose file mounts them in', () => {
     const providers = yamlFile('grafana/provisioning/dashboards/dashboards.yml')['providers'] as any[];
-    const mount = (services['grafana'].volumes as string[]).find((volume) => volume.startsWith('./grafana/dashboards:'));
+    const mount = (services['grafana'].volumes as string[]).find((volume) =>
+      volume.startsWith('./grafana/dashboards:'),
+    );
     expect(mount?.split(':')[1]).toBe(providers[0].options.path);
   });
 
@@ -259,11 +293,25 @@ describe('Grafana provisioning and dashboard', () => {
     expect(variables).toEqual(expect.arrayContaining(['model', 'version']));
     const titles = (dashboard.panels as any[]).map((panel) => panel.title);
     expect(titles).toEqual([
-      'System', 'Process CPU', 'Process memory', 'Event-loop delay',
-      'Application', 'Request rate', 'Error rate', 'HTTP latency', 'Prediction latency',
-      'Model', 'Predictions by version', 'Confidence distribution', 'Low-confidence share',
-      'Accuracy and estimated accuracy', 'Drift score per feature', 'Features drifted',
-      'Missing values', 'Invalid values', 'PSI across all replicas',
+      'System',
+      'Process CPU',
+      'Process memory',
+      'Event-loop delay',
+      'Application',
+      'Request rate',
+      'Error rate',
+      'HTTP latency',
+      'Prediction latency',
+      'Model',
+      'Predictions by version',
+      'Confidence distribution',
+      'Low-confidence share',
+      'Accuracy and estimated accuracy',
+      'Drift score per feature',
+      'Features drifted',
+      'Missing values',
+      'Invalid values',
+      'PSI across all replicas',
     ]);
     const ids = (dashboard.panels as any[]).map((panel) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);

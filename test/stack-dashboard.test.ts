@@ -49,7 +49,7 @@ const SPECIES = [
 ];
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;
 let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 function row(shifted: boolean) {
   const species = SPECIES[Math.floor(random() * 3)]!;
@@ -122,7 +122,11 @@ const services: ServiceUnderTest[] = [
       const cwd = resolve(root, 'examples/iris-service');
       const script = resolve(cwd, 'dist/server.cjs');
       if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
-      return { script, cwd, env: { MODEL_NAME: 'iris-classifier', MODEL_VERSION: '1.0.0', PREDICTION_LOG_SAMPLE_RATE: '0' } };
+      return {
+        script,
+        cwd,
+        env: { MODEL_NAME: 'iris-classifier', MODEL_VERSION: '1.0.0', PREDICTION_LOG_SAMPLE_RATE: '0' },
+      };
     },
   },
   {
@@ -183,9 +187,16 @@ for (const service of services) {
 
       const deadline = Date.now() + 60_000;
       for (;;) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${service.title} did not start:\n${output}`);
-        const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((res) => res.ok, () => false);
-        const listening = await fetch(`${baseUrl}/`).then(() => true, () => false);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`${service.title} did not start:\n${output}`);
+        const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+          (res) => res.ok,
+          () => false,
+        );
+        const listening = await fetch(`${baseUrl}/`).then(
+          () => true,
+          () => false,
+        );
         if (scraped && listening) break;
         await sleep(200);
       }
@@ -285,8 +296,13 @@ for (const service of services) {
 
     it('lists the served model and version in the dashboard variables', async () => {
       // label_values(metric, label) of the Grafana variables, as a PromQL query.
-      const definition = (name: string) => dashboard.templating.list.find((item: any) => item.name === name).definition as string;
-      for (const [name, expected] of [['job', JOB], ['model', service.model], ['version', service.version]] as const) {
+      const definition = (name: string) =>
+        dashboard.templating.list.find((item: any) => item.name === name).definition as string;
+      for (const [name, expected] of [
+        ['job', JOB],
+        ['model', service.model],
+        ['version', service.version],
+      ] as const) {
         const match = /^label_values\((.+), (\w+)\)$/.exec(
           definition(name).replaceAll('$job', JOB).replaceAll('$model', service.model),
         );

@@ -41,7 +41,7 @@ interface Row {
 }
 
 let seed = 11;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const pick = (weights: Record<string, number>) => {
   let u = random();
@@ -70,7 +70,10 @@ const sentRows: Row[][] = [];
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 beforeAll(async () => {
-  profile = buildProfile(Array.from({ length: 3000 }, () => row(false)), { features: ['size', 'latency', 'colour'] });
+  profile = buildProfile(
+    Array.from({ length: 3000 }, () => row(false)),
+    { features: ['size', 'latency', 'colour'] },
+  );
   writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
   writeFileSync(join(dir, 'replica.cjs'), REPLICA_SOURCE);
 
@@ -102,7 +105,8 @@ beforeAll(async () => {
   const deadline = Date.now() + 60_000;
   for (const [i, replica] of replicas.entries()) {
     while (!replica.output.includes('ready')) {
-      if (replica.process.exitCode !== null || Date.now() > deadline) throw new Error(`replica ${i} did not start:\n${replica.output}`);
+      if (replica.process.exitCode !== null || Date.now() > deadline)
+        throw new Error(`replica ${i} did not start:\n${replica.output}`);
       await sleep(100);
     }
   }
@@ -167,7 +171,10 @@ it('records a fleet PSI equal to the PSI of the union of what the replicas obser
     const expected = psi(feature.proportions, counts);
     const sample = recorded.find((s) => s.metric['ml_feature_name'] === feature.name);
     expect(sample?.metric).toMatchObject({ ml_model_name: MODEL.name, ml_model_version: MODEL.version });
-    expect(Math.abs(Number(sample!.value[1]) - expected), `${feature.name}: ${sample!.value[1]} vs ${expected}`).toBeLessThan(1e-6);
+    expect(
+      Math.abs(Number(sample!.value[1]) - expected),
+      `${feature.name}: ${sample!.value[1]} vs ${expected}`,
+    ).toBeLessThan(1e-6);
 
     // The union's PSI is none of the replicas' own: the rule really pools them.
     for (const rows of sentRows) {

@@ -9,7 +9,13 @@ import { packageBuild } from '../../tsup.config.base';
 // node_modules). Those are the package's dependencies (the API a peer); what is bundled is a
 // devDependency, so that an app installs none of it.
 const external = ['@opentelemetry/api', '@modelsight/core', 'import-in-the-middle', 'require-in-the-middle'];
-const noExternal = [/^@opentelemetry\/(?!api$)/, /^@fastify\/otel$/, /^@modelsight\/instrumentations$/, /^protobufjs/, /^@protobufjs\//];
+const noExternal = [
+  /^@opentelemetry\/(?!api$)/,
+  /^@fastify\/otel$/,
+  /^@modelsight\/instrumentations$/,
+  /^protobufjs/,
+  /^@protobufjs\//,
+];
 
 // Modules the NodeSDK imports for set-ups the preload never asks of it: it is always handed its span
 // processors, its (empty) metric readers and log processors, so it never builds an exporter from the
@@ -52,7 +58,9 @@ function leaveOut(): Plugin {
       );
       // sdk-node's config-file start, which loads @opentelemetry/configuration.
       build.onResolve({ filter: /^\.\/create-from-config$/ }, (args) =>
-        /[\\/]@opentelemetry[\\/]sdk-node[\\/]/.test(args.importer) ? { path: '@opentelemetry/sdk-node/create-from-config', namespace: 'left-out' } : undefined,
+        /[\\/]@opentelemetry[\\/]sdk-node[\\/]/.test(args.importer)
+          ? { path: '@opentelemetry/sdk-node/create-from-config', namespace: 'left-out' }
+          : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
         loader: 'js',
@@ -76,9 +84,14 @@ function apiThroughRequire(): Plugin {
     name: 'api-through-require',
     setup(build) {
       build.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) =>
-        args.kind === 'import-statement' ? { path: args.path, namespace: 'api-through-require' } : { path: args.path, external: true },
+        args.kind === 'import-statement'
+          ? { path: args.path, namespace: 'api-through-require' }
+          : { path: args.path, external: true },
       );
-      build.onLoad({ filter: /.*/, namespace: 'api-through-require' }, () => ({ contents: "module.exports = require('@opentelemetry/api');", loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'api-through-require' }, () => ({
+        contents: "module.exports = require('@opentelemetry/api');",
+        loader: 'js',
+      }));
     },
   };
 }
@@ -112,7 +125,9 @@ export default defineConfig([
     esbuildPlugins: [apiThroughRequire(), leaveOut(), oneOpenTelemetryCopy()],
     shims: true,
     // Bundled CommonJS code calls require() for Node's built-ins and for the instrumented modules.
-    banner: { js: "import { createRequire as __modelsightCreateRequire } from 'node:module';\nconst require = __modelsightCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __modelsightCreateRequire } from 'node:module';\nconst require = __modelsightCreateRequire(import.meta.url);",
+    },
   },
   { ...base({ register: 'src/register.ts' }, 'cjs'), esbuildPlugins: [ownIndex('index.cjs')] },
   // Started by both builds (final-span-export.ts) to export the last spans while the main thread waits.

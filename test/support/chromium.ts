@@ -24,7 +24,8 @@ export interface OpenedPage {
 
 /** Opens a local HTML file in Debian's headless Chromium with a fresh profile and no background networking. */
 export async function openInChromium(file: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run npm run setup (it installs the Debian package chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run npm run setup (it installs the Debian package chromium)`);
   const profileDir = mkdtempSync(join(tmpdir(), 'modelsight-chromium-'));
   let context: BrowserContext;
   try {
@@ -42,7 +43,8 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));

@@ -6,7 +6,8 @@ export function exposedSample(exposition: string, name: string, labels: Record<s
   for (const line of exposition.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
     const [, labelText = '', value = ''] = /^[^{]+\{(.*)\} (\S+)/.exec(line) ?? [];
-    if (Object.entries(labels).every(([key, expected]) => labelText.includes(`${key}="${expected}"`))) return Number(value);
+    if (Object.entries(labels).every(([key, expected]) => labelText.includes(`${key}="${expected}"`)))
+      return Number(value);
   }
   return undefined;
 }

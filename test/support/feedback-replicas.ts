@@ -1,7 +1,11 @@
 import { diag, DiagLogLevel, type Attributes, type DiagLogger } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { FeedbackTracker, type ModelIdentity, type PredictionRecord } from '@modelsight/core';
-import { redisFeedbackStore, type RedisFeedbackStore, type RedisFeedbackStoreOptions } from '@modelsight/feedback-redis';
+import {
+  redisFeedbackStore,
+  type RedisFeedbackStore,
+  type RedisFeedbackStoreOptions,
+} from '@modelsight/feedback-redis';
 
 /** A reader that exports nothing: tests collect and read what it holds. */
 class CollectingReader extends MetricReader {
@@ -35,7 +39,10 @@ export async function inProcessReplica(
     const { resourceMetrics } = await reader.collect();
     return resourceMetrics.scopeMetrics.flatMap((scope) =>
       scope.metrics.flatMap((metric) =>
-        (metric.dataPoints as Array<{ attributes: Attributes; value: unknown }>).map((point) => ({ name: metric.descriptor.name, ...point })),
+        (metric.dataPoints as Array<{ attributes: Attributes; value: unknown }>).map((point) => ({
+          name: metric.descriptor.name,
+          ...point,
+        })),
       ),
     );
   };
@@ -43,7 +50,9 @@ export async function inProcessReplica(
     tracker,
     store,
     metric: async (name, attributes = {}) => {
-      const found = (await points()).filter((p) => p.name === name && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v));
+      const found = (await points()).filter(
+        (p) => p.name === name && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v),
+      );
       if (found.length === 1) return found[0]!.value as number;
       return found.length === 0 ? undefined : found.reduce((sum, p) => sum + (p.value as number), 0);
     },
@@ -58,7 +67,11 @@ export async function inProcessReplica(
 let counter = 0;
 
 /** A prediction record as `traced()` hands it to observers, with a fresh ID and trace ID. */
-export function predictionRecord(model: ModelIdentity, output: { label?: string; confidence?: number } | number, id?: string): PredictionRecord {
+export function predictionRecord(
+  model: ModelIdentity,
+  output: { label?: string; confidence?: number } | number,
+  id?: string,
+): PredictionRecord {
   counter++;
   const isNumber = typeof output === 'number';
   return {

@@ -4,9 +4,15 @@ import type { PreloadMode } from './service-process';
 
 /** The built iris example service: `dist/server.cjs` for `--require`, `dist/server.mjs` for `--import`. */
 export function irisExampleScript(mode: PreloadMode): string {
-  const script = resolve(__dirname, '../../examples/iris-service/dist', mode === 'require' ? 'server.cjs' : 'server.mjs');
+  const script = resolve(
+    __dirname,
+    '../../examples/iris-service/dist',
+    mode === 'require' ? 'server.cjs' : 'server.mjs',
+  );
   if (!existsSync(script)) {
-    throw new Error(`${script} is missing: build it first (npm run build -w @modelsight/example-iris-service, or npm run build)`);
+    throw new Error(
+      `${script} is missing: build it first (npm run build -w @modelsight/example-iris-service, or npm run build)`,
+    );
   }
   return script;
 }

@@ -194,7 +194,8 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
       await waitUntil(
         () => predicate(spans),
         timeoutMs,
-        () => `${spans.length} spans received: ${spans.map((span) => span.name).join(', ')}; decode errors: ${errors.join('; ')}`,
+        () =>
+          `${spans.length} spans received: ${spans.map((span) => span.name).join(', ')}; decode errors: ${errors.join('; ')}`,
       );
       return [...spans];
     },
@@ -224,14 +225,17 @@ function decode(
     throw new Error(`unsupported content-type ${contentType}: this receiver decodes OTLP/JSON`);
   }
   const payload: unknown = JSON.parse((encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
-  return path === '/v1/traces' ? { spans: decodeTraces(payload), points: [] } : { spans: [], points: decodeMetrics(payload) };
+  return path === '/v1/traces'
+    ? { spans: decodeTraces(payload), points: [] }
+    : { spans: [], points: decodeMetrics(payload) };
 }
 
 /** Decodes the sums, gauges and (exponential) histograms of an `ExportMetricsServiceRequest` in OTLP/JSON. */
 export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
   const out: ReceivedDataPoint[] = [];
   const request = payload as { resourceMetrics?: unknown[] };
-  if (!Array.isArray(request.resourceMetrics)) throw new Error('not an ExportMetricsServiceRequest: no resourceMetrics');
+  if (!Array.isArray(request.resourceMetrics))
+    throw new Error('not an ExportMetricsServiceRequest: no resourceMetrics');
   type Point = {
     attributes?: OtlpKeyValue[];
     asInt?: string | number;
@@ -251,7 +255,12 @@ export function decodeMetrics(payload: unknown): ReceivedDataPoint[] {
         for (const type of ['sum', 'gauge', 'histogram', 'exponentialHistogram'] as const) {
           for (const point of metric[type]?.dataPoints ?? []) {
             const value = type === 'sum' || type === 'gauge' ? (point.asInt ?? point.asDouble) : point.count;
-            const received: ReceivedDataPoint = { name: metric.name, type, attributes: attributes(point.attributes), value: Number(value ?? 0) };
+            const received: ReceivedDataPoint = {
+              name: metric.name,
+              type,
+              attributes: attributes(point.attributes),
+              value: Number(value ?? 0),
+            };
             if (type === 'histogram') received.explicitBounds = (point.explicitBounds ?? []).map(Number);
             if (point.min !== undefined) received.min = Number(point.min);
             if (point.max !== undefined) received.max = Number(point.max);
@@ -312,10 +321,12 @@ export function decodeTraces(payload: unknown): ReceivedSpan[] {
             code: Number((span['status'] as { code?: number } | undefined)?.code ?? 0),
             message: (span['status'] as { message?: string } | undefined)?.message,
           },
-          events: ((span['events'] as { name: string; attributes?: OtlpKeyValue[] }[] | undefined) ?? []).map((event) => ({
-            name: event.name,
-            attributes: attributes(event.attributes),
-          })),
+          events: ((span['events'] as { name: string; attributes?: OtlpKeyValue[] }[] | undefined) ?? []).map(
+            (event) => ({
+              name: event.name,
+              attributes: attributes(event.attributes),
+            }),
+          ),
           resource,
           scope,
         });
@@ -328,7 +339,8 @@ export function decodeTraces(payload: unknown): ReceivedSpan[] {
 // OTLP/JSON carries trace and span IDs as hex (not base64 as in the generic protobuf JSON mapping).
 function hexId(value: unknown, length: number, field: string): string {
   const text = String(value ?? '');
-  if (!new RegExp(`^[0-9a-f]{${length}}$`).test(text)) throw new Error(`${field} is not ${length} lowercase hex digits: ${text}`);
+  if (!new RegExp(`^[0-9a-f]{${length}}$`).test(text))
+    throw new Error(`${field} is not ${length} lowercase hex digits: ${text}`);
   return text;
 }
 

@@ -74,18 +74,36 @@ async function packAndInstall(root: string, options: InstallPackedAppOptions): P
   const dir = join(root, 'app');
   await mkdir(tarballDir);
   await mkdir(dir);
-  const npm = async (cwd: string, args: string[]) => (await run('npm', args, { cwd, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 })).stdout;
+  const npm = async (cwd: string, args: string[]) =>
+    (await run('npm', args, { cwd, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 })).stdout;
 
   const packages = await workspacePackages();
   const packed = JSON.parse(
-    await npm(repoRoot, ['pack', '--json', '--pack-destination', tarballDir, ...packages.flatMap((pkg) => ['--workspace', pkg.dir])]),
+    await npm(repoRoot, [
+      'pack',
+      '--json',
+      '--pack-destination',
+      tarballDir,
+      ...packages.flatMap((pkg) => ['--workspace', pkg.dir]),
+    ]),
   ) as { name: string; filename: string }[];
   const tarballs = Object.fromEntries(packed.map((entry) => [entry.name, join(tarballDir, entry.filename)]));
 
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'packed-app', version: '1.0.0', private: true }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'packed-app', version: '1.0.0', private: true }, null, 2)}\n`,
+  );
   for (const file of options.files) await cp(file, join(dir, file.split(/[\\/]/).at(-1)!));
   const started = Date.now();
-  await npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs), ...options.dependencies]);
+  await npm(dir, [
+    'install',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...Object.values(tarballs),
+    ...options.dependencies,
+  ]);
   const installMs = Date.now() - started;
 
   return {
@@ -102,7 +120,9 @@ async function packAndInstall(root: string, options: InstallPackedAppOptions): P
 /** The environment without the variables an npm script run hands down (they would configure the inner npm). */
 function npmEnv(): NodeJS.ProcessEnv {
   const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())),
+  );
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
@@ -114,7 +134,9 @@ async function listPackages(nodeModules: string, found = new Map<string, string[
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const dirs = entry.name.startsWith('@')
-      ? (await readdir(join(nodeModules, entry.name), { withFileTypes: true })).filter((inner) => inner.isDirectory()).map((inner) => join(nodeModules, entry.name, inner.name))
+      ? (await readdir(join(nodeModules, entry.name), { withFileTypes: true }))
+          .filter((inner) => inner.isDirectory())
+          .map((inner) => join(nodeModules, entry.name, inner.name))
       : [join(nodeModules, entry.name)];
     for (const dir of dirs) {
       const manifest = await readJson(join(dir, 'package.json')).catch(() => undefined);

@@ -122,7 +122,11 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
 
   const query = async (promql: string): Promise<PromSample[]> => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: unknown };
+    };
     if (body.status !== 'success' || !body.data) {
       throw new Error(`prometheus refused ${promql}: ${body.error ?? res.status}`);
     }

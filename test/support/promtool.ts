@@ -13,7 +13,11 @@ export interface ToolRun {
  * Runs a binary from the PATH (`promtool`, `amtool`, ...) to completion. A missing
  * binary is an error with the Debian package to install, not a skipped test.
  */
-export function runTool(binary: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ToolRun> {
+export function runTool(
+  binary: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -23,7 +27,9 @@ export function runTool(binary: string, args: string[], options: { cwd?: string;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`could not run ${binary} (Debian packages prometheus, prometheus-alertmanager): ${error.message}`));
+      reject(
+        new Error(`could not run ${binary} (Debian packages prometheus, prometheus-alertmanager): ${error.message}`),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);

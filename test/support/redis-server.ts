@@ -57,8 +57,22 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'];
-    if (options.maxmemory !== undefined) args.push('--maxmemory', options.maxmemory, '--maxmemory-policy', 'noeviction');
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--loglevel',
+      'warning',
+    ];
+    if (options.maxmemory !== undefined)
+      args.push('--maxmemory', options.maxmemory, '--maxmemory-policy', 'noeviction');
     const process = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = process;
     process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -70,7 +84,10 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     const deadline = Date.now() + 15_000;
     for (;;) {
       const failed = await Promise.race([spawnError, sleep(0).then(() => undefined)]);
-      if (failed) throw new Error(`could not start redis-server (is the Debian package redis-server installed?): ${failed.message}`);
+      if (failed)
+        throw new Error(
+          `could not start redis-server (is the Debian package redis-server installed?): ${failed.message}`,
+        );
       if (gone || Date.now() > deadline) throw new Error(`redis-server did not start:\n${output.slice(-2000)}`);
       if (await answersPing(port)) return;
       await sleep(50);

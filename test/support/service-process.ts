@@ -180,7 +180,9 @@ export async function startPreloaded(options: StartPreloadedOptions): Promise<Pr
     env: {
       OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-      ...(options.collector === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: options.collector, OTEL_BSP_SCHEDULE_DELAY: '50' }),
+      ...(options.collector === undefined
+        ? {}
+        : { OTEL_EXPORTER_OTLP_ENDPOINT: options.collector, OTEL_BSP_SCHEDULE_DELAY: '50' }),
       ...options.env,
     },
   });

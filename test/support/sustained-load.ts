@@ -48,7 +48,11 @@ export function sustainedLoad(options: SustainedLoadOptions): SustainedLoad {
       const payload = JSON.stringify(options.body(i));
       const req = request(
         `${options.url}${options.path(i)}`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
         (response) => {
           let text = '';
           response.setEncoding('utf8');
@@ -98,7 +102,11 @@ export function sustainedLoad(options: SustainedLoadOptions): SustainedLoad {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`only ${answers.length} of ${count} answers within ${timeoutMs} ms; errors: ${errors.slice(0, 3).join('; ')}`));
+          reject(
+            new Error(
+              `only ${answers.length} of ${count} answers within ${timeoutMs} ms; errors: ${errors.slice(0, 3).join('; ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -101,7 +101,9 @@ try {
             OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
             OTEL_EXPORTER_PROMETHEUS_PORT: String(v.metricsPort),
             OTEL_BSP_SCHEDULE_DELAY: '500',
-            ...(receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+            ...(receiver
+              ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }
+              : {}),
             ...v.env,
           },
         }),
@@ -120,12 +122,13 @@ versions.forEach((v, i) => {
   v.trained = services[i].lines.find((line) => line.msg === 'model trained');
 });
 
-prometheus = !smoke && prometheusOnPath()
-  ? await startPrometheus(versions.map((v) => `127.0.0.1:${v.metricsPort}`)).catch((error) => {
-      console.log(`  (prometheus found on PATH but not started: ${error.message})`);
-      return undefined;
-    })
-  : undefined;
+prometheus =
+  !smoke && prometheusOnPath()
+    ? await startPrometheus(versions.map((v) => `127.0.0.1:${v.metricsPort}`)).catch((error) => {
+        console.log(`  (prometheus found on PATH but not started: ${error.message})`);
+        return undefined;
+      })
+    : undefined;
 
 console.log(`\nmodelsight demo: ${MODEL} in two versions, each under the modelsight preload\n`);
 console.log(
@@ -171,13 +174,16 @@ const results = await driveTraffic({
     if (elapsed < nextProgress) return;
     nextProgress += 10_000;
     const errors = sofar.filter((r) => r.status !== 200).length;
-    console.log(`  ${String(Math.round(elapsed / 1000)).padStart(3)} s  ${sofar.length} requests, ${errors} not 200, phase ${phaseOf(elapsed)}`);
+    console.log(
+      `  ${String(Math.round(elapsed / 1000)).padStart(3)} s  ${sofar.length} requests, ${errors} not 200, phase ${phaseOf(elapsed)}`,
+    );
   },
 });
 
 // Metrics are read while the services still run; a last scrape lets Prometheus catch up.
 await new Promise((resolve) => setTimeout(resolve, prometheus ? 2500 : 300));
-for (const v of versions) v.samples = await scrape(v.metricsUrl).catch((error) => (console.log(`  ${v.metricsUrl}: ${error.message}`), []));
+for (const v of versions)
+  v.samples = await scrape(v.metricsUrl).catch((error) => (console.log(`  ${v.metricsUrl}: ${error.message}`), []));
 const shiftSamples = (await duringShift) ?? [];
 versions.forEach((v, i) => (v.shiftSamples = shiftSamples[i] ?? []));
 const promql = prometheus ? await queryPrometheus(prometheus) : undefined;
@@ -251,7 +257,9 @@ function report() {
     if (v.samples.length === 0) problems.push(`nothing read from ${v.metricsUrl}`);
   }
   console.log(table(rows));
-  console.log('  (p50/p95 interpolated in the histogram buckets, as histogram_quantile() does; the buckets start at 10 µs)');
+  console.log(
+    '  (p50/p95 interpolated in the histogram buckets, as histogram_quantile() does; the buckets start at 10 µs)',
+  );
 
   const reasons = new Map();
   for (const v of versions) {
@@ -266,7 +274,9 @@ function report() {
   }
 
   const psiOf = (samples, feature) =>
-    samples.find((s) => s.name === 'ml_drift_score' && s.labels.ml_drift_method === 'psi' && s.labels.ml_feature_name === feature)?.value;
+    samples.find(
+      (s) => s.name === 'ml_drift_score' && s.labels.ml_drift_method === 'psi' && s.labels.ml_feature_name === feature,
+    )?.value;
   const detectedIn = (samples, feature) => sumOf(samples, 'ml_drift_detected', { ml_feature_name: feature }) > 0;
   const driftRows = [['version', 'feature', 'PSI end of shift', '', 'PSI at the end', '']];
   for (const v of versions) {
@@ -285,20 +295,41 @@ function report() {
     }
   }
   if (driftRows.length > 1) {
-    console.log('\n== Drift: PSI of the last 1000 values per feature against the training data (drifted at >= 0.2), from /metrics');
+    console.log(
+      '\n== Drift: PSI of the last 1000 values per feature against the training data (drifted at >= 0.2), from /metrics',
+    );
     console.log(table(driftRows));
   }
-  if (!versions.some((v) => v.samples.some((s) => s.name === 'ml_drift_window_samples'))) problems.push('no drift gauge in /metrics');
+  if (!versions.some((v) => v.samples.some((s) => s.name === 'ml_drift_window_samples')))
+    problems.push('no drift gauge in /metrics');
 
   console.log('\n== Model quality, from /metrics (feedback on part of the traffic) and from what the client sent');
-  const qualityRows = [['version', 'accuracy', 'estimated accuracy', 'feedback correct', 'incorrect', 'accuracy normal', 'accuracy shifted']];
+  const qualityRows = [
+    [
+      'version',
+      'accuracy',
+      'estimated accuracy',
+      'feedback correct',
+      'incorrect',
+      'accuracy normal',
+      'accuracy shifted',
+    ],
+  ];
   for (const v of versions) {
     const match = { ml_model_name: MODEL, ml_model_version: v.version };
     const outcome = (o) => sumOf(v.samples, 'ml_feedback_total', { ...match, ml_feedback_outcome: o });
-    const judged = (phase) => results.filter((r) => r.version === v.version && r.phase === phase && (r.feedback === 'correct' || r.feedback === 'incorrect'));
-    const phaseAccuracy = (phase) => pct(judged(phase).filter((r) => r.feedback === 'correct').length, judged(phase).length);
-    const accuracy = v.samples.find((s) => s.name === 'ml_model_accuracy' && s.labels.ml_model_version === v.version)?.value;
-    const estimated = v.samples.find((s) => s.name === 'ml_model_estimated_accuracy' && s.labels.ml_model_version === v.version)?.value;
+    const judged = (phase) =>
+      results.filter(
+        (r) => r.version === v.version && r.phase === phase && (r.feedback === 'correct' || r.feedback === 'incorrect'),
+      );
+    const phaseAccuracy = (phase) =>
+      pct(judged(phase).filter((r) => r.feedback === 'correct').length, judged(phase).length);
+    const accuracy = v.samples.find(
+      (s) => s.name === 'ml_model_accuracy' && s.labels.ml_model_version === v.version,
+    )?.value;
+    const estimated = v.samples.find(
+      (s) => s.name === 'ml_model_estimated_accuracy' && s.labels.ml_model_version === v.version,
+    )?.value;
     qualityRows.push([
       v.version,
       accuracy === undefined ? '–' : pct(accuracy, 1),
@@ -308,10 +339,13 @@ function report() {
       phaseAccuracy('normal'),
       phaseAccuracy('shifted'),
     ]);
-    if (outcome('correct') + outcome('incorrect') === 0) problems.push(`no ml_feedback_total of ${v.version} in ${v.metricsUrl}`);
+    if (outcome('correct') + outcome('incorrect') === 0)
+      problems.push(`no ml_feedback_total of ${v.version} in ${v.metricsUrl}`);
   }
   console.log(table(qualityRows));
-  console.log('  (accuracy: over the last 1000 labelled predictions; estimated accuracy: mean confidence, no labels needed)');
+  console.log(
+    '  (accuracy: over the last 1000 labelled predictions; estimated accuracy: mean confidence, no labels needed)',
+  );
 
   const predictionLines = lines.filter((line) => line.msg === 'prediction' && line['ml.prediction.status'] === 'ok');
   console.log('\n== Per phase, from the prediction log lines');
@@ -319,18 +353,22 @@ function report() {
   for (const phase of ['normal', 'shifted']) {
     const inPhase = predictionLines.filter((line) => phaseOf(line.time - startedAt) === phase);
     const labels = new Map();
-    for (const line of inPhase) labels.set(line['ml.prediction.label'], (labels.get(line['ml.prediction.label']) ?? 0) + 1);
+    for (const line of inPhase)
+      labels.set(line['ml.prediction.label'], (labels.get(line['ml.prediction.label']) ?? 0) + 1);
     const meanConfidence = inPhase.reduce((sum, line) => sum + line['ml.prediction.confidence'], 0) / inPhase.length;
     phaseRows.push([
       phase,
       inPhase.length,
       Number.isFinite(meanConfidence) ? meanConfidence.toFixed(3) : '–',
       pct(inPhase.filter((line) => line['ml.prediction.confidence'] <= 0.6).length, inPhase.length),
-      [...labels].sort().map(([label, n]) => `${label} ${pct(n, inPhase.length)}`).join(', '),
+      [...labels]
+        .sort()
+        .map(([label, n]) => `${label} ${pct(n, inPhase.length)}`)
+        .join(', '),
     ]);
   }
   console.log(table(phaseRows));
-  if (predictionLines.length === 0) problems.push('no prediction log line on the services\' stdout');
+  if (predictionLines.length === 0) problems.push("no prediction log line on the services' stdout");
 
   const correlated = (traceId) => lines.filter((line) => line.trace_id === traceId);
   const showLogs = (traceId) => {
@@ -346,7 +384,9 @@ function report() {
     const predictionSpans = receiver.spans.filter((span) => span.name === `predict ${MODEL}`);
     const durations = predictionSpans.map((span) => span.durationMs).sort((a, b) => a - b);
     const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
-    console.log(`\n== Traces: ${receiver.spans.length} spans received over OTLP/HTTP, by instrumentation and span name`);
+    console.log(
+      `\n== Traces: ${receiver.spans.length} spans received over OTLP/HTTP, by instrumentation and span name`,
+    );
     // Each request is a trace: the HTTP server span, Fastify's request and handler spans under it, and
     // the prediction span inside the handler.
     const kinds = new Map();
@@ -362,11 +402,18 @@ function report() {
         '    ',
       ),
     );
-    if (receiver.nonJsonRequests() > 0) console.log(`  (${receiver.nonJsonRequests()} exports were not JSON and were not decoded)`);
+    if (receiver.nonJsonRequests() > 0)
+      console.log(`  (${receiver.nonJsonRequests()} exports were not JSON and were not decoded)`);
     if (durations.length > 0) {
-      console.log(`  "predict ${MODEL}": exact p50 ${millis(at(0.5))}, p95 ${millis(at(0.95))}, max ${millis(durations[durations.length - 1])}`);
-      console.log('  (a span also covers the instrumentation around the model call and any pause of the process while it is open,');
-      console.log('  such as garbage collection or CPU taken by other processes; ml_prediction_duration_seconds above and');
+      console.log(
+        `  "predict ${MODEL}": exact p50 ${millis(at(0.5))}, p95 ${millis(at(0.95))}, max ${millis(durations[durations.length - 1])}`,
+      );
+      console.log(
+        '  (a span also covers the instrumentation around the model call and any pause of the process while it is open,',
+      );
+      console.log(
+        '  such as garbage collection or CPU taken by other processes; ml_prediction_duration_seconds above and',
+      );
       console.log('  duration_ms in the log lines below time the model call alone)');
     }
     if (predictionSpans.length === 0) problems.push('no prediction span reached the OTLP receiver');
@@ -386,7 +433,10 @@ function report() {
       console.log(`    trace ${span.traceId}  ${details.join(', ')}`);
       correlatedLines += showLogs(span.traceId);
     };
-    const slowest = predictionSpans.filter((span) => span.statusCode !== 2).sort((a, b) => b.durationMs - a.durationMs).slice(0, 3);
+    const slowest = predictionSpans
+      .filter((span) => span.statusCode !== 2)
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 3);
     if (slowest.length > 0) {
       console.log('  slowest predictions, with their log lines:');
       slowest.forEach(describe);
@@ -398,9 +448,15 @@ function report() {
     }
   } else {
     console.log(`\n== Traces were sent to ${userEndpoint}; look these up there`);
-    const slowest = results.filter((r) => r.status === 200 && r.traceId).sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 3);
+    const slowest = results
+      .filter((r) => r.status === 200 && r.traceId)
+      .sort((a, b) => b.latencyMs - a.latencyMs)
+      .slice(0, 3);
     const failed = results.filter((r) => r.status === 422 && r.traceId).slice(-2);
-    for (const [title, list] of [['slowest requests', slowest], ['failed predictions (422)', failed]]) {
+    for (const [title, list] of [
+      ['slowest requests', slowest],
+      ['failed predictions (422)', failed],
+    ]) {
       if (list.length === 0) continue;
       console.log(`  ${title}, with their log lines:`);
       for (const r of list) {
@@ -417,7 +473,9 @@ function report() {
       console.log(`  ${title}:  ${query}`);
       if (typeof result === 'string') console.log(`    error: ${result}`);
       const described = (Array.isArray(result) ? result : []).map((r) => ({
-        labels: Object.entries(r.labels).map(([k, v]) => `${k}="${v}"`).join(', '),
+        labels: Object.entries(r.labels)
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(', '),
         value: r.value,
       }));
       for (const r of described.sort((a, b) => a.labels.localeCompare(b.labels))) {
@@ -428,11 +486,17 @@ function report() {
   }
 
   console.log('\n== Where to look next');
-  console.log('  Metrics: each service serves Prometheus text on /metrics of OTEL_EXPORTER_PROMETHEUS_PORT (default 9464);');
+  console.log(
+    '  Metrics: each service serves Prometheus text on /metrics of OTEL_EXPORTER_PROMETHEUS_PORT (default 9464);',
+  );
   console.log(`    in this run ${versions.map((v) => `${v.version} on ${v.metricsUrl}`).join(', ')}`);
   console.log('  Run one yourself:  cd examples/iris-service && MODEL_VERSION=1.0.0 npm start   → /metrics on :9464');
-  console.log('  Traces in Jaeger:  start Jaeger (docker compose -f examples/stack/compose.yaml up jaeger, UI on :16686),');
-  console.log('    then OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo   (search service "iris-service")');
+  console.log(
+    '  Traces in Jaeger:  start Jaeger (docker compose -f examples/stack/compose.yaml up jaeger, UI on :16686),',
+  );
+  console.log(
+    '    then OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo   (search service "iris-service")',
+  );
   console.log('  The whole stack (Prometheus, Grafana dashboard, alerts): examples/stack/README.md');
   return problems;
 }

@@ -40,7 +40,12 @@ export function createMonitoring(model: ModelIdentity, classifier: IrisClassifie
   const drift = new DriftMonitor({ model, profile: referenceProfile(classifier) });
   // MODELSIGHT_FEEDBACK_STORE=redis (and MODELSIGHT_REDIS_URL) shares the predictions of every
   // replica in Redis, so feedback sent to any replica finds its prediction.
-  const feedback = new FeedbackTracker({ model, labels: classifier.classes, task: 'classification', store: feedbackStoreFromEnv() });
+  const feedback = new FeedbackTracker({
+    model,
+    labels: classifier.classes,
+    task: 'classification',
+    store: feedbackStoreFromEnv(),
+  });
   const observers: PredictionObserver[] = [
     predictionLogger({ logger, sampleRate: config.predictionLogSampleRate }),
     drift,

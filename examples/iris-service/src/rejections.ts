@@ -29,12 +29,10 @@ export function rejectionStatus(reason: RejectionReason): number {
   return reason === 'unsupported_media_type' ? 415 : 400;
 }
 
-const rejectedRequests = metrics
-  .getMeter('@modelsight/example-iris-service')
-  .createCounter('http.rejected_requests', {
-    description: 'Requests answered 4xx before reaching the model, by reason',
-    unit: '{request}',
-  });
+const rejectedRequests = metrics.getMeter('@modelsight/example-iris-service').createCounter('http.rejected_requests', {
+  description: 'Requests answered 4xx before reaching the model, by reason',
+  unit: '{request}',
+});
 
 /** Counts a rejection (Prometheus: `http_rejected_requests_total{reason,http_route}`). */
 export function countRejection(reason: RejectionReason, route: string): void {

@@ -45,7 +45,10 @@ app.listen({ port: config.port, host: config.host }).then(
   },
   (error: NodeJS.ErrnoException) => {
     // Nothing to serve without the port: say which and why, and stop with a failure code.
-    logger.fatal({ err: error, port: config.port, host: config.host }, `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
+    logger.fatal(
+      { err: error, port: config.port, host: config.host },
+      `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`,
+    );
     process.exit(1);
   },
 );

@@ -19,11 +19,24 @@ const predictor = createPredictor(classifier, model, []);
 const tracker = new FeedbackTracker({ model, labels: classifier.classes, task: 'classification' });
 const lines: string[] = [];
 const logger = createLogger({}, { write: (line: string) => void lines.push(line) });
-const app = buildApp([healthRoute(classifier, model), predictRoute(predictor, model, config), feedbackRoute(tracker, config)], config, logger);
+const app = buildApp(
+  [healthRoute(classifier, model), predictRoute(predictor, model, config), feedbackRoute(tracker, config)],
+  config,
+  logger,
+);
 afterAll(() => app.close());
 
-const post = async (url: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
-  const response = await app.inject({ method: 'POST', url, headers, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = async (
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => {
+  const response = await app.inject({
+    method: 'POST',
+    url,
+    headers,
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
 };
 const predict = (body: unknown) => post('/predict', body);
@@ -43,7 +56,10 @@ describe('POST /predict', () => {
     const answer = await predict({ instances: [row, [6.3, 3.3, 6.0, 2.5]] });
     const predictions = answer.body.predictions as { prediction: string; predictionId: string }[];
     expect(predictions.map((item) => item.prediction)).toEqual(['setosa', 'virginica']);
-    expect(predictions.map((item) => item.predictionId)).toEqual([`${answer.body.predictionId}.0`, `${answer.body.predictionId}.1`]);
+    expect(predictions.map((item) => item.predictionId)).toEqual([
+      `${answer.body.predictionId}.0`,
+      `${answer.body.predictionId}.1`,
+    ]);
   });
 
   it('rejects a body that is not JSON as invalid_json', async () => {
@@ -84,14 +100,20 @@ describe('POST /predict', () => {
   it('rejects a value too large for a double as non_numeric_feature', async () => {
     expect(await predict('{"features": [1e999, 3.5, 1.4, 0.2]}')).toMatchObject({
       status: 400,
-      body: { error: 'non_numeric_feature', message: 'features[0] (sepal_length) must be a finite number; got Infinity' },
+      body: {
+        error: 'non_numeric_feature',
+        message: 'features[0] (sepal_length) must be a finite number; got Infinity',
+      },
     });
   });
 
   it('rejects a name that is not a feature as unknown_feature, instead of dropping it', async () => {
     expect(await predict({ features: { ...row, colour: 1 } })).toMatchObject({
       status: 400,
-      body: { error: 'unknown_feature', message: expect.stringMatching(/^features has a name that is not a feature .*; got "colour"$/) },
+      body: {
+        error: 'unknown_feature',
+        message: expect.stringMatching(/^features has a name that is not a feature .*; got "colour"$/),
+      },
     });
   });
 
@@ -103,7 +125,10 @@ describe('POST /predict', () => {
   it('rejects a row with the wrong number of values as invalid_shape', async () => {
     expect(await predict({ features: [1, 2, 3] })).toMatchObject({
       status: 400,
-      body: { error: 'invalid_shape', message: 'features has 3 values, expected 4 (sepal_length, sepal_width, petal_length, petal_width)' },
+      body: {
+        error: 'invalid_shape',
+        message: 'features has 3 values, expected 4 (sepal_length, sepal_width, petal_length, petal_width)',
+      },
     });
   });
 
@@ -125,7 +150,9 @@ describe('POST /predict', () => {
   });
 
   it('rejects a feature value nested 10,000 deep as non_numeric_feature', async () => {
-    const answer = await predict(`{"features": {"sepal_length": 5.1, "sepal_width": ${'['.repeat(10_000)}${']'.repeat(10_000)}, "petal_length": 1.4, "petal_width": 0.2}}`);
+    const answer = await predict(
+      `{"features": {"sepal_length": 5.1, "sepal_width": ${'['.repeat(10_000)}${']'.repeat(10_000)}, "petal_length": 1.4, "petal_width": 0.2}}`,
+    );
     expect(answer).toMatchObject({
       status: 400,
       body: { error: 'non_numeric_feature', message: 'features.sepal_width must be a number; got an array of 1 item' },
@@ -135,7 +162,9 @@ describe('POST /predict', () => {
   it('shows the client no more than the first 24 characters of a rejected string', async () => {
     const answer = await predict({ features: { ...row, sepal_width: `${'w'.repeat(24)}${'x'.repeat(60_000)}` } });
     expect(answer.status).toBe(400);
-    expect(answer.body.message).toBe(`features.sepal_width must be a number; got "${'w'.repeat(24)}"… (60024 characters)`);
+    expect(answer.body.message).toBe(
+      `features.sepal_width must be a number; got "${'w'.repeat(24)}"… (60024 characters)`,
+    );
   });
 
   it('answers 422 out_of_domain for a negative length', async () => {
@@ -146,15 +175,25 @@ describe('POST /predict', () => {
   });
 
   it('answers 422 non_finite_output for lengths so large that the probabilities are not finite', async () => {
-    expect(await predict({ features: [1e308, 1e308, 1e308, 1e308] })).toMatchObject({ status: 422, body: { error: 'non_finite_output' } });
+    expect(await predict({ features: [1e308, 1e308, 1e308, 1e308] })).toMatchObject({
+      status: 422,
+      body: { error: 'non_finite_output' },
+    });
   });
 
   it('logs a rejection with its reason and route, and without the value', async () => {
     lines.length = 0;
     await predict({ features: { ...row, sepal_width: 'MARKER-1f3a' } });
-    const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['level'] === 40);
+    const warnings = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['level'] === 40);
     expect(warnings).toMatchObject([
-      { reason: 'non_numeric_feature', status: 400, route: '/predict', msg: 'rejected: features.sepal_width must be a number' },
+      {
+        reason: 'non_numeric_feature',
+        status: 400,
+        route: '/predict',
+        msg: 'rejected: features.sepal_width must be a number',
+      },
     ]);
     expect(lines.join('')).not.toContain('MARKER-1f3a');
   });
@@ -181,7 +220,12 @@ describe('other routes', () => {
     lines.length = 0;
     const answers = await Promise.all(
       ['{"a":', 'x'.repeat(200_000)].map((payload) =>
-        app.inject({ method: 'POST', url: '/nothing-here?token=t0k3n', headers: { 'content-type': 'application/json' }, payload }),
+        app.inject({
+          method: 'POST',
+          url: '/nothing-here?token=t0k3n',
+          headers: { 'content-type': 'application/json' },
+          payload,
+        }),
       ),
     );
     expect(answers.map((response) => response.statusCode)).toEqual([404, 404]);
@@ -189,7 +233,12 @@ describe('other routes', () => {
   });
 
   it('answers a bad body sent to a known path with another method 405', async () => {
-    const response = await app.inject({ method: 'POST', url: '/health', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/health',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(response.statusCode).toBe(405);
   });
 
@@ -201,6 +250,9 @@ describe('other routes', () => {
   });
 
   it('answers feedback for an unknown prediction 404 unmatched', async () => {
-    expect(await post('/feedback', { predictionId: 'nope', label: 'setosa' })).toMatchObject({ status: 404, body: { outcome: 'unmatched' } });
+    expect(await post('/feedback', { predictionId: 'nope', label: 'setosa' })).toMatchObject({
+      status: 404,
+      body: { outcome: 'unmatched' },
+    });
   });
 });

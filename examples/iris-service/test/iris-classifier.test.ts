@@ -40,13 +40,15 @@ describe('trainIrisClassifier', () => {
   });
 
   it('throws NonFiniteOutputError for lengths so large that the probabilities would be NaN', () => {
-    expect(() => classifier.predict({ sepal_length: 1e308, sepal_width: 1e308, petal_length: 1e308, petal_width: 1e308 })).toThrow(
-      NonFiniteOutputError,
-    );
+    expect(() =>
+      classifier.predict({ sepal_length: 1e308, sepal_width: 1e308, petal_length: 1e308, petal_width: 1e308 }),
+    ).toThrow(NonFiniteOutputError);
   });
 
   it('still answers for large but not overflowing lengths', () => {
-    expect(classifier.predict({ sepal_length: 1e6, sepal_width: 1e6, petal_length: 1e6, petal_width: 1e6 }).confidence).toBeGreaterThan(0.5);
+    expect(
+      classifier.predict({ sepal_length: 1e6, sepal_width: 1e6, petal_length: 1e6, petal_width: 1e6 }).confidence,
+    ).toBeGreaterThan(0.5);
   });
 });
 

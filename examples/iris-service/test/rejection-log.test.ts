@@ -2,7 +2,12 @@ import { createLogger } from '@modelsight/pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RejectionLog } from '../src/rejection-log';
 
-const missing = { route: '/predict', status: 400, reason: 'missing_feature', message: 'rejected: features.petal_width is missing' };
+const missing = {
+  route: '/predict',
+  status: 400,
+  reason: 'missing_feature',
+  message: 'rejected: features.petal_width is missing',
+};
 const invalid = { route: '/predict', status: 400, reason: 'invalid_json', message: 'rejected: body is not valid JSON' };
 
 describe('RejectionLog', () => {
@@ -12,7 +17,10 @@ describe('RejectionLog', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     lines = [];
-    logger = createLogger({}, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    logger = createLogger(
+      {},
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -21,7 +29,9 @@ describe('RejectionLog', () => {
   it('writes the first rejection of a reason in full and only counts the next ones within the interval', () => {
     const log = new RejectionLog(logger, 10_000);
     for (let i = 0; i < 1000; i++) log.write(logger, missing);
-    expect(lines).toMatchObject([{ level: 40, reason: 'missing_feature', route: '/predict', msg: 'rejected: features.petal_width is missing' }]);
+    expect(lines).toMatchObject([
+      { level: 40, reason: 'missing_feature', route: '/predict', msg: 'rejected: features.petal_width is missing' },
+    ]);
   });
 
   it('says at the end of the interval how many rejections got no line of their own', () => {
@@ -29,7 +39,13 @@ describe('RejectionLog', () => {
     for (let i = 0; i < 1000; i++) log.write(logger, missing);
     vi.advanceTimersByTime(10_000);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ level: 40, reason: 'missing_feature', route: '/predict', suppressed: 999, interval_ms: 10_000 });
+    expect(lines[1]).toMatchObject({
+      level: 40,
+      reason: 'missing_feature',
+      route: '/predict',
+      suppressed: 999,
+      interval_ms: 10_000,
+    });
   });
 
   it('writes one summary line per interval while a flood goes on', () => {
@@ -47,7 +63,10 @@ describe('RejectionLog', () => {
     log.write(logger, missing);
     vi.advanceTimersByTime(10_000);
     log.write(logger, missing);
-    expect(lines.map((line) => line['msg'])).toEqual(['rejected: features.petal_width is missing', 'rejected: features.petal_width is missing']);
+    expect(lines.map((line) => line['msg'])).toEqual([
+      'rejected: features.petal_width is missing',
+      'rejected: features.petal_width is missing',
+    ]);
   });
 
   it('limits each reason on its own', () => {

@@ -38,8 +38,14 @@ function post(path, body) {
     const text = JSON.stringify(body);
     // agent: false opens a new connection each time, so requests spread over the replicas.
     const req = request(
-      { host: target.hostname, port: target.port, path, method: 'POST', agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
       (res) => {
         let data = '';
         res.setEncoding('utf8');

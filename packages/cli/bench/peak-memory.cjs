@@ -5,7 +5,10 @@ const { writeSync } = require('node:fs');
 process.on('exit', () => {
   const usage = process.resourceUsage();
   try {
-    writeSync(3, `${JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`);
+    writeSync(
+      3,
+      `${JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`,
+    );
   } catch {
     // No descriptor 3: run outside the benchmark.
   }

@@ -79,7 +79,8 @@ function measure(args) {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   const ms = performance.now() - started;
-  if (result.status !== 0 && result.status !== 3) throw new Error(`modelsight ${args.join(' ')} failed:\n${result.stderr}`);
+  if (result.status !== 0 && result.status !== 3)
+    throw new Error(`modelsight ${args.join(' ')} failed:\n${result.stderr}`);
   return { ms, ...JSON.parse(result.output[3]) };
 }
 
@@ -93,19 +94,35 @@ const current = join(dir, 'current.csv');
 await writeData(train, ROWS, 0, false);
 await writeData(trainJsonl, ROWS, 0, true);
 await writeData(current, ROWS, 1, false);
-console.log(`${fmt(ROWS)} rows x ${COLUMNS.length} features (8 numeric, 2 categorical): CSV ${mib(statSync(train).size)} MiB, JSON Lines ${mib(statSync(trainJsonl).size)} MiB; ${ROUNDS} rounds, medians`);
+console.log(
+  `${fmt(ROWS)} rows x ${COLUMNS.length} features (8 numeric, 2 categorical): CSV ${mib(statSync(train).size)} MiB, JSON Lines ${mib(statSync(trainJsonl).size)} MiB; ${ROUNDS} rounds, medians`,
+);
 
 const results = { baseline: [], csv: [], jsonl: [], report: [] };
 for (let round = 0; round < ROUNDS; round++) {
   results.baseline.push(await parseAlone(train));
   results.csv.push(measure(['profile', 'build', train, '--out', join(dir, 'profile.json')]));
   results.jsonl.push(measure(['profile', 'build', trainJsonl, '--out', join(dir, 'profile-jsonl.json')]));
-  results.report.push(measure(['report', '--profile', join(dir, 'profile.json'), '--current', current, '--out', join(dir, 'report.html')]));
+  results.report.push(
+    measure([
+      'report',
+      '--profile',
+      join(dir, 'profile.json'),
+      '--current',
+      current,
+      '--out',
+      join(dir, 'report.html'),
+    ]),
+  );
 }
 
 const baseline = median(results.baseline.map((r) => r.ms));
-console.log(`\nbaseline: Papa Parse alone reads the CSV in ${fmt(baseline)} ms (${fmt((ROWS / baseline) * 1000)} rows/s)\n`);
-console.log('command                          wall (median, range)       CPU       rows/s        peak RSS   x baseline');
+console.log(
+  `\nbaseline: Papa Parse alone reads the CSV in ${fmt(baseline)} ms (${fmt((ROWS / baseline) * 1000)} rows/s)\n`,
+);
+console.log(
+  'command                          wall (median, range)       CPU       rows/s        peak RSS   x baseline',
+);
 for (const [name, runs] of [
   ['profile build train.csv', results.csv],
   ['profile build train.jsonl', results.jsonl],

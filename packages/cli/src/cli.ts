@@ -25,7 +25,9 @@ main(process.argv.slice(2), processIo()).then(
   },
   (error: unknown) => {
     removePendingWrites();
-    process.stderr.write(`modelsight: unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `modelsight: unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

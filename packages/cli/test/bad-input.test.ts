@@ -15,7 +15,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `profile build` on `text` written to a fresh directory, over an existing output file. */
-function profileOf(name: string, text: string | undefined, ...options: string[]): CliResult & { files: string[]; previous: string; expectedFiles: string[] } {
+function profileOf(
+  name: string,
+  text: string | undefined,
+  ...options: string[]
+): CliResult & { files: string[]; previous: string; expectedFiles: string[] } {
   const own = join(dir, name.replace(/\W/g, '_'));
   mkdirSync(own);
   const data = join(own, name);
@@ -27,7 +31,10 @@ function profileOf(name: string, text: string | undefined, ...options: string[])
   return { ...result, files: readdirSync(own).sort(), previous: readFileSync(out, 'utf8'), expectedFiles };
 }
 
-function expectOneLineError(result: CliResult & { files?: string[]; previous?: string; expectedFiles?: string[] }, ...fragments: string[]): void {
+function expectOneLineError(
+  result: CliResult & { files?: string[]; previous?: string; expectedFiles?: string[] },
+  ...fragments: string[]
+): void {
   expect(result.code).toBe(2);
   expect(result.stdout).toBe('');
   const lines = result.stderr.split('\n').filter((line) => line !== '');
@@ -99,7 +106,11 @@ test('a JSON record that is not an object names its position', () => {
 });
 
 test('a string in a numeric column of JSON Lines is refused', () => {
-  expectOneLineError(profileOf('strings.jsonl', '{"x": 1}\n{"x": "2"}\n'), 'strings.jsonl line 2', '"2" is not a number');
+  expectOneLineError(
+    profileOf('strings.jsonl', '{"x": 1}\n{"x": "2"}\n'),
+    'strings.jsonl line 2',
+    '"2" is not a number',
+  );
 });
 
 test('an unclosed quote is reported by the CSV parser with its line', () => {
@@ -117,18 +128,30 @@ test('an unknown option points to --help', () => {
 });
 
 test('an output in a directory that does not exist is refused before the data is read', () => {
-  const result = runCli(['profile', 'build', join(dir, 'never-read.csv'), '--out', join(dir, 'no', 'such', 'profile.json')]);
+  const result = runCli([
+    'profile',
+    'build',
+    join(dir, 'never-read.csv'),
+    '--out',
+    join(dir, 'no', 'such', 'profile.json'),
+  ]);
   expectOneLineError(result, `cannot write ${join(dir, 'no', 'such', 'profile.json')}: its directory does not exist`);
 });
 
 test('a bad option value names the option', () => {
-  expectOneLineError(runCli(['profile', 'build', 'x.csv', '--out', 'p.json', '--bins', 'ten']), '--bins must be a whole number');
+  expectOneLineError(
+    runCli(['profile', 'build', 'x.csv', '--out', 'p.json', '--bins', 'ten']),
+    '--bins must be a whole number',
+  );
 });
 
 test('a profile that is not a profile is refused by report with the place of the fault', () => {
   const own = join(dir, 'report-bad-profile');
   mkdirSync(own);
-  const profile = writeText(join(own, 'profile.json'), JSON.stringify({ format: 'modelsight.drift.profile', formatVersion: 9 }));
+  const profile = writeText(
+    join(own, 'profile.json'),
+    JSON.stringify({ format: 'modelsight.drift.profile', formatVersion: 9 }),
+  );
   const current = writeText(join(own, 'current.csv'), 'a\n1\n');
   const out = join(own, 'report.html');
   const result = runCli(['report', '--profile', profile, '--current', current, '--out', out]);
@@ -142,7 +165,9 @@ test('a service that does not answer is reported, and no report is written', asy
   writeText(join(own, 'profile.csv'), 'a\n1\n2\n');
   expect(runCli(['profile', 'build', 'profile.csv', '--out', 'profile.json'], { cwd: own }).code).toBe(0);
   const url = `http://127.0.0.1:${await closedPort()}/metrics`;
-  const result = runCli(['report', '--profile', 'profile.json', '--metrics', url, '--out', 'report.html'], { cwd: own });
+  const result = runCli(['report', '--profile', 'profile.json', '--metrics', url, '--out', 'report.html'], {
+    cwd: own,
+  });
   expectOneLineError(result, `cannot reach ${url}`, 'ECONNREFUSED');
   expect(readdirSync(own).sort()).toEqual(['profile.csv', 'profile.json']);
 });

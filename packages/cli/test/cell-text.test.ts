@@ -27,6 +27,12 @@ test.each(['', ' ', '0x1F', '0x10', '0b101', '0o17', 'Infinity', '1_000', '12 cm
 );
 
 test('numpy and JavaScript spellings of infinity are infinities', () => {
-  expect(['inf', '-inf', 'Infinity', '-Infinity', '+INF'].map(infinityOf)).toEqual([Infinity, -Infinity, Infinity, -Infinity, Infinity]);
+  expect(['inf', '-inf', 'Infinity', '-Infinity', '+INF'].map(infinityOf)).toEqual([
+    Infinity,
+    -Infinity,
+    Infinity,
+    -Infinity,
+    Infinity,
+  ]);
   expect(infinityOf('info')).toBeUndefined();
 });

@@ -23,12 +23,20 @@ test('modelsight without a command shows the help', () => {
 
 test('an unknown command exits with 2 and points to --help', () => {
   const result = runCli(['profiles']);
-  expect([result.code, result.stdout, result.stderr]).toEqual([2, '', 'modelsight: unknown command "profiles"; see modelsight --help\n']);
+  expect([result.code, result.stdout, result.stderr]).toEqual([
+    2,
+    '',
+    'modelsight: unknown command "profiles"; see modelsight --help\n',
+  ]);
 });
 
 test('an unknown option without a command exits with 2 and points to --help', () => {
   const result = runCli(['profile', '--bins', '4']);
-  expect([result.code, result.stdout, result.stderr]).toEqual([2, '', 'modelsight: unexpected "--bins"; see modelsight --help\n']);
+  expect([result.code, result.stdout, result.stderr]).toEqual([
+    2,
+    '',
+    'modelsight: unexpected "--bins"; see modelsight --help\n',
+  ]);
 });
 
 test('--version prints the package version', () => {

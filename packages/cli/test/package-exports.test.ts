@@ -18,13 +18,25 @@ const script = (load: string) => `${load}
   const html = renderReportHtml(doc);
   console.log(JSON.stringify({ features: profile.features.length, format: doc.format, drifted: doc.drifted, html: html.startsWith('<!doctype html>') }));
 })();`;
-const run = (args: string[]) => JSON.parse(execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' })) as unknown;
+const run = (args: string[]) =>
+  JSON.parse(execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' })) as unknown;
 const expected = { features: 7, format: 'modelsight.report', drifted: true, html: true };
 
 test('require() of the built package builds a profile and a report', () => {
-  expect(run(['-e', script(`const { buildProfileFromFile, buildReportFromFile, renderReportHtml } = require('@modelsight/cli');`)])).toEqual(expected);
+  expect(
+    run([
+      '-e',
+      script(`const { buildProfileFromFile, buildReportFromFile, renderReportHtml } = require('@modelsight/cli');`),
+    ]),
+  ).toEqual(expected);
 });
 
 test('import of the built package builds a profile and a report', () => {
-  expect(run(['--input-type=module', '-e', script(`import { buildProfileFromFile, buildReportFromFile, renderReportHtml } from '@modelsight/cli';`)])).toEqual(expected);
+  expect(
+    run([
+      '--input-type=module',
+      '-e',
+      script(`import { buildProfileFromFile, buildReportFromFile, renderReportHtml } from '@modelsight/cli';`),
+    ]),
+  ).toEqual(expected);
 });

@@ -59,12 +59,24 @@ test('--type reads a numeric-looking column as categories and keeps its text', (
   const zip = profile.features.find((f) => f.name === 'zip');
   expect(zip).toMatchObject({ type: 'categorical', categories: ['02134', '007', '10001'] });
   expect(comparable(profile)).toEqual(
-    comparable(buildProfile([{ zip: '02134', amount: 1 }, { zip: '02134', amount: 2 }, { zip: '10001', amount: 3 }, { zip: '007', amount: 4 }])),
+    comparable(
+      buildProfile([
+        { zip: '02134', amount: 1 },
+        { zip: '02134', amount: 2 },
+        { zip: '10001', amount: 3 },
+        { zip: '007', amount: 4 },
+      ]),
+    ),
   );
 });
 
 test('the prediction columns become prediction.label and prediction.confidence, and the label is left out', () => {
-  const renamed = rows.map((r) => ({ age: r.age, pred: r['prediction.label'], score: r['prediction.confidence'], churned: r.churned }));
+  const renamed = rows.map((r) => ({
+    age: r.age,
+    pred: r['prediction.label'],
+    score: r['prediction.confidence'],
+    churned: r.churned,
+  }));
   const file = writeText(join(dir, 'outputs.csv'), toCsv(renamed));
   const profile = build(file, '--prediction-label', 'pred', '--prediction-confidence', 'score', '--label', 'churned');
   expect(profile.features.map((f) => [f.name, f.type])).toEqual([
@@ -72,13 +84,33 @@ test('the prediction columns become prediction.label and prediction.confidence, 
     ['prediction.label', 'categorical'],
     ['prediction.confidence', 'numeric'],
   ]);
-  const expected = buildProfile(rows.map((r) => ({ age: r.age, 'prediction.label': r['prediction.label'], 'prediction.confidence': r['prediction.confidence'] })));
+  const expected = buildProfile(
+    rows.map((r) => ({
+      age: r.age,
+      'prediction.label': r['prediction.label'],
+      'prediction.confidence': r['prediction.confidence'],
+    })),
+  );
   expect(comparable(profile)).toEqual(comparable(expected));
 });
 
 test('--bins, --top-k, --sample-size, --edges, --features and --ignore reach buildProfile', () => {
   const file = writeText(join(dir, 'options.csv'), toCsv(rows));
-  const profile = build(file, '--bins', '4', '--top-k', '2', '--sample-size', '50', '--edges', 'accounts=1,3', '--features', 'age,accounts,city,plan', '--ignore', 'plan,prediction.confidence');
+  const profile = build(
+    file,
+    '--bins',
+    '4',
+    '--top-k',
+    '2',
+    '--sample-size',
+    '50',
+    '--edges',
+    'accounts=1,3',
+    '--features',
+    'age,accounts,city,plan',
+    '--ignore',
+    'plan,prediction.confidence',
+  );
   // --features chooses among the inputs; the prediction outputs stay unless ignored.
   const features = ['age', 'accounts', 'city', 'prediction.label'];
   const expected = buildProfile(rows, { features, bins: 4, topK: 2, sampleSize: 50, edges: { accounts: [1, 3] } });

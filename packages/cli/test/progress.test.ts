@@ -18,7 +18,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test('without a terminal, stderr holds only the one-line summary', () => {
   const result = runCli(['profile', 'build', data, '--out', join(dir, 'plain.json')]);
   expect(result.code).toBe(0);
-  expect(result.stderr).toBe(`${join(dir, 'plain.json')}: 8 features (4 numeric, 4 categorical) from 40000 rows of ${data}\n`);
+  expect(result.stderr).toBe(
+    `${join(dir, 'plain.json')}: 8 features (4 numeric, 4 categorical) from 40000 rows of ${data}\n`,
+  );
 });
 
 test('--quiet prints nothing', () => {
@@ -29,7 +31,10 @@ test('--quiet prints nothing', () => {
 test('on a terminal a progress bar is redrawn in place and cleared at the end', () => {
   const command = `${process.execPath} ${CLI} profile build ${data} --out ${join(dir, 'tty.json')}`;
   // util-linux script: -q quiet, -e exit code of the command, -c the command; the typescript goes to /dev/null.
-  const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TERM: 'xterm', COLUMNS: '120' } });
+  const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm', COLUMNS: '120' },
+  });
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/\r\x1b\[Krows\.csv \[[#-]{24}\] +\d+%  [\d,]+ rows/);
   expect(result.stdout).toContain('\r\x1b[Krows.csv: profiling age (1 of 8)');

@@ -46,10 +46,17 @@ const scenarios = {
 // The warm-up round fills the store: every prediction measured evicts one.
 const ns = await medians(scenarios, ROUNDS, CALLS_PER_ROUND);
 const base = ns['traced(), no observer'];
-console.log(`FeedbackTracker on the prediction path — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`);
+console.log(
+  `FeedbackTracker on the prediction path — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`,
+);
 console.log('scenario'.padEnd(32), 'ns/call'.padStart(9), 'added ns'.padStart(9), 'x traced()'.padStart(11));
 for (const [name, value] of Object.entries(ns)) {
-  console.log(name.padEnd(32), value.toFixed(0).padStart(9), (value - base).toFixed(0).padStart(9), (value / base).toFixed(2).padStart(11));
+  console.log(
+    name.padEnd(32),
+    value.toFixed(0).padStart(9),
+    (value - base).toFixed(0).padStart(9),
+    (value / base).toFixed(2).padStart(11),
+  );
 }
 
 // Memory per remembered prediction, against a Map holding only the same ID strings.
@@ -76,7 +83,18 @@ if (!gc) {
   for (const id of ids('0123456789ab')) mapOfIds.set(id, true);
   const mapBytes = (heap() - before) / STORE_SIZE;
 
-  const record = { model, predictionId: '', traceId: undefined, status: 'ok', label: 'setosa', confidence: 0.9, output: undefined, features: undefined, durationSeconds: 0, endTime: 0 };
+  const record = {
+    model,
+    predictionId: '',
+    traceId: undefined,
+    status: 'ok',
+    label: 'setosa',
+    confidence: 0.9,
+    output: undefined,
+    features: undefined,
+    durationSeconds: 0,
+    endTime: 0,
+  };
   const memoryTracker = new FeedbackTracker({ meter, maxEntries: STORE_SIZE });
   const trackerIds = ids('ba9876543210');
   before = heap();
@@ -87,8 +105,12 @@ if (!gc) {
   });
   const trackerBytes = (heap() - before) / STORE_SIZE;
   console.log(`\nmemory per remembered prediction (${STORE_SIZE} predictions, ID and trace ID strings included):`);
-  console.log(`  Map of the ID strings alone: ${mapBytes.toFixed(0)} B; FeedbackTracker: ${trackerBytes.toFixed(0)} B (x${(trackerBytes / mapBytes).toFixed(2)})`);
-  console.log(`  so the default maxEntries (100000) holds about ${((trackerBytes * 100_000) / 1024 / 1024).toFixed(1)} MiB`);
+  console.log(
+    `  Map of the ID strings alone: ${mapBytes.toFixed(0)} B; FeedbackTracker: ${trackerBytes.toFixed(0)} B (x${(trackerBytes / mapBytes).toFixed(2)})`,
+  );
+  console.log(
+    `  so the default maxEntries (100000) holds about ${((trackerBytes * 100_000) / 1024 / 1024).toFixed(1)} MiB`,
+  );
 
   // One feedback: a Map lookup is the baseline.
   let sink = 0;
@@ -98,9 +120,13 @@ if (!gc) {
   start = process.hrtime.bigint();
   for (let i = 0; i < STORE_SIZE; i++) sink += memoryTracker.recordFeedback(trackerIds[i], labels[i % 3]).length;
   const feedbackNs = Number(process.hrtime.bigint() - start) / STORE_SIZE;
-  console.log(`\nrecordFeedback: ${feedbackNs.toFixed(0)} ns (Map lookup: ${lookupNs.toFixed(0)} ns); includes one SDK counter add`);
+  console.log(
+    `\nrecordFeedback: ${feedbackNs.toFixed(0)} ns (Map lookup: ${lookupNs.toFixed(0)} ns); includes one SDK counter add`,
+  );
   start = process.hrtime.bigint();
   await reader.collect();
-  console.log(`collection of the gauges (window 1000): ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(2)} ms`);
+  console.log(
+    `collection of the gauges (window 1000): ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(2)} ms`,
+  );
   if (sink < 0) console.log(sink);
 }

@@ -38,7 +38,12 @@ export function predict(row) {
 }
 export const model = { name: 'iris-classifier', version: '1.0.0' };
 
-const rows = Array.from({ length: 256 }, (_, i) => [5 + (i % 7) / 10, 3 + (i % 5) / 10, 1.5 + (i % 11) / 5, 0.2 + (i % 13) / 10]);
+const rows = Array.from({ length: 256 }, (_, i) => [
+  5 + (i % 7) / 10,
+  3 + (i % 5) / 10,
+  1.5 + (i % 11) / 5,
+  0.2 + (i % 13) / 10,
+]);
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Nanoseconds per call of `fn` over `calls` calls. */
@@ -62,7 +67,8 @@ export async function round(fn, calls) {
 export async function medians(scenarios, rounds, calls) {
   const samples = Object.fromEntries(Object.keys(scenarios).map((name) => [name, []]));
   for (const fn of Object.values(scenarios)) await round(fn, calls);
-  for (let r = 0; r < rounds; r++) for (const [name, fn] of Object.entries(scenarios)) samples[name].push(await round(fn, calls));
+  for (let r = 0; r < rounds; r++)
+    for (const [name, fn] of Object.entries(scenarios)) samples[name].push(await round(fn, calls));
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
 }

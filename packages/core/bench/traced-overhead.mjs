@@ -63,10 +63,17 @@ await reader.collect();
 const span = ns['hand-written span'];
 const bare = ns['bare call'];
 
-console.log(`traced() overhead — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`);
+console.log(
+  `traced() overhead — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`,
+);
 console.log('scenario'.padEnd(44), 'ns/call'.padStart(9), 'added ns'.padStart(9), 'x hand-written span'.padStart(20));
 for (const [name, value] of Object.entries(ns)) {
-  console.log(name.padEnd(44), value.toFixed(0).padStart(9), (value - bare).toFixed(0).padStart(9), (value / span).toFixed(2).padStart(20));
+  console.log(
+    name.padEnd(44),
+    value.toFixed(0).padStart(9),
+    (value - bare).toFixed(0).padStart(9),
+    (value / span).toFixed(2).padStart(20),
+  );
 }
 const tracedRatio = ns['traced() (span + metrics)'] / span;
 const unsampledRatio = ns['traced(), span not sampled'] / span;
@@ -74,4 +81,6 @@ console.log(`\ntraced() / hand-written span: ${tracedRatio.toFixed(2)} (target <
 console.log(`traced() not sampled / hand-written sampled span: ${unsampledRatio.toFixed(2)} (target <= 0.30)`);
 const floor = ns['hand-written span, not sampled'] / span;
 console.log(`  floor: the SDK's own non-recording span (IDs + sampler) / sampled span: ${floor.toFixed(2)}`);
-console.log(`  traced() not sampled / hand-written not sampled: ${(ns['traced(), span not sampled'] / ns['hand-written span, not sampled']).toFixed(2)}`);
+console.log(
+  `  traced() not sampled / hand-written not sampled: ${(ns['traced(), span not sampled'] / ns['hand-written span, not sampled']).toFixed(2)}`,
+);

@@ -7,7 +7,8 @@ function isSubarrayable(data: NumericOutput['data']): data is Float32Array | Big
 /** The rows of a tensor whose first dimension is `size`, as views on its data (no copy). */
 function tensorRows(tensor: NumericOutput, size: number): unknown[] | undefined {
   const { data, shape } = tensor;
-  if (shape === undefined || shape.length === 0 || shape[0] !== size || size === 0 || !isSubarrayable(data)) return undefined;
+  if (shape === undefined || shape.length === 0 || shape[0] !== size || size === 0 || !isSubarrayable(data))
+    return undefined;
   const width = data.length / size;
   const rows = new Array<unknown>(size);
   for (let i = 0; i < size; i++) rows[i] = data.subarray(i * width, (i + 1) * width);

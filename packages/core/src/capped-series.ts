@@ -47,7 +47,15 @@ export class CappedSum {
   /** The points, the overflow point last. */
   finish(): SumPoint[] {
     if (this.overflowEnd === undefined) return this.points;
-    return [...this.points, { attributes: OVERFLOW_ATTRIBUTES, startTime: this.overflowStart!, endTime: this.overflowEnd, value: this.overflow }];
+    return [
+      ...this.points,
+      {
+        attributes: OVERFLOW_ATTRIBUTES,
+        startTime: this.overflowStart!,
+        endTime: this.overflowEnd,
+        value: this.overflow,
+      },
+    ];
   }
 }
 

@@ -64,7 +64,8 @@ function topItem(list: readonly unknown[]): unknown {
  */
 function ownLabel(r: Record<string, unknown>, found: ClassReading): string | undefined {
   const labels = r.labels;
-  if (!found.argmax || found.index === undefined || !Array.isArray(labels) || labels.length !== found.size) return undefined;
+  if (!found.argmax || found.index === undefined || !Array.isArray(labels) || labels.length !== found.size)
+    return undefined;
   const label: unknown = labels[found.index];
   return typeof label === 'string' ? label : undefined;
 }
@@ -149,7 +150,9 @@ export function defaultExtractors(classes: readonly string[] | undefined, task?:
 
   function confidence(result: unknown): unknown {
     if (!isObject(result)) {
-      return typeof result === 'number' && classCount === 2 ? readClassScores({ data: [result], shape: undefined }, 2)?.confidence : undefined;
+      return typeof result === 'number' && classCount === 2
+        ? readClassScores({ data: [result], shape: undefined }, 2)?.confidence
+        : undefined;
     }
     const r = result;
     // A plain number first: the common `{ label, confidence }` result costs one property read more than nothing.
@@ -170,7 +173,9 @@ export function defaultExtractors(classes: readonly string[] | undefined, task?:
       if (classes === undefined) return undefined;
       const index = classIndex(result);
       if (index !== undefined) return className(index);
-      return typeof result === 'number' && classCount === 2 ? indexLabel(readClassScores({ data: [result], shape: undefined }, 2)) : undefined;
+      return typeof result === 'number' && classCount === 2
+        ? indexLabel(readClassScores({ data: [result], shape: undefined }, 2))
+        : undefined;
     }
     const r = result;
     const own = r.label;
@@ -184,7 +189,9 @@ export function defaultExtractors(classes: readonly string[] | undefined, task?:
     }
     const found = reading(result);
     if (found !== undefined) return ownLabel(r, found) ?? indexLabel(found);
-    return Array.isArray(result) || r.confidence !== undefined || r.score !== undefined ? undefined : fallback(r)?.label;
+    return Array.isArray(result) || r.confidence !== undefined || r.score !== undefined
+      ? undefined
+      : fallback(r)?.label;
   }
 
   /** A class index read from numbers: named when `classes` is given, or its number when it is an argmax. */

@@ -22,5 +22,7 @@ export function warnInvalidEnv(name: string, raw: string, expected: string): voi
   const key = `${name}=${raw}`;
   if (warned.has(key)) return;
   warned.add(key);
-  diag.warn(`modelsight: environment variable ${name} must be ${expected}; got ${JSON.stringify(raw)}. The default is used`);
+  diag.warn(
+    `modelsight: environment variable ${name} must be ${expected}; got ${JSON.stringify(raw)}. The default is used`,
+  );
 }

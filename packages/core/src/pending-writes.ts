@@ -49,8 +49,10 @@ function registry(): PendingWritesRegistry {
  * @throws TypeError when `name` is not a string or `flush` not a function
  */
 export function registerPendingWrites(name: string, flush: PendingWritesFlush): () => void {
-  if (typeof name !== 'string') throw new TypeError(`modelsight registerPendingWrites: name must be a string; got ${typeof name}`);
-  if (typeof flush !== 'function') throw new TypeError(`modelsight registerPendingWrites: flush must be a function; got ${typeof flush}`);
+  if (typeof name !== 'string')
+    throw new TypeError(`modelsight registerPendingWrites: name must be a string; got ${typeof name}`);
+  if (typeof flush !== 'function')
+    throw new TypeError(`modelsight registerPendingWrites: flush must be a function; got ${typeof flush}`);
   const registration: Registration = { name, flush };
   const { registrations } = registry();
   registrations.add(registration);
@@ -78,7 +80,9 @@ export function registerPendingWrites(name: string, flush: PendingWritesFlush): 
 export function flushPendingWrites(options: FlushPendingWritesOptions = {}): Promise<boolean> {
   const timeoutMs = options.timeoutMs ?? Infinity;
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new TypeError(`modelsight flushPendingWrites: option timeoutMs must be a number >= 0; got ${String(timeoutMs)}`);
+    throw new TypeError(
+      `modelsight flushPendingWrites: option timeoutMs must be a number >= 0; got ${String(timeoutMs)}`,
+    );
   }
   const state = registry();
   // A copy: a flush may unregister itself (a store that closes) while the others run.
@@ -102,7 +106,11 @@ export function flushPendingWrites(options: FlushPendingWritesOptions = {}): Pro
     timer = setTimeout(() => {
       const names = [...running].map((registration) => registration.name);
       if (names.length > 0) {
-        reportOnce(state, `timeout:${names.join()}`, `${names.join(', ')} did not finish writing within ${timeoutMs} ms; what it still holds may be lost`);
+        reportOnce(
+          state,
+          `timeout:${names.join()}`,
+          `${names.join(', ')} did not finish writing within ${timeoutMs} ms; what it still holds may be lost`,
+        );
       }
       resolve(false);
     }, timeoutMs);

@@ -78,9 +78,18 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   let readFailed = false;
   const mayBeBatch = config.batch || config.batchSize !== undefined;
 
-  function instrumentationError(reason: InstrumentationErrorReason, message: string, detail?: unknown, cause: string = reason): void {
+  function instrumentationError(
+    reason: InstrumentationErrorReason,
+    message: string,
+    detail?: unknown,
+    cause: string = reason,
+  ): void {
     stats.countInstrumentationError(reason);
-    reporter.report(cause, `${message} (model ${model.name} ${model.version}); the prediction goes on without it`, detail);
+    reporter.report(
+      cause,
+      `${message} (model ${model.name} ${model.version}); the prediction goes on without it`,
+      detail,
+    );
   }
 
   /** Once per wrapper: predictions give neither a label nor a confidence, and nothing says the model predicts numbers. */
@@ -88,7 +97,10 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     // Nothing returned is nothing to describe; a failed extractor was reported already.
     if (result === undefined || result === null || readFailed || looksLikeRegression(result)) return;
     checkEmpty = false;
-    const fixes = config.customLabel || config.customConfidence ? '`label` / `confidence` extractors that find them' : '`classes` when it returns class indices, or `label` / `confidence` extractors for other shapes';
+    const fixes =
+      config.customLabel || config.customConfidence
+        ? '`label` / `confidence` extractors that find them'
+        : '`classes` when it returns class indices, or `label` / `confidence` extractors for other shapes';
     reporter.report(
       'no-label-no-confidence',
       `predictions of ${model.name} ${model.version} give neither a label nor a confidence (the result is ${describeValue(result)}); ` +
@@ -116,7 +128,10 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     // NaN fails both comparisons.
     if (typeof raw === 'number' && raw >= 0 && raw <= 1) return raw;
     readFailed = true;
-    instrumentationError('invalid_confidence', `confidence must be a finite number in [0, 1]; got ${String(raw)} (${typeof raw})`);
+    instrumentationError(
+      'invalid_confidence',
+      `confidence must be a finite number in [0, 1]; got ${String(raw)} (${typeof raw})`,
+    );
     return undefined;
   }
 
@@ -126,7 +141,8 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       raw = config.label(result);
     } catch (error) {
       readFailed = true;
-      if (error instanceof ClassIndexError) instrumentationError('invalid_label', error.message, undefined, `class:${error.message}`);
+      if (error instanceof ClassIndexError)
+        instrumentationError('invalid_label', error.message, undefined, `class:${error.message}`);
       else instrumentationError('label_extractor', 'the label extractor threw', error);
       return undefined;
     }
@@ -152,19 +168,37 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       try {
         observer.onPrediction(record);
       } catch (error) {
-        instrumentationError('observer', `a prediction observer (${observer.constructor?.name ?? 'object'}) threw`, error);
+        instrumentationError(
+          'observer',
+          `a prediction observer (${observer.constructor?.name ?? 'object'}) threw`,
+          error,
+        );
       }
     }
   }
 
-  function itemFeatures(features: unknown, index: number, size: number, batch: boolean): Readonly<Record<string, unknown>> | undefined {
+  function itemFeatures(
+    features: unknown,
+    index: number,
+    size: number,
+    batch: boolean,
+  ): Readonly<Record<string, unknown>> | undefined {
     if (!batch) return features as Record<string, unknown> | undefined;
-    if (Array.isArray(features) && features.length === size) return features[index] as Record<string, unknown> | undefined;
+    if (Array.isArray(features) && features.length === size)
+      return features[index] as Record<string, unknown> | undefined;
     return undefined;
   }
 
   /** Running totals, span attributes and observers for a call that returned. */
-  function completed(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
+  function completed(
+    span: Span,
+    info: PredictionInfo,
+    result: unknown,
+    features: unknown,
+    size: number,
+    seconds: number,
+    batch: boolean,
+  ): void {
     stats.active--;
     stats.recordDuration(seconds);
     if (batch) {
@@ -183,17 +217,39 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     }
     span.end();
     if (observers.length > 0) {
-      notify(record(info.predictionId, traceIdOf(span, info), info.spanId, 'ok', label, confidence, result, itemFeatures(features, 0, 1, false), seconds));
+      notify(
+        record(
+          info.predictionId,
+          traceIdOf(span, info),
+          info.spanId,
+          'ok',
+          label,
+          confidence,
+          result,
+          itemFeatures(features, 0, 1, false),
+          seconds,
+        ),
+      );
     }
   }
 
   /** The batch part of {@link completed}, apart so that single calls run the smaller function. */
-  function completedBatch(span: Span, info: PredictionInfo, result: unknown, features: unknown, size: number, seconds: number): void {
+  function completedBatch(
+    span: Span,
+    info: PredictionInfo,
+    result: unknown,
+    features: unknown,
+    size: number,
+    seconds: number,
+  ): void {
     span.end();
     stats.ok += size;
     const items = batchItems(result, size);
     if (items === undefined) {
-      instrumentationError('batch_shape', `a batch call must return an array (or a tensor) of as many items as its input (${size} items)`);
+      instrumentationError(
+        'batch_shape',
+        `a batch call must return an array (or a tensor) of as many items as its input (${size} items)`,
+      );
       return;
     }
     const traceId = observers.length > 0 ? traceIdOf(span, info) : undefined;
@@ -205,14 +261,34 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
         const label = readLabel(item);
         if (checkEmpty && confidence === undefined && label === undefined) noLabelNorConfidence(item);
         if (observers.length > 0) {
-          notify(record(info.itemIds[i]!, traceId, info.spanId, 'ok', label, confidence, item, itemFeatures(features, i, size, true), seconds));
+          notify(
+            record(
+              info.itemIds[i]!,
+              traceId,
+              info.spanId,
+              'ok',
+              label,
+              confidence,
+              item,
+              itemFeatures(features, i, size, true),
+              seconds,
+            ),
+          );
         }
       }
     }
   }
 
   /** Running totals, span status and observers for a call that threw or rejected. */
-  function failed(span: Span, info: PredictionInfo, error: unknown, features: unknown, size: number, seconds: number, batch: boolean): void {
+  function failed(
+    span: Span,
+    info: PredictionInfo,
+    error: unknown,
+    features: unknown,
+    size: number,
+    seconds: number,
+    batch: boolean,
+  ): void {
     stats.active--;
     stats.recordDuration(seconds);
     stats.error += size;
@@ -228,7 +304,19 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       const traceId = traceIdOf(span, info);
       for (let i = 0; i < size; i++) {
         const id = batch ? info.itemIds[i]! : info.predictionId;
-        notify(record(id, traceId, info.spanId, 'error', undefined, undefined, undefined, itemFeatures(features, i, size, batch), seconds));
+        notify(
+          record(
+            id,
+            traceId,
+            info.spanId,
+            'error',
+            undefined,
+            undefined,
+            undefined,
+            itemFeatures(features, i, size, batch),
+            seconds,
+          ),
+        );
       }
     }
   }
@@ -261,7 +349,16 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   }
 
   /** Ends the prediction; a fault in the instrumentation is reported, never thrown at the caller. */
-  function settle(span: Span, info: PredictionInfo, ok: boolean, outcome: unknown, features: unknown, size: number, batch: boolean, start: number): void {
+  function settle(
+    span: Span,
+    info: PredictionInfo,
+    ok: boolean,
+    outcome: unknown,
+    features: unknown,
+    size: number,
+    batch: boolean,
+    start: number,
+  ): void {
     const seconds = (performance.now() - start) / 1000;
     try {
       if (ok) completed(span, info, outcome, features, size, seconds, batch);
@@ -329,7 +426,13 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     }
 
     const spanContext = span.spanContext();
-    const info: PredictionInfo = { model, predictionId, itemIds, traceId: spanContext.traceId, spanId: spanContext.spanId };
+    const info: PredictionInfo = {
+      model,
+      predictionId,
+      itemIds,
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+    };
     return { span, info, ctx: contextWithPrediction(trace.setSpan(parent, span), info), features, size, batch };
   }
 
@@ -341,13 +444,20 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     if (config.batchSize === undefined) {
       const input = args[0];
       if (Array.isArray(input)) return input.length;
-      instrumentationError('batch_shape', 'a batch call must take an array as its first argument; counted as one prediction');
+      instrumentationError(
+        'batch_shape',
+        'a batch call must take an array as its first argument; counted as one prediction',
+      );
       return undefined;
     }
     try {
       return config.batchSize(args);
     } catch (error) {
-      instrumentationError('batch_shape', 'the batch size of a call could not be read; counted as one prediction', error);
+      instrumentationError(
+        'batch_shape',
+        'the batch size of a call could not be read; counted as one prediction',
+        error,
+      );
       return undefined;
     }
   }
@@ -373,7 +483,9 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       traceId: INVALID_TRACEID,
       spanId: INVALID_SPANID,
     };
-    return isPromiseLike(result) ? Promise.resolve(result).then((value) => ({ result: value, prediction })) : { result, prediction };
+    return isPromiseLike(result)
+      ? Promise.resolve(result).then((value) => ({ result: value, prediction }))
+      : { result, prediction };
   }
 
   return function predictionCall(thisArg, args, withInfo) {

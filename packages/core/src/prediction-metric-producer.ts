@@ -68,7 +68,9 @@ export function predictionMetricProducer(options: PredictionMetricProducerOption
   const registry = options.registry ?? getPredictionMetricsRegistry();
   const durationHistogram = options.durationHistogram ?? 'explicit';
   if (durationHistogram !== 'explicit' && durationHistogram !== 'exponential') {
-    throw new TypeError(`modelsight predictionMetricProducer(): option durationHistogram must be 'explicit' or 'exponential'; got ${String(durationHistogram)}`);
+    throw new TypeError(
+      `modelsight predictionMetricProducer(): option durationHistogram must be 'explicit' or 'exponential'; got ${String(durationHistogram)}`,
+    );
   }
   const exponential = durationHistogram === 'exponential';
   registry.attachProducer({ exponentialDurations: exponential });
@@ -103,10 +105,16 @@ function buildMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, expo
   let overflowTotals = false;
   for (const stats of registry.models()) {
     const startTime = hrTimeFromMs(stats.startTimeMs);
-    const point = <T>(attributes: Attributes, value: T, start = startTime) => ({ attributes, startTime: start, endTime, value });
+    const point = <T>(attributes: Attributes, value: T, start = startTime) => ({
+      attributes,
+      startTime: start,
+      endTime,
+      value,
+    });
     const folded = stats.overflow;
     overflowTotals ||= folded;
-    const withStatus = (status: string) => (folded ? stats.attributes : stats.attributesWith(ATTR_ML_PREDICTION_STATUS, status));
+    const withStatus = (status: string) =>
+      folded ? stats.attributes : stats.attributesWith(ATTR_ML_PREDICTION_STATUS, status);
     predictions.add(withStatus('ok'), stats.ok, startTime, endTime, folded);
     predictions.add(withStatus('error'), stats.error, startTime, endTime, folded);
     active.dataPoints.push(point(stats.attributes, stats.active));
@@ -115,25 +123,46 @@ function buildMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, expo
     }
     if (exponential) {
       const h = stats.durationExponential;
-      if (h) (duration.dataPoints as unknown[]).push(point(stats.attributes, h.snapshot(), hrTimeFromMs(h.startTimeMs)));
+      if (h)
+        (duration.dataPoints as unknown[]).push(point(stats.attributes, h.snapshot(), hrTimeFromMs(h.startTimeMs)));
     } else {
       (duration.dataPoints as unknown[]).push(point(stats.attributes, histogramValue(stats.duration)));
     }
-    if (stats.confidence.count > 0) confidence.dataPoints.push(point(stats.attributes, histogramValue(stats.confidence)));
+    if (stats.confidence.count > 0)
+      confidence.dataPoints.push(point(stats.attributes, histogramValue(stats.confidence)));
     if (stats.batchSize.count > 0) batchSize.dataPoints.push(point(stats.attributes, histogramValue(stats.batchSize)));
   }
-  const predictionsMetric = sum(METRIC_ML_PREDICTIONS, 'Predictions by model, version and status; a batch counts each item.', '{prediction}', true);
+  const predictionsMetric = sum(
+    METRIC_ML_PREDICTIONS,
+    'Predictions by model, version and status; a batch counts each item.',
+    '{prediction}',
+    true,
+  );
   predictionsMetric.dataPoints.push(...predictions.finish());
-  const errorsMetric = sum(METRIC_ML_INSTRUMENTATION_ERRORS, 'Failures of the instrumentation itself (extractors, observers), by reason. Predictions go on.', '{error}', true);
+  const errorsMetric = sum(
+    METRIC_ML_INSTRUMENTATION_ERRORS,
+    'Failures of the instrumentation itself (extractors, observers), by reason. Predictions go on.',
+    '{error}',
+    true,
+  );
   errorsMetric.dataPoints.push(...errors.finish());
 
-  const metrics = [predictionsMetric, duration, confidence, active, batchSize, errorsMetric].filter((metric) => metric.dataPoints.length > 0);
+  const metrics = [predictionsMetric, duration, confidence, active, batchSize, errorsMetric].filter(
+    (metric) => metric.dataPoints.length > 0,
+  );
   const overflowing = metrics.filter((metric) =>
-    metric === predictionsMetric ? predictions.overflowed : metric === errorsMetric ? errors.overflowed : overflowTotals && hasOverflowPoint(metric),
+    metric === predictionsMetric
+      ? predictions.overflowed
+      : metric === errorsMetric
+        ? errors.overflowed
+        : overflowTotals && hasOverflowPoint(metric),
   );
   if (overflowing.length > 0) {
     const first = modelOf(predictions.firstFolded) ?? registry.firstModelBeyondLimit ?? modelOf(errors.firstFolded);
-    registry.reportOverflow(overflowing.map((metric) => exportedName(metric)), first);
+    registry.reportOverflow(
+      overflowing.map((metric) => exportedName(metric)),
+      first,
+    );
   }
   return metrics;
 }
@@ -141,12 +170,16 @@ function buildMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, expo
 const DURATION_DESCRIPTION = 'Wall time of a wrapped prediction call.';
 
 function hasOverflowPoint(metric: MetricData): boolean {
-  return (metric.dataPoints as { attributes: Attributes }[]).some((p) => p.attributes[ATTR_OTEL_METRIC_OVERFLOW] === true);
+  return (metric.dataPoints as { attributes: Attributes }[]).some(
+    (p) => p.attributes[ATTR_OTEL_METRIC_OVERFLOW] === true,
+  );
 }
 
 /** The name Prometheus shows: counters get `_total`. */
 function exportedName(metric: MetricData): string {
-  return metric.dataPointType === SUM && (metric as SumMetricData).isMonotonic ? `${metric.descriptor.name}_total` : metric.descriptor.name;
+  return metric.dataPointType === SUM && (metric as SumMetricData).isMonotonic
+    ? `${metric.descriptor.name}_total`
+    : metric.descriptor.name;
 }
 
 function modelOf(attributes: Attributes | undefined): ModelIdentity | undefined {
@@ -166,7 +199,11 @@ function sum(name: string, description: string, unit: string, isMonotonic: boole
   };
 }
 
-function exponentialHistogram(name: string, description: string, unit: string): Mutable<ExponentialHistogramMetricData> {
+function exponentialHistogram(
+  name: string,
+  description: string,
+  unit: string,
+): Mutable<ExponentialHistogramMetricData> {
   return {
     descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
     aggregationTemporality: CUMULATIVE,
@@ -197,4 +234,3 @@ function hrTimeFromMs(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }
-

@@ -39,8 +39,10 @@ export function bucketsProblem(buckets: unknown): string | undefined {
   if (!Array.isArray(buckets) || buckets.length === 0) return 'a non-empty array of increasing positive finite numbers';
   for (let i = 0; i < buckets.length; i++) {
     const bound = buckets[i] as unknown;
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) return `positive finite numbers, but item ${i} is ${showValue(bound)}`;
-    if (i > 0 && bound <= (buckets[i - 1] as number)) return `increasing, but item ${i} (${bound}) is not above ${buckets[i - 1]}`;
+    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0)
+      return `positive finite numbers, but item ${i} is ${showValue(bound)}`;
+    if (i > 0 && bound <= (buckets[i - 1] as number))
+      return `increasing, but item ${i} (${bound}) is not above ${buckets[i - 1]}`;
   }
   return undefined;
 }
@@ -48,7 +50,9 @@ export function bucketsProblem(buckets: unknown): string | undefined {
 /** Why `limit` is not usable as a cardinality limit, or `undefined` when it is. */
 export function limitProblem(limit: unknown): string | undefined {
   // 2: one series of its own and the overflow series.
-  return typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 2 ? undefined : 'a whole number of at least 2';
+  return typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 2
+    ? undefined
+    : 'a whole number of at least 2';
 }
 
 /**
@@ -67,7 +71,10 @@ export function resolvePredictionMetricsOptions(
   let durationBuckets = options.durationBuckets;
   if (durationBuckets !== undefined) {
     const problem = bucketsProblem(durationBuckets);
-    if (problem) throw new TypeError(`modelsight prediction metrics: option durationBuckets must be ${problem}; got ${showValue(durationBuckets)}`);
+    if (problem)
+      throw new TypeError(
+        `modelsight prediction metrics: option durationBuckets must be ${problem}; got ${showValue(durationBuckets)}`,
+      );
   } else {
     const raw = env[ENV_DURATION_BUCKETS]?.trim();
     if (raw) {
@@ -80,7 +87,10 @@ export function resolvePredictionMetricsOptions(
   let cardinalityLimit = options.cardinalityLimit;
   if (cardinalityLimit !== undefined) {
     const problem = limitProblem(cardinalityLimit);
-    if (problem) throw new TypeError(`modelsight prediction metrics: option cardinalityLimit must be ${problem}; got ${showValue(cardinalityLimit)}`);
+    if (problem)
+      throw new TypeError(
+        `modelsight prediction metrics: option cardinalityLimit must be ${problem}; got ${showValue(cardinalityLimit)}`,
+      );
   } else {
     const raw = env[ENV_CARDINALITY_LIMIT]?.trim();
     if (raw) {

@@ -148,7 +148,10 @@ export class PredictionMetricsRegistry {
 }
 
 /** The options that were given, resolved. */
-function givenOptions(options: PredictionMetricsOptions, resolved: ResolvedPredictionMetricsOptions): Partial<ResolvedPredictionMetricsOptions> {
+function givenOptions(
+  options: PredictionMetricsOptions,
+  resolved: ResolvedPredictionMetricsOptions,
+): Partial<ResolvedPredictionMetricsOptions> {
   return {
     ...(options.durationBuckets !== undefined ? { durationBuckets: resolved.durationBuckets } : {}),
     ...(options.cardinalityLimit !== undefined ? { cardinalityLimit: resolved.cardinalityLimit } : {}),

@@ -22,7 +22,10 @@ export function recordedException(error: unknown, type: string, withMessage: boo
     };
   }
   const stack = error instanceof Error ? framesOf(error) : undefined;
-  return { exception: stack === undefined ? { name: type } : { name: type, stack: `${type}${stack}` }, description: type };
+  return {
+    exception: stack === undefined ? { name: type } : { name: type, stack: `${type}${stack}` },
+    description: type,
+  };
 }
 
 /**

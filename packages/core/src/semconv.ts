@@ -47,7 +47,8 @@ export const METRIC_ML_INSTRUMENTATION_ERRORS = 'ml_instrumentation_errors';
  * resolved. Change them with the registry option `durationBuckets` or `MODELSIGHT_PREDICTION_DURATION_BUCKETS`.
  */
 export const DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([
-  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+  5, 10,
 ]);
 /** Bucket bounds of `ml_prediction_confidence`: 0.1 to 1.0. */
 export const CONFIDENCE_BUCKETS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];

@@ -73,7 +73,8 @@ export function resolveTracedConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): TracedConfig {
   if (typeof fn !== 'function') fail('fn (the first argument)', fn, 'the function to wrap');
-  if (options === null || typeof options !== 'object') fail('options', options, 'an object with at least { model: { name, version } }');
+  if (options === null || typeof options !== 'object')
+    fail('options', options, 'an object with at least { model: { name, version } }');
   const model = options.model as unknown;
   if (model === null || typeof model !== 'object') fail('model', model, 'an object { name, version }');
   const { name, version } = model as { name?: unknown; version?: unknown };
@@ -82,14 +83,19 @@ export function resolveTracedConfig(
   const operation = options.operation ?? DEFAULT_OPERATION;
   if (typeof operation !== 'string' || operation.trim() === '') fail('operation', operation, 'a non-empty string');
   const batch = options.batch;
-  if (batch !== undefined && typeof batch !== 'boolean' && typeof batch !== 'function') fail('batch', batch, 'a boolean');
+  if (batch !== undefined && typeof batch !== 'boolean' && typeof batch !== 'function')
+    fail('batch', batch, 'a boolean');
   checkFunction('confidence', options.confidence);
   checkFunction('label', options.label);
   checkFunction('features', options.features);
   checkFunction('attributes', options.attributes);
-  if (options.expectLabel !== undefined && typeof options.expectLabel !== 'boolean') fail('expectLabel', options.expectLabel, 'a boolean');
+  if (options.expectLabel !== undefined && typeof options.expectLabel !== 'boolean')
+    fail('expectLabel', options.expectLabel, 'a boolean');
   const classes = options.classes;
-  if (classes !== undefined && (!Array.isArray(classes) || classes.length === 0 || classes.some((name) => typeof name !== 'string'))) {
+  if (
+    classes !== undefined &&
+    (!Array.isArray(classes) || classes.length === 0 || classes.some((name) => typeof name !== 'string'))
+  ) {
     fail('classes', classes, 'a non-empty array of class names (strings), index 0 first');
   }
   if (options.captureFeatures !== undefined && typeof options.captureFeatures !== 'boolean') {
@@ -100,7 +106,8 @@ export function resolveTracedConfig(
     fail('redactFeatures', redact, 'an array of feature names');
   }
   const maxFeatureLength = options.maxFeatureLength ?? DEFAULT_MAX_FEATURE_LENGTH;
-  if (!Number.isInteger(maxFeatureLength) || maxFeatureLength < 1) fail('maxFeatureLength', maxFeatureLength, 'a positive integer');
+  if (!Number.isInteger(maxFeatureLength) || maxFeatureLength < 1)
+    fail('maxFeatureLength', maxFeatureLength, 'a positive integer');
   if (options.recordExceptionMessages !== undefined && typeof options.recordExceptionMessages !== 'boolean') {
     fail('recordExceptionMessages', options.recordExceptionMessages, 'a boolean');
   }
@@ -140,7 +147,8 @@ export function resolveTracedConfig(
     captureFeatures: options.captureFeatures ?? envFlag(env, 'MODELSIGHT_CAPTURE_FEATURES') ?? false,
     redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
     maxFeatureLength,
-    recordExceptionMessages: options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
+    recordExceptionMessages:
+      options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
     observers: [...observers],
     task: options.task,
     expectLabel: options.expectLabel ?? true,

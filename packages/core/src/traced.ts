@@ -1,6 +1,13 @@
 import { createPredictionCall } from './prediction-call';
 import { resolveTracedConfig } from './traced-config';
-import type { AnyFunction, BatchTracedOptions, PredictionInfo, SingleTracedOptions, TracedCallOptions, TracedOptions } from './types';
+import type {
+  AnyFunction,
+  BatchTracedOptions,
+  PredictionInfo,
+  SingleTracedOptions,
+  TracedCallOptions,
+  TracedOptions,
+} from './types';
 
 /** What `withPrediction()` returns: the wrapped function's result and the prediction it made. */
 export interface ResultWithPrediction<R> {
@@ -19,7 +26,9 @@ export type TracedFunction<F extends AnyFunction> = F & {
   withPrediction(
     this: ThisParameterType<F>,
     ...args: Parameters<F>
-  ): ReturnType<F> extends PromiseLike<infer R> ? Promise<ResultWithPrediction<R>> : ResultWithPrediction<ReturnType<F>>;
+  ): ReturnType<F> extends PromiseLike<infer R>
+    ? Promise<ResultWithPrediction<R>>
+    : ResultWithPrediction<ReturnType<F>>;
 };
 
 /**

@@ -5,7 +5,8 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value !== 'object') return `a ${typeof value}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<unknown>).length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<unknown>).length}`;
   const tensor = tensorData(value);
   if (tensor !== undefined) return `a tensor of shape [${tensor.shape?.join(', ') ?? tensor.data.length}]`;
   const keys = Object.keys(value);

@@ -1,4 +1,10 @@
-import { AggregationType, DataPointType, MeterProvider, MetricReader, type ExponentialHistogram as SdkHistogram } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationType,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type ExponentialHistogram as SdkHistogram,
+} from '@opentelemetry/sdk-metrics';
 import { expect, it } from 'vitest';
 import { ExponentialHistogram, indexOf } from '../src/exponential-histogram';
 

@@ -60,19 +60,48 @@ test('ml_prediction_error_absolute is a histogram of the regression errors', asy
   expect(only(samples, 'ml_prediction_error_absolute_sum', houseLabels)[0]?.value).toBe(12_500);
   expect(only(samples, 'ml_prediction_error_absolute_count', houseLabels)[0]?.value).toBe(1);
   const bounds = only(samples, 'ml_prediction_error_absolute_bucket', houseLabels).map((s) => s.labels.le);
-  expect(bounds).toEqual(['0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '25', '50', '100', '250', '500', '1000', '+Inf']);
+  expect(bounds).toEqual([
+    '0.01',
+    '0.025',
+    '0.05',
+    '0.1',
+    '0.25',
+    '0.5',
+    '1',
+    '2.5',
+    '5',
+    '10',
+    '25',
+    '50',
+    '100',
+    '250',
+    '500',
+    '1000',
+    '+Inf',
+  ]);
 });
 
 test('the quality gauges carry the contract names and labels', async () => {
   const { samples, types } = await scrape();
-  for (const name of ['ml_model_accuracy', 'ml_model_precision', 'ml_model_recall', 'ml_model_f1', 'ml_model_mae', 'ml_model_rmse', 'ml_model_estimated_accuracy']) {
+  for (const name of [
+    'ml_model_accuracy',
+    'ml_model_precision',
+    'ml_model_recall',
+    'ml_model_f1',
+    'ml_model_mae',
+    'ml_model_rmse',
+    'ml_model_estimated_accuracy',
+  ]) {
     expect(types.get(name), name).toBe('gauge');
   }
   expect(only(samples, 'ml_model_accuracy', irisLabels)[0]?.value).toBeCloseTo(2 / 3, 12);
   expect(only(samples, 'ml_model_precision', { ...irisLabels, ml_prediction_label: 'setosa' })[0]?.value).toBe(0.5);
   expect(only(samples, 'ml_model_precision', { ...irisLabels, ml_prediction_label: 'virginica' })[0]?.value).toBe(1);
   expect(only(samples, 'ml_model_recall', { ...irisLabels, ml_prediction_label: 'virginica' })[0]?.value).toBe(0.5);
-  expect(only(samples, 'ml_model_f1', { ...irisLabels, ml_prediction_label: 'macro' })[0]?.value).toBeCloseTo(2 / 3, 12);
+  expect(only(samples, 'ml_model_f1', { ...irisLabels, ml_prediction_label: 'macro' })[0]?.value).toBeCloseTo(
+    2 / 3,
+    12,
+  );
   expect(only(samples, 'ml_model_estimated_accuracy', irisLabels)[0]?.value).toBe(0.75);
   expect(only(samples, 'ml_model_mae', houseLabels)[0]?.value).toBe(12_500);
   expect(only(samples, 'ml_model_rmse', houseLabels)[0]?.value).toBe(12_500);
@@ -90,7 +119,16 @@ test('the store metrics show pending predictions and those dropped without feedb
 
 test('no feedback metric carries a prediction ID, trace ID or raw value as a label', async () => {
   const { samples } = await scrape();
-  const allowed = new Set(['ml_model_name', 'ml_model_version', 'ml_feedback_outcome', 'ml_prediction_label', 'reason', 'le', 'otel_scope_name', 'otel_scope_version']);
+  const allowed = new Set([
+    'ml_model_name',
+    'ml_model_version',
+    'ml_feedback_outcome',
+    'ml_prediction_label',
+    'reason',
+    'le',
+    'otel_scope_name',
+    'otel_scope_version',
+  ]);
   for (const sample of samples.filter((s) => /^ml_(feedback|model|prediction_error)/.test(s.name))) {
     for (const label of Object.keys(sample.labels)) expect(allowed, `${sample.name} ${label}`).toContain(label);
   }

@@ -20,7 +20,13 @@ function classifier(options: ConstructorParameters<typeof FeedbackTracker>[0] = 
   const metrics = collectedMetrics();
   const tracker = new FeedbackTracker({ meter: metrics.meter, ...options });
   const predict = (label: string, overrides = {}) => {
-    const record = predictionRecord({ model: iris, label, confidence: 0.8, output: { label, confidence: 0.8 }, ...overrides });
+    const record = predictionRecord({
+      model: iris,
+      label,
+      confidence: 0.8,
+      output: { label, confidence: 0.8 },
+      ...overrides,
+    });
     tracker.onPrediction(record);
     return record;
   };
@@ -111,7 +117,8 @@ test('a string true outcome for a regression model is invalid', async () => {
 test('a prediction ID that is not a non-empty string is invalid, not thrown', async () => {
   const { metrics, tracker, predict } = classifier();
   predict('setosa');
-  for (const bad of [undefined, null, 42, '', {}]) expect(tracker.recordFeedback(bad as never, 'setosa')).toBe('invalid');
+  for (const bad of [undefined, null, 42, '', {}])
+    expect(tracker.recordFeedback(bad as never, 'setosa')).toBe('invalid');
   expect(await outcomeCount(metrics, 'invalid')).toBe(5);
 });
 
@@ -239,7 +246,11 @@ test('a throwing value extractor is reported once and the prediction is skipped'
 
 test('a custom value extractor finds the predicted number', () => {
   const metrics = collectedMetrics();
-  const tracker = new FeedbackTracker({ meter: metrics.meter, task: 'regression', value: (o) => (o as { y: number }).y });
+  const tracker = new FeedbackTracker({
+    meter: metrics.meter,
+    task: 'regression',
+    value: (o) => (o as { y: number }).y,
+  });
   const record = predictionRecord({ model: iris, output: { y: 4 } });
   tracker.onPrediction(record);
   expect(tracker.recordFeedback(record.predictionId, 5)).toBe('matched');

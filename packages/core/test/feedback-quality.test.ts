@@ -16,13 +16,20 @@ interface Fixture {
   classification: Array<{ predicted: string; actual: string; confidence: number }>;
   regression: Array<{ predicted: number; actual: number }>;
   expected: {
-    classification: Record<string, { accuracy: number; classes: Record<string, Scores>; macro: Scores; estimatedAccuracy: number }>;
+    classification: Record<
+      string,
+      { accuracy: number; classes: Record<string, Scores>; macro: Scores; estimatedAccuracy: number }
+    >;
     regression: Record<string, { mae: number; rmse: number }>;
   };
 }
 const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'feedback-quality.json'), 'utf8')) as Fixture;
 const model = { name: 'iris', version: '2.0.0' };
-const classAttributes = (label: string) => ({ 'ml.model.name': 'iris', 'ml.model.version': '2.0.0', 'ml.prediction.label': label });
+const classAttributes = (label: string) => ({
+  'ml.model.name': 'iris',
+  'ml.model.version': '2.0.0',
+  'ml.prediction.label': label,
+});
 
 function expectClose(actual: number | undefined, expected: number | null): void {
   if (expected === null) expect(actual).toBeNaN();
@@ -77,7 +84,10 @@ for (const window of ['1000', '25']) {
 
   test(`estimated accuracy over a window of ${window} is the mean confidence of the last predictions`, async () => {
     const metrics = classifierWithFeedback(Number(window));
-    expectClose(await metrics.value('ml_model_estimated_accuracy', { 'ml.model.name': 'iris' }), expected.estimatedAccuracy);
+    expectClose(
+      await metrics.value('ml_model_estimated_accuracy', { 'ml.model.name': 'iris' }),
+      expected.estimatedAccuracy,
+    );
   });
 
   test(`MAE and RMSE over a window of ${window} equal the independently computed values`, async () => {
@@ -98,7 +108,10 @@ test('the absolute errors of regression feedback land in ml_prediction_error_abs
   const histogram = await metrics.histogram('ml_prediction_error_absolute', { 'ml.model.name': 'iris' });
   const errors = fixture.regression.map(({ predicted, actual }) => Math.abs(predicted - actual));
   expect(histogram?.count).toBe(errors.length);
-  expect(histogram?.sum).toBeCloseTo(errors.reduce((a, b) => a + b, 0), 9);
+  expect(histogram?.sum).toBeCloseTo(
+    errors.reduce((a, b) => a + b, 0),
+    9,
+  );
 });
 
 test('a class outside the window reports NaN, not a stale value', async () => {

@@ -1,7 +1,11 @@
 import { beforeEach, expect, test } from 'vitest';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import type { FeedbackStore, PendingPrediction, StoredPrediction, TakeResult } from '../src/feedback/feedback-store';
-import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING, METRIC_ML_FEEDBACK_PENDING_DROPPED } from '../src/feedback/feedback-semconv';
+import {
+  METRIC_ML_FEEDBACK,
+  METRIC_ML_FEEDBACK_PENDING,
+  METRIC_ML_FEEDBACK_PENDING_DROPPED,
+} from '../src/feedback/feedback-semconv';
 import type { PredictionRecord } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
 import { captureDiag } from './support/tracing';
@@ -19,7 +23,14 @@ class MapStore implements FeedbackStore {
   add(p: PendingPrediction): void {
     // The object is reused by the tracker: copy what is kept.
     this.entries.set(p.id, {
-      prediction: { model: { ...p.source.model }, task: p.task, label: p.label, value: p.value, confidence: p.confidence, time: p.time },
+      prediction: {
+        model: { ...p.source.model },
+        task: p.task,
+        label: p.label,
+        value: p.value,
+        confidence: p.confidence,
+        time: p.time,
+      },
       answered: false,
     });
   }
@@ -29,7 +40,8 @@ class MapStore implements FeedbackStore {
     const entry = this.entries.get(id);
     if (entry === undefined) return { state: 'missing' };
     if (entry.answered) return { state: 'answered', prediction: entry.prediction };
-    if (actual === undefined || (entry.prediction.task === 'regression' && typeof actual !== 'number')) return { state: 'kept', prediction: entry.prediction };
+    if (actual === undefined || (entry.prediction.task === 'regression' && typeof actual !== 'number'))
+      return { state: 'kept', prediction: entry.prediction };
     entry.answered = true;
     return { state: 'taken', prediction: entry.prediction };
   }
@@ -73,7 +85,9 @@ test('a prediction added through one tracker is joined by another on the same st
   predicting.onPrediction(made);
   expect(await receiving.recordFeedback(made.predictionId, 'virginica')).toBe('correct');
   expect(await predicting.recordFeedback(made.predictionId, 'virginica')).toBe('duplicate');
-  expect(await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.version': '3.0.0', 'ml.feedback.outcome': 'correct' })).toBe(1);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.version': '3.0.0', 'ml.feedback.outcome': 'correct' }),
+  ).toBe(1);
 });
 
 test('a store that cannot answer makes feedback unavailable, counted and warned once', async () => {
@@ -85,8 +99,12 @@ test('a store that cannot answer makes feedback unavailable, counted and warned 
   expect(await tracker.recordFeedback('other', 'setosa')).toBe('unavailable');
   // A bad outcome stays invalid whatever the store does.
   expect(await tracker.recordFeedback('other', { not: 'a label' } as never)).toBe('invalid');
-  expect(await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.version': '3.0.0', 'ml.feedback.outcome': 'unavailable' })).toBe(2);
-  expect(diagnostics.warnings.filter((w) => w.includes('the feedback store is unavailable (connection refused)'))).toHaveLength(1);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.version': '3.0.0', 'ml.feedback.outcome': 'unavailable' }),
+  ).toBe(2);
+  expect(
+    diagnostics.warnings.filter((w) => w.includes('the feedback store is unavailable (connection refused)')),
+  ).toHaveLength(1);
 });
 
 test('predictions a shared store drops count under reason unavailable, and no pending gauge is reported', async () => {
@@ -98,7 +116,9 @@ test('predictions a shared store drops count under reason unavailable, and no pe
   };
   const tracker = new FeedbackTracker({ store: dropping, meter: metrics.meter });
   for (let i = 0; i < 3; i++) tracker.onPrediction(record());
-  expect(await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.version': '3.0.0', reason: 'unavailable' })).toBe(3);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.version': '3.0.0', reason: 'unavailable' }),
+  ).toBe(3);
   expect(await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { reason: 'evicted' })).toBeUndefined();
   expect(await metrics.value(METRIC_ML_FEEDBACK_PENDING)).toBeUndefined();
   expect(tracker.size).toBe(0);
@@ -132,22 +152,54 @@ test('a prediction a store throws on is counted as dropped (unavailable) and rep
   };
   const tracker = new FeedbackTracker({ store: throwing, meter: metrics.meter });
   for (let i = 0; i < 3; i++) tracker.onPrediction(record());
-  expect(await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.version': '3.0.0', reason: 'unavailable' })).toBe(3);
-  expect(diagnostics.warnings.filter((w) => w.includes('add broke') || w.includes('could not take a prediction'))).toHaveLength(1);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.version': '3.0.0', reason: 'unavailable' }),
+  ).toBe(3);
+  expect(
+    diagnostics.warnings.filter((w) => w.includes('add broke') || w.includes('could not take a prediction')),
+  ).toHaveLength(1);
 });
 
 test('stored predictions of invalid models, or of more than 100 versions, are counted under unknown', async () => {
   const store = new MapStore();
   const metrics = collectedMetrics();
   const tracker = new FeedbackTracker({ store, meter: metrics.meter });
-  store.entries.set('blank', { prediction: { model: { name: ' ', version: '1' }, task: 'classification', label: 'a', value: undefined, confidence: undefined, time: Date.now() }, answered: false });
+  store.entries.set('blank', {
+    prediction: {
+      model: { name: ' ', version: '1' },
+      task: 'classification',
+      label: 'a',
+      value: undefined,
+      confidence: undefined,
+      time: Date.now(),
+    },
+    answered: false,
+  });
   expect(await tracker.recordFeedback('blank', 'a')).toBe('correct');
   for (let v = 0; v < 101; v++) {
-    store.entries.set(`v${v}`, { prediction: { model: { name: 'many', version: String(v) }, task: 'classification', label: 'a', value: undefined, confidence: undefined, time: Date.now() }, answered: false });
+    store.entries.set(`v${v}`, {
+      prediction: {
+        model: { name: 'many', version: String(v) },
+        task: 'classification',
+        label: 'a',
+        value: undefined,
+        confidence: undefined,
+        time: Date.now(),
+      },
+      answered: false,
+    });
     await tracker.recordFeedback(`v${v}`, 'a');
   }
-  expect(await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.name': 'unknown', 'ml.feedback.outcome': 'correct' })).toBe(2);
-  expect(await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.name': 'many', 'ml.model.version': '99', 'ml.feedback.outcome': 'correct' })).toBe(1);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK, { 'ml.model.name': 'unknown', 'ml.feedback.outcome': 'correct' }),
+  ).toBe(2);
+  expect(
+    await metrics.value(METRIC_ML_FEEDBACK, {
+      'ml.model.name': 'many',
+      'ml.model.version': '99',
+      'ml.feedback.outcome': 'correct',
+    }),
+  ).toBe(1);
   expect(diagnostics.warnings.filter((w) => w.includes('more than 100 model versions'))).toHaveLength(1);
 });
 

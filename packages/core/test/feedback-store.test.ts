@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
-import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING, METRIC_ML_FEEDBACK_PENDING_DROPPED } from '../src/feedback/feedback-semconv';
+import {
+  METRIC_ML_FEEDBACK,
+  METRIC_ML_FEEDBACK_PENDING,
+  METRIC_ML_FEEDBACK_PENDING_DROPPED,
+} from '../src/feedback/feedback-semconv';
 import type { PredictionRecord } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
 import { captureDiag } from './support/tracing';
@@ -41,7 +45,8 @@ function feeder(tracker: FeedbackTracker) {
 
 const dropped = (metrics: ReturnType<typeof collectedMetrics>, reason: string) =>
   metrics.value(METRIC_ML_FEEDBACK_PENDING_DROPPED, { 'ml.model.name': 'iris', reason });
-const pending = (metrics: ReturnType<typeof collectedMetrics>) => metrics.value(METRIC_ML_FEEDBACK_PENDING, { 'ml.model.name': 'iris' });
+const pending = (metrics: ReturnType<typeof collectedMetrics>) =>
+  metrics.value(METRIC_ML_FEEDBACK_PENDING, { 'ml.model.name': 'iris' });
 
 test('a million predictions without feedback never make the store hold more than maxEntries, and every eviction is counted', async () => {
   const metrics = collectedMetrics();
@@ -206,7 +211,19 @@ test('a full store that wraps around many times keeps joining the most recent pr
 test('a prediction is stored at its end time, so its time to live starts when it ended', () => {
   const metrics = collectedMetrics();
   const tracker = new FeedbackTracker({ meter: metrics.meter, ttlMs: 1000 });
-  const endedLongAgo = { model, predictionId: 'old', traceId: undefined, status: 'ok', label: 'setosa', confidence: 0.9, output: undefined, features: undefined, durationSeconds: 0, endTime: Date.now() - 1500, task: undefined };
+  const endedLongAgo = {
+    model,
+    predictionId: 'old',
+    traceId: undefined,
+    status: 'ok',
+    label: 'setosa',
+    confidence: 0.9,
+    output: undefined,
+    features: undefined,
+    durationSeconds: 0,
+    endTime: Date.now() - 1500,
+    task: undefined,
+  };
   tracker.onPrediction(endedLongAgo as PredictionRecord);
   expect(tracker.recordFeedback('old', 'setosa')).toBe('expired');
 });

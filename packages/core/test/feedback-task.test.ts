@@ -9,7 +9,9 @@ const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());
 
 test('a prediction with a confidence is a classification', () => {
-  expect(inferTask(predictionRecord({ label: '3', confidence: 0.7, output: { prediction: 3, score: 0.7 } }))).toBe('classification');
+  expect(inferTask(predictionRecord({ label: '3', confidence: 0.7, output: { prediction: 3, score: 0.7 } }))).toBe(
+    'classification',
+  );
 });
 
 test('a prediction with a non-numeric label is a classification', () => {
@@ -36,7 +38,12 @@ test('an output that tells nothing leaves the task open', () => {
 
 test('the inferred task decides how feedback is compared', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const classified = predictionRecord({ model: { name: 'a', version: '1' }, label: 'cat', confidence: 0.6, output: { label: 'cat' } });
+  const classified = predictionRecord({
+    model: { name: 'a', version: '1' },
+    label: 'cat',
+    confidence: 0.6,
+    output: { label: 'cat' },
+  });
   const regressed = predictionRecord({ model: { name: 'b', version: '1' }, label: '3.7', output: { prediction: 3.7 } });
   tracker.onPrediction(classified);
   tracker.onPrediction(regressed);
@@ -63,12 +70,21 @@ test('a task given on the prediction record wins over inference', () => {
 test('per-class series are bounded by the labels option; other classes count in accuracy only', async () => {
   const metrics = collectedMetrics();
   const tracker = new FeedbackTracker({ meter: metrics.meter, labels: ['cat', 'dog'] });
-  for (const [predicted, actual] of [['cat', 'cat'], ['dog', 'cat'], ['bird', 'bird'], ['cat', 'fish']]) {
+  for (const [predicted, actual] of [
+    ['cat', 'cat'],
+    ['dog', 'cat'],
+    ['bird', 'bird'],
+    ['cat', 'fish'],
+  ]) {
     const record = predictionRecord({ label: predicted, confidence: 0.5 });
     tracker.onPrediction(record);
     tracker.recordFeedback(record.predictionId, actual!);
   }
-  const labels = new Set((await metrics.points()).filter((p) => p.name === 'ml_model_precision').map((p) => p.attributes['ml.prediction.label']));
+  const labels = new Set(
+    (await metrics.points())
+      .filter((p) => p.name === 'ml_model_precision')
+      .map((p) => p.attributes['ml.prediction.label']),
+  );
   expect(labels).toEqual(new Set(['cat', 'dog', 'macro']));
   expect(await metrics.value('ml_model_accuracy')).toBe(0.5);
   // cat: TP 1, FP 1 (predicted cat, was fish), FN 1 (predicted dog, was cat).
@@ -102,7 +118,9 @@ test('a true class longer than 128 characters gets no series of its own and take
   const sentence = 'x'.repeat(129);
   expect(feed('cat', sentence)).toBe('incorrect');
   expect(feed('dog', 'dog')).toBe('correct');
-  const labels = (await metrics.points()).filter((p) => p.name === 'ml_model_f1').map((p) => p.attributes['ml.prediction.label']);
+  const labels = (await metrics.points())
+    .filter((p) => p.name === 'ml_model_f1')
+    .map((p) => p.attributes['ml.prediction.label']);
   expect(labels.sort()).toEqual(['cat', 'dog', 'macro']);
   expect(await metrics.value('ml_model_accuracy')).toBe(0.5);
   expect(diagnostics.warnings.filter((w) => w.includes('is longer than 128 characters'))).toHaveLength(1);
@@ -138,35 +156,54 @@ test('shutdown stops the gauges', async () => {
 test('the task option of traced() reaches the tracker', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
   // { prediction: 2 } without a confidence would be inferred as regression; the option says it is a class.
-  const predict = traced(() => ({ prediction: 2 }), { model: { name: 'digits', version: '1' }, task: 'classification', observers: [tracker] });
+  const predict = traced(() => ({ prediction: 2 }), {
+    model: { name: 'digits', version: '1' },
+    task: 'classification',
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 2)).toBe('correct');
 });
 
 test('whole-number labels named by classes make traced() predictions a classification', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const predict = traced(() => [1], { model: { name: 'ranked', version: '1' }, classes: ['0', '1', '2'], observers: [tracker] });
+  const predict = traced(() => [1], {
+    model: { name: 'ranked', version: '1' },
+    classes: ['0', '1', '2'],
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 1)).toBe('correct');
 });
 
 test('whole-number labels from a label extractor make traced() predictions a classification', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const predict = traced(() => ({ digit: 7 }), { model: { name: 'mnist', version: '1' }, label: (r) => r.digit, observers: [tracker] });
+  const predict = traced(() => ({ digit: 7 }), {
+    model: { name: 'mnist', version: '1' },
+    label: (r) => r.digit,
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 'seven')).toBe('incorrect');
 });
 
 test('a label extractor giving fractions leaves the task to inference: regression', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const predict = traced(() => ({ price: 3.5 }), { model: { name: 'price', version: '1' }, label: (r) => r.price, observers: [tracker] });
+  const predict = traced(() => ({ price: 3.5 }), {
+    model: { name: 'price', version: '1' },
+    label: (r) => r.price,
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 3)).toBe('matched');
 });
 
 test('class feedback for a model taken for regression is invalid, and the warning names the task option', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const predict = traced(() => ({ prediction: 2 }), { model: { name: 'digits-untold', version: '1' }, observers: [tracker] });
+  const predict = traced(() => ({ prediction: 2 }), {
+    model: { name: 'digits-untold', version: '1' },
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction();
   expect(tracker.recordFeedback(prediction.predictionId, 'two')).toBe('invalid');
   const warning = diagnostics.warnings.find((w) => w.includes('needs a finite number'));

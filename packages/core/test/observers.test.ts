@@ -37,9 +37,12 @@ test('an observer sees each prediction with its ID, trace ID, outcome and timing
 
 test('an observer sees failed predictions with status error', () => {
   const seen: PredictionRecord[] = [];
-  const predict = traced(() => {
-    throw new Error('x');
-  }, { model: uniqueModel(), tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] });
+  const predict = traced(
+    () => {
+      throw new Error('x');
+    },
+    { model: uniqueModel(), tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] },
+  );
   expect(() => predict()).toThrow('x');
   expect(seen.map((r) => [r.status, r.output, r.label])).toEqual([['error', undefined, undefined]]);
 });

@@ -13,12 +13,19 @@ test('the package is built before its exports are tested', () => {
 });
 
 test('require() of the built package gives traced and a working wrapper', () => {
-  const out = run(['-e', `const { traced } = require('@modelsight/core'); const p = traced((x) => ({ label: 'a', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(p(2)))`]);
+  const out = run([
+    '-e',
+    `const { traced } = require('@modelsight/core'); const p = traced((x) => ({ label: 'a', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(p(2)))`,
+  ]);
   expect(JSON.parse(out)).toEqual({ label: 'a', x: 2 });
 });
 
 test('import of the built package gives traced and a working wrapper', () => {
-  const out = run(['--input-type=module', '-e', `import { traced } from '@modelsight/core'; const p = traced(async (x) => ({ label: 'b', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(await p(3)))`]);
+  const out = run([
+    '--input-type=module',
+    '-e',
+    `import { traced } from '@modelsight/core'; const p = traced(async (x) => ({ label: 'b', x }), { model: { name: 'm', version: '1' } }); console.log(JSON.stringify(await p(3)))`,
+  ]);
   expect(JSON.parse(out)).toEqual({ label: 'b', x: 3 });
 });
 
@@ -43,7 +50,9 @@ test('require() and import of the built package both give the series limit and i
   const expected = [2000, 'otel.metric.overflow', { durationBuckets: [0.001], cardinalityLimit: 3 }];
   const names = '{ PredictionMetricsRegistry, DEFAULT_CARDINALITY_LIMIT, ATTR_OTEL_METRIC_OVERFLOW }';
   expect(JSON.parse(run(['-e', script(`const ${names} = require('@modelsight/core');`)]))).toEqual(expected);
-  expect(JSON.parse(run(['--input-type=module', '-e', script(`import ${names} from '@modelsight/core';`)]))).toEqual(expected);
+  expect(JSON.parse(run(['--input-type=module', '-e', script(`import ${names} from '@modelsight/core';`)]))).toEqual(
+    expected,
+  );
 });
 
 test('a flush registered through the CommonJS build is run by flushPendingWrites of the ESM build', () => {

@@ -69,7 +69,9 @@ test('with timeoutMs, a flush that hangs makes it resolve false in time, naming 
 
   expect(inTime).toBe(false);
   expect(performance.now() - started).toBeLessThan(1000);
-  expect(diagnostics.warnings).toEqual(['modelsight: hanging store did not finish writing within 50 ms; what it still holds may be lost']);
+  expect(diagnostics.warnings).toEqual([
+    'modelsight: hanging store did not finish writing within 50 ms; what it still holds may be lost',
+  ]);
 });
 
 test('a flush may unregister itself while it runs, as a store that closes does', async () => {

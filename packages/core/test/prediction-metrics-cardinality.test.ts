@@ -24,13 +24,20 @@ test('model versions beyond the limit share one overflow series per metric, warn
   const endpoint = await metricsEndpoint([predictionMetricProducer({ registry })]);
   try {
     for (let i = 0; i < 500; i++) {
-      traced((x: number) => ({ label: 'a', confidence: x }), { model: { name: 'm', version: `1.0.${i}` }, registry })(0.9);
+      traced((x: number) => ({ label: 'a', confidence: x }), { model: { name: 'm', version: `1.0.${i}` }, registry })(
+        0.9,
+      );
     }
     const { samples } = await endpoint.scrape();
     await endpoint.scrape();
 
     const series = seriesPerFamily(samples);
-    for (const name of ['ml_predictions_total', 'ml_prediction_duration_seconds', 'ml_prediction_confidence', 'ml_predictions_active']) {
+    for (const name of [
+      'ml_predictions_total',
+      'ml_prediction_duration_seconds',
+      'ml_prediction_confidence',
+      'ml_predictions_active',
+    ]) {
       expect(series.get(name), name).toBe(100);
       const sample = name.endsWith('_seconds') || name.endsWith('_confidence') ? `${name}_count` : name;
       expect(overflowOf(samples, sample), name).toHaveLength(1);
@@ -42,7 +49,9 @@ test('model versions beyond the limit share one overflow series per metric, warn
     expect(total).toBe(500);
     const warnings = diag.warnings.filter((w) => w.includes('otel_metric_overflow'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('ml_predictions_total, ml_prediction_duration_seconds, ml_prediction_confidence, ml_predictions_active');
+    expect(warnings[0]).toContain(
+      'ml_predictions_total, ml_prediction_duration_seconds, ml_prediction_confidence, ml_predictions_active',
+    );
     expect(warnings[0]).toContain('from m 1.0.49 on');
   } finally {
     await endpoint.close();
@@ -85,10 +94,15 @@ test('instrumentation errors beyond the limit fold into the overflow series of t
     const { samples } = await endpoint.scrape();
     const errors = samples.filter((s) => s.name === 'ml_instrumentation_errors_total');
     // Confidence is read before the label: its reason got the one series of its own.
-    expect(errors.map((s) => s.labels['reason'] ?? s.labels['otel_metric_overflow'])).toEqual(['invalid_confidence', 'true']);
+    expect(errors.map((s) => s.labels['reason'] ?? s.labels['otel_metric_overflow'])).toEqual([
+      'invalid_confidence',
+      'true',
+    ]);
     expect(errors.map((s) => s.value)).toEqual([1, 1]);
     expect(diag.warnings.filter((w) => w.includes('reached the limit'))).toEqual([
-      expect.stringMatching(/^modelsight: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/),
+      expect.stringMatching(
+        /^modelsight: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/,
+      ),
     ]);
   } finally {
     await endpoint.close();

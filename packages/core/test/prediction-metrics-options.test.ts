@@ -24,27 +24,44 @@ afterEach(() => {
 });
 
 it('resolves the duration buckets from 10 µs to 10 s and a limit of 2000 by default', () => {
-  expect(resolvePredictionMetricsOptions({}, {})).toEqual({ durationBuckets: DURATION_BUCKETS_SECONDS, cardinalityLimit: 2000 });
+  expect(resolvePredictionMetricsOptions({}, {})).toEqual({
+    durationBuckets: DURATION_BUCKETS_SECONDS,
+    cardinalityLimit: 2000,
+  });
   expect(DURATION_BUCKETS_SECONDS[0]).toBe(0.00001);
   expect(DURATION_BUCKETS_SECONDS.at(-1)).toBe(10);
 });
 
 it('reads the buckets and the limit from the environment, options first', () => {
-  const env = { MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.0001, 0.001,0.01', MODELSIGHT_METRIC_CARDINALITY_LIMIT: '300' };
-  expect(resolvePredictionMetricsOptions({}, env)).toEqual({ durationBuckets: [0.0001, 0.001, 0.01], cardinalityLimit: 300 });
-  expect(resolvePredictionMetricsOptions({ durationBuckets: [1, 2], cardinalityLimit: 10 }, env)).toEqual({ durationBuckets: [1, 2], cardinalityLimit: 10 });
+  const env = {
+    MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.0001, 0.001,0.01',
+    MODELSIGHT_METRIC_CARDINALITY_LIMIT: '300',
+  };
+  expect(resolvePredictionMetricsOptions({}, env)).toEqual({
+    durationBuckets: [0.0001, 0.001, 0.01],
+    cardinalityLimit: 300,
+  });
+  expect(resolvePredictionMetricsOptions({ durationBuckets: [1, 2], cardinalityLimit: 10 }, env)).toEqual({
+    durationBuckets: [1, 2],
+    cardinalityLimit: 10,
+  });
 });
 
 it('throws naming the option and the value when one is unusable', () => {
   expect(() => resolvePredictionMetricsOptions({ durationBuckets: [0.1, 0.1] }, {})).toThrow(
     'option durationBuckets must be increasing, but item 1 (0.1) is not above 0.1; got [0.1, 0.1]',
   );
-  expect(() => resolvePredictionMetricsOptions({ cardinalityLimit: 1 }, {})).toThrow('option cardinalityLimit must be a whole number of at least 2; got 1');
+  expect(() => resolvePredictionMetricsOptions({ cardinalityLimit: 1 }, {})).toThrow(
+    'option cardinalityLimit must be a whole number of at least 2; got 1',
+  );
 });
 
 it('warns about an unusable variable, naming it and the value, and keeps the default', () => {
   const diag = captureDiag();
-  const resolved = resolvePredictionMetricsOptions({}, { MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.1,,1', MODELSIGHT_METRIC_CARDINALITY_LIMIT: '2k' });
+  const resolved = resolvePredictionMetricsOptions(
+    {},
+    { MODELSIGHT_PREDICTION_DURATION_BUCKETS: '0.1,,1', MODELSIGHT_METRIC_CARDINALITY_LIMIT: '2k' },
+  );
   expect(resolved).toEqual({ durationBuckets: DURATION_BUCKETS_SECONDS, cardinalityLimit: 2000 });
   expect(diag.warnings).toEqual([
     'modelsight: environment variable MODELSIGHT_PREDICTION_DURATION_BUCKETS must be positive finite numbers, but item 1 is NaN; got "0.1,,1". The default is used',
@@ -90,7 +107,9 @@ it('exports the duration as a base-2 exponential histogram to a producer that as
   expect(value.scale).toBeGreaterThan(0);
   // The explicit histogram is still kept for Prometheus.
   const { resourceMetrics } = await explicit.collect();
-  const duration = resourceMetrics.scopeMetrics[0]!.metrics.find((m) => m.descriptor.name === 'ml_prediction_duration_seconds')!;
+  const duration = resourceMetrics.scopeMetrics[0]!.metrics.find(
+    (m) => m.descriptor.name === 'ml_prediction_duration_seconds',
+  )!;
   expect(duration.dataPointType).toBe(DataPointType.HISTOGRAM);
 });
 

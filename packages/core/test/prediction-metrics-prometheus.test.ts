@@ -17,7 +17,10 @@ beforeAll(async () => {
     if (x < 0) throw new Error('negative');
     return { label: 'setosa', confidence: x };
   }, options);
-  const predictBatch = traced((rows: number[]) => rows.map((x) => ({ label: 'b', confidence: x })), { ...options, batch: true });
+  const predictBatch = traced((rows: number[]) => rows.map((x) => ({ label: 'b', confidence: x })), {
+    ...options,
+    batch: true,
+  });
   await predict(0.95);
   await predict(0.55);
   await predict(-1).catch(() => undefined);
@@ -40,8 +43,26 @@ test('ml_prediction_duration_seconds is a histogram with seconds buckets from 10
   expect(types.get('ml_prediction_duration_seconds')).toBe('histogram');
   const buckets = only(samples, 'ml_prediction_duration_seconds_bucket', modelLabels).map((s) => s.labels.le);
   expect(buckets).toEqual([
-    '0.00001', '0.000025', '0.00005', '0.0001', '0.00025', '0.0005',
-    '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf',
+    '0.00001',
+    '0.000025',
+    '0.00005',
+    '0.0001',
+    '0.00025',
+    '0.0005',
+    '0.001',
+    '0.0025',
+    '0.005',
+    '0.01',
+    '0.025',
+    '0.05',
+    '0.1',
+    '0.25',
+    '0.5',
+    '1',
+    '2.5',
+    '5',
+    '10',
+    '+Inf',
   ]);
   expect(only(samples, 'ml_prediction_duration_seconds_count', modelLabels)[0]!.value).toBe(4);
 });
@@ -49,7 +70,19 @@ test('ml_prediction_duration_seconds is a histogram with seconds buckets from 10
 test('ml_prediction_confidence is a histogram with buckets 0.1 to 1.0 holding every item', async () => {
   const { samples } = await scrape();
   const buckets = only(samples, 'ml_prediction_confidence_bucket', modelLabels);
-  expect(buckets.map((s) => s.labels.le)).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9', '1', '+Inf']);
+  expect(buckets.map((s) => s.labels.le)).toEqual([
+    '0.1',
+    '0.2',
+    '0.3',
+    '0.4',
+    '0.5',
+    '0.6',
+    '0.7',
+    '0.8',
+    '0.9',
+    '1',
+    '+Inf',
+  ]);
   // 0.15, 0.25, 0.35, 0.55, 0.95 — cumulative counts per upper bound.
   expect(buckets.map((s) => s.value)).toEqual([0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5]);
   expect(only(samples, 'ml_prediction_confidence_sum', modelLabels)[0]!.value).toBeCloseTo(2.25, 12);
@@ -65,22 +98,39 @@ test('ml_predictions_active is a gauge and ml_prediction_batch_size a histogram'
 
 test('labels stay bounded: no prediction ID, trace ID or value ever becomes a label', async () => {
   const { samples } = await scrape();
-  const allowed = new Set(['ml_model_name', 'ml_model_version', 'ml_prediction_status', 'le', 'reason', 'otel_scope_name', 'otel_scope_version']);
+  const allowed = new Set([
+    'ml_model_name',
+    'ml_model_version',
+    'ml_prediction_status',
+    'le',
+    'reason',
+    'otel_scope_name',
+    'otel_scope_version',
+  ]);
   for (const sample of samples.filter((s) => s.name.startsWith('ml_'))) {
     for (const key of Object.keys(sample.labels)) expect(allowed).toContain(key);
   }
 });
 
 test('totals are cumulative across scrapes', async () => {
-  const before = only((await scrape()).samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value;
+  const before = only((await scrape()).samples, 'ml_predictions_total', {
+    ...modelLabels,
+    ml_prediction_status: 'ok',
+  })[0]!.value;
   traced(() => 'x', { model, registry })();
-  const after = only((await scrape()).samples, 'ml_predictions_total', { ...modelLabels, ml_prediction_status: 'ok' })[0]!.value;
+  const after = only((await scrape()).samples, 'ml_predictions_total', {
+    ...modelLabels,
+    ml_prediction_status: 'ok',
+  })[0]!.value;
   expect(after).toBe(before + 1);
 });
 
 test('a registry whose totals no reader exports warns once through diag', async () => {
   const warnings: string[] = [];
-  diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   try {
     const orphan = new PredictionMetricsRegistry();
     orphan.expectProducer(5);

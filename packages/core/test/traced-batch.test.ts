@@ -7,7 +7,8 @@ const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());
 afterEach(() => tracing.reset());
 
-const classify = (rows: number[]) => rows.map((x) => ({ label: x > 0 ? 'pos' : 'neg', confidence: Math.min(1, Math.abs(x)) }));
+const classify = (rows: number[]) =>
+  rows.map((x) => ({ label: x > 0 ? 'pos' : 'neg', confidence: Math.min(1, Math.abs(x)) }));
 
 test('a batch call makes one span with ml.batch.size', () => {
   const predict = traced(classify, { model: uniqueModel(), batch: true, tracer: tracing.tracer });
@@ -34,9 +35,12 @@ test('metrics count and observe every item of a batch', async () => {
 
 test('a failed batch counts every item as an error', () => {
   const model = uniqueModel();
-  const predict = traced((_rows: number[]) => {
-    throw new RangeError('too big');
-  }, { model, batch: true, tracer: tracing.tracer });
+  const predict = traced(
+    (_rows: number[]) => {
+      throw new RangeError('too big');
+    },
+    { model, batch: true, tracer: tracing.tracer },
+  );
   expect(() => predict([1, 2, 3])).toThrow(RangeError);
   expect(getPredictionMetricsRegistry().forModel(model).error).toBe(3);
 });
@@ -82,8 +86,13 @@ test('a batch call given something other than an array counts one prediction and
 
 test('a batch call given something other than an array gives observers and the caller the ID of its one item', () => {
   const seen: PredictionRecord[] = [];
-  // @ts-expect-error batch mode needs a function whose first parameter is an array
-  const predict = traced((row: string) => [{ label: row }], { model: uniqueModel(), batch: true, tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] });
+  const predict = traced((row: string) => [{ label: row }], {
+    model: uniqueModel(),
+    // @ts-expect-error batch mode needs a function whose first parameter is an array
+    batch: true,
+    tracer: tracing.tracer,
+    observers: [{ onPrediction: (r) => seen.push(r) }],
+  });
   const { prediction } = predict.withPrediction('one' as never);
   expect(prediction.itemIds).toEqual([`${prediction.predictionId}.0`]);
   expect(seen.map((r) => [r.predictionId, r.label])).toEqual([[prediction.itemIds[0], 'one']]);
@@ -92,8 +101,13 @@ test('a batch call given something other than an array gives observers and the c
 
 test('a failed batch call given something other than an array gives observers the ID of its one item', () => {
   const seen: PredictionRecord[] = [];
-  // @ts-expect-error batch mode needs a function whose first parameter is an array
-  const predict = traced((_row: string): string[] => { throw new Error('bad row'); }, { model: uniqueModel(), batch: true, tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] });
+  const predict = traced(
+    (_row: string): string[] => {
+      throw new Error('bad row');
+    },
+    // @ts-expect-error batch mode needs a function whose first parameter is an array
+    { model: uniqueModel(), batch: true, tracer: tracing.tracer, observers: [{ onPrediction: (r) => seen.push(r) }] },
+  );
   expect(() => predict('one' as never)).toThrow('bad row');
   expect(seen).toHaveLength(1);
   expect(typeof seen[0]!.predictionId).toBe('string');

@@ -18,7 +18,11 @@ test('a traced call makes the span traced() makes, keeps this, and counts the pr
   expect(call({ bias: 0.5 }, [[[0.4]]])).toEqual([0.9, 0.1]);
   const span = tracing.spans()[0]!;
   expect(span.name).toBe(`predict ${model.name}`);
-  expect(span.attributes).toMatchObject({ 'ml.model.name': model.name, 'ml.prediction.label': 'yes', 'ml.prediction.confidence': 0.9 });
+  expect(span.attributes).toMatchObject({
+    'ml.model.name': model.name,
+    'ml.prediction.label': 'yes',
+    'ml.prediction.confidence': 0.9,
+  });
   expect(getPredictionMetricsRegistry().forModel(model).ok).toBe(1);
 });
 
@@ -51,7 +55,10 @@ test('the attributes option adds attributes of the call to its span', () => {
     tracer: tracing.tracer,
     attributes: (rows) => ({ 'ml.input.shapes': `[${rows.length},${rows[0]!.length}]` }),
   });
-  predict([[1, 2, 3], [4, 5, 6]]);
+  predict([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   expect(tracing.spans()[0]!.attributes['ml.input.shapes']).toBe('[2,3]');
 });
 
@@ -85,15 +92,22 @@ test('a batch size function that throws makes a single prediction and is reporte
 
 test('the wrapped function sees its prediction as the active one', () => {
   let seen: string | undefined;
-  const call = createTracedCall(() => {
-    seen = getActivePrediction()?.model.name;
-    return 'a';
-  }, { model: { name: 'inner', version: '1' }, tracer: tracing.tracer });
+  const call = createTracedCall(
+    () => {
+      seen = getActivePrediction()?.model.name;
+      return 'a';
+    },
+    { model: { name: 'inner', version: '1' }, tracer: tracing.tracer },
+  );
   call(undefined, []);
   expect(seen).toBe('inner');
 });
 
 test('bad options are refused when the call is built, naming the option', () => {
-  expect(() => createTracedCall(() => 1, { model: uniqueModel(), classes: [] })).toThrow(/option classes must be a non-empty array of class names/);
-  expect(() => createTracedCall(() => 1, { model: uniqueModel(), attributes: 'x' as never })).toThrow(/option attributes must be a function/);
+  expect(() => createTracedCall(() => 1, { model: uniqueModel(), classes: [] })).toThrow(
+    /option classes must be a non-empty array of class names/,
+  );
+  expect(() => createTracedCall(() => 1, { model: uniqueModel(), attributes: 'x' as never })).toThrow(
+    /option attributes must be a function/,
+  );
 });

@@ -9,11 +9,14 @@ afterEach(() => tracing.reset());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('100 concurrent async predictions each keep their own span and parent', async () => {
-  const predict = traced(async (i: number) => {
-    await sleep((i * 7) % 13);
-    const active = trace.getActiveSpan()!;
-    return { label: String(i), spanId: active.spanContext().spanId };
-  }, { model: uniqueModel(), tracer: tracing.tracer });
+  const predict = traced(
+    async (i: number) => {
+      await sleep((i * 7) % 13);
+      const active = trace.getActiveSpan()!;
+      return { label: String(i), spanId: active.spanContext().spanId };
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
 
   const requests = Array.from({ length: 100 }, (_, i) =>
     tracing.tracer.startActiveSpan(`request ${i}`, async (parent) => {
@@ -45,10 +48,13 @@ test('nested traced calls form a parent/child tree (an ensemble calling two sub-
     model: { name: 'linear', version: '3' },
     tracer: tracing.tracer,
   });
-  const ensemble = traced(async (x: number) => {
-    const [t, l] = await Promise.all([tree(x), Promise.resolve(linear(x))]);
-    return { label: t.label, confidence: (t.confidence + l.confidence) / 2 };
-  }, { model: { name: 'ensemble', version: '1' }, tracer: tracing.tracer });
+  const ensemble = traced(
+    async (x: number) => {
+      const [t, l] = await Promise.all([tree(x), Promise.resolve(linear(x))]);
+      return { label: t.label, confidence: (t.confidence + l.confidence) / 2 };
+    },
+    { model: { name: 'ensemble', version: '1' }, tracer: tracing.tracer },
+  );
 
   await ensemble(1);
   const root = tracing.spanNamed('predict ensemble');
@@ -84,11 +90,14 @@ test('withPrediction of a sync function answers synchronously', () => {
 test('getActivePrediction inside the wrapped function gives the current prediction; outside, nothing', async () => {
   const model = uniqueModel();
   let inside: ReturnType<typeof getActivePrediction>;
-  const predict = traced(async () => {
-    await sleep(1);
-    inside = getActivePrediction();
-    return 'ok';
-  }, { model, tracer: tracing.tracer });
+  const predict = traced(
+    async () => {
+      await sleep(1);
+      inside = getActivePrediction();
+      return 'ok';
+    },
+    { model, tracer: tracing.tracer },
+  );
   const { prediction } = await predict.withPrediction();
   expect(inside).toEqual(prediction);
   expect(getActivePrediction()).toBeUndefined();

@@ -10,9 +10,12 @@ class ModelInputError extends Error {}
 
 test('a sync throw reaches the caller unchanged and is recorded on the ended span', () => {
   const error = new ModelInputError('petal length is negative');
-  const predict = traced(() => {
-    throw error;
-  }, { model: uniqueModel(), tracer: tracing.tracer });
+  const predict = traced(
+    () => {
+      throw error;
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
   let caught: unknown;
   try {
     predict();
@@ -30,9 +33,12 @@ test('a sync throw reaches the caller unchanged and is recorded on the ended spa
 
 /** The exception event and status of the span of a prediction that threw `error`. */
 function recordedFor(error: unknown, options: { recordExceptionMessages?: boolean } = {}) {
-  const predict = traced(() => {
-    throw error;
-  }, { model: uniqueModel(), tracer: tracing.tracer, ...options });
+  const predict = traced(
+    () => {
+      throw error;
+    },
+    { model: uniqueModel(), tracer: tracing.tracer, ...options },
+  );
   expect(() => predict()).toThrow();
   const [span] = tracing.spans();
   return { event: span!.events[0]!.attributes!, status: span!.status };
@@ -74,7 +80,9 @@ test('a thrown value that is not an Error is recorded by its type only', () => {
 });
 
 test('recordExceptionMessages records the message on the exception event and as status description', () => {
-  const { event, status } = recordedFor(new RangeError('petal_length must be >= 0, got -1.8'), { recordExceptionMessages: true });
+  const { event, status } = recordedFor(new RangeError('petal_length must be >= 0, got -1.8'), {
+    recordExceptionMessages: true,
+  });
   expect(event['exception.message']).toBe('petal_length must be >= 0, got -1.8');
   expect(status.message).toBe('petal_length must be >= 0, got -1.8');
 });
@@ -84,7 +92,9 @@ test('MODELSIGHT_RECORD_EXCEPTION_MESSAGES=true records messages, an option winn
   try {
     expect(recordedFor(new Error('got 42')).event['exception.message']).toBe('got 42');
     tracing.reset();
-    expect(recordedFor(new Error('got 42'), { recordExceptionMessages: false }).event['exception.message']).toBeUndefined();
+    expect(
+      recordedFor(new Error('got 42'), { recordExceptionMessages: false }).event['exception.message'],
+    ).toBeUndefined();
   } finally {
     delete process.env['MODELSIGHT_RECORD_EXCEPTION_MESSAGES'];
   }
@@ -92,9 +102,12 @@ test('MODELSIGHT_RECORD_EXCEPTION_MESSAGES=true records messages, an option winn
 
 test('an async rejection reaches the caller unchanged and is recorded on the ended span', async () => {
   const error = new TypeError('bad tensor');
-  const predict = traced(async () => {
-    throw error;
-  }, { model: uniqueModel(), tracer: tracing.tracer });
+  const predict = traced(
+    async () => {
+      throw error;
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
   await expect(predict()).rejects.toBe(error);
   const [span] = tracing.spans();
   expect(span!.ended).toBe(true);
@@ -103,18 +116,35 @@ test('an async rejection reaches the caller unchanged and is recorded on the end
 });
 
 test('a thrown value that is not an Error passes through and is typed _OTHER', () => {
-  const predict = traced(() => {
-    throw 'out of memory';
-  }, { model: uniqueModel(), tracer: tracing.tracer });
+  const predict = traced(
+    () => {
+      throw 'out of memory';
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
   expect(() => predict()).toThrow('out of memory');
   const [span] = tracing.spans();
   expect(span!.attributes['error.type']).toBe('_OTHER');
 });
 
 test('an error whose properties cannot be read passes through, and its span ends typed _OTHER', async () => {
-  const error = new Proxy(new Error('hidden'), { get: () => { throw new Error('no property of this error can be read'); } });
-  const predict = traced(() => { throw error; }, { model: uniqueModel(), tracer: tracing.tracer });
-  const rejecting = traced(async () => { throw error; }, { model: uniqueModel(), tracer: tracing.tracer });
+  const error = new Proxy(new Error('hidden'), {
+    get: () => {
+      throw new Error('no property of this error can be read');
+    },
+  });
+  const predict = traced(
+    () => {
+      throw error;
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
+  const rejecting = traced(
+    async () => {
+      throw error;
+    },
+    { model: uniqueModel(), tracer: tracing.tracer },
+  );
   // Caught by hand: the matchers would read the error's properties themselves.
   const thrown: unknown[] = [];
   try {
@@ -138,10 +168,13 @@ test('null thrown or rejected is passed through untouched', async () => {
 
 test('errors are counted with status error and successes with status ok', async () => {
   const model = uniqueModel();
-  const predict = traced(async (fail: boolean) => {
-    if (fail) throw new Error('no');
-    return 'ok';
-  }, { model, tracer: tracing.tracer });
+  const predict = traced(
+    async (fail: boolean) => {
+      if (fail) throw new Error('no');
+      return 'ok';
+    },
+    { model, tracer: tracing.tracer },
+  );
   await predict(false);
   await predict(true).catch(() => undefined);
   await predict(true).catch(() => undefined);
@@ -156,10 +189,13 @@ test('predictions in flight are counted until they settle', async () => {
   const model = uniqueModel();
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const predict = traced(async () => {
-    await gate;
-    return 'done';
-  }, { model, tracer: tracing.tracer });
+  const predict = traced(
+    async () => {
+      await gate;
+      return 'done';
+    },
+    { model, tracer: tracing.tracer },
+  );
   const pending = [predict(), predict(), predict()];
   const stats = getPredictionMetricsRegistry().forModel(model);
   expect(stats.active).toBe(3);
@@ -170,7 +206,10 @@ test('predictions in flight are counted until they settle', async () => {
 
 test('a tracer that throws never reaches the caller: the prediction runs, the failure is counted and reported once', async () => {
   const warnings: string[] = [];
-  diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   try {
     const model = uniqueModel();
     const broken = {

@@ -32,14 +32,17 @@ test.each([
   expect(attributesOf(result)['ml.prediction.label']).toBe(expected);
 });
 
-test.each([null, undefined])('a result of %j gives a span with neither confidence nor label, and no warning', (result) => {
-  const predict = traced(() => result, { model: uniqueModel(), tracer: tracing.tracer });
-  expect(predict()).toBe(result);
-  const { attributes } = tracing.spans()[0]!;
-  expect(attributes['ml.prediction.confidence']).toBeUndefined();
-  expect(attributes['ml.prediction.label']).toBeUndefined();
-  expect(diagnostics.warnings).toEqual([]);
-});
+test.each([null, undefined])(
+  'a result of %j gives a span with neither confidence nor label, and no warning',
+  (result) => {
+    const predict = traced(() => result, { model: uniqueModel(), tracer: tracing.tracer });
+    expect(predict()).toBe(result);
+    const { attributes } = tracing.spans()[0]!;
+    expect(attributes['ml.prediction.confidence']).toBeUndefined();
+    expect(attributes['ml.prediction.label']).toBeUndefined();
+    expect(diagnostics.warnings).toEqual([]);
+  },
+);
 
 test('custom extractors replace the defaults', () => {
   const attributes = attributesOf(

@@ -42,12 +42,21 @@ test('MODELSIGHT_CAPTURE_FEATURES turns capture on and MODELSIGHT_REDACT_FEATURE
   process.env.MODELSIGHT_CAPTURE_FEATURES = 'true';
   process.env.MODELSIGHT_REDACT_FEATURES = 'email, note';
   traced((r: Row) => r.petalLength, { model: uniqueModel(), tracer: tracing.tracer, features: (r) => r })(row);
-  expect(Object.keys(featureAttributes()).sort()).toEqual(['ml.feature.big', 'ml.feature.ok', 'ml.feature.petalLength']);
+  expect(Object.keys(featureAttributes()).sort()).toEqual([
+    'ml.feature.big',
+    'ml.feature.ok',
+    'ml.feature.petalLength',
+  ]);
 });
 
 test('the option wins over the environment variable', () => {
   process.env.MODELSIGHT_CAPTURE_FEATURES = 'true';
-  traced((r: Row) => r.petalLength, { model: uniqueModel(), tracer: tracing.tracer, features: (r) => r, captureFeatures: false })(row);
+  traced((r: Row) => r.petalLength, {
+    model: uniqueModel(),
+    tracer: tracing.tracer,
+    features: (r) => r,
+    captureFeatures: false,
+  })(row);
   expect(featureAttributes()).toEqual({});
 });
 

@@ -14,7 +14,9 @@ test('predictions with neither label nor confidence are reported once per wrappe
   predict([6.2, 2.9]);
   expect(diagnostics.warnings).toHaveLength(1);
   const warning = diagnostics.warnings[0]!;
-  expect(warning).toContain(`predictions of ${model.name} 1.0.0 give neither a label nor a confidence (the result is an array of 1)`);
+  expect(warning).toContain(
+    `predictions of ${model.name} 1.0.0 give neither a label nor a confidence (the result is an array of 1)`,
+  );
   expect(warning).toContain('`classes`');
   expect(warning).toContain('`label` / `confidence` extractors');
   expect(warning).toContain("`task: 'regression'`");
@@ -44,7 +46,11 @@ test('custom extractors that find nothing get a warning about the extractors', (
 });
 
 test('a batch whose items give neither is reported once, describing an item', () => {
-  const predict = traced((rows: number[]) => rows.map(() => ({ out: 1 })), { model: uniqueModel(), tracer: tracing.tracer, batch: true });
+  const predict = traced((rows: number[]) => rows.map(() => ({ out: 1 })), {
+    model: uniqueModel(),
+    tracer: tracing.tracer,
+    batch: true,
+  });
   predict([1, 2, 3]);
   predict([4]);
   expect(diagnostics.warnings).toHaveLength(1);
@@ -57,7 +63,11 @@ test('the warning shows the shape of the result, never its values', () => {
 });
 
 test('a traced call that expects no label (generated text, embeddings) is never warned about', () => {
-  const call = createTracedCall(() => ({ generated_text: 'hello' }), { model: uniqueModel(), tracer: tracing.tracer, expectLabel: false });
+  const call = createTracedCall(() => ({ generated_text: 'hello' }), {
+    model: uniqueModel(),
+    tracer: tracing.tracer,
+    expectLabel: false,
+  });
   call(undefined, []);
   expect(tracing.spans()).toHaveLength(1);
   expect(diagnostics.warnings).toEqual([]);

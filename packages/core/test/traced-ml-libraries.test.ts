@@ -22,9 +22,17 @@ const forest = new RandomForestClassifier({ seed: 3, nEstimators: 25, noOOB: tru
 forest.train(rows, targets);
 
 test('ml-random-forest predict([row]) is labelled with the class name', () => {
-  const predict = traced(forest.predict.bind(forest), { model: uniqueModel('forest'), tracer: tracing.tracer, classes });
+  const predict = traced(forest.predict.bind(forest), {
+    model: uniqueModel('forest'),
+    tracer: tracing.tracer,
+    classes,
+  });
   for (const i of samples) expect(predict([rows[i]!])).toEqual([targets[i]]);
-  expect(tracing.spans().map((span) => span.attributes['ml.prediction.label'])).toEqual(['setosa', 'versicolor', 'virginica']);
+  expect(tracing.spans().map((span) => span.attributes['ml.prediction.label'])).toEqual([
+    'setosa',
+    'versicolor',
+    'virginica',
+  ]);
   expect(diagnostics.warnings).toEqual([]);
 });
 
@@ -54,7 +62,12 @@ test('without classes, ml-random-forest predictions are reported once as unlabel
 
 test('feedback on ml-random-forest predictions with classes is judged as classification', () => {
   const tracker = new FeedbackTracker({ meter: collectedMetrics().meter });
-  const predict = traced(forest.predict.bind(forest), { model: uniqueModel('forest'), tracer: tracing.tracer, classes, observers: [tracker] });
+  const predict = traced(forest.predict.bind(forest), {
+    model: uniqueModel('forest'),
+    tracer: tracing.tracer,
+    classes,
+    observers: [tracker],
+  });
   const { prediction } = predict.withPrediction([rows[120]!]);
   expect(tracker.recordFeedback(prediction.predictionId, 'virginica')).toBe('correct');
 });
@@ -63,8 +76,14 @@ const scaled = (row: number[]) => row.map((v) => v / 8);
 
 test('brain.js trained on named outputs gives the best name and its score, with no option', () => {
   const net = new brain.NeuralNetwork({ hiddenLayers: [4] });
-  net.train(rows.map((row, i) => ({ input: scaled(row), output: { [species[i]!]: 1 } })), { iterations: 200 });
-  const predict = traced((row: number[]) => net.run(scaled(row)), { model: uniqueModel('brain'), tracer: tracing.tracer });
+  net.train(
+    rows.map((row, i) => ({ input: scaled(row), output: { [species[i]!]: 1 } })),
+    { iterations: 200 },
+  );
+  const predict = traced((row: number[]) => net.run(scaled(row)), {
+    model: uniqueModel('brain'),
+    tracer: tracing.tracer,
+  });
   const result = predict(rows[0]!) as unknown as Record<string, number>;
   const { attributes } = tracing.spans()[0]!;
   expect(attributes['ml.prediction.label']).toBe('setosa');
@@ -73,8 +92,15 @@ test('brain.js trained on named outputs gives the best name and its score, with 
 
 test('brain.js trained on arrays gives a Float32Array, named through classes', () => {
   const net = new brain.NeuralNetwork({ hiddenLayers: [4] });
-  net.train(rows.map((row, i) => ({ input: scaled(row), output: classes.map((_, k) => (k === targets[i] ? 1 : 0)) })), { iterations: 200 });
-  const predict = traced((row: number[]) => net.run(scaled(row)), { model: uniqueModel('brain'), tracer: tracing.tracer, classes });
+  net.train(
+    rows.map((row, i) => ({ input: scaled(row), output: classes.map((_, k) => (k === targets[i] ? 1 : 0)) })),
+    { iterations: 200 },
+  );
+  const predict = traced((row: number[]) => net.run(scaled(row)), {
+    model: uniqueModel('brain'),
+    tracer: tracing.tracer,
+    classes,
+  });
   const result = predict(rows[0]!) as unknown as Float32Array;
   expect(result).toBeInstanceOf(Float32Array);
   const { attributes } = tracing.spans()[0]!;

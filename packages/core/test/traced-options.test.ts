@@ -22,7 +22,9 @@ test.each([
 });
 
 test('wrapping something that is not a function throws', () => {
-  expect(() => traced('predict' as never, { model })).toThrow(/fn \(the first argument\) must be the function to wrap; got "predict"/);
+  expect(() => traced('predict' as never, { model })).toThrow(
+    /fn \(the first argument\) must be the function to wrap; got "predict"/,
+  );
 });
 
 test('a malformed MODELSIGHT_CAPTURE_FEATURES is warned about once, naming the variable, and capture stays off', () => {

@@ -19,9 +19,20 @@ function read(result: unknown, options: Record<string, unknown> = {}) {
 }
 
 /** An onnxruntime-node `Tensor` as it comes out of `session.run`: `{ type, data, dims, location }`. */
-const onnxTensor = (data: Float32Array | BigInt64Array, dims: number[]) => ({ type: data instanceof BigInt64Array ? 'int64' : 'float32', data, dims, size: data.length, location: 'cpu' });
+const onnxTensor = (data: Float32Array | BigInt64Array, dims: number[]) => ({
+  type: data instanceof BigInt64Array ? 'int64' : 'float32',
+  data,
+  dims,
+  size: data.length,
+  location: 'cpu',
+});
 /** A TensorFlow.js `Tensor` as `model.predict` returns it: `dataSync()`, `shape`, `dtype`. */
-const tfjsTensor = (values: number[], shape: number[]) => ({ shape, dtype: 'float32', isDisposed: false, dataSync: () => Float32Array.from(values) });
+const tfjsTensor = (values: number[], shape: number[]) => ({
+  shape,
+  dtype: 'float32',
+  isDisposed: false,
+  dataSync: () => Float32Array.from(values),
+});
 
 test.each([
   ['an array of probabilities', [0.1, 0.7, 0.2]],
@@ -68,9 +79,16 @@ test('a [{ label, score }] list gives its top item', () => {
 });
 
 test('a { labels, scores } result (transformers.js zero-shot classification) gives the best of its own labels', () => {
-  const result = { sequence: 'the battery died after a day', labels: ['complaint', 'praise', 'question'], scores: [0.81, 0.04, 0.15] };
+  const result = {
+    sequence: 'the battery died after a day',
+    labels: ['complaint', 'praise', 'question'],
+    scores: [0.81, 0.04, 0.15],
+  };
   expect(read(result)).toEqual({ label: 'complaint', confidence: 0.81 });
-  expect(read({ ...result, labels: ['question', 'praise', 'complaint'], scores: [0.15, 0.04, 0.81] })).toEqual({ label: 'complaint', confidence: 0.81 });
+  expect(read({ ...result, labels: ['question', 'praise', 'complaint'], scores: [0.15, 0.04, 0.81] })).toEqual({
+    label: 'complaint',
+    confidence: 0.81,
+  });
   expect(read(result, { classes: IRIS })).toEqual({ label: 'complaint', confidence: 0.81 });
   expect(diagnostics.warnings).toEqual([]);
 });
@@ -80,19 +98,34 @@ test('an object of named scores gives the best name and its score', () => {
 });
 
 test('a model declared as regression never has its numbers read as class scores', () => {
-  expect(read({ price: 0.42, discount: 0.1 }, { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
-  expect(read(Float32Array.from([0.2, 0.8]), { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
+  expect(read({ price: 0.42, discount: 0.1 }, { task: 'regression' })).toEqual({
+    label: undefined,
+    confidence: undefined,
+  });
+  expect(read(Float32Array.from([0.2, 0.8]), { task: 'regression' })).toEqual({
+    label: undefined,
+    confidence: undefined,
+  });
   expect(read({ prediction: 3.5 }, { task: 'regression' }).label).toBe('3.5');
 });
 
 test('a single sigmoid output with two classes is the probability of the second class', () => {
-  expect(read(Float32Array.from([0.8]), { classes: ['ham', 'spam'] })).toEqual({ label: 'spam', confidence: expect.closeTo(0.8, 6) });
+  expect(read(Float32Array.from([0.8]), { classes: ['ham', 'spam'] })).toEqual({
+    label: 'spam',
+    confidence: expect.closeTo(0.8, 6),
+  });
   expect(read(Float32Array.from([0.25]), { classes: ['ham', 'spam'] })).toEqual({ label: 'ham', confidence: 0.75 });
 });
 
 test('logits give the argmax only when classes names as many classes', () => {
-  expect(read(Float32Array.from([-1.2, 3.4, 0.5]), { classes: IRIS })).toEqual({ label: 'versicolor', confidence: undefined });
-  expect(read(Float32Array.from([-1.2, 3.4, 0.5]), { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
+  expect(read(Float32Array.from([-1.2, 3.4, 0.5]), { classes: IRIS })).toEqual({
+    label: 'versicolor',
+    confidence: undefined,
+  });
+  expect(read(Float32Array.from([-1.2, 3.4, 0.5]), { task: 'regression' })).toEqual({
+    label: undefined,
+    confidence: undefined,
+  });
 });
 
 test('a one-element result with a fraction is a regression value, not a class', () => {
@@ -101,7 +134,10 @@ test('a one-element result with a fraction is a regression value, not a class', 
 });
 
 test('a tensor of several rows in a single call is several predictions: no label is made up', () => {
-  expect(read(tfjsTensor([0.1, 0.9, 0.8, 0.2], [2, 2]), { task: 'regression' })).toEqual({ label: undefined, confidence: undefined });
+  expect(read(tfjsTensor([0.1, 0.9, 0.8, 0.2], [2, 2]), { task: 'regression' })).toEqual({
+    label: undefined,
+    confidence: undefined,
+  });
 });
 
 test('a class index beyond classes is left off, counted and reported once naming classes', () => {
@@ -155,7 +191,13 @@ test('a batch returning onnxruntime outputs of shape [items, classes] is split p
       label: onnxTensor(BigInt64Array.from([2n, 0n]), [2]),
       probabilities: onnxTensor(Float32Array.from([0.1, 0.1, 0.8, 0.6, 0.3, 0.1]), [2, 3]),
     }),
-    { model: uniqueModel(), tracer: tracing.tracer, batch: true, classes: IRIS, observers: [{ onPrediction: (r) => seen.push([r.label, r.confidence]) }] },
+    {
+      model: uniqueModel(),
+      tracer: tracing.tracer,
+      batch: true,
+      classes: IRIS,
+      observers: [{ onPrediction: (r) => seen.push([r.label, r.confidence]) }],
+    },
   );
   predict([[1], [2]]);
   expect(seen).toEqual([

@@ -52,7 +52,14 @@ test('a sync function stays sync and returns the very same result object', () =>
 });
 
 test('a result whose properties cannot be read is returned as it is, and its span ends', () => {
-  const result = new Proxy({}, { get: () => { throw new Error('no property of this result can be read'); } });
+  const result = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('no property of this result can be read');
+      },
+    },
+  );
   const predict = traced(() => result, { model: uniqueModel(), tracer: tracing.tracer });
   expect(predict()).toBe(result);
   expect(predict.withPrediction().result).toBe(result);

@@ -73,7 +73,8 @@ test('batch: true is allowed when the first parameter may be an array, as ml.js 
   class Matrix {
     constructor(readonly rows: number[][]) {}
   }
-  const predict = (input: number[][] | Matrix) => (input instanceof Matrix ? input.rows : input).map((row) => row.length);
+  const predict = (input: number[][] | Matrix) =>
+    (input instanceof Matrix ? input.rows : input).map((row) => row.length);
   const wrapped = traced(predict, { model, tracer, batch: true, label: (item) => item });
   expectTypeOf(wrapped).parameters.toEqualTypeOf<[number[][] | Matrix]>();
   expect(wrapped([[1, 2], [3]])).toEqual([2, 1]);
@@ -91,7 +92,11 @@ test('an extractor that reads a field the result does not have is a type error',
 
 test('a label extractor may give a number or a boolean, which becomes a string', () => {
   const tracing = memoryTracing();
-  const options: TracedOptions<typeof scoreRow> = { model, tracer: tracing.tracer, label: (result) => result.scores.length };
+  const options: TracedOptions<typeof scoreRow> = {
+    model,
+    tracer: tracing.tracer,
+    label: (result) => result.scores.length,
+  };
   expectTypeOf(options.label).toEqualTypeOf<((result: Scored) => string | number | boolean | undefined) | undefined>();
   traced(scoreRow, options)([0.5]);
   expect(tracing.spans()[0]!.attributes['ml.prediction.label']).toBe('2');

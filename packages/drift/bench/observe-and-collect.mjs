@@ -30,7 +30,8 @@ const CATEGORIES = ['red', 'green', 'blue', 'cyan', 'magenta', 'yellow', 'black'
 function makeRow(numeric, categorical, shift = 0) {
   const row = {};
   for (let i = 0; i < numeric; i++) row[`n${i}`] = normal() + shift;
-  for (let i = 0; i < categorical; i++) row[`c${i}`] = CATEGORIES[Math.floor(uniform() ** (1 + i / 10) * CATEGORIES.length)];
+  for (let i = 0; i < categorical; i++)
+    row[`c${i}`] = CATEGORIES[Math.floor(uniform() ** (1 + i / 10) * CATEGORIES.length)];
   return row;
 }
 
@@ -88,8 +89,12 @@ const span = median(spanNs);
 const row = median(observeNs);
 const perValue = row / FEATURES;
 console.log(`bare span (start + end, AlwaysOn, batch processor): ${span.toFixed(0)} ns`);
-console.log(`observe(row of ${FEATURES} features: ${NUMERIC} numeric, ${CATEGORICAL} categorical): ${row.toFixed(0)} ns`);
-console.log(`  per feature value: ${perValue.toFixed(1)} ns = ${((perValue / span) * 100).toFixed(2)}% of a span (target <= 5%)`);
+console.log(
+  `observe(row of ${FEATURES} features: ${NUMERIC} numeric, ${CATEGORICAL} categorical): ${row.toFixed(0)} ns`,
+);
+console.log(
+  `  per feature value: ${perValue.toFixed(1)} ns = ${((perValue / span) * 100).toFixed(2)}% of a span (target <= 5%)`,
+);
 
 // 2. Collection of 50 features with full windows (1000 values each).
 const { monitor: wide, reader } = monitorFor(25, 25);
@@ -129,5 +134,5 @@ const seconds = Number(process.hrtime.bigint() - startHeapRun) / 1e9;
 const after = heapMb();
 console.log(
   `heap: ${before.toFixed(2)} MB before, ${after.toFixed(2)} MB after ${OBSERVATIONS_FOR_HEAP.toLocaleString('en')} observations ` +
-    `(${(OBSERVATIONS_FOR_HEAP * FEATURES).toLocaleString('en')} values, ${seconds.toFixed(1)} s): ${(after - before >= 0 ? '+' : '')}${(after - before).toFixed(2)} MB`,
+    `(${(OBSERVATIONS_FOR_HEAP * FEATURES).toLocaleString('en')} values, ${seconds.toFixed(1)} s): ${after - before >= 0 ? '+' : ''}${(after - before).toFixed(2)} MB`,
 );

@@ -33,7 +33,11 @@ export const DRIFT_INSTRUMENTS = {
   detected: [METRIC_ML_DRIFT_DETECTED, 'gauge', '1 when a drift score of the feature crosses its threshold, else 0'],
   windowSamples: [METRIC_ML_DRIFT_WINDOW_SAMPLES, 'gauge', 'Values in the feature window the scores are computed on'],
   missing: [METRIC_ML_DATA_MISSING, 'counter', 'Missing feature values (absent, null, undefined, NaN)'],
-  invalid: [METRIC_ML_DATA_INVALID, 'counter', 'Invalid feature values, by reason (type, out_of_range, unseen_category)'],
+  invalid: [
+    METRIC_ML_DATA_INVALID,
+    'counter',
+    'Invalid feature values, by reason (type, out_of_range, unseen_category)',
+  ],
   bin: [METRIC_ML_DRIFT_BIN, 'counter', 'Observed feature values by reference bin, for fleet-wide PSI in PromQL'],
   referenceRatio: [METRIC_ML_DRIFT_REFERENCE_RATIO, 'gauge', 'Share of the reference values in each bin'],
 } as const satisfies Record<string, readonly [name: string, kind: 'gauge' | 'counter', description: string]>;

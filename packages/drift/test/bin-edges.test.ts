@@ -4,7 +4,12 @@ import { halfway } from '../src/profile/bin-edges';
 import { normalGenerator } from './support/seeded-random.cjs';
 
 const edgesOf = (values: number[], bins?: number) =>
-  (buildProfile(values.map((v) => ({ v })), { bins }).features[0] as NumericFeatureProfile).edges;
+  (
+    buildProfile(
+      values.map((v) => ({ v })),
+      { bins },
+    ).features[0] as NumericFeatureProfile
+  ).edges;
 
 /** Values of N(mean, sd) rounded to `step`, as instruments and spreadsheets record them. */
 function rounded(count: number, mean: number, sd: number, step: number, seed: number): number[] {

@@ -29,7 +29,9 @@ it('adds open bins below and above the reference range, empty in the reference',
   expect(x.edges).toHaveLength(11);
   expect(x.edges[0]).toBeLessThan(x.min);
   expect(x.edges[10]).toBeGreaterThan(x.max);
-  expect(binCounts([x.edges[0]! - 1e-9, x.min, x.max, x.edges[10]!], x.edges)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+  expect(binCounts([x.edges[0]! - 1e-9, x.min, x.max, x.edges[10]!], x.edges)).toEqual([
+    1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+  ]);
   expect(x.proportions[0]).toBe(0);
   expect(x.proportions[11]).toBe(0);
 });
@@ -105,7 +107,12 @@ it('rejects invalid options with a message naming the option and the value', () 
 });
 
 it('refuses rows that are arrays of numbers, which name no feature, instead of profiling nothing', () => {
-  expect(() => buildProfile([[5.1, 3.5], [4.9, 3]])).toThrow(/rows\[0\] is an array; each row must be an object naming its features/);
+  expect(() =>
+    buildProfile([
+      [5.1, 3.5],
+      [4.9, 3],
+    ]),
+  ).toThrow(/rows\[0\] is an array; each row must be an object naming its features/);
   expect(() => buildProfile([{ x: 1 }, null])).toThrow(/rows\[1\] is null/);
 });
 

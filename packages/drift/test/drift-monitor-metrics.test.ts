@@ -29,25 +29,43 @@ it('exports exactly the contract metrics with their labels', async () => {
     'ml_drift_score',
     'ml_drift_window_samples',
   ]);
-  const labelKeys = (metric: string) => [...new Set(find(points, metric, {}).map((p) => Object.keys(p.attributes).sort().join(',')))];
+  const labelKeys = (metric: string) => [
+    ...new Set(find(points, metric, {}).map((p) => Object.keys(p.attributes).sort().join(','))),
+  ];
   expect(labelKeys('ml_drift_score')).toEqual(['ml.drift.method,ml.feature.name,ml.model.name,ml.model.version']);
   expect(labelKeys('ml_drift_detected')).toEqual(['ml.feature.name,ml.model.name,ml.model.version']);
   expect(labelKeys('ml_drift_window_samples')).toEqual(['ml.feature.name,ml.model.name,ml.model.version']);
   expect(labelKeys('ml_data_missing')).toEqual(['ml.feature.name,ml.model.name,ml.model.version']);
   expect(labelKeys('ml_data_invalid')).toEqual(['ml.feature.name,ml.model.name,ml.model.version,reason']);
   expect(labelKeys('ml_drift_bin')).toEqual(['ml.drift.bin,ml.feature.name,ml.model.name,ml.model.version']);
-  expect(labelKeys('ml_drift_reference_ratio')).toEqual(['ml.drift.bin,ml.feature.name,ml.model.name,ml.model.version']);
-  expect(find(points, 'ml_drift_score', { ...base, 'ml.feature.name': 'c' }).map((p) => p.attributes['ml.drift.method']).sort()).toEqual([
-    'chi2',
-    'psi',
+  expect(labelKeys('ml_drift_reference_ratio')).toEqual([
+    'ml.drift.bin,ml.feature.name,ml.model.name,ml.model.version',
   ]);
+  expect(
+    find(points, 'ml_drift_score', { ...base, 'ml.feature.name': 'c' })
+      .map((p) => p.attributes['ml.drift.method'])
+      .sort(),
+  ).toEqual(['chi2', 'psi']);
 });
 
 it('exports every bin counter and reference ratio from the start, at zero', async () => {
   const { collect } = setup();
   const points = await collect();
   const bins = find(points, 'ml_drift_bin', { 'ml.feature.name': 'x' });
-  expect(bins.map((p) => p.attributes['ml.drift.bin'])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+  expect(bins.map((p) => p.attributes['ml.drift.bin'])).toEqual([
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '9',
+    '10',
+    '11',
+  ]);
   expect(bins.every((p) => p.value === 0)).toBe(true);
   const ratios = find(points, 'ml_drift_reference_ratio', { 'ml.feature.name': 'c' });
   expect(ratios.map((p) => p.attributes['ml.drift.bin'])).toEqual(['0', '1', '2', '3']);
@@ -96,8 +114,20 @@ it('counts bad values as missing or invalid and never throws', async () => {
     { x: 10n, c: () => 'a' },
     JSON.parse('{"__proto__": {"x": 1}, "constructor": "a"}'),
     Object.create(null),
-    { get x() { throw new Error('getter'); }, c: 'a' },
-    new Proxy({}, { get() { throw new Error('proxy'); } }),
+    {
+      get x() {
+        throw new Error('getter');
+      },
+      c: 'a',
+    },
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy');
+        },
+      },
+    ),
   ];
   for (const row of bad) expect(() => monitor.observe(row, row as never)).not.toThrow();
   for (const row of bad) expect(() => monitor.onPrediction(row as never)).not.toThrow();
@@ -133,7 +163,11 @@ it('creates no series for features that are not in the profile', async () => {
   const before = (await collect()).length;
   for (let i = 0; i < 300; i++) monitor.observe({ x: 0, c: 'a', unknown: i, [`key${i}`]: 'v' });
   const points = await collect();
-  expect(points.filter((p) => !['x', 'c', 'prediction.label', 'prediction.confidence'].includes(String(p.attributes['ml.feature.name'])))).toEqual([]);
+  expect(
+    points.filter(
+      (p) => !['x', 'c', 'prediction.label', 'prediction.confidence'].includes(String(p.attributes['ml.feature.name'])),
+    ),
+  ).toEqual([]);
   const newSeries = points.filter((p) => p.metric === 'ml_drift_score' || p.metric === 'ml_drift_detected').length;
   expect(points.length - newSeries).toBe(before);
 });
@@ -193,18 +227,28 @@ it('stops reporting metrics after close', async () => {
 
 it('rejects invalid options with a message naming the option and the value', () => {
   const profile = referenceProfile();
-  expect(() => new DriftMonitor({ model: { name: '', version: '1' }, profile })).toThrow(/option model.name must be a non-empty string, got ""/);
-  expect(() => new DriftMonitor({ model, profile, windowSize: 0 })).toThrow(/option windowSize must be a positive integer.*got 0/);
+  expect(() => new DriftMonitor({ model: { name: '', version: '1' }, profile })).toThrow(
+    /option model.name must be a non-empty string, got ""/,
+  );
+  expect(() => new DriftMonitor({ model, profile, windowSize: 0 })).toThrow(
+    /option windowSize must be a positive integer.*got 0/,
+  );
   expect(() => new DriftMonitor({ model, profile, minSamples: 1.5 })).toThrow(/option minSamples/);
   expect(() => new DriftMonitor({ model, profile, numericMethods: ['chi2'] })).toThrow(/numericMethods has "chi2"/);
   expect(() => new DriftMonitor({ model, profile, thresholds: { psi2: 1 } as never })).toThrow(/unknown score "psi2"/);
-  expect(() => new DriftMonitor({ model, profile: { ...profile, formatVersion: 3 } as never })).toThrow(/formatVersion: unknown version 3/);
+  expect(() => new DriftMonitor({ model, profile: { ...profile, formatVersion: 3 } as never })).toThrow(
+    /formatVersion: unknown version 3/,
+  );
 });
 
 it('rejects thresholds that would flag every window or none, and a profile file name given as the profile', () => {
   const profile = referenceProfile();
-  expect(() => new DriftMonitor({ model, profile, thresholds: { psi: -1 } })).toThrow('option thresholds.psi must be greater than 0, got -1');
-  expect(() => new DriftMonitor({ model, profile, thresholds: { ks_p_value: 5 } })).toThrow('option thresholds.ks_p_value must be a p-value in (0, 1], got 5');
+  expect(() => new DriftMonitor({ model, profile, thresholds: { psi: -1 } })).toThrow(
+    'option thresholds.psi must be greater than 0, got -1',
+  );
+  expect(() => new DriftMonitor({ model, profile, thresholds: { ks_p_value: 5 } })).toThrow(
+    'option thresholds.ks_p_value must be a p-value in (0, 1], got 5',
+  );
   expect(() => new DriftMonitor({ model, profile: 'model/profile.json' as never })).toThrow(
     'invalid drift profile given to DriftMonitor as option profile at (root): expected a profile or its JSON text, got the string "model/profile.json": to read a profile file, pass loadProfile("model/profile.json")',
   );
@@ -233,7 +277,9 @@ it('rejects output names that are not features of the profile, listing the featu
   expect(() => new DriftMonitor({ model, profile, outputs: { label: 'class' } })).toThrow(
     /option outputs.label is "class", which is not a feature of the profile \(features: "x", "c", "prediction.label", "prediction.confidence"\)/,
   );
-  expect(() => new DriftMonitor({ model, profile, outputs: 'label' as never })).toThrow('option outputs must be an object, got "label"');
+  expect(() => new DriftMonitor({ model, profile, outputs: 'label' as never })).toThrow(
+    'option outputs must be an object, got "label"',
+  );
   expect(() => new DriftMonitor({ model, profile, outputs: { label: 'x', confidence: 'x' } })).toThrow(
     'options outputs.label and outputs.confidence both name "x"',
   );
@@ -296,16 +342,31 @@ it('finds categories by string, number or boolean, and knows the ones merged int
   monitor.observe({ k: 'never', n: 6, b: 'yes' });
   const report = new Map(monitor.report().features.map((f) => [f.name, f]));
   const totals = (name: string) => report.get(name)!.bins.map((b) => [b.description, b.total]);
-  expect(totals('k')).toEqual([['x', 0], ['y', 1], ['other', 2]]);
+  expect(totals('k')).toEqual([
+    ['x', 0],
+    ['y', 1],
+    ['other', 2],
+  ]);
   expect(report.get('k')!.invalid.unseen_category).toBe(1);
-  expect(totals('n')).toEqual([['3', 0], ['4', 1], ['other', 2]]);
+  expect(totals('n')).toEqual([
+    ['3', 0],
+    ['4', 1],
+    ['other', 2],
+  ]);
   expect(report.get('n')!.invalid.unseen_category).toBe(1);
-  expect(totals('b')).toEqual([['true', 1], ['false', 1], ['other', 1]]);
+  expect(totals('b')).toEqual([
+    ['true', 1],
+    ['false', 1],
+    ['other', 1],
+  ]);
 });
 
 it('looks up many categories through the Map', () => {
   const names = Array.from({ length: 30 }, (_, i) => `category-${i}`);
-  const profile = buildProfile(names.flatMap((k, i) => Array.from({ length: 30 - i }, () => ({ k }))), { topK: 25 });
+  const profile = buildProfile(
+    names.flatMap((k, i) => Array.from({ length: 30 - i }, () => ({ k }))),
+    { topK: 25 },
+  );
   const monitor = new DriftMonitor({ model, profile, meter: createTestMeter().meter });
   for (const k of names) monitor.observe({ k });
   monitor.observe({ k: 'category-99' });

@@ -18,7 +18,9 @@ it('reports no score before the window holds minSamples values', async () => {
   let points = await collect();
   expect(points.filter((p) => p.metric === 'ml_drift_score')).toEqual([]);
   expect(points.filter((p) => p.metric === 'ml_drift_detected')).toEqual([]);
-  expect(points.find((p) => p.metric === 'ml_drift_window_samples' && p.attributes['ml.feature.name'] === 'x')?.value).toBe(99);
+  expect(
+    points.find((p) => p.metric === 'ml_drift_window_samples' && p.attributes['ml.feature.name'] === 'x')?.value,
+  ).toBe(99);
   expect(monitor.report().features.find((f) => f.name === 'x')).toMatchObject({ ready: false, scores: {} });
 
   monitor.observe(next());
@@ -175,7 +177,13 @@ it('scores a constant numeric feature and a single-category feature with finite 
   for (let i = 0; i < 10; i++) monitor.observe({ k: 5, only: 'a' });
   const same = monitor.report();
   expect(same.drifted).toBe(false);
-  expect(same.features.find((f) => f.name === 'k')!.scores).toEqual({ psi: 0, ks: 0, ks_p_value: 1, wasserstein: 0, jensen_shannon: 0 });
+  expect(same.features.find((f) => f.name === 'k')!.scores).toEqual({
+    psi: 0,
+    ks: 0,
+    ks_p_value: 1,
+    wasserstein: 0,
+    jensen_shannon: 0,
+  });
   expect(same.features.find((f) => f.name === 'only')!.scores).toMatchObject({ psi: 0, jensen_shannon: 0 });
   expect(same.features.find((f) => f.name === 'only')!.scores.chi2).toBeGreaterThan(0.9);
 

@@ -10,7 +10,10 @@ const warnings: string[] = [];
 
 beforeEach(() => {
   warnings.length = 0;
-  diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
 });
 afterEach(() => diag.disable());
 

@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { buildProfile, DriftMonitor, loadProfile, parseProfile, ProfileError, saveProfile } from '../src/index';
 
-const profile = buildProfile(
-  Array.from({ length: 200 }, (_, i) => ({ x: i / 10, c: ['a', 'b', 'c'][i % 3] })),
-);
+const profile = buildProfile(Array.from({ length: 200 }, (_, i) => ({ x: i / 10, c: ['a', 'b', 'c'][i % 3] })));
 const clone = (): Record<string, any> => JSON.parse(JSON.stringify(profile));
 const dir = mkdtempSync(join(tmpdir(), 'drift-profile-'));
 
@@ -39,7 +37,9 @@ it('names the file and the place of a bad edge', () => {
 it('says when the proportions do not match the bins', () => {
   const bad = clone();
   bad.features[1].proportions.pop();
-  expect(() => parseProfile(bad)).toThrow(/features\[1\] \("c"\)\.proportions: expected 4 proportions \(one per bin\), got 3/);
+  expect(() => parseProfile(bad)).toThrow(
+    /features\[1\] \("c"\)\.proportions: expected 4 proportions \(one per bin\), got 3/,
+  );
 });
 
 it('says when proportions do not sum to 1', () => {
@@ -57,13 +57,17 @@ it('says when a field has the wrong type', () => {
 it('says when a feature type is unknown', () => {
   const bad = clone();
   bad.features[1].type = 'text';
-  expect(() => parseProfile(bad)).toThrow(/features\[1\] \("c"\)\.type: expected "numeric" or "categorical", got "text"/);
+  expect(() => parseProfile(bad)).toThrow(
+    /features\[1\] \("c"\)\.type: expected "numeric" or "categorical", got "text"/,
+  );
 });
 
 it('reports JSON syntax errors and unreadable files with the file name', () => {
   const file = join(dir, 'broken.json');
   writeFileSync(file, '{"format": ');
-  expect(() => loadProfile(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at \\(root\\): not valid JSON`));
+  expect(() => loadProfile(file)).toThrow(
+    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at \\(root\\): not valid JSON`),
+  );
   expect(() => loadProfile(join(dir, 'absent.json'))).toThrow(/cannot read the file/);
 });
 
@@ -72,7 +76,9 @@ it('rejects a categorical feature with more categories than the monitor can hold
   const c = bad.features[1];
   c.categories = Array.from({ length: 1001 }, (_, i) => `k${i}`);
   c.proportions = [...c.categories.map(() => 0), 1];
-  expect(() => parseProfile(bad)).toThrow('at features[1] ("c").categories: expected at most 1000 categories, got 1001');
+  expect(() => parseProfile(bad)).toThrow(
+    'at features[1] ("c").categories: expected at most 1000 categories, got 1001',
+  );
 });
 
 it('loads a profile saved by an earlier version, with edges at the quantiles, and keeps its bins', () => {
@@ -80,7 +86,9 @@ it('loads a profile saved by an earlier version, with edges at the quantiles, an
   const saved = JSON.parse(readFileSync(file, 'utf8'));
   const loaded = loadProfile(file);
   expect(loaded.formatVersion).toBe(1);
-  expect(loaded.features.map((f) => f.type === 'numeric' && f.edges)).toEqual(saved.features.map((f: any) => f.type === 'numeric' && f.edges));
+  expect(loaded.features.map((f) => f.type === 'numeric' && f.edges)).toEqual(
+    saved.features.map((f: any) => f.type === 'numeric' && f.edges),
+  );
   const monitor = new DriftMonitor({ model: { name: 'iris', version: '1' }, profile: loaded });
   const petal = monitor.report().features.find((f) => f.name === 'petal_width')!;
   expect(petal.bins[2]!.description).toBe('[0.2, 0.4)');

@@ -14,11 +14,16 @@ console.log(JSON.stringify({ drifted: monitor.report().drifted, psi: psi([1, 1],
 const expected = { drifted: true, psi: 0, version: 1 };
 
 test('the package is built before its exports are tested', () => {
-  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(true);
+  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(
+    true,
+  );
 });
 
 test('require() of the built package gives a working monitor', () => {
-  const out = run(['-e', script(`const { buildProfile, DriftMonitor, psi, PROFILE_FORMAT_VERSION } = require('@modelsight/drift');`)]);
+  const out = run([
+    '-e',
+    script(`const { buildProfile, DriftMonitor, psi, PROFILE_FORMAT_VERSION } = require('@modelsight/drift');`),
+  ]);
   expect(JSON.parse(out)).toEqual(expected);
 });
 

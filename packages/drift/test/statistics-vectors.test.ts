@@ -105,5 +105,7 @@ describe.each([
 
 it('ksTest and wasserstein throw naming the side of an empty or non-finite sample', () => {
   expect(() => ksTest([], [1])).toThrow('reference must not be empty');
-  expect(() => wasserstein([1, 2], [1, Number.POSITIVE_INFINITY])).toThrow('current[1] must be a finite number, got Infinity');
+  expect(() => wasserstein([1, 2], [1, Number.POSITIVE_INFINITY])).toThrow(
+    'current[1] must be a finite number, got Infinity',
+  );
 });

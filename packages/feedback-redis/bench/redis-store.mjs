@@ -26,7 +26,11 @@ const freePort = () =>
 
 async function redisServer() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const cli = (...args) =>
     new Promise((resolve) => {
       let out = '';
@@ -61,7 +65,12 @@ const scenarios = {
   'same, Redis down (refused)': wrap([new FeedbackTracker({ meter, store: stores.down })]),
 };
 
-const rows = Array.from({ length: 256 }, (_, i) => [5 + (i % 7) / 10, 3 + (i % 5) / 10, 1.5 + (i % 11) / 5, 0.2 + (i % 13) / 10]);
+const rows = Array.from({ length: 256 }, (_, i) => [
+  5 + (i % 7) / 10,
+  3 + (i % 5) / 10,
+  1.5 + (i % 11) / 5,
+  0.2 + (i % 13) / 10,
+]);
 
 /**
  * CPU ns per call on the prediction path (only the synchronous calls are counted: the batched
@@ -89,12 +98,22 @@ async function round(fn) {
 
 const samples = Object.fromEntries(Object.keys(scenarios).map((name) => [name, []]));
 for (const fn of Object.values(scenarios)) await round(fn);
-for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(scenarios)) samples[name].push(await round(fn));
+for (let r = 0; r < ROUNDS; r++)
+  for (const [name, fn] of Object.entries(scenarios)) samples[name].push(await round(fn));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(samples['traced(), no observer'].map((s) => s.path));
 const memoryStore = median(samples['traced(), FeedbackTracker, in-process store'].map((s) => s.path));
-console.log(`Redis feedback store on the prediction path — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`);
-console.log('scenario'.padEnd(46), 'path ns'.padStart(8), '+traced()'.padStart(10), '+in-proc'.padStart(9), 'x traced()'.padStart(11), 'CPU ns'.padStart(8));
+console.log(
+  `Redis feedback store on the prediction path — median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND} calls, Node ${process.version}`,
+);
+console.log(
+  'scenario'.padEnd(46),
+  'path ns'.padStart(8),
+  '+traced()'.padStart(10),
+  '+in-proc'.padStart(9),
+  'x traced()'.padStart(11),
+  'CPU ns'.padStart(8),
+);
 for (const [name, xs] of Object.entries(samples)) {
   const path = median(xs.map((s) => s.path));
   const cpu = median(xs.map((s) => s.cpu));
@@ -107,7 +126,9 @@ for (const [name, xs] of Object.entries(samples)) {
     cpu.toFixed(0).padStart(8),
   );
 }
-console.log('(path ns: CPU of the synchronous call; CPU ns: all CPU of this process per prediction, batched writes to Redis included)');
+console.log(
+  '(path ns: CPU of the synchronous call; CPU ns: all CPU of this process per prediction, batched writes to Redis included)',
+);
 
 // Redis memory per pending prediction, IDs as traced() makes them.
 async function memoryPerPrediction(traceIndex) {

@@ -16,10 +16,15 @@ export const ENV_FEEDBACK_STORE = 'MODELSIGHT_FEEDBACK_STORE';
  * @throws TypeError naming `MODELSIGHT_FEEDBACK_STORE` for another value, or the option or
  * variable of the Redis store that is invalid.
  */
-export function feedbackStoreFromEnv(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env): RedisFeedbackStore | undefined {
+export function feedbackStoreFromEnv(
+  options: RedisFeedbackStoreOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): RedisFeedbackStore | undefined {
   const raw = env[ENV_FEEDBACK_STORE];
   const kind = raw?.trim().toLowerCase() ?? '';
   if (kind === '' || kind === 'memory') return undefined;
   if (kind === 'redis') return new RedisFeedbackStore(options, env);
-  throw new TypeError(`modelsight: environment variable ${ENV_FEEDBACK_STORE} must be "memory" or "redis"; got ${JSON.stringify(raw)}`);
+  throw new TypeError(
+    `modelsight: environment variable ${ENV_FEEDBACK_STORE} must be "memory" or "redis"; got ${JSON.stringify(raw)}`,
+  );
 }

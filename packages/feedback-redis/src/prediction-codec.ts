@@ -25,7 +25,9 @@ export function escapeField(text: string): string {
 }
 
 function unescapeField(text: string): string {
-  return text.includes('%') ? text.replace(ESCAPED, (_, code: string) => (code === '25' ? '%' : FIELD_SEPARATOR)) : text;
+  return text.includes('%')
+    ? text.replace(ESCAPED, (_, code: string) => (code === '25' ? '%' : FIELD_SEPARATOR))
+    : text;
 }
 
 /** A model version as stored: its code (8 hex digits of the SHA-1 of the entry) and its entry in the model hash. */

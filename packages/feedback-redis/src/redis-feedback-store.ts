@@ -1,9 +1,20 @@
 import { diag } from '@opentelemetry/api';
-import { registerPendingWrites, type FeedbackStore, type PendingPrediction, type PredictionSource, type TakeResult } from '@modelsight/core';
+import {
+  registerPendingWrites,
+  type FeedbackStore,
+  type PendingPrediction,
+  type PredictionSource,
+  type TakeResult,
+} from '@modelsight/core';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import { decodePrediction, encodeModel, encodePrediction, type EncodedModel } from './prediction-codec';
 import { TAKE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './redis-scripts';
-import { redactUrl, resolveRedisStoreOptions, type RedisFeedbackStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options';
+import {
+  redactUrl,
+  resolveRedisStoreOptions,
+  type RedisFeedbackStoreOptions,
+  type ResolvedRedisStoreOptions,
+} from './redis-store-options';
 import { WriteQueue } from './write-queue';
 
 /** Predictions per write command: one `EVALSHA` writes them all, so a batch costs one promise. */
@@ -69,7 +80,9 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.client = this.connect();
     // The preload's shutdown on SIGTERM (or the app's own flushPendingWrites()) writes the queue, so
     // that the last predictions before a service ends are not lost to their feedback.
-    this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${redactUrl(this.options.url)}`, () => this.writeBeforeEnd());
+    this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${redactUrl(this.options.url)}`, () =>
+      this.writeBeforeEnd(),
+    );
   }
 
   /**
@@ -199,7 +212,9 @@ export class RedisFeedbackStore implements FeedbackStore {
     while (this.health === 'up' && (this.queue.size > 0 || this.inFlight > 0)) await this.flushed();
     if (this.queue.size === 0 && this.inFlight === 0) return;
     const unanswered = this.inFlight > 0 ? ` and ${this.inFlight} batches unanswered` : '';
-    throw new Error(`${this.queue.size} predictions not sent${unanswered}: Redis unavailable (${String(this.lastError)})`);
+    throw new Error(
+      `${this.queue.size} predictions not sent${unanswered}: Redis unavailable (${String(this.lastError)})`,
+    );
   }
 
   /**
@@ -215,7 +230,11 @@ export class RedisFeedbackStore implements FeedbackStore {
     for (const source of this.queue.sources.slice(this.queue.head)) source.dropped('unavailable');
     this.queue.advance(this.queue.size);
     try {
-      if (this.client.isOpen) await Promise.race([this.client.close(), new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs).unref())]);
+      if (this.client.isOpen)
+        await Promise.race([
+          this.client.close(),
+          new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs).unref()),
+        ]);
     } catch {
       // closing anyway
     }
@@ -243,7 +262,10 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (state === 'ambiguous') return { state: 'ambiguous' };
     const decoded = decodePrediction(value, model);
     if (decoded === undefined || (state !== 'taken' && state !== 'kept' && state !== 'answered')) {
-      this.report('corrupt', `key ${JSON.stringify(key.slice(0, 200))} in Redis does not hold a prediction of this store; its feedback counts as unmatched (is the key prefix shared with another program?)`);
+      this.report(
+        'corrupt',
+        `key ${JSON.stringify(key.slice(0, 200))} in Redis does not hold a prediction of this store; its feedback counts as unmatched (is the key prefix shared with another program?)`,
+      );
       return MISSING;
     }
     return { state, prediction: decoded.prediction };
@@ -295,7 +317,14 @@ export class RedisFeedbackStore implements FeedbackStore {
       const traceId = q.traceIds[i];
       if (traceId !== undefined) traceKeys.push(this.traceKey + traceId);
       args.push(
-        encodePrediction(model.code, q.regression[i] ? 'regression' : 'classification', q.labels[i], q.values[i]!, q.confidences[i]!, q.times[i]!),
+        encodePrediction(
+          model.code,
+          q.regression[i] ? 'regression' : 'classification',
+          q.labels[i],
+          q.values[i]!,
+          q.confidences[i]!,
+          q.times[i]!,
+        ),
         // `0`: no expiry (ttlMs Infinity), bounded by Redis's own maxmemory policy.
         String(px),
         traceId === undefined ? '' : q.ids[i]!,
@@ -322,12 +351,18 @@ export class RedisFeedbackStore implements FeedbackStore {
       const outcome = status[i];
       if (outcome === 's') return;
       if (outcome === 'e') {
-        this.report('existing-id', 'a prediction ID was already in Redis; the newer prediction is not stored (prediction IDs must be unique across replicas)');
+        this.report(
+          'existing-id',
+          'a prediction ID was already in Redis; the newer prediction is not stored (prediction IDs must be unique across replicas)',
+        );
         return;
       }
       source.dropped('unavailable');
       if (outcome === 'o') {
-        this.report('full', `Redis at ${redactUrl(this.options.url)} is full (maxmemory): it refuses new predictions; they are counted in ml_feedback_pending_dropped_total{reason="unavailable"}`);
+        this.report(
+          'full',
+          `Redis at ${redactUrl(this.options.url)} is full (maxmemory): it refuses new predictions; they are counted in ml_feedback_pending_dropped_total{reason="unavailable"}`,
+        );
       }
     });
     this.batchDone();
@@ -383,7 +418,10 @@ export class RedisFeedbackStore implements FeedbackStore {
   private failed(error: unknown): void {
     if (error instanceof ErrorReply) {
       this.lastError = error;
-      this.report(`reply:${error.message.split(' ')[0]}`, `Redis at ${redactUrl(this.options.url)} refused a command of the feedback store: ${error.message}`);
+      this.report(
+        `reply:${error.message.split(' ')[0]}`,
+        `Redis at ${redactUrl(this.options.url)} refused a command of the feedback store: ${error.message}`,
+      );
       return;
     }
     this.reconnect(error);
@@ -393,7 +431,10 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (this.health === 'closed' || this.health === 'up') return;
     const wasDown = this.health === 'down';
     this.health = 'up';
-    if (wasDown) diag.info(`modelsight: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.queue.size} queued predictions are written now`);
+    if (wasDown)
+      diag.info(
+        `modelsight: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.queue.size} queued predictions are written now`,
+      );
     this.flush(false);
   }
 
@@ -402,7 +443,10 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (this.health === 'closed' || this.health === 'down') return;
     const wasUp = this.health === 'up';
     this.health = 'down';
-    const why = error instanceof Error ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}` : String(error);
+    const why =
+      error instanceof Error
+        ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}`
+        : String(error);
     diag.warn(
       `modelsight: Redis feedback store at ${redactUrl(this.options.url)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
         `predictions wait in a queue of at most ${this.options.maxQueue} (the rest counted in ml_feedback_pending_dropped_total{reason="unavailable"}), ` +

@@ -97,15 +97,30 @@ function pick(value: unknown, envName: string, env: NodeJS.ProcessEnv): { raw: u
   return { raw: raw === '' ? undefined : raw, fromEnv: true };
 }
 
-function positiveInteger(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv, fallback: number): number {
+function positiveInteger(
+  option: string,
+  value: unknown,
+  envName: string,
+  env: NodeJS.ProcessEnv,
+  fallback: number,
+): number {
   const { raw, fromEnv } = pick(value, envName, env);
   if (raw === undefined) return fallback;
   const parsed = fromEnv ? Number(raw) : raw;
-  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1) fail(option, envName, fromEnv, raw, 'a positive integer');
+  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1)
+    fail(option, envName, fromEnv, raw, 'a positive integer');
   return parsed;
 }
 
-function text(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv, fallback: string, check: (s: string) => boolean, expected: string): string {
+function text(
+  option: string,
+  value: unknown,
+  envName: string,
+  env: NodeJS.ProcessEnv,
+  fallback: string,
+  check: (s: string) => boolean,
+  expected: string,
+): string {
   const { raw, fromEnv } = pick(value, envName, env);
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !check(raw)) fail(option, envName, fromEnv, raw, expected);
@@ -121,14 +136,34 @@ function flag(option: string, value: unknown, envName: string, env: NodeJS.Proce
 }
 
 /** Checks the options and resolves them against the environment: option > env var > default. */
-export function resolveRedisStoreOptions(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedRedisStoreOptions {
+export function resolveRedisStoreOptions(
+  options: RedisFeedbackStoreOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedRedisStoreOptions {
   if (options === null || typeof options !== 'object') fail('options', '', false, options, 'an object');
   const clientOptions = options.clientOptions ?? {};
-  if (clientOptions === null || typeof clientOptions !== 'object') fail('clientOptions', '', false, clientOptions, 'an object of node-redis client options');
+  if (clientOptions === null || typeof clientOptions !== 'object')
+    fail('clientOptions', '', false, clientOptions, 'an object of node-redis client options');
   return {
-    url: text('url', options.url, ENV_REDIS_URL, env, DEFAULT_REDIS_URL, (s) => /^rediss?:\/\/[^\s]*$/.test(s), 'a redis:// or rediss:// URL'),
+    url: text(
+      'url',
+      options.url,
+      ENV_REDIS_URL,
+      env,
+      DEFAULT_REDIS_URL,
+      (s) => /^rediss?:\/\/[^\s]*$/.test(s),
+      'a redis:// or rediss:// URL',
+    ),
     // A prefix of printable characters keeps the keys readable in redis-cli and out of other programs' ways.
-    keyPrefix: text('keyPrefix', options.keyPrefix, ENV_KEY_PREFIX, env, DEFAULT_KEY_PREFIX, (s) => /^[\x21-\x7e]{1,128}$/.test(s), 'a non-empty string of at most 128 printable characters without spaces'),
+    keyPrefix: text(
+      'keyPrefix',
+      options.keyPrefix,
+      ENV_KEY_PREFIX,
+      env,
+      DEFAULT_KEY_PREFIX,
+      (s) => /^[\x21-\x7e]{1,128}$/.test(s),
+      'a non-empty string of at most 128 printable characters without spaces',
+    ),
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, ENV_TIMEOUT_MS, env, DEFAULT_TIMEOUT_MS),
     maxQueue: positiveInteger('maxQueue', options.maxQueue, ENV_MAX_QUEUE, env, DEFAULT_MAX_QUEUE),
     traceIndex: flag('traceIndex', options.traceIndex, ENV_TRACE_INDEX, env),

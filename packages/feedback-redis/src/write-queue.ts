@@ -52,6 +52,16 @@ export class WriteQueue {
   }
 
   private arrays(): unknown[][] {
-    return [this.ids, this.traceIds, this.sources, this.regression, this.labels, this.values, this.confidences, this.times, this.retains];
+    return [
+      this.ids,
+      this.traceIds,
+      this.sources,
+      this.regression,
+      this.labels,
+      this.values,
+      this.confidences,
+      this.times,
+      this.retains,
+    ];
   }
 }

@@ -6,10 +6,13 @@ import { expect, test } from 'vitest';
 // The built package as a user gets it, with `require` and with `import`: the factory checks its
 // options and the environment helper returns no store without MODELSIGHT_FEEDBACK_STORE.
 const packageDir = join(__dirname, '..');
-const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+const run = (args: string[]) =>
+  execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
 
 test('the package is built before its exports are tested', () => {
-  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(true);
+  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(
+    true,
+  );
 });
 
 test('require() of the built package gives the store factory and the environment helper', () => {
@@ -20,7 +23,12 @@ test('require() of the built package gives the store factory and the environment
      try { m.redisFeedbackStore({ url: 'http://x' }); } catch (e) { message = e.message; }
      console.log(JSON.stringify([typeof m.RedisFeedbackStore, m.feedbackStoreFromEnv(), m.DEFAULT_KEY_PREFIX, message]));`,
   ]);
-  expect(JSON.parse(out)).toEqual(['function', null, 'ms:fb:', 'modelsight redisFeedbackStore: option url must be a redis:// or rediss:// URL; got "http://x"']);
+  expect(JSON.parse(out)).toEqual([
+    'function',
+    null,
+    'ms:fb:',
+    'modelsight redisFeedbackStore: option url must be a redis:// or rediss:// URL; got "http://x"',
+  ]);
 });
 
 test('import of the built package gives the same', () => {

@@ -8,21 +8,34 @@ test('a classification prediction comes back as it was stored, its confidence to
   expect(stored.length).toBeLessThanOrEqual(44);
   expect(decodePrediction(stored, iris.entry)).toEqual({
     answered: false,
-    prediction: { model: { name: 'iris-classifier', version: '1.0.0' }, task: 'classification', label: 'virginica', value: undefined, confidence: 0.78, time: 1767225600123 },
+    prediction: {
+      model: { name: 'iris-classifier', version: '1.0.0' },
+      task: 'classification',
+      label: 'virginica',
+      value: undefined,
+      confidence: 0.78,
+      time: 1767225600123,
+    },
   });
 });
 
 test('a regression prediction keeps its value at full precision, and an upper-case state means answered', () => {
   const stored = encodePrediction(iris.code, 'regression', undefined, 3.141592653589793, NaN, 1767225600000);
   const answered = `R${stored.slice(1)}`;
-  expect(decodePrediction(answered, iris.entry)).toMatchObject({ answered: true, prediction: { task: 'regression', value: 3.141592653589793, confidence: undefined } });
+  expect(decodePrediction(answered, iris.entry)).toMatchObject({
+    answered: true,
+    prediction: { task: 'regression', value: 3.141592653589793, confidence: undefined },
+  });
 });
 
 test('labels and model names holding the separator or a percent sign survive the round trip', () => {
   const model = encodeModel({ name: 'a\u001fb%1F', version: '100%' });
   const stored = encodePrediction(model.code, 'classification', 'x\u001f%25y', NaN, 0.5, 1);
   expect(escapeField('plain')).toBe('plain');
-  expect(decodePrediction(stored, model.entry)?.prediction).toMatchObject({ model: { name: 'a\u001fb%1F', version: '100%' }, label: 'x\u001f%25y' });
+  expect(decodePrediction(stored, model.entry)?.prediction).toMatchObject({
+    model: { name: 'a\u001fb%1F', version: '100%' },
+    label: 'x\u001f%25y',
+  });
 });
 
 test('two model versions get different codes, the same version always the same', () => {

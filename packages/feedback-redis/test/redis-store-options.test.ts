@@ -21,29 +21,55 @@ test('environment variables configure the store, and options win over them', () 
     MODELSIGHT_REDIS_MAX_QUEUE: '500',
     MODELSIGHT_REDIS_TRACE_INDEX: 'TRUE',
   };
-  expect(resolveRedisStoreOptions({}, env)).toMatchObject({ url: env.MODELSIGHT_REDIS_URL, keyPrefix: 'iris:', timeoutMs: 250, maxQueue: 500, traceIndex: true });
-  expect(resolveRedisStoreOptions({ keyPrefix: 'other:', timeoutMs: 50, traceIndex: false }, env)).toMatchObject({ keyPrefix: 'other:', timeoutMs: 50, traceIndex: false });
+  expect(resolveRedisStoreOptions({}, env)).toMatchObject({
+    url: env.MODELSIGHT_REDIS_URL,
+    keyPrefix: 'iris:',
+    timeoutMs: 250,
+    maxQueue: 500,
+    traceIndex: true,
+  });
+  expect(resolveRedisStoreOptions({ keyPrefix: 'other:', timeoutMs: 50, traceIndex: false }, env)).toMatchObject({
+    keyPrefix: 'other:',
+    timeoutMs: 50,
+    traceIndex: false,
+  });
 });
 
 test('an invalid option throws a TypeError naming the option and the value', () => {
-  expect(() => resolveRedisStoreOptions({ url: 'http://redis:6379' }, {})).toThrow('option url must be a redis:// or rediss:// URL; got "http://redis:6379"');
-  expect(() => resolveRedisStoreOptions({ timeoutMs: 0 }, {})).toThrow('option timeoutMs must be a positive integer; got 0');
-  expect(() => resolveRedisStoreOptions({ maxQueue: 1.5 }, {})).toThrow('option maxQueue must be a positive integer; got 1.5');
+  expect(() => resolveRedisStoreOptions({ url: 'http://redis:6379' }, {})).toThrow(
+    'option url must be a redis:// or rediss:// URL; got "http://redis:6379"',
+  );
+  expect(() => resolveRedisStoreOptions({ timeoutMs: 0 }, {})).toThrow(
+    'option timeoutMs must be a positive integer; got 0',
+  );
+  expect(() => resolveRedisStoreOptions({ maxQueue: 1.5 }, {})).toThrow(
+    'option maxQueue must be a positive integer; got 1.5',
+  );
   expect(() => resolveRedisStoreOptions({ keyPrefix: 'with space' }, {})).toThrow('option keyPrefix must be');
-  expect(() => resolveRedisStoreOptions({ traceIndex: 'yes' as never }, {})).toThrow('option traceIndex must be a boolean; got "yes"');
+  expect(() => resolveRedisStoreOptions({ traceIndex: 'yes' as never }, {})).toThrow(
+    'option traceIndex must be a boolean; got "yes"',
+  );
 });
 
 test('an invalid environment variable throws a TypeError naming the variable and the value', () => {
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon' })).toThrow('environment variable MODELSIGHT_REDIS_TIMEOUT_MS must be a positive integer; got "soon"');
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TRACE_INDEX: '1' })).toThrow('environment variable MODELSIGHT_REDIS_TRACE_INDEX must be "true" or "false"; got "1"');
+  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon' })).toThrow(
+    'environment variable MODELSIGHT_REDIS_TIMEOUT_MS must be a positive integer; got "soon"',
+  );
+  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TRACE_INDEX: '1' })).toThrow(
+    'environment variable MODELSIGHT_REDIS_TRACE_INDEX must be "true" or "false"; got "1"',
+  );
 });
 
 test('MODELSIGHT_FEEDBACK_STORE unset, empty or memory leaves the tracker its own store, and another value throws', () => {
   expect(feedbackStoreFromEnv({}, {})).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: ' ' })).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'Memory' })).toBeUndefined();
-  expect(() => feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toThrow('environment variable MODELSIGHT_FEEDBACK_STORE must be "memory" or "redis"; got "postgres"');
-  expect(() => feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'redis', MODELSIGHT_REDIS_URL: 'localhost:6379' })).toThrow('MODELSIGHT_REDIS_URL');
+  expect(() => feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toThrow(
+    'environment variable MODELSIGHT_FEEDBACK_STORE must be "memory" or "redis"; got "postgres"',
+  );
+  expect(() =>
+    feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'redis', MODELSIGHT_REDIS_URL: 'localhost:6379' }),
+  ).toThrow('MODELSIGHT_REDIS_URL');
 });
 
 test('messages show the Redis URL without its password', () => {

@@ -10,7 +10,11 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_ML_INPUT_SHAPES, traced } from '@modelsight/core';
-import { OnnxRuntimeInstrumentation, TfjsInstrumentation, TransformersInstrumentation } from '@modelsight/instrumentations';
+import {
+  OnnxRuntimeInstrumentation,
+  TfjsInstrumentation,
+  TransformersInstrumentation,
+} from '@modelsight/instrumentations';
 
 const require = createRequire(import.meta.url);
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -57,17 +61,29 @@ async function medians(scenarios, calls) {
 function report(title, ns, calls) {
   const [bare, instrumented, wrapped, wrappedWithShapes] = Object.values(ns);
   console.log(`\n${title} — median of ${ROUNDS} interleaved rounds of ${calls} calls, Node ${process.version}`);
-  for (const [name, value] of Object.entries(ns)) console.log(`  ${name.padEnd(44)} ${(value / 1000).toFixed(1).padStart(9)} µs/call  +${((value - bare) / 1000).toFixed(1).padStart(6)} µs`);
+  for (const [name, value] of Object.entries(ns))
+    console.log(
+      `  ${name.padEnd(44)} ${(value / 1000).toFixed(1).padStart(9)} µs/call  +${((value - bare) / 1000).toFixed(1).padStart(6)} µs`,
+    );
   const added = instrumented - bare;
   const tracedAdded = wrapped - bare;
-  console.log(`  instrumentation adds ${(added / 1000).toFixed(1)} µs, traced() adds ${(tracedAdded / 1000).toFixed(1)} µs: ratio ${(added / tracedAdded).toFixed(2)} (target <= 1)`);
+  console.log(
+    `  instrumentation adds ${(added / 1000).toFixed(1)} µs, traced() adds ${(tracedAdded / 1000).toFixed(1)} µs: ratio ${(added / tracedAdded).toFixed(2)} (target <= 1)`,
+  );
   if (wrappedWithShapes !== undefined) {
     const same = wrappedWithShapes - bare;
-    console.log(`  traced() with the same ml.input.shapes attribute adds ${(same / 1000).toFixed(1)} µs: ratio ${(added / same).toFixed(2)}`);
+    console.log(
+      `  traced() with the same ml.input.shapes attribute adds ${(same / 1000).toFixed(1)} µs: ratio ${(added / same).toFixed(2)}`,
+    );
   }
 }
 
-const ROWS = Array.from({ length: 64 }, (_, i) => [5 + (i % 7) / 5, 3 + (i % 5) / 5, 1 + (i % 11) / 2, 0.2 + (i % 13) / 5]);
+const ROWS = Array.from({ length: 64 }, (_, i) => [
+  5 + (i % 7) / 5,
+  3 + (i % 5) / 5,
+  1 + (i % 11) / 2,
+  0.2 + (i % 13) / 5,
+]);
 
 // onnxruntime-node: the same session, run through the patched method, the original, and traced(original).
 const session = await ort.InferenceSession.create(models.irisOnnxModel());
@@ -75,7 +91,11 @@ const bareRun = ort.InferenceSession.prototype.run.__original;
 const feeds = ROWS.map((row) => ({ float_input: new ort.Tensor('float32', Float32Array.from(row), [1, 4]) }));
 const tracedRun = traced((f) => bareRun.call(session, f), { model: { name: 'iris-onnx', version: '1' }, tracer });
 const onnxShapes = { [ATTR_ML_INPUT_SHAPES]: 'float_input[1,4]' };
-const tracedRunWithShapes = traced((f) => bareRun.call(session, f), { model: { name: 'iris-onnx', version: '1' }, tracer, attributes: () => onnxShapes });
+const tracedRunWithShapes = traced((f) => bareRun.call(session, f), {
+  model: { name: 'iris-onnx', version: '1' },
+  tracer,
+  attributes: () => onnxShapes,
+});
 const onnxCalls = 2000;
 report(
   'onnxruntime-node InferenceSession.run, one iris row',
@@ -100,7 +120,11 @@ const inputs = ROWS.map((row) => tf.tensor2d([row]));
 const barePredict = (x) => bareLayersPredict.call(sequential.model, x);
 const tracedPredict = traced(barePredict, { model: { name: 'iris-tfjs', version: '1' }, tracer });
 const tfShapes = { [ATTR_ML_INPUT_SHAPES]: '[1,4]' };
-const tracedPredictWithShapes = traced(barePredict, { model: { name: 'iris-tfjs', version: '1' }, tracer, attributes: () => tfShapes });
+const tracedPredictWithShapes = traced(barePredict, {
+  model: { name: 'iris-tfjs', version: '1' },
+  tracer,
+  attributes: () => tfShapes,
+});
 const tfCalls = 2000;
 const dispose = (tensor) => tensor.dispose();
 report(
@@ -130,7 +154,10 @@ onnxInstrumentation.disable();
 const patchedCall = transformers.TextClassificationPipeline.prototype._call;
 const bareCall = patchedCall.__original;
 const texts = ['the movie was great', 'awful movie', 'I love it', 'bad bad bad'];
-const tracedCall = traced((text) => bareCall.call(classify, text), { model: { name: 'local/sentiment', version: '1' }, tracer });
+const tracedCall = traced((text) => bareCall.call(classify, text), {
+  model: { name: 'local/sentiment', version: '1' },
+  tracer,
+});
 const textCalls = 1000;
 report(
   'transformers.js text-classification pipeline call',

@@ -60,7 +60,9 @@ function sameDims(a: readonly number[] | undefined, b: readonly number[] | undef
  * attribute object is returned as it is, without building strings.
  */
 export function inputShapesAttribute(key: string): (input: unknown) => Readonly<Record<string, string>> | undefined {
-  let last: { shapes: [string, readonly number[] | undefined][]; attributes: Readonly<Record<string, string>> | undefined } | undefined;
+  let last:
+    | { shapes: [string, readonly number[] | undefined][]; attributes: Readonly<Record<string, string>> | undefined }
+    | undefined;
   const sameAsLast = (input: unknown): boolean => {
     if (last === undefined || input === null || typeof input !== 'object') return false;
     const before = last.shapes;
@@ -68,13 +70,19 @@ export function inputShapesAttribute(key: string): (input: unknown) => Readonly<
     if (single !== undefined) return before.length === 1 && before[0]![0] === '' && sameDims(single, before[0]![1]);
     if (Array.isArray(input)) {
       if (input.length !== before.length) return false;
-      for (let i = 0; i < input.length; i++) if (before[i]![0] !== '' || !sameDims(shapeOf(input[i]), before[i]![1])) return false;
+      for (let i = 0; i < input.length; i++)
+        if (before[i]![0] !== '' || !sameDims(shapeOf(input[i]), before[i]![1])) return false;
       return true;
     }
     let i = 0;
     for (const name in input) {
       const entry = before[i++];
-      if (entry === undefined || entry[0] !== name || !sameDims(shapeOf((input as Record<string, unknown>)[name]), entry[1])) return false;
+      if (
+        entry === undefined ||
+        entry[0] !== name ||
+        !sameDims(shapeOf((input as Record<string, unknown>)[name]), entry[1])
+      )
+        return false;
     }
     return i === before.length;
   };

@@ -66,9 +66,14 @@ export function checkModelInstrumentationConfig(instrumentation: string, config:
     fail('classes', classes, 'a non-empty array of class names (strings), index 0 first, or a function of the model');
   }
   const task: unknown = config.task;
-  if (task !== undefined && task !== 'classification' && task !== 'regression') fail('task', task, "'classification' or 'regression'");
+  if (task !== undefined && task !== 'classification' && task !== 'regression')
+    fail('task', task, "'classification' or 'regression'");
   const observers: unknown = config.observers;
-  if (observers !== undefined && (!Array.isArray(observers) || observers.some((o) => o === null || typeof o !== 'object' || typeof o.onPrediction !== 'function'))) {
+  if (
+    observers !== undefined &&
+    (!Array.isArray(observers) ||
+      observers.some((o) => o === null || typeof o !== 'object' || typeof o.onPrediction !== 'function'))
+  ) {
     fail('observers', observers, 'an array of objects with an onPrediction(record) method');
   }
   for (const option of ['label', 'confidence'] as const) {
@@ -79,7 +84,12 @@ export function checkModelInstrumentationConfig(instrumentation: string, config:
 
 /** The file name of a path or URL without its directory and extension: `/models/iris.onnx` → `iris`. */
 export function baseName(location: string): string {
-  const file = location.replace(/[?#].*$/, '').replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const file =
+    location
+      .replace(/[?#].*$/, '')
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   const dot = file.lastIndexOf('.');
   return dot > 0 ? file.slice(0, dot) : file;
 }

@@ -36,7 +36,8 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
   /** Follows the tracer provider the SDK gives this instrumentation, also when it is set after a call was built. */
   private readonly tracerProxy = {
     startSpan: (name: string, options?: SpanOptions, ctx?: Context) => this.tracer.startSpan(name, options, ctx),
-    startActiveSpan: ((...args: unknown[]) => (this.tracer.startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+    startActiveSpan: ((...args: unknown[]) =>
+      (this.tracer.startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
   } satisfies Tracer;
 
   constructor(shortName: string, config: ModelInstrumentationConfig = {}) {
@@ -68,7 +69,11 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
     let lastCall: TracedCall | null = null;
     let lastCalls: WeakMap<object, Map<string, TracedCall | null>> | undefined;
     return function tracedModelMethod(this: object, ...args: unknown[]) {
-      if (getActivePrediction() !== undefined || this === null || (typeof this !== 'object' && typeof this !== 'function')) {
+      if (
+        getActivePrediction() !== undefined ||
+        this === null ||
+        (typeof this !== 'object' && typeof this !== 'function')
+      ) {
         return original.apply(this, args);
       }
       let call: TracedCall | null;
@@ -102,7 +107,11 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
       };
       call = createTracedCall(original, options);
     } catch (error) {
-      this.warnOnce(`build:${tracing.method}`, `${this.instrumentationName}: ${tracing.method} calls of a model are not traced`, error);
+      this.warnOnce(
+        `build:${tracing.method}`,
+        `${this.instrumentationName}: ${tracing.method} calls of a model are not traced`,
+        error,
+      );
       call = null;
     }
     methods.set(tracing.method, call);

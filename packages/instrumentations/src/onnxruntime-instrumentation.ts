@@ -31,25 +31,39 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
   }
 
   protected init() {
-    return [new InstrumentationNodeModuleDefinition('onnxruntime-node', ['>=1.14.0 <2'], (exports) => this.patch(exports), (exports) => this.unpatch(exports))];
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'onnxruntime-node',
+        ['>=1.14.0 <2'],
+        (exports) => this.patch(exports),
+        (exports) => this.unpatch(exports),
+      ),
+    ];
   }
 
   private patch(exports: typeof ort): typeof ort {
     try {
       const Session = exports?.InferenceSession as InferenceSessionClass | undefined;
       if (typeof Session?.create !== 'function' || typeof Session.prototype?.run !== 'function') {
-        this.warnOnce('shape', `${this.instrumentationName}: InferenceSession.create or run not found; onnxruntime-node is not traced`);
+        this.warnOnce(
+          'shape',
+          `${this.instrumentationName}: InferenceSession.create or run not found; onnxruntime-node is not traced`,
+        );
         return exports;
       }
-      if (!isWrapped(Session.create)) this._wrap(Session, 'create', (original) => this.patchCreate(original as AnyMethod) as never);
+      if (!isWrapped(Session.create))
+        this._wrap(Session, 'create', (original) => this.patchCreate(original as AnyMethod) as never);
       if (!isWrapped(Session.prototype.run)) {
-        this._wrap(Session.prototype, 'run', (original) =>
-          this.tracedMethod(original as AnyMethod, {
-            method: 'run',
-            source: (session) => this.sourceOf(session),
-            batch: (args) => batchSizeOf(args[0]),
-            attributes: inputShapesAttribute(ATTR_ML_INPUT_SHAPES),
-          }) as never,
+        this._wrap(
+          Session.prototype,
+          'run',
+          (original) =>
+            this.tracedMethod(original as AnyMethod, {
+              method: 'run',
+              source: (session) => this.sourceOf(session),
+              batch: (args) => batchSizeOf(args[0]),
+              attributes: inputShapesAttribute(ATTR_ML_INPUT_SHAPES),
+            }) as never,
         );
       }
     } catch (error) {
@@ -75,7 +89,11 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
     return function create(this: unknown, ...args: unknown[]) {
       const created = original.apply(this, args);
       const location = args[0];
-      if (typeof location === 'string' && created !== null && typeof (created as Promise<unknown>)?.then === 'function') {
+      if (
+        typeof location === 'string' &&
+        created !== null &&
+        typeof (created as Promise<unknown>)?.then === 'function'
+      ) {
         (created as Promise<unknown>).then(
           (session) => {
             if (session !== null && typeof session === 'object') locations.set(session, location);

@@ -37,8 +37,16 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
       new InstrumentationNodeModuleDefinition(
         '@tensorflow/tfjs-layers',
         SUPPORTED,
-        (exports: typeof tflayers) => this.patchClasses(exports, [['LayersModel', ['predict']], ['Sequential', ['predict']]]),
-        (exports: typeof tflayers) => this.unpatchClasses(exports, [['LayersModel', ['predict']], ['Sequential', ['predict']]]),
+        (exports: typeof tflayers) =>
+          this.patchClasses(exports, [
+            ['LayersModel', ['predict']],
+            ['Sequential', ['predict']],
+          ]),
+        (exports: typeof tflayers) =>
+          this.unpatchClasses(exports, [
+            ['LayersModel', ['predict']],
+            ['Sequential', ['predict']],
+          ]),
       ),
       new InstrumentationNodeModuleDefinition(
         '@tensorflow/tfjs-converter',
@@ -54,17 +62,29 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
       try {
         const prototype = (exports as Record<string, { prototype?: Prototype } | undefined>)[className]?.prototype;
         if (prototype === undefined) {
-          this.warnOnce(`missing:${className}`, `${this.instrumentationName}: ${className} not found; its predictions are not traced`);
+          this.warnOnce(
+            `missing:${className}`,
+            `${this.instrumentationName}: ${className} not found; its predictions are not traced`,
+          );
           continue;
         }
         for (const method of methods) {
           // Only the class's own method: Sequential's predict, not the LayersModel one it inherits.
-          if (!Object.prototype.hasOwnProperty.call(prototype, method) || typeof prototype[method] !== 'function' || isWrapped(prototype[method])) continue;
+          if (
+            !Object.prototype.hasOwnProperty.call(prototype, method) ||
+            typeof prototype[method] !== 'function' ||
+            isWrapped(prototype[method])
+          )
+            continue;
           const tracing = this.tracingOf(className, method);
           this._wrap(prototype, method, (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
         }
       } catch (error) {
-        this.warnOnce(`patch:${className}`, `${this.instrumentationName}: patching ${className} failed; its predictions are not traced`, error);
+        this.warnOnce(
+          `patch:${className}`,
+          `${this.instrumentationName}: patching ${className} failed; its predictions are not traced`,
+          error,
+        );
       }
     }
     return exports;
@@ -100,7 +120,8 @@ function layersModelSource(model: object): ModelSource {
 /** A graph model is named by its file, or by its directory when the file is the usual `model.json`. */
 function graphModelSource(model: object): ModelSource {
   const url = (model as { modelUrl?: unknown }).modelUrl;
-  if (typeof url !== 'string' || url === '') return { runtime: 'tfjs', name: DEFAULT_TFJS_GRAPH_MODEL_NAME, location: undefined };
+  if (typeof url !== 'string' || url === '')
+    return { runtime: 'tfjs', name: DEFAULT_TFJS_GRAPH_MODEL_NAME, location: undefined };
   const file = baseName(url);
   const name = file === 'model' ? baseName(url.replace(/[\\/][^\\/]*$/, '')) : file;
   return { runtime: 'tfjs', name: name || DEFAULT_TFJS_GRAPH_MODEL_NAME, location: url };

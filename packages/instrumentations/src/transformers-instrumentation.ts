@@ -69,8 +69,13 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
     for (const name of Object.keys(exports)) {
       if (!name.endsWith('Pipeline')) continue;
       const value = exports[name];
-      const prototype = typeof value === 'function' ? (value.prototype as Record<string, unknown> | undefined) : undefined;
-      if (prototype !== undefined && Object.prototype.hasOwnProperty.call(prototype, '_call') && typeof prototype._call === 'function') {
+      const prototype =
+        typeof value === 'function' ? (value.prototype as Record<string, unknown> | undefined) : undefined;
+      if (
+        prototype !== undefined &&
+        Object.prototype.hasOwnProperty.call(prototype, '_call') &&
+        typeof prototype._call === 'function'
+      ) {
         found.push([name, prototype]);
       }
     }
@@ -84,7 +89,11 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(Model, 'from_pretrained', (original) => this.rememberModelId(original as AnyMethod) as never);
       }
       const classes = this.pipelineClasses(exports);
-      if (classes.length === 0) this.warnOnce('no-pipelines', `${this.instrumentationName}: no pipeline classes found; pipelines are not traced`);
+      if (classes.length === 0)
+        this.warnOnce(
+          'no-pipelines',
+          `${this.instrumentationName}: no pipeline classes found; pipelines are not traced`,
+        );
       for (const [name, prototype] of classes) {
         if (isWrapped(prototype._call)) continue;
         const tracing: MethodTracing = {
@@ -96,7 +105,11 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(prototype, '_call', (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
       }
     } catch (error) {
-      this.warnOnce('patch', `${this.instrumentationName}: patching @huggingface/transformers failed; pipelines are not traced`, error);
+      this.warnOnce(
+        'patch',
+        `${this.instrumentationName}: patching @huggingface/transformers failed; pipelines are not traced`,
+        error,
+      );
     }
     return exports;
   }
@@ -105,7 +118,8 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
     try {
       const Model = exports.PreTrainedModel as Record<string, unknown> | undefined;
       if (Model !== undefined && isWrapped(Model.from_pretrained)) this._unwrap(Model, 'from_pretrained');
-      for (const [, prototype] of this.pipelineClasses(exports)) if (isWrapped(prototype._call)) this._unwrap(prototype, '_call');
+      for (const [, prototype] of this.pipelineClasses(exports))
+        if (isWrapped(prototype._call)) this._unwrap(prototype, '_call');
     } catch (error) {
       this.warnOnce('unpatch', `${this.instrumentationName}: unpatching @huggingface/transformers failed`, error);
     }

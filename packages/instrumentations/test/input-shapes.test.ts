@@ -5,7 +5,9 @@ const onnx = (dims: number[]) => ({ dims, data: new Float32Array(dims.reduce((a,
 const tfjs = (shape: number[]) => ({ shape, dataSync: () => new Float32Array(0) });
 
 test('shapes are named for a map of inputs, bare for a tensor or an array of tensors', () => {
-  expect(inputShapes({ input_ids: onnx([2, 8]), attention_mask: onnx([2, 8]) })).toBe('input_ids[2,8], attention_mask[2,8]');
+  expect(inputShapes({ input_ids: onnx([2, 8]), attention_mask: onnx([2, 8]) })).toBe(
+    'input_ids[2,8], attention_mask[2,8]',
+  );
   expect(inputShapes(tfjs([1, 4]))).toBe('[1,4]');
   expect(inputShapes([tfjs([3, 4]), tfjs([3])])).toBe('[3,4], [3]');
   expect(inputShapes('text')).toBeUndefined();

@@ -11,9 +11,15 @@ test('a bad option is a setup error naming the instrumentation, the option and t
   expect(() => new TransformersInstrumentation({ task: 'classify' as never, enabled: false })).toThrow(
     "@modelsight/instrumentation-transformers: option task must be 'classification' or 'regression'; got \"classify\"",
   );
-  expect(() => new OnnxRuntimeInstrumentation({ modelName: '', enabled: false })).toThrow(/option modelName must be a non-empty string/);
-  expect(() => new OnnxRuntimeInstrumentation({ observers: [{}] as never, enabled: false })).toThrow(/option observers must be an array of objects with an onPrediction/);
-  expect(() => new OnnxRuntimeInstrumentation({ label: 'label' as never, enabled: false })).toThrow(/option label must be a function; got "label"/);
+  expect(() => new OnnxRuntimeInstrumentation({ modelName: '', enabled: false })).toThrow(
+    /option modelName must be a non-empty string/,
+  );
+  expect(() => new OnnxRuntimeInstrumentation({ observers: [{}] as never, enabled: false })).toThrow(
+    /option observers must be an array of objects with an onPrediction/,
+  );
+  expect(() => new OnnxRuntimeInstrumentation({ label: 'label' as never, enabled: false })).toThrow(
+    /option label must be a function; got "label"/,
+  );
 });
 
 test('valid options, values or functions of the model, are accepted', () => {

@@ -9,7 +9,8 @@ import { captureDiag, memoryTracing } from './support/tracing';
 
 // The real onnxruntime-node, running an iris classifier written in the test with onnx-proto.
 const require = createRequire(__filename);
-const { IRIS_CLASSES, irisOnnxModel } = require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
+const { IRIS_CLASSES, irisOnnxModel } =
+  require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
 const instrumentation = new OnnxRuntimeInstrumentation({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
@@ -19,7 +20,9 @@ const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
 const SETOSA = [5.1, 3.5, 1.4, 0.2];
 const VIRGINICA = [6.3, 3.3, 6, 2.5];
 const VERSICOLOR = [5.9, 3.0, 4.2, 1.5];
-const feeds = (...rows: number[][]) => ({ float_input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, 4]) });
+const feeds = (...rows: number[][]) => ({
+  float_input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, 4]),
+});
 
 let session: import('onnxruntime-node').InferenceSession;
 let modelPath: string;
@@ -65,7 +68,11 @@ test('a run of several rows is a batch: ml.batch.size on the span, a prediction 
 });
 
 test('a run inside a traced() call is not traced twice', async () => {
-  const predict = traced(async (row: number[]) => session.run(feeds(row)), { model: { name: 'wrapped-iris', version: '1' }, classes: IRIS_CLASSES, tracer: tracing.tracer });
+  const predict = traced(async (row: number[]) => session.run(feeds(row)), {
+    model: { name: 'wrapped-iris', version: '1' },
+    classes: IRIS_CLASSES,
+    tracer: tracing.tracer,
+  });
   await predict(VIRGINICA);
   const spans = tracing.spans();
   expect(spans.map((span) => span.name)).toEqual(['predict wrapped-iris']);
@@ -77,14 +84,20 @@ test('a session created from bytes is named by the modelName option, or onnx-mod
   await fromBytes.run(feeds(SETOSA));
   expect(tracing.spans()[0]!.attributes['ml.model.name']).toBe('onnx-model');
   tracing.reset();
-  instrumentation.setConfig({ modelName: (model) => (model.location === undefined ? 'iris-from-bytes' : model.name), modelVersion: '2.0.0' });
+  instrumentation.setConfig({
+    modelName: (model) => (model.location === undefined ? 'iris-from-bytes' : model.name),
+    modelVersion: '2.0.0',
+  });
   try {
     await fromBytes.run(feeds(SETOSA));
     await session.run(feeds(SETOSA));
   } finally {
     instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
-  expect(tracing.spans().map((span) => span.attributes['ml.model.name'])).toEqual(['iris-from-bytes', 'iris-classifier']);
+  expect(tracing.spans().map((span) => span.attributes['ml.model.name'])).toEqual([
+    'iris-from-bytes',
+    'iris-classifier',
+  ]);
   // Without classes, the argmax is the class index.
   expect(tracing.spans()[0]!.attributes['ml.prediction.label']).toBe('0');
 });
@@ -145,7 +158,8 @@ test('a model name function that throws leaves the model uninstrumented, reporte
 test('label and confidence extractors given as options replace the defaults', async () => {
   instrumentation.setConfig({
     modelVersion: '2.0.0',
-    label: (outputs) => ((outputs as { label: { data: BigInt64Array } }).label.data[0] === 0n ? 'small flower' : 'large flower'),
+    label: (outputs) =>
+      (outputs as { label: { data: BigInt64Array } }).label.data[0] === 0n ? 'small flower' : 'large flower',
     confidence: () => 0.5,
   });
   try {
@@ -153,5 +167,8 @@ test('label and confidence extractors given as options replace the defaults', as
   } finally {
     instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
-  expect(tracing.spans()[0]!.attributes).toMatchObject({ 'ml.prediction.label': 'small flower', 'ml.prediction.confidence': 0.5 });
+  expect(tracing.spans()[0]!.attributes).toMatchObject({
+    'ml.prediction.label': 'small flower',
+    'ml.prediction.confidence': 0.5,
+  });
 });

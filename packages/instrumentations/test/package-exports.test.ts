@@ -21,7 +21,11 @@ test('require() gives the three instrumentations, and constructing them loads no
      console.log(JSON.stringify({ names: all.map((i) => i.instrumentationName), loaded }));`,
   ]);
   expect(JSON.parse(out)).toEqual({
-    names: ['@modelsight/instrumentation-onnxruntime', '@modelsight/instrumentation-tfjs', '@modelsight/instrumentation-transformers'],
+    names: [
+      '@modelsight/instrumentation-onnxruntime',
+      '@modelsight/instrumentation-tfjs',
+      '@modelsight/instrumentation-transformers',
+    ],
     loaded: [],
   });
 });

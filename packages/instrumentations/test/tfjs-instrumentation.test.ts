@@ -7,7 +7,8 @@ import { captureDiag, memoryTracing } from './support/tracing';
 // The real @tensorflow/tfjs (pure JavaScript CPU backend): a Sequential trained here on iris, and a graph
 // model of a linear iris classifier loaded from memory.
 const require = createRequire(__filename);
-const { IRIS_CLASSES, irisGraphModel, trainIrisSequential } = require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
+const { IRIS_CLASSES, irisGraphModel, trainIrisSequential } =
+  require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
 const instrumentation = new TfjsInstrumentation({ modelVersion: '1.2.0', classes: IRIS_CLASSES });
@@ -46,7 +47,13 @@ test('Sequential.predict makes one span, not one more for the LayersModel inside
 
 test('a LayersModel built with tf.model is traced under its name', () => {
   const input = tf.input({ shape: [4] });
-  const functional = tf.model({ name: 'iris-functional', inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(input) as import('@tensorflow/tfjs').SymbolicTensor });
+  const functional = tf.model({
+    name: 'iris-functional',
+    inputs: input,
+    outputs: tf.layers
+      .dense({ units: 3, activation: 'softmax' })
+      .apply(input) as import('@tensorflow/tfjs').SymbolicTensor,
+  });
   functional.predict(tf.tensor2d([VIRGINICA]));
   expect(tracing.spans().map((span) => span.name)).toEqual(['predict iris-functional']);
 });
@@ -62,7 +69,11 @@ test('a predict of several rows is a batch with a confidence per row', () => {
 });
 
 test('GraphModel.predict and executeAsync are traced, named by the modelName option for a model loaded from memory', async () => {
-  instrumentation.setConfig({ modelVersion: '1.2.0', classes: IRIS_CLASSES, modelName: (model) => (model.location === undefined ? 'iris-graph' : model.name) });
+  instrumentation.setConfig({
+    modelVersion: '1.2.0',
+    classes: IRIS_CLASSES,
+    modelName: (model) => (model.location === undefined ? 'iris-graph' : model.name),
+  });
   try {
     graph.predict(tf.tensor2d([VIRGINICA]));
     await graph.executeAsync(tf.tensor2d([SETOSA]));
@@ -82,12 +93,20 @@ test('GraphModel.predictAsync makes one span, through executeAsync', async () =>
 });
 
 test('a predict inside a traced() call is not traced twice', () => {
-  const predict = traced((row: number[]) => sequential.predict(tf.tensor2d([row])), { model: { name: 'outer', version: '1' }, tracer: tracing.tracer, classes: IRIS_CLASSES });
+  const predict = traced((row: number[]) => sequential.predict(tf.tensor2d([row])), {
+    model: { name: 'outer', version: '1' },
+    tracer: tracing.tracer,
+    classes: IRIS_CLASSES,
+  });
   predict(VIRGINICA);
-  expect(tracing.spans().map((span) => [span.name, span.attributes['ml.prediction.label']])).toEqual([['predict outer', 'virginica']]);
+  expect(tracing.spans().map((span) => [span.name, span.attributes['ml.prediction.label']])).toEqual([
+    ['predict outer', 'virginica'],
+  ]);
 });
 
 test('a predict that throws rethrows the TensorFlow.js error unchanged, recorded on the span', () => {
-  expect(() => sequential.predict(tf.tensor2d([[1, 2, 3]]))).toThrow(/expected dense_Dense\d+_input to have shape \[null,4\]/);
+  expect(() => sequential.predict(tf.tensor2d([[1, 2, 3]]))).toThrow(
+    /expected dense_Dense\d+_input to have shape \[null,4\]/,
+  );
   expect(tracing.spans()[0]!.status.code).toBe(2);
 });

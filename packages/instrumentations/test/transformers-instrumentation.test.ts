@@ -67,7 +67,10 @@ test('an array of texts is a batch: one span with ml.batch.size, a prediction pe
   const stats = getPredictionMetricsRegistry().forModel({ name: 'local/sentiment', version: '0.3.0' });
   const before = { ok: stats.ok, confidences: stats.confidence.count };
   const seen: (string | undefined)[] = [];
-  instrumentation.setConfig({ modelVersion: '0.3.0', observers: [{ onPrediction: (record) => seen.push(record.label) }] });
+  instrumentation.setConfig({
+    modelVersion: '0.3.0',
+    observers: [{ onPrediction: (record) => seen.push(record.label) }],
+  });
   try {
     await classify(['good good', 'bad awful', 'great']);
   } finally {
@@ -89,7 +92,9 @@ test('the ONNX session of a model used outside a pipeline is still traced by the
 });
 
 test('a pipeline whose results are no classification (feature extraction) is traced without a warning about labels', async () => {
-  const extract = (await transformers.pipeline('feature-extraction', 'local/sentiment')) as unknown as (text: string) => Promise<unknown>;
+  const extract = (await transformers.pipeline('feature-extraction', 'local/sentiment')) as unknown as (
+    text: string,
+  ) => Promise<unknown>;
   await extract('the movie was great');
   const spans = tracing.spans();
   expect(spans.map((span) => span.name)).toEqual(['predict local/sentiment']);
@@ -99,15 +104,36 @@ test('a pipeline whose results are no classification (feature extraction) is tra
 
 test('the tasks of transformers.js that give labels or scores are told apart from those that generate', () => {
   const labelled = [
-    'text-classification', 'token-classification', 'zero-shot-classification', 'audio-classification',
-    'zero-shot-audio-classification', 'image-classification', 'zero-shot-image-classification', 'image-segmentation',
-    'object-detection', 'zero-shot-object-detection', 'question-answering', 'document-question-answering', 'fill-mask',
-    'sentiment-analysis', 'ner',
+    'text-classification',
+    'token-classification',
+    'zero-shot-classification',
+    'audio-classification',
+    'zero-shot-audio-classification',
+    'image-classification',
+    'zero-shot-image-classification',
+    'image-segmentation',
+    'object-detection',
+    'zero-shot-object-detection',
+    'question-answering',
+    'document-question-answering',
+    'fill-mask',
+    'sentiment-analysis',
+    'ner',
   ];
   const unlabelled = [
-    'text-generation', 'text2text-generation', 'summarization', 'translation', 'translation_en_to_fr',
-    'automatic-speech-recognition', 'text-to-audio', 'image-to-text', 'image-to-image', 'background-removal',
-    'depth-estimation', 'feature-extraction', 'image-feature-extraction',
+    'text-generation',
+    'text2text-generation',
+    'summarization',
+    'translation',
+    'translation_en_to_fr',
+    'automatic-speech-recognition',
+    'text-to-audio',
+    'image-to-text',
+    'image-to-image',
+    'background-removal',
+    'depth-estimation',
+    'feature-extraction',
+    'image-feature-extraction',
   ];
   expect(labelled.filter((task) => !isLabelledTask(task))).toEqual([]);
   expect(unlabelled.filter((task) => isLabelledTask(task))).toEqual([]);

@@ -29,8 +29,15 @@ function startUpstreamSdk() {
   const { RuntimeNodeInstrumentation } = require('@opentelemetry/instrumentation-runtime-node');
   const { resourceFromAttributes } = require('@opentelemetry/resources');
   const { MeterProvider } = require('@opentelemetry/sdk-metrics');
-  const exporter = new PrometheusExporter({ host: '127.0.0.1', port: metricsPort, metricProducers: [predictionMetricProducer()] });
-  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-service' }), readers: [exporter] });
+  const exporter = new PrometheusExporter({
+    host: '127.0.0.1',
+    port: metricsPort,
+    metricProducers: [predictionMetricProducer()],
+  });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench-service' }),
+    readers: [exporter],
+  });
   metrics.setGlobalMeterProvider(provider);
   registerInstrumentations({
     meterProvider: provider,
@@ -67,7 +74,8 @@ function serveModel() {
     [6.6, 3.0, 5.6, 2.0],
   ];
   const random = seeded(7);
-  const flower = (k) => Object.fromEntries(features.map((name, j) => [name, Number((centres[k][j] + (random() - 0.5) * 0.8).toFixed(1))]));
+  const flower = (k) =>
+    Object.fromEntries(features.map((name, j) => [name, Number((centres[k][j] + (random() - 0.5) * 0.8).toFixed(1))]));
   const classify = (row) => {
     const distances = centres.map((c) => features.reduce((s, name, j) => s + (row[name] - c[j]) ** 2, 0));
     const weights = distances.map((d) => Math.exp(-d));
@@ -88,13 +96,16 @@ function serveModel() {
   const observers = [drift, feedback];
   const predictOne = traced(classify, { model, features: (row) => row, observers });
   const predictMany = traced((rows) => rows.map(classify), { model, batch: true, features: (rows) => rows, observers });
-  const rejected = metrics.getMeter('bench-service').createCounter('http.rejected_requests', { description: 'Requests answered 400, by reason' });
+  const rejected = metrics
+    .getMeter('bench-service')
+    .createCounter('http.rejected_requests', { description: 'Requests answered 400, by reason' });
 
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      const send = (status, value) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const send = (status, value) =>
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       let parsed;
       try {
         parsed = JSON.parse(body);
@@ -102,7 +113,8 @@ function serveModel() {
         rejected.add(1, { reason: 'invalid_json' });
         return send(400, { error: 'invalid_json' });
       }
-      if (request.url === '/feedback') return send(200, { outcome: feedback.recordFeedback(parsed.predictionId, parsed.label) });
+      if (request.url === '/feedback')
+        return send(200, { outcome: feedback.recordFeedback(parsed.predictionId, parsed.label) });
       if (Array.isArray(parsed.instances)) {
         const { result, prediction } = predictMany.withPrediction(parsed.instances);
         return send(200, { predictions: result, ids: prediction.itemIds });
@@ -127,7 +139,9 @@ function servePromClient(drift) {
   const families = parseFamilies(readFileSync(process.env.SNAPSHOT, 'utf8'));
   const measured = scrapeTimeValues(drift);
   for (const family of families) {
-    const labelNames = [...new Set(family.samples.flatMap((s) => Object.keys(s.labels)).filter((name) => name !== 'le'))];
+    const labelNames = [
+      ...new Set(family.samples.flatMap((s) => Object.keys(s.labels)).filter((name) => name !== 'le')),
+    ];
     const options = { name: family.name, help: family.help || family.name, labelNames, registers: [registry] };
     const valueOf = measured(family.name);
     if (valueOf !== undefined) {
@@ -152,7 +166,13 @@ function servePromClient(drift) {
       const counter = new client.Counter(options);
       for (const s of family.samples) counter.inc(s.labels, s.value);
     } else if (family.type === 'histogram') {
-      const buckets = [...new Set(family.samples.filter((s) => s.name.endsWith('_bucket') && s.labels.le !== '+Inf').map((s) => Number(s.labels.le)))];
+      const buckets = [
+        ...new Set(
+          family.samples
+            .filter((s) => s.name.endsWith('_bucket') && s.labels.le !== '+Inf')
+            .map((s) => Number(s.labels.le)),
+        ),
+      ];
       const histogram = new client.Histogram({ ...options, buckets: buckets.sort((a, b) => a - b) });
       // The same series and bucket counts: one observation at each bound per count in that bucket.
       const bySeries = new Map();
@@ -205,7 +225,15 @@ function scrapeTimeValues(drift) {
       readings = {
         report: drift.report(),
         spaces: new Map(v8.getHeapSpaceStatistics().map((space) => [space.space_name, space])),
-        delay: { min: delay.min, max: delay.max, mean: delay.mean, stddev: delay.stddev, p50: delay.percentile(50), p90: delay.percentile(90), p99: delay.percentile(99) },
+        delay: {
+          min: delay.min,
+          max: delay.max,
+          mean: delay.mean,
+          stddev: delay.stddev,
+          p50: delay.percentile(50),
+          p90: delay.percentile(90),
+          p99: delay.percentile(99),
+        },
         utilization: delta.utilization,
         loop: { active: total.active / 1000, idle: total.idle / 1000 },
         cpu: { user: cpu.user / 1e6, system: cpu.system / 1e6 },
@@ -237,7 +265,8 @@ function scrapeTimeValues(drift) {
     process_cpu_time_total: (labels) => now().cpu[labels.cpu_mode],
     process_memory_usage: () => now().rss,
   };
-  for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) byName[`nodejs_eventloop_delay_${stat}`] = delayOf(stat);
+  for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'])
+    byName[`nodejs_eventloop_delay_${stat}`] = delayOf(stat);
   const valueOf = (name) => byName[name];
   valueOf.beginScrape = () => (readings = undefined);
   return valueOf;

@@ -21,12 +21,15 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 function call(port, path, body) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, method: body === undefined ? 'GET' : 'POST' }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve(text));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, agent, method: body === undefined ? 'GET' : 'POST' },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -69,8 +72,13 @@ async function startService(mode, env = {}) {
 
 // The same traffic for every service: single and batch predictions, bad requests, feedback.
 const rows = (seed) => {
-  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-  const row = () => ({ sepal_length: 4.5 + random() * 3, sepal_width: 2 + random() * 2, petal_length: 1 + random() * 5.5, petal_width: 0.1 + random() * 2.4 });
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const row = () => ({
+    sepal_length: 4.5 + random() * 3,
+    sepal_width: 2 + random() * 2,
+    petal_length: 1 + random() * 5.5,
+    petal_width: 0.1 + random() * 2.4,
+  });
   return { random, row };
 };
 async function traffic(target, count) {
@@ -81,7 +89,12 @@ async function traffic(target, count) {
     else if (draw < 0.1) await call(target.port, '/predict', JSON.stringify({ instances: [row(), row(), row()] }));
     else {
       const answer = JSON.parse(await call(target.port, '/predict', JSON.stringify({ features: row() })));
-      if (random() < 0.5) await call(target.port, '/feedback', JSON.stringify({ predictionId: answer.predictionId, label: answer.label }));
+      if (random() < 0.5)
+        await call(
+          target.port,
+          '/feedback',
+          JSON.stringify({ predictionId: answer.predictionId, label: answer.label }),
+        );
     }
   }
 }
@@ -125,9 +138,24 @@ for (const target of targets) target.stop();
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const p90 = (values) => values.sort((a, b) => a - b)[Math.floor(values.length * 0.9)];
 const base = times.get(promClient);
-console.log(`GET /metrics on loopback, ${rounds} rounds of ${scrapesPerRound} scrapes per server and kind, node ${process.version}`);
-console.log('server'.padEnd(34), 'series'.padStart(6), 'idle median ms'.padStart(15), 'p90'.padStart(6), 'vs prom-client'.padStart(15), 'busy median ms'.padStart(15), 'p90'.padStart(6), 'vs prom-client'.padStart(15));
-const names = { 'prom-client': 'prom-client 15 (same series)', upstream: 'SDK PrometheusExporter', modelsight: '@modelsight/node preload' };
+console.log(
+  `GET /metrics on loopback, ${rounds} rounds of ${scrapesPerRound} scrapes per server and kind, node ${process.version}`,
+);
+console.log(
+  'server'.padEnd(34),
+  'series'.padStart(6),
+  'idle median ms'.padStart(15),
+  'p90'.padStart(6),
+  'vs prom-client'.padStart(15),
+  'busy median ms'.padStart(15),
+  'p90'.padStart(6),
+  'vs prom-client'.padStart(15),
+);
+const names = {
+  'prom-client': 'prom-client 15 (same series)',
+  upstream: 'SDK PrometheusExporter',
+  modelsight: '@modelsight/node preload',
+};
 for (const target of targets) {
   const t = times.get(target);
   console.log(

@@ -36,11 +36,17 @@ async function collector(mode) {
 
 async function scenario(name, preload, mode) {
   const sink = mode ? await collector(mode) : undefined;
-  const { child, url, stderr } = await startService('preload-service.cjs', preload, { OTEL_EXPORTER_OTLP_ENDPOINT: sink?.url ?? 'http://127.0.0.1:9' });
+  const { child, url, stderr } = await startService('preload-service.cjs', preload, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink?.url ?? 'http://127.0.0.1:9',
+  });
   const body = JSON.stringify({ features: { petal_length: 4.2 } });
   const call = async () => {
     const started = process.hrtime.bigint();
-    const response = await fetch(`${url}/predict`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${url}/predict`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`${name}: ${response.status}`);
     return Number(process.hrtime.bigint() - started) / 1e6;
@@ -77,7 +83,9 @@ async function scenario(name, preload, mode) {
     throughput: requests / seconds,
     rssBefore,
     rssAfter,
-    warnings: stderr().split('\n').filter((line) => line.includes('@modelsight/node')).length,
+    warnings: stderr()
+      .split('\n')
+      .filter((line) => line.includes('@modelsight/node')).length,
   };
 }
 

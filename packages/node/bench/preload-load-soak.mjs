@@ -33,7 +33,9 @@ async function liveCollector() {
     request.on('end', () => {
       if (request.url === '/v1/traces') {
         // The IDs are found in the JSON text: no need to decode the whole request.
-        for (const match of Buffer.concat(chunks).toString('utf8').matchAll(/"ml\.prediction\.id","value":\{"stringValue":"([^"]+)"/g)) {
+        for (const match of Buffer.concat(chunks)
+          .toString('utf8')
+          .matchAll(/"ml\.prediction\.id","value":\{"stringValue":"([^"]+)"/g)) {
           predictionIds.add(match[1]);
         }
       }
@@ -69,14 +71,28 @@ async function scenario(name, preload, collector) {
   for (let i = 0; i < windows; i++) {
     const result = await load(seconds);
     answered += result['2xx'];
-    samples.push({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, rss: rssMb(child.pid) });
+    samples.push({
+      rps: result.requests.average,
+      p99: result.latency.p99,
+      errors: result.errors + result.non2xx,
+      rss: rssMb(child.pid),
+    });
   }
   const signalled = performance.now();
   child.kill('SIGTERM');
   const exit = await exited;
   const shutdownMs = performance.now() - signalled;
   rmSync(dir, { recursive: true, force: true });
-  return { name, samples, answered, shutdownMs, exit, warnings: stderr().split('\n').filter((line) => line.includes('@modelsight/node')) };
+  return {
+    name,
+    samples,
+    answered,
+    shutdownMs,
+    exit,
+    warnings: stderr()
+      .split('\n')
+      .filter((line) => line.includes('@modelsight/node')),
+  };
 }
 
 const live = await liveCollector();
@@ -91,17 +107,39 @@ for (const [name, preload, collector] of [
 const received = live.predictions();
 await live.close();
 
-console.log(`POST /predict from ${connections} connections, ${windows} windows of ${seconds} s after a 2 s warm-up, node ${process.version}`);
-console.log('scenario'.padEnd(26), 'window', 'req/s'.padStart(7), 'p99 ms'.padStart(7), 'errors'.padStart(7), 'RSS MB'.padStart(7));
+console.log(
+  `POST /predict from ${connections} connections, ${windows} windows of ${seconds} s after a 2 s warm-up, node ${process.version}`,
+);
+console.log(
+  'scenario'.padEnd(26),
+  'window',
+  'req/s'.padStart(7),
+  'p99 ms'.padStart(7),
+  'errors'.padStart(7),
+  'RSS MB'.padStart(7),
+);
 for (const r of results) {
   r.samples.forEach((s, i) =>
-    console.log((i === 0 ? r.name : '').padEnd(26), String(i + 1).padStart(6), s.rps.toFixed(0).padStart(7), String(s.p99).padStart(7), String(s.errors).padStart(7), s.rss.toFixed(1).padStart(7)),
+    console.log(
+      (i === 0 ? r.name : '').padEnd(26),
+      String(i + 1).padStart(6),
+      s.rps.toFixed(0).padStart(7),
+      String(s.p99).padStart(7),
+      String(s.errors).padStart(7),
+      s.rss.toFixed(1).padStart(7),
+    ),
   );
 }
 const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
 const [bare] = results;
 console.log();
-console.log('scenario'.padEnd(26), 'req/s vs bare'.padStart(14), 'p99 vs bare'.padStart(12), 'RSS growth MB'.padStart(14), 'SIGTERM → exit'.padStart(15));
+console.log(
+  'scenario'.padEnd(26),
+  'req/s vs bare'.padStart(14),
+  'p99 vs bare'.padStart(12),
+  'RSS growth MB'.padStart(14),
+  'SIGTERM → exit'.padStart(15),
+);
 for (const r of results) {
   console.log(
     r.name.padEnd(26),
@@ -115,4 +153,5 @@ const withLive = results[1];
 console.log();
 // A request autocannon gave up on at the end of a window may still have been answered, and exported.
 console.log(`live collector: ${received} predictions received; the load counted ${withLive.answered} answers`);
-for (const r of results) for (const warning of [...new Set(r.warnings)].slice(0, 3)) console.log(`${r.name}: ${warning.slice(0, 160)}`);
+for (const r of results)
+  for (const warning of [...new Set(r.warnings)].slice(0, 3)) console.log(`${r.name}: ${warning.slice(0, 160)}`);

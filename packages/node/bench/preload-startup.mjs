@@ -51,7 +51,13 @@ const quantile = (values, q) => {
 };
 const baseline = quantile(times['node -e 0'], 0.5);
 console.log(`preload start-up, ${runs} interleaved runs each, node ${process.version}`);
-console.log('variant'.padEnd(50), 'median ms'.padStart(10), 'p90 ms'.padStart(8), 'added ms'.padStart(9), 'ratio'.padStart(6));
+console.log(
+  'variant'.padEnd(50),
+  'median ms'.padStart(10),
+  'p90 ms'.padStart(8),
+  'added ms'.padStart(9),
+  'ratio'.padStart(6),
+);
 for (const [name, values] of Object.entries(times)) {
   const median = quantile(values, 0.5);
   console.log(
@@ -64,5 +70,7 @@ for (const [name, values] of Object.entries(times)) {
 }
 for (const [name, most] of Object.entries(targets)) {
   const added = quantile(times[name], 0.5) - baseline;
-  console.log(`target: at most ${most} ms added by ${name.split(' ')[1]}; measured ${added.toFixed(0)} ms: ${added <= most ? 'met' : 'MISSED'}`);
+  console.log(
+    `target: at most ${most} ms added by ${name.split(' ')[1]}; measured ${added.toFixed(0)} ms: ${added <= most ? 'met' : 'MISSED'}`,
+  );
 }

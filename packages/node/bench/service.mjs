@@ -27,15 +27,21 @@ export const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/$
  */
 export async function startService(script, preload, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(preload ? ['--require', '@modelsight/node/register'] : []), join(root, 'test/fixtures', script)], {
-    cwd: join(root, 'test'),
-    env: { PATH: process.env.PATH, PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(preload ? ['--require', '@modelsight/node/register'] : []), join(root, 'test/fixtures', script)],
+    {
+      cwd: join(root, 'test'),
+      env: { PATH: process.env.PATH, PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: '0', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   let ended = false;
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => ((ended = true), resolve({ code, signal }))));
+  const exited = new Promise((resolve) =>
+    child.once('close', (code, signal) => ((ended = true), resolve({ code, signal }))),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (ended) throw new Error(`${script} exited before answering /health:\n${stderr}`);

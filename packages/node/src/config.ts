@@ -26,7 +26,8 @@ const LOG_LEVELS: readonly ResolvedConfig['logLevel'][] = ['none', 'error', 'war
  */
 export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = process.env): ResolvedConfig {
   // start('iris-service') would otherwise start with every default and a service named unknown_service:node.
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalid('options', options, 'an object, such as { serviceName }');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw invalid('options', options, 'an object, such as { serviceName }');
   const warnings: string[] = [];
   const read = new EnvReader(env, warnings);
 
@@ -37,18 +38,33 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
       : read.list('OTEL_METRICS_EXPORTER', METRICS_EXPORTERS, ['prometheus']);
 
   // The OTLP options apply to both signals; each signal's own variable wins over the general one.
-  const protocolOption = options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
-  const timeoutOption = options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
+  const protocolOption =
+    options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
+  const timeoutOption =
+    options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
   const protocolFor = (signal: 'TRACES' | 'METRICS') =>
-    protocolOption ?? read.oneOf(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, 'http/json');
+    protocolOption ??
+    read.oneOf(
+      read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
+      PROTOCOLS,
+      'http/json',
+    );
   const timeoutFor = (signal: 'TRACES' | 'METRICS') =>
-    timeoutOption ?? read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
+    timeoutOption ??
+    read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
 
-  const sampler = options.sampler !== undefined ? optionOneOf('sampler', options.sampler, SAMPLERS) : read.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  const sampler =
+    options.sampler !== undefined
+      ? optionOneOf('sampler', options.sampler, SAMPLERS)
+      : read.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
 
   return {
-    serviceName: options.serviceName !== undefined ? nonEmpty('serviceName', options.serviceName) : read.string('OTEL_SERVICE_NAME'),
-    serviceVersion: options.serviceVersion !== undefined ? nonEmpty('serviceVersion', options.serviceVersion) : undefined,
+    serviceName:
+      options.serviceName !== undefined
+        ? nonEmpty('serviceName', options.serviceName)
+        : read.string('OTEL_SERVICE_NAME'),
+    serviceVersion:
+      options.serviceVersion !== undefined ? nonEmpty('serviceVersion', options.serviceVersion) : undefined,
     resourceAttributes: attributes('resourceAttributes', options.resourceAttributes ?? {}),
     tracesExporter:
       options.tracesExporter !== undefined
@@ -57,11 +73,11 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     otlpTracesEndpoint:
       options.otlpTracesEndpoint !== undefined
         ? url('otlpTracesEndpoint', options.otlpTracesEndpoint)
-        : read.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${otlpBase}/v1/traces`,
+        : (read.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${otlpBase}/v1/traces`),
     otlpMetricsEndpoint:
       options.otlpMetricsEndpoint !== undefined
         ? url('otlpMetricsEndpoint', options.otlpMetricsEndpoint)
-        : read.url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? `${otlpBase}/v1/metrics`,
+        : (read.url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? `${otlpBase}/v1/metrics`),
     otlpProtocol: protocolFor('TRACES'),
     otlpTimeoutMs: timeoutFor('TRACES'),
     otlpMetricsProtocol: protocolFor('METRICS'),
@@ -74,23 +90,52 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
           ? read.ratio('OTEL_TRACES_SAMPLER_ARG', 1)
           : 1,
     maxQueueSize: pick(options.maxQueueSize, 'maxQueueSize', () => read.positiveInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048)),
-    maxExportBatchSize: pick(options.maxExportBatchSize, 'maxExportBatchSize', () => read.positiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512)),
-    scheduledDelayMs: pick(options.scheduledDelayMs, 'scheduledDelayMs', () => read.positiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000)),
-    exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () => read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000)),
+    maxExportBatchSize: pick(options.maxExportBatchSize, 'maxExportBatchSize', () =>
+      read.positiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+    ),
+    scheduledDelayMs: pick(options.scheduledDelayMs, 'scheduledDelayMs', () =>
+      read.positiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000),
+    ),
+    exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () =>
+      read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000),
+    ),
     metricsExporters,
     // localhost as in the OpenTelemetry specification: metrics name models and hosts, not for everyone to read.
-    prometheusHost: options.prometheusHost !== undefined ? nonEmpty('prometheusHost', options.prometheusHost) : read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost',
+    prometheusHost:
+      options.prometheusHost !== undefined
+        ? nonEmpty('prometheusHost', options.prometheusHost)
+        : (read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost'),
     prometheusPort:
-      options.prometheusPort !== undefined ? port('prometheusPort', options.prometheusPort) : read.port('OTEL_EXPORTER_PROMETHEUS_PORT', 9464),
-    metricExportIntervalMs: pick(options.metricExportIntervalMs, 'metricExportIntervalMs', () => read.positiveInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000)),
-    metricExportTimeoutMs: pick(options.metricExportTimeoutMs, 'metricExportTimeoutMs', () => read.positiveInt('OTEL_METRIC_EXPORT_TIMEOUT', 30_000)),
-    runtimeMetrics: options.runtimeMetrics !== undefined ? bool('runtimeMetrics', options.runtimeMetrics) : read.bool('MODELSIGHT_RUNTIME_METRICS', true),
-    logLevel: options.logLevel !== undefined ? optionOneOf('logLevel', options.logLevel, LOG_LEVELS) : read.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn'),
-    handleSignals: options.handleSignals !== undefined ? bool('handleSignals', options.handleSignals) : read.bool('MODELSIGHT_HANDLE_SIGNALS', true),
+      options.prometheusPort !== undefined
+        ? port('prometheusPort', options.prometheusPort)
+        : read.port('OTEL_EXPORTER_PROMETHEUS_PORT', 9464),
+    metricExportIntervalMs: pick(options.metricExportIntervalMs, 'metricExportIntervalMs', () =>
+      read.positiveInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000),
+    ),
+    metricExportTimeoutMs: pick(options.metricExportTimeoutMs, 'metricExportTimeoutMs', () =>
+      read.positiveInt('OTEL_METRIC_EXPORT_TIMEOUT', 30_000),
+    ),
+    runtimeMetrics:
+      options.runtimeMetrics !== undefined
+        ? bool('runtimeMetrics', options.runtimeMetrics)
+        : read.bool('MODELSIGHT_RUNTIME_METRICS', true),
+    logLevel:
+      options.logLevel !== undefined
+        ? optionOneOf('logLevel', options.logLevel, LOG_LEVELS)
+        : read.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn'),
+    handleSignals:
+      options.handleSignals !== undefined
+        ? bool('handleSignals', options.handleSignals)
+        : read.bool('MODELSIGHT_HANDLE_SIGNALS', true),
     keepQueryParams:
-      options.keepQueryParams !== undefined ? names('keepQueryParams', options.keepQueryParams) : read.names('MODELSIGHT_KEEP_QUERY_PARAMS'),
-    shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () => read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000)),
-    disabled: options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
+      options.keepQueryParams !== undefined
+        ? names('keepQueryParams', options.keepQueryParams)
+        : read.names('MODELSIGHT_KEEP_QUERY_PARAMS'),
+    shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () =>
+      read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000),
+    ),
+    disabled:
+      options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
     ...resolveInstrumentationConfig(options, env),
     ...resolveMetricShape(options, env, warnings),
     warnings,
@@ -101,7 +146,10 @@ function tracesExporterFromEnv(read: EnvReader, warnings: string[]): ResolvedCon
   const list = read.list('OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, ['otlp']);
   // One span pipeline is enough for a model service; the first name wins, and the others are named
   // rather than dropped without a word.
-  if (list.length > 1) warnings.push(`OTEL_TRACES_EXPORTER=${JSON.stringify(list.join(','))} names several exporters; only ${list[0]} is used`);
+  if (list.length > 1)
+    warnings.push(
+      `OTEL_TRACES_EXPORTER=${JSON.stringify(list.join(','))} names several exporters; only ${list[0]} is used`,
+    );
   return list[0] ?? 'none';
 }
 
@@ -143,7 +191,14 @@ class EnvReader {
   list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
     const value = this.string(name);
     if (value === undefined) return fallback;
-    const items = [...new Set(value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== ''))];
+    const items = [
+      ...new Set(
+        value
+          .split(',')
+          .map((item) => item.trim().toLowerCase())
+          .filter((item) => item !== ''),
+      ),
+    ];
     const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
     if (unknown.length > 0 || items.length === 0) {
       return this.reject(name, `expected a comma-separated list of ${allowed.join(', ')}`, fallback);
@@ -203,7 +258,9 @@ function pick(value: number | undefined, option: string, fromEnv: () => number):
 }
 
 function invalid(option: string, value: unknown, expected: string): Error {
-  return new TypeError(`@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected ${expected}`);
+  return new TypeError(
+    `@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected ${expected}`,
+  );
 }
 
 function optionOneOf<T extends string>(option: string, value: T, allowed: readonly T[]): T {
@@ -243,14 +300,24 @@ function names(option: string, value: readonly string[]): string[] {
   throw invalid(option, value, 'an array of non-empty strings');
 }
 
-function attributes(option: string, value: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+function attributes(
+  option: string,
+  value: Record<string, string | number | boolean>,
+): Record<string, string | number | boolean> {
   const valid =
     value !== null &&
     typeof value === 'object' &&
     !Array.isArray(value) &&
-    Object.values(value).every((item) => typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)));
+    Object.values(value).every(
+      (item) =>
+        typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)),
+    );
   if (valid) return { ...value };
-  throw invalid(option, value, 'an object of attribute names to strings, numbers or booleans, such as { "deployment.environment.name": "prod" }');
+  throw invalid(
+    option,
+    value,
+    'an object of attribute names to strings, numbers or booleans, such as { "deployment.environment.name": "prod" }',
+  );
 }
 
 function nonEmpty(option: string, value: string): string {

@@ -24,11 +24,16 @@ const MAX_REMEMBERED = 256;
 export function installDiagLogger(level: LogLevelName): void {
   // A logger the app installed itself stays: our messages then go through it, at its level.
   if (diagLoggerRegistered()) return;
-  diag.setLogger(new OncePerMessageLogger(new DiagConsoleLogger()), { logLevel: LEVELS[level], suppressOverrideMessage: true });
+  diag.setLogger(new OncePerMessageLogger(new DiagConsoleLogger()), {
+    logLevel: LEVELS[level],
+    suppressOverrideMessage: true,
+  });
 }
 
 function diagLoggerRegistered(): boolean {
-  const registry = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+  const registry = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[
+    Symbol.for('opentelemetry.js.api.1')
+  ];
   return registry?.['diag'] !== undefined;
 }
 
@@ -70,7 +75,7 @@ class OncePerMessageLogger implements DiagLogger {
 function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
   try {
-    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     return String(value);
   }

@@ -58,7 +58,9 @@ export class ShutdownAwareRetries implements IExporterTransport {
   private async attempt(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
     const timeout = this.deadline === undefined ? timeoutMillis : Math.min(timeoutMillis, this.deadline - Date.now());
     const result: ExportResponse =
-      timeout > 0 ? await this.transport.send(data, timeout) : { status: 'failure', error: new Error('the shutdown deadline has passed') };
+      timeout > 0
+        ? await this.transport.send(data, timeout)
+        : { status: 'failure', error: new Error('the shutdown deadline has passed') };
     if (this.deadline !== undefined) this.lastStatus = result.status;
     return result;
   }

@@ -26,7 +26,11 @@ export interface FinalExportTarget {
  * ended while the exporter was flushed: no request can be answered, and no span can end, between this
  * export and the end of the process.
  */
-export function exportSpansSync(spans: readonly ReadableSpan[], target: FinalExportTarget, timeoutMs: number): FinalExportOutcome {
+export function exportSpansSync(
+  spans: readonly ReadableSpan[],
+  target: FinalExportTarget,
+  timeoutMs: number,
+): FinalExportOutcome {
   if (spans.length === 0) return 'exported';
   if (timeoutMs <= 0 || !existsSync(WORKER_FILE)) return 'unavailable';
   const serializer = target.protocol === 'http/protobuf' ? ProtobufTraceSerializer : JsonTraceSerializer;

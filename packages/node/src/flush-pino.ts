@@ -50,7 +50,8 @@ export class PinoDestinations extends InstrumentationBase {
         const patched = Object.assign(function pinoWithFlush(this: unknown, ...args: unknown[]) {
           const logger = original.apply(this, args);
           const streamSym = original.symbols?.streamSym;
-          if (streamSym !== undefined) destinations.remember((logger as Record<symbol, unknown> | undefined)?.[streamSym]);
+          if (streamSym !== undefined)
+            destinations.remember((logger as Record<symbol, unknown> | undefined)?.[streamSym]);
           return logger;
         }, original) as PinoFactory;
         if (typeof patched.pino === 'function') patched.pino = patched;
@@ -93,7 +94,8 @@ export class PinoDestinations extends InstrumentationBase {
       } catch (error) {
         // A destination closed or not open yet has nothing this flush could write.
         const reason = error instanceof Error ? error.message : String(error);
-        if (!/destroyed|not ready/i.test(reason)) warnOnce(`pino-flush:${reason}`, `could not flush a pino destination: ${reason}`);
+        if (!/destroyed|not ready/i.test(reason))
+          warnOnce(`pino-flush:${reason}`, `could not flush a pino destination: ${reason}`);
       }
     }
   }
@@ -136,7 +138,12 @@ export class PinoDestinations extends InstrumentationBase {
   }
 
   private remember(stream: unknown): void {
-    if (stream === null || typeof stream !== 'object' || typeof (stream as Partial<SyncFlushable>).flushSync !== 'function') return;
+    if (
+      stream === null ||
+      typeof stream !== 'object' ||
+      typeof (stream as Partial<SyncFlushable>).flushSync !== 'function'
+    )
+      return;
     if (this.seen.has(stream)) return;
     this.seen.add(stream);
     const ref = new WeakRef(stream as SyncFlushable);

@@ -58,7 +58,9 @@ export function queryRedaction(keepQueryParams: readonly string[]): Pick<HttpIns
 }
 
 /** The same for the `fetch()` (undici) instrumentation, whose client spans carry the query in `url.full` and `url.query`. */
-export function fetchQueryRedaction(keepQueryParams: readonly string[]): Pick<UndiciInstrumentationConfig, 'requestHook'> {
+export function fetchQueryRedaction(
+  keepQueryParams: readonly string[],
+): Pick<UndiciInstrumentationConfig, 'requestHook'> {
   if (keepQueryParams.includes(KEEP_ALL_QUERY_PARAMS)) return {};
   const keep = new Set(keepQueryParams);
   return { requestHook: (span) => redactFullUrl(span, keep) };
@@ -76,7 +78,10 @@ function redactFullUrl(span: Span, keep: ReadonlySet<string>): void {
   if (full !== undefined && start >= 0) {
     const end = full.indexOf('#', start);
     const query = full.slice(start + 1, end < 0 ? undefined : end);
-    span.setAttribute(ATTR_URL_FULL, `${full.slice(0, start + 1)}${redactQuery(query, keep)}${end < 0 ? '' : full.slice(end)}`);
+    span.setAttribute(
+      ATTR_URL_FULL,
+      `${full.slice(0, start + 1)}${redactQuery(query, keep)}${end < 0 ? '' : full.slice(end)}`,
+    );
   }
 }
 

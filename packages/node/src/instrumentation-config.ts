@@ -1,7 +1,10 @@
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
-type InstrumentationConfig = Pick<ResolvedConfig, 'enabledInstrumentations' | 'disabledInstrumentations' | 'instrumentations'>;
+type InstrumentationConfig = Pick<
+  ResolvedConfig,
+  'enabledInstrumentations' | 'disabledInstrumentations' | 'instrumentations'
+>;
 
 /**
  * Which instrumentations to run, from options, then `OTEL_NODE_ENABLED_INSTRUMENTATIONS` and
@@ -26,19 +29,30 @@ export function resolveInstrumentationConfig(options: ModelsightNodeOptions, env
 /** The names of a comma-separated list, trimmed and lower-cased; `undefined` when the variable is unset or blank. */
 function namesFromEnv(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  return [...new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== ''),
+    ),
+  ];
 }
 
 function nameList(option: string, value: readonly string[]): string[] {
   if (!Array.isArray(value) || value.some((name) => typeof name !== 'string' || name.trim() === '')) {
-    throw new TypeError(`@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected an array of instrumentation names`);
+    throw new TypeError(
+      `@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected an array of instrumentation names`,
+    );
   }
   return [...new Set(value.map((name) => name.trim().toLowerCase()))];
 }
 
 function instrumentationList(value: readonly OpenTelemetryInstrumentation[]): OpenTelemetryInstrumentation[] {
   if (!Array.isArray(value)) {
-    throw new TypeError(`@modelsight/node: option instrumentations = ${describe(value)} is not valid: expected an array of OpenTelemetry instrumentations`);
+    throw new TypeError(
+      `@modelsight/node: option instrumentations = ${describe(value)} is not valid: expected an array of OpenTelemetry instrumentations`,
+    );
   }
   value.forEach((item, index) => {
     if (!isInstrumentation(item)) {
@@ -56,7 +70,9 @@ function isInstrumentation(value: unknown): value is OpenTelemetryInstrumentatio
   const candidate = value as Record<string, unknown>;
   return (
     typeof candidate['instrumentationName'] === 'string' &&
-    ['enable', 'disable', 'setTracerProvider', 'setMeterProvider', 'getConfig'].every((method) => typeof candidate[method] === 'function')
+    ['enable', 'disable', 'setTracerProvider', 'setMeterProvider', 'getConfig'].every(
+      (method) => typeof candidate[method] === 'function',
+    )
   );
 }
 

@@ -38,7 +38,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-http',
     create: ({ http }) => {
-      const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+      const { HttpInstrumentation } =
+        require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
       return new HttpInstrumentation(http);
     },
   },
@@ -46,7 +47,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-express',
     create: () => {
-      const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+      const { ExpressInstrumentation } =
+        require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
       return new ExpressInstrumentation();
     },
   },
@@ -66,7 +68,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-undici',
     create: ({ undici }) => {
-      const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+      const { UndiciInstrumentation } =
+        require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
       return new UndiciInstrumentation(undici);
     },
   },
@@ -74,7 +77,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-pino',
     create: () => {
-      const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
+      const { PinoInstrumentation } =
+        require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
       // Logs stay where the app writes them; the instrumentation adds trace_id, span_id, trace_flags.
       return new PinoInstrumentation({ disableLogSending: true });
     },
@@ -83,7 +87,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'runtime-metrics',
     instrumentationName: '@opentelemetry/instrumentation-runtime-node',
     create: () => {
-      const { RuntimeNodeInstrumentation } = require('@opentelemetry/instrumentation-runtime-node') as typeof import('@opentelemetry/instrumentation-runtime-node');
+      const { RuntimeNodeInstrumentation } =
+        require('@opentelemetry/instrumentation-runtime-node') as typeof import('@opentelemetry/instrumentation-runtime-node');
       return new RuntimeNodeInstrumentation({ enabled: false });
     },
   },
@@ -92,7 +97,8 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     kind: 'runtime-metrics',
     instrumentationName: '@opentelemetry/instrumentation-host-metrics',
     create: () => {
-      const { HostMetricsInstrumentation } = require('@opentelemetry/instrumentation-host-metrics') as typeof import('@opentelemetry/instrumentation-host-metrics');
+      const { HostMetricsInstrumentation } =
+        require('@opentelemetry/instrumentation-host-metrics') as typeof import('@opentelemetry/instrumentation-host-metrics');
       return new HostMetricsInstrumentation({ enabled: false, metricGroups: ['process.cpu', 'process.memory'] });
     },
   },
@@ -107,12 +113,20 @@ export function ignoringScrapes(
   instrumentation: OpenTelemetryInstrumentation,
   isScrape: (request: IncomingMessage) => boolean,
 ): OpenTelemetryInstrumentation {
-  const configurable = instrumentation as OpenTelemetryInstrumentation & { setConfig?: (config: HttpInstrumentationConfig) => void };
-  if (instrumentation.instrumentationName !== NODE_INSTRUMENTATIONS['http']!.instrumentationName || typeof configurable.setConfig !== 'function') {
+  const configurable = instrumentation as OpenTelemetryInstrumentation & {
+    setConfig?: (config: HttpInstrumentationConfig) => void;
+  };
+  if (
+    instrumentation.instrumentationName !== NODE_INSTRUMENTATIONS['http']!.instrumentationName ||
+    typeof configurable.setConfig !== 'function'
+  ) {
     return instrumentation;
   }
   const config = instrumentation.getConfig() as HttpInstrumentationConfig;
   const ignoredByApp = config.ignoreIncomingRequestHook;
-  configurable.setConfig({ ...config, ignoreIncomingRequestHook: (request) => isScrape(request) || (ignoredByApp?.(request) ?? false) });
+  configurable.setConfig({
+    ...config,
+    ignoreIncomingRequestHook: (request) => isScrape(request) || (ignoredByApp?.(request) ?? false),
+  });
   return instrumentation;
 }

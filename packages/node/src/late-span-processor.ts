@@ -21,7 +21,11 @@ export class LateSpanProcessor implements SpanProcessor {
     private readonly target: FinalExportTarget,
     private readonly maxQueueSize: number,
     private readonly retries: ShutdownAwareRetries | undefined,
-    private readonly exportSync: (spans: readonly ReadableSpan[], target: FinalExportTarget, timeoutMs: number) => FinalExportOutcome = exportSpansSync,
+    private readonly exportSync: (
+      spans: readonly ReadableSpan[],
+      target: FinalExportTarget,
+      timeoutMs: number,
+    ) => FinalExportOutcome = exportSpansSync,
   ) {}
 
   onStart(span: Span, parentContext: Context): void {
@@ -61,7 +65,9 @@ export class LateSpanProcessor implements SpanProcessor {
     const spans = this.late ?? [];
     this.late = [];
     if (spans.length === 0 && this.dropped === 0) return;
-    const outcome = this.retries?.failedSinceShutdown() ? 'failed' : this.exportSync(spans, this.target, deadline - Date.now());
+    const outcome = this.retries?.failedSinceShutdown()
+      ? 'failed'
+      : this.exportSync(spans, this.target, deadline - Date.now());
     const lost = (outcome === 'exported' ? 0 : spans.length) + this.dropped;
     this.dropped = 0;
     if (lost > 0) {

@@ -8,7 +8,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export type OtlpHistogramAggregation = 'explicit_bucket_histogram' | 'base2_exponential_bucket_histogram';
 
-const AGGREGATIONS: readonly OtlpHistogramAggregation[] = ['explicit_bucket_histogram', 'base2_exponential_bucket_histogram'];
+const AGGREGATIONS: readonly OtlpHistogramAggregation[] = [
+  'explicit_bucket_histogram',
+  'base2_exponential_bucket_histogram',
+];
 
 /** Options of {@link start} about the series the metrics are made of. */
 export interface MetricShapeOptions {
@@ -61,7 +64,8 @@ export function resolveMetricShape(options: MetricShapeOptions, env: Env, warnin
 
   let metricCardinalityLimit: number;
   if (options.metricCardinalityLimit !== undefined) {
-    if (!isLimit(options.metricCardinalityLimit)) throw invalid('metricCardinalityLimit', options.metricCardinalityLimit, 'a whole number of at least 2');
+    if (!isLimit(options.metricCardinalityLimit))
+      throw invalid('metricCardinalityLimit', options.metricCardinalityLimit, 'a whole number of at least 2');
     metricCardinalityLimit = options.metricCardinalityLimit;
   } else {
     metricCardinalityLimit = fromEnv(
@@ -75,7 +79,11 @@ export function resolveMetricShape(options: MetricShapeOptions, env: Env, warnin
   let predictionDurationBuckets: readonly number[];
   if (options.predictionDurationBuckets !== undefined) {
     if (!isBuckets(options.predictionDurationBuckets)) {
-      throw invalid('predictionDurationBuckets', options.predictionDurationBuckets, 'a non-empty array of increasing positive numbers of seconds');
+      throw invalid(
+        'predictionDurationBuckets',
+        options.predictionDurationBuckets,
+        'a non-empty array of increasing positive numbers of seconds',
+      );
     }
     predictionDurationBuckets = [...options.predictionDurationBuckets];
   } else {
@@ -115,10 +123,18 @@ function isBuckets(value: unknown): value is number[] {
   return (
     Array.isArray(value) &&
     value.length > 0 &&
-    value.every((bound, i) => typeof bound === 'number' && Number.isFinite(bound) && bound > 0 && (i === 0 || bound > (value[i - 1] as number)))
+    value.every(
+      (bound, i) =>
+        typeof bound === 'number' &&
+        Number.isFinite(bound) &&
+        bound > 0 &&
+        (i === 0 || bound > (value[i - 1] as number)),
+    )
   );
 }
 
 function invalid(option: string, value: unknown, expected: string): Error {
-  return new TypeError(`@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected ${expected}`);
+  return new TypeError(
+    `@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected ${expected}`,
+  );
 }

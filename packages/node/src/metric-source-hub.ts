@@ -66,7 +66,10 @@ export class MetricSourceHub {
       try {
         families = source.collect();
       } catch (error) {
-        warnOnce(`source:${source.scope.name}`, `${source.scope.name} failed to report its metrics: ${error instanceof Error ? error.message : String(error)}`);
+        warnOnce(
+          `source:${source.scope.name}`,
+          `${source.scope.name} failed to report its metrics: ${error instanceof Error ? error.message : String(error)}`,
+        );
         continue;
       }
       const scopeKey = `${source.scope.name}\u0000${source.scope.version ?? ''}`;
@@ -124,8 +127,14 @@ class CappedFamily {
   metricData(endTime: HrTime): SumMetricData | GaugeMetricData {
     const startTime = hrTime(this.startTimeMs);
     const dataPoints = this.points.map(({ attributes, value }) => ({ attributes, startTime, endTime, value }));
-    if (this.overflow !== undefined) dataPoints.push({ attributes: OVERFLOW_ATTRIBUTES, startTime, endTime, value: this.overflow });
-    const descriptor = { name: this.family.name, description: this.family.description, unit: '', valueType: ValueType.DOUBLE };
+    if (this.overflow !== undefined)
+      dataPoints.push({ attributes: OVERFLOW_ATTRIBUTES, startTime, endTime, value: this.overflow });
+    const descriptor = {
+      name: this.family.name,
+      description: this.family.description,
+      unit: '',
+      valueType: ValueType.DOUBLE,
+    };
     const aggregationTemporality = AggregationTemporality.CUMULATIVE;
     return this.family.kind === 'counter'
       ? { descriptor, aggregationTemporality, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints }

@@ -14,12 +14,14 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
  * warns about its own overflow, naming the first model version it folded.
  */
 const REPORTED_BY_CORE = new Set(
-  [METRIC_ML_PREDICTIONS, METRIC_ML_INSTRUMENTATION_ERRORS].flatMap((name) => [name, `${name}_total`]).concat(
-    METRIC_ML_PREDICTION_DURATION,
-    METRIC_ML_PREDICTION_CONFIDENCE,
-    METRIC_ML_PREDICTIONS_ACTIVE,
-    METRIC_ML_PREDICTION_BATCH_SIZE,
-  ),
+  [METRIC_ML_PREDICTIONS, METRIC_ML_INSTRUMENTATION_ERRORS]
+    .flatMap((name) => [name, `${name}_total`])
+    .concat(
+      METRIC_ML_PREDICTION_DURATION,
+      METRIC_ML_PREDICTION_CONFIDENCE,
+      METRIC_ML_PREDICTIONS_ACTIVE,
+      METRIC_ML_PREDICTION_BATCH_SIZE,
+    ),
 );
 const reported = new Set<string>();
 
@@ -44,7 +46,11 @@ export function overflowingMetrics(resourceMetrics: ResourceMetrics): string[] {
   const names: string[] = [];
   for (const scope of resourceMetrics.scopeMetrics) {
     for (const metric of scope.metrics) {
-      if ((metric.dataPoints as { attributes: Record<string, unknown> }[]).some((point) => point.attributes['otel.metric.overflow'] === true)) {
+      if (
+        (metric.dataPoints as { attributes: Record<string, unknown> }[]).some(
+          (point) => point.attributes['otel.metric.overflow'] === true,
+        )
+      ) {
         names.push(metric.descriptor.name);
       }
     }

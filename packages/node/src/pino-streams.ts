@@ -42,5 +42,9 @@ export function isSonicBoom(stream: object): stream is SonicBoomLike {
 /** Whether `stream` is a thread-stream: one that buffers for a worker thread and can be ended synchronously. */
 export function isTransport(stream: object): stream is TransportLike {
   const candidate = stream as { end?: unknown; flushSync?: unknown; worker?: { postMessage?: unknown } };
-  return typeof candidate.end === 'function' && typeof candidate.flushSync === 'function' && typeof candidate.worker?.postMessage === 'function';
+  return (
+    typeof candidate.end === 'function' &&
+    typeof candidate.flushSync === 'function' &&
+    typeof candidate.worker?.postMessage === 'function'
+  );
 }

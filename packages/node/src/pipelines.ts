@@ -11,7 +11,12 @@ import {
   type MetricProducer,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from './export-retries';
 import { LateSpanProcessor } from './late-span-processor';
@@ -35,7 +40,9 @@ export function buildSpanProcessor(config: ResolvedConfig): SpanProcessor | unde
     case 'otlp': {
       const options = { url: config.otlpTracesEndpoint, timeoutMillis: config.otlpTimeoutMs };
       const exporter =
-        config.otlpProtocol === 'http/protobuf' ? new OTLPProtoTraceExporter(options) : new OTLPJsonTraceExporter(options);
+        config.otlpProtocol === 'http/protobuf'
+          ? new OTLPProtoTraceExporter(options)
+          : new OTLPJsonTraceExporter(options);
       const retries = shutdownAwareRetries(exporter);
       const batchSize = Math.min(config.maxExportBatchSize, config.maxQueueSize);
       // A bounded queue and a timeout per batch: a collector that is down or hangs costs a fixed amount
@@ -91,7 +98,9 @@ export function buildMetricReaders(
       ...(exponential ? { aggregationPreference: exponentialHistograms } : {}),
     };
     const exporter =
-      config.otlpMetricsProtocol === 'http/protobuf' ? new OTLPProtoMetricExporter(options) : new OTLPJsonMetricExporter(options);
+      config.otlpMetricsProtocol === 'http/protobuf'
+        ? new OTLPProtoMetricExporter(options)
+        : new OTLPJsonMetricExporter(options);
     const exporterRetries = shutdownAwareRetries(exporter);
     if (exporterRetries) retries.push(exporterRetries);
     readers.push(
@@ -99,7 +108,9 @@ export function buildMetricReaders(
         exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint, config.metricCardinalityLimit),
         exportIntervalMillis: config.metricExportIntervalMs,
         exportTimeoutMillis: Math.min(config.metricExportTimeoutMs, config.metricExportIntervalMs),
-        metricProducers: producers(predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' })),
+        metricProducers: producers(
+          predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' }),
+        ),
         cardinalityLimits: { default: config.metricCardinalityLimit },
       }),
     );
@@ -109,10 +120,16 @@ export function buildMetricReaders(
 
 /** Histograms as base-2 exponential histograms, everything else as the SDK's default. */
 function exponentialHistograms(type: InstrumentType): AggregationOption {
-  return type === InstrumentType.HISTOGRAM ? { type: AggregationType.EXPONENTIAL_HISTOGRAM } : { type: AggregationType.DEFAULT };
+  return type === InstrumentType.HISTOGRAM
+    ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+    : { type: AggregationType.DEFAULT };
 }
 
-function warnOnceMetricExporter(inner: PushMetricExporter, endpoint: string, cardinalityLimit: number): PushMetricExporter {
+function warnOnceMetricExporter(
+  inner: PushMetricExporter,
+  endpoint: string,
+  cardinalityLimit: number,
+): PushMetricExporter {
   return {
     export(metrics, resultCallback) {
       reportOverflows(overflowingMetrics(metrics), cardinalityLimit);

@@ -29,21 +29,21 @@ export class PrometheusReader extends MetricReader {
    * that Prometheus records a failed scrape rather than a page without the metrics.
    */
   handle(_request: IncomingMessage, response: ServerResponse): void {
-    this.collect().then(
-      ({ resourceMetrics, errors }) => {
+    this.collect()
+      .then(({ resourceMetrics, errors }) => {
         if (errors.length > 0) diag.error('@modelsight/node: metrics collection errors', ...errors);
         const text = this.serializer.serialize(resourceMetrics);
         response.statusCode = 200;
         response.setHeader('content-type', CONTENT_TYPE);
         response.end(text);
-      },
-    ).catch((error: unknown) => {
-      diag.error('@modelsight/node: collecting metrics for /metrics failed', error);
-      if (response.headersSent) return void response.end();
-      response.statusCode = 500;
-      response.setHeader('content-type', 'text/plain; charset=utf-8');
-      response.end(`# failed to export metrics: ${error instanceof Error ? error.message : String(error)}\n`);
-    });
+      })
+      .catch((error: unknown) => {
+        diag.error('@modelsight/node: collecting metrics for /metrics failed', error);
+        if (response.headersSent) return void response.end();
+        response.statusCode = 500;
+        response.setHeader('content-type', 'text/plain; charset=utf-8');
+        response.end(`# failed to export metrics: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
   }
 
   protected async onForceFlush(): Promise<void> {}

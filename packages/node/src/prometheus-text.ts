@@ -129,7 +129,11 @@ class FamilyText {
       // Same attribute object: the same string, compared by reference. A producer that makes new
       // objects each time pays for the label text, not for the whole family.
       if (labelsOf(point.attributes, labelTexts) !== this.labels[i]) return false;
-      if (histogram ? !sameHistogram(point.value as Histogram, this.values[i] as Histogram) : !Object.is(point.value, this.values[i])) {
+      if (
+        histogram
+          ? !sameHistogram(point.value as Histogram, this.values[i] as Histogram)
+          : !Object.is(point.value, this.values[i])
+      ) {
         return false;
       }
     }
@@ -168,7 +172,11 @@ class FamilyText {
           break;
       }
     }
-    if (metric.dataPointType !== DataPointType.SUM && metric.dataPointType !== DataPointType.GAUGE && metric.dataPointType !== DataPointType.HISTOGRAM) {
+    if (
+      metric.dataPointType !== DataPointType.SUM &&
+      metric.dataPointType !== DataPointType.GAUGE &&
+      metric.dataPointType !== DataPointType.HISTOGRAM
+    ) {
       // As upstream: only the family's header for a kind the text format cannot carry.
       diag.error(`Unrecognizable DataPointType: ${metric.dataPointType} for metric "${name}"`);
     }
@@ -198,7 +206,10 @@ class FamilyText {
 
   private leOf(boundaries: readonly number[]): string[] {
     if (boundaries !== this.bounds) {
-      const same = this.bounds !== undefined && this.bounds.length === boundaries.length && this.bounds.every((b, i) => b === boundaries[i]);
+      const same =
+        this.bounds !== undefined &&
+        this.bounds.length === boundaries.length &&
+        this.bounds.every((b, i) => b === boundaries[i]);
       if (!same) this.leValues = boundaries.map((bound) => (bound === Infinity ? '+Inf' : String(bound)));
       this.bounds = boundaries;
     }
@@ -232,7 +243,11 @@ function sameHistogram(a: Histogram, b: Histogram | undefined): boolean {
 
 /** A copy of what the text was made from: the SDK may reuse and update the arrays it hands over. */
 function copyHistogram(h: Histogram): Histogram {
-  return { count: h.count, sum: h.sum, buckets: { boundaries: h.buckets.boundaries.slice(), counts: h.buckets.counts.slice() } } as Histogram;
+  return {
+    count: h.count,
+    sum: h.sum,
+    buckets: { boundaries: h.buckets.boundaries.slice(), counts: h.buckets.counts.slice() },
+  } as Histogram;
 }
 
 /** `a="x",b="y"` for `attributes`: names sanitised, values escaped, as the upstream serializer writes them. */
@@ -249,7 +264,9 @@ function labelText(attributes: Attributes): string {
 function metricName(metric: MetricData): string | undefined {
   let name = sanitizeName(escapeString(metric.descriptor.name));
   if (name === '' || name === '_') {
-    diag.error(`Normalization for metric "${metric.descriptor.name}" resulted in ${name === '' ? 'empty name' : 'an invalid name: "_"'}`);
+    diag.error(
+      `Normalization for metric "${metric.descriptor.name}" resulted in ${name === '' ? 'empty name' : 'an invalid name: "_"'}`,
+    );
     return undefined;
   }
   if (name[0]! >= '0' && name[0]! <= '9') {

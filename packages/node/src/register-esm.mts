@@ -44,6 +44,8 @@ if (ready) {
   ]);
   clearTimeout(timer);
   if (!acknowledged) {
-    console.warn(`@modelsight/node: the module loader did not answer within ${LOADER_ACK_TIMEOUT_MS} ms; ES modules imported now may not be instrumented`);
+    console.warn(
+      `@modelsight/node: the module loader did not answer within ${LOADER_ACK_TIMEOUT_MS} ms; ES modules imported now may not be instrumented`,
+    );
   }
 }

@@ -12,11 +12,16 @@ const LISTS = [
  * name in an option throws (a programming error, found at start-up); an unknown name in a variable is
  * ignored and described in the returned warnings, as auto-instrumentations-node does.
  */
-export function checkInstrumentationNames(table: InstrumentationTable, config: ResolvedConfig, options: ModelsightNodeOptions): string[] {
+export function checkInstrumentationNames(
+  table: InstrumentationTable,
+  config: ResolvedConfig,
+  options: ModelsightNodeOptions,
+): string[] {
   const warnings: string[] = [];
   const known = Object.keys(table);
   for (const { option, variable } of LISTS) {
-    const names = option === 'enabledInstrumentations' ? config.enabledInstrumentations : config.disabledInstrumentations;
+    const names =
+      option === 'enabledInstrumentations' ? config.enabledInstrumentations : config.disabledInstrumentations;
     const unknown = (names ?? []).filter((name) => !Object.hasOwn(table, name));
     if (unknown.length === 0) continue;
     if (options[option] !== undefined) {

@@ -11,7 +11,12 @@ import { ML_INSTRUMENTATIONS } from './ml-instrumentations';
 import { flushOnSignals } from './flush-on-signals';
 import { PinoDestinations } from './flush-pino';
 import { fetchQueryRedaction, queryRedaction } from './http-redaction';
-import { ignoringScrapes, NODE_INSTRUMENTATIONS, type InstrumentationContext, type InstrumentationTable } from './instrumentations';
+import {
+  ignoringScrapes,
+  NODE_INSTRUMENTATIONS,
+  type InstrumentationContext,
+  type InstrumentationTable,
+} from './instrumentations';
 import { LateSpanProcessor } from './late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './pipelines';
@@ -113,7 +118,9 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   if (meterProvider) {
     if (taken.metrics) {
-      notes.push('another OpenTelemetry SDK registered a meter provider first; the prediction and runtime metrics are served from a separate one');
+      notes.push(
+        'another OpenTelemetry SDK registered a meter provider first; the prediction and runtime metrics are served from a separate one',
+      );
     } else {
       metrics.setGlobalMeterProvider(meterProvider);
     }
@@ -138,7 +145,9 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   let sdk: NodeSDK | undefined;
   const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
   if (taken.trace) {
-    notes.push('another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it');
+    notes.push(
+      'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it',
+    );
   } else {
     const instrumentations = [
       ...createInstrumentations(INSTRUMENTATIONS, enabled, 'traces', context),
@@ -180,7 +189,11 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     await Promise.allSettled([spanProcessor?.forceFlush(), meterProvider?.forceFlush(), flushPendingWrites()]);
   };
   const shutdownAll = async (): Promise<void> => {
-    await Promise.allSettled([sdk?.shutdown() ?? spanProcessor?.shutdown(), meterProvider?.shutdown(), metricsServer?.close()]);
+    await Promise.allSettled([
+      sdk?.shutdown() ?? spanProcessor?.shutdown(),
+      meterProvider?.shutdown(),
+      metricsServer?.close(),
+    ]);
     // Nothing reads them any more: stop the event-loop histogram and the GC observer.
     for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
   };
@@ -212,8 +225,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     },
     config.shutdownTimeoutMs,
     () => {
-      const target = config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
-      warnOnce('shutdown-timeout', `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`);
+      const target =
+        config.tracesExporter === 'otlp' ? ` (is the collector at ${config.otlpTracesEndpoint} answering?)` : '';
+      warnOnce(
+        'shutdown-timeout',
+        `flushing took longer than ${config.shutdownTimeoutMs} ms${target}; telemetry not yet exported is dropped`,
+      );
     },
   );
   let removeSignalListeners: (() => void) | undefined;
@@ -259,7 +276,10 @@ function describeInstrumentations(enabled: readonly string[], config: ResolvedCo
  * So they are constructed disabled (nothing registered anywhere), given the provider once, then enabled,
  * and never handed to the NodeSDK, which would set the provider again.
  */
-function startRuntimeMetrics(meterProvider: MeterProvider, instrumentations: OpenTelemetryInstrumentation[]): OpenTelemetryInstrumentation[] {
+function startRuntimeMetrics(
+  meterProvider: MeterProvider,
+  instrumentations: OpenTelemetryInstrumentation[],
+): OpenTelemetryInstrumentation[] {
   for (const instrumentation of instrumentations) {
     instrumentation.setMeterProvider(meterProvider);
     instrumentation.enable();

@@ -65,7 +65,9 @@ describe('resolveConfig', () => {
 
   it('reads the query parameters kept on HTTP spans from MODELSIGHT_KEEP_QUERY_PARAMS, an option winning', () => {
     expect(fromEnv({ MODELSIGHT_KEEP_QUERY_PARAMS: ' version, page ,' }).keepQueryParams).toEqual(['version', 'page']);
-    expect(resolveConfig({ keepQueryParams: ['*'] }, { MODELSIGHT_KEEP_QUERY_PARAMS: 'version' }).keepQueryParams).toEqual(['*']);
+    expect(
+      resolveConfig({ keepQueryParams: ['*'] }, { MODELSIGHT_KEEP_QUERY_PARAMS: 'version' }).keepQueryParams,
+    ).toEqual(['*']);
   });
 
   it('appends the signal path to OTEL_EXPORTER_OTLP_ENDPOINT, dropping a trailing slash', () => {
@@ -75,39 +77,82 @@ describe('resolveConfig', () => {
   });
 
   it('uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, over the base endpoint', () => {
-    const config = fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' });
+    const config = fromEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom',
+    });
     expect(config.otlpTracesEndpoint).toBe('http://b:9999/custom');
   });
 
   it.each([
-    ['TRACES', { otlpTimeoutMs: 2000, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 1000, otlpMetricsProtocol: 'http/json' }],
-    ['METRICS', { otlpTimeoutMs: 1000, otlpProtocol: 'http/json', otlpMetricsTimeoutMs: 2000, otlpMetricsProtocol: 'http/protobuf' }],
-  ])('prefers OTEL_EXPORTER_OTLP_%s_TIMEOUT and _PROTOCOL over the general ones, for that signal only', (signal, expected) => {
-    const general = { OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
-    const config = fromEnv({ ...general, [`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`]: '2000', [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]: 'http/protobuf' });
-    expect(config).toMatchObject(expected);
-  });
+    [
+      'TRACES',
+      {
+        otlpTimeoutMs: 2000,
+        otlpProtocol: 'http/protobuf',
+        otlpMetricsTimeoutMs: 1000,
+        otlpMetricsProtocol: 'http/json',
+      },
+    ],
+    [
+      'METRICS',
+      {
+        otlpTimeoutMs: 1000,
+        otlpProtocol: 'http/json',
+        otlpMetricsTimeoutMs: 2000,
+        otlpMetricsProtocol: 'http/protobuf',
+      },
+    ],
+  ])(
+    'prefers OTEL_EXPORTER_OTLP_%s_TIMEOUT and _PROTOCOL over the general ones, for that signal only',
+    (signal, expected) => {
+      const general = { OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+      const config = fromEnv({
+        ...general,
+        [`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`]: '2000',
+        [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]: 'http/protobuf',
+      });
+      expect(config).toMatchObject(expected);
+    },
+  );
 
   it('applies the otlpProtocol and otlpTimeoutMs options to both signals, over every variable', () => {
     const config = resolveConfig(
       { otlpProtocol: 'http/protobuf', otlpTimeoutMs: 500 },
       { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '3000' },
     );
-    expect(config).toMatchObject({ otlpTimeoutMs: 500, otlpProtocol: 'http/protobuf', otlpMetricsTimeoutMs: 500, otlpMetricsProtocol: 'http/protobuf' });
+    expect(config).toMatchObject({
+      otlpTimeoutMs: 500,
+      otlpProtocol: 'http/protobuf',
+      otlpMetricsTimeoutMs: 500,
+      otlpMetricsProtocol: 'http/protobuf',
+    });
   });
 
   it('uses the first of several trace exporters and says that the others are not used', () => {
     const config = fromEnv({ OTEL_TRACES_EXPORTER: 'console,otlp' });
     expect(config.tracesExporter).toBe('console');
-    expect(config.warnings).toEqual(['OTEL_TRACES_EXPORTER="console,otlp" names several exporters; only console is used']);
+    expect(config.warnings).toEqual([
+      'OTEL_TRACES_EXPORTER="console,otlp" names several exporters; only console is used',
+    ]);
   });
 
   it('lets an option win over its variable', () => {
     const config = resolveConfig(
       { serviceName: 'from-code', prometheusPort: 9200, tracesExporter: 'none', metricsExporters: ['otlp'] },
-      { OTEL_SERVICE_NAME: 'from-env', OTEL_EXPORTER_PROMETHEUS_PORT: '9100', OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'prometheus' },
+      {
+        OTEL_SERVICE_NAME: 'from-env',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '9100',
+        OTEL_TRACES_EXPORTER: 'console',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+      },
     );
-    expect(config).toMatchObject({ serviceName: 'from-code', prometheusPort: 9200, tracesExporter: 'none', metricsExporters: ['otlp'] });
+    expect(config).toMatchObject({
+      serviceName: 'from-code',
+      prometheusPort: 9200,
+      tracesExporter: 'none',
+      metricsExporters: ['otlp'],
+    });
   });
 
   it('turns a signal off when its exporter list contains none', () => {
@@ -131,7 +176,9 @@ describe('resolveConfig', () => {
   it('falls back to the default for a bad variable and names the variable, its value and the default', () => {
     const config = fromEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: 'abc' });
     expect(config.prometheusPort).toBe(9464);
-    expect(config.warnings).toEqual(['OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a port number from 0 to 65535); using 9464']);
+    expect(config.warnings).toEqual([
+      'OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a port number from 0 to 65535); using 9464',
+    ]);
   });
 
   it('collects one warning per bad variable', () => {
@@ -166,19 +213,29 @@ describe('resolveConfig', () => {
   });
 
   it('throws for a bad option, naming the option and its value', () => {
-    expect(() => resolveConfig({ prometheusPort: 70_000 }, {})).toThrow('option prometheusPort = 70000 is not valid: expected a port number from 0 to 65535');
-    expect(() => resolveConfig({ tracesExporter: 'jaeger' as never }, {})).toThrow('option tracesExporter = "jaeger" is not valid');
+    expect(() => resolveConfig({ prometheusPort: 70_000 }, {})).toThrow(
+      'option prometheusPort = 70000 is not valid: expected a port number from 0 to 65535',
+    );
+    expect(() => resolveConfig({ tracesExporter: 'jaeger' as never }, {})).toThrow(
+      'option tracesExporter = "jaeger" is not valid',
+    );
     expect(() => resolveConfig({ samplerRatio: 2 }, {})).toThrow('option samplerRatio = 2 is not valid');
-    expect(() => resolveConfig({ otlpTracesEndpoint: 'collector:4318' }, {})).toThrow('option otlpTracesEndpoint = "collector:4318" is not valid');
+    expect(() => resolveConfig({ otlpTracesEndpoint: 'collector:4318' }, {})).toThrow(
+      'option otlpTracesEndpoint = "collector:4318" is not valid',
+    );
     expect(() => resolveConfig({ shutdownTimeoutMs: 0 }, {})).toThrow('option shutdownTimeoutMs = 0 is not valid');
     expect(() => resolveConfig({ metricsExporters: [] }, {})).toThrow('option metricsExporters = [] is not valid');
-    expect(() => resolveConfig({ keepQueryParams: 'version' as never }, {})).toThrow('option keepQueryParams = "version" is not valid');
+    expect(() => resolveConfig({ keepQueryParams: 'version' as never }, {})).toThrow(
+      'option keepQueryParams = "version" is not valid',
+    );
     expect(() => resolveConfig({ resourceAttributes: 'deployment.environment.name=prod' as never }, {})).toThrow(
       'option resourceAttributes = "deployment.environment.name=prod" is not valid: expected an object of attribute names',
     );
   });
 
   it('throws when the options are not an object, as when the service name is given alone', () => {
-    expect(() => resolveConfig('iris-service' as never, {})).toThrow('option options = "iris-service" is not valid: expected an object, such as { serviceName }');
+    expect(() => resolveConfig('iris-service' as never, {})).toThrow(
+      'option options = "iris-service" is not valid: expected an object, such as { serviceName }',
+    );
   });
 });

@@ -4,19 +4,30 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from '../src/export-retries';
 
 /** A collector that answers each request with the next of `answers` (the last one repeats), or never. */
-async function collector(answers: ((response: ServerResponse) => void)[]): Promise<{ url: string; requests: () => number; server: Server }> {
+async function collector(
+  answers: ((response: ServerResponse) => void)[],
+): Promise<{ url: string; requests: () => number; server: Server }> {
   let requests = 0;
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => answers[Math.min(requests++, answers.length - 1)]!(response));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`, requests: () => requests, server };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
+    requests: () => requests,
+    server,
+  };
 }
 const ok = (response: ServerResponse) => response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
 const unavailable = (retryAfterSeconds: number) => (response: ServerResponse) =>

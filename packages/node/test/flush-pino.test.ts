@@ -18,7 +18,10 @@ async function bufferedLogger() {
   const file = newFile();
   const destination = pino.destination({ dest: file, sync: false, minLength: 8192 });
   await new Promise((resolve) => destination.once('ready', resolve));
-  const lines = () => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').length;
+  const lines = () =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '').length;
   return { logger: pino(destination), lines };
 }
 

@@ -12,7 +12,9 @@ describe('redactQuery', () => {
   });
 
   it('keeps the values of the parameters it is told to keep, names compared decoded', () => {
-    expect(redactQuery('version=canary&token=abc&page%20size=20', keep('version', 'page size'))).toBe('version=canary&token=REDACTED&page%20size=20');
+    expect(redactQuery('version=canary&token=abc&page%20size=20', keep('version', 'page size'))).toBe(
+      'version=canary&token=REDACTED&page%20size=20',
+    );
   });
 
   it('replaces a part without a value as a whole, since it is often a token itself', () => {

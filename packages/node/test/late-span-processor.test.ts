@@ -1,4 +1,9 @@
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import type { FinalExportOutcome, FinalExportTarget } from '../src/final-span-export';
 import { LateSpanProcessor } from '../src/late-span-processor';
@@ -9,10 +14,16 @@ const TARGET: FinalExportTarget = { url: 'http://127.0.0.1:4318/v1/traces', prot
 function setup(maxQueueSize = 100, outcome: FinalExportOutcome = 'exported') {
   const exported = new InMemorySpanExporter();
   const finalExports: { names: string[]; timeoutMs: number }[] = [];
-  const processor = new LateSpanProcessor(new SimpleSpanProcessor(exported), TARGET, maxQueueSize, undefined, (spans, _target, timeoutMs) => {
-    finalExports.push({ names: spans.map((span: ReadableSpan) => span.name), timeoutMs });
-    return outcome;
-  });
+  const processor = new LateSpanProcessor(
+    new SimpleSpanProcessor(exported),
+    TARGET,
+    maxQueueSize,
+    undefined,
+    (spans, _target, timeoutMs) => {
+      finalExports.push({ names: spans.map((span: ReadableSpan) => span.name), timeoutMs });
+      return outcome;
+    },
+  );
   const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const end = (name: string) => tracer.startSpan(name).end();
   return { processor, end, exported: () => exported.getFinishedSpans().map((span) => span.name), finalExports };

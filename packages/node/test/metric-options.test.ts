@@ -28,10 +28,18 @@ it('reads the limit, the buckets and the OTLP histogram aggregation from the env
 
 it('lets options win over the environment', () => {
   const config = resolveConfig(
-    { metricCardinalityLimit: 100, predictionDurationBuckets: [0.5, 1], otlpHistogramAggregation: 'explicit_bucket_histogram' },
+    {
+      metricCardinalityLimit: 100,
+      predictionDurationBuckets: [0.5, 1],
+      otlpHistogramAggregation: 'explicit_bucket_histogram',
+    },
     { MODELSIGHT_METRIC_CARDINALITY_LIMIT: '500', MODELSIGHT_PREDICTION_DURATION_BUCKETS: '1,2' },
   );
-  expect(config).toMatchObject({ metricCardinalityLimit: 100, predictionDurationBuckets: [0.5, 1], otlpHistogramAggregation: 'explicit_bucket_histogram' });
+  expect(config).toMatchObject({
+    metricCardinalityLimit: 100,
+    predictionDurationBuckets: [0.5, 1],
+    otlpHistogramAggregation: 'explicit_bucket_histogram',
+  });
 });
 
 it('warns about unusable variables and keeps the defaults', () => {
@@ -54,7 +62,13 @@ it('warns about unusable variables and keeps the defaults', () => {
 });
 
 it('throws naming the option and the value when an option is unusable', () => {
-  expect(() => resolveConfig({ metricCardinalityLimit: 0 }, {})).toThrow('option metricCardinalityLimit = 0 is not valid: expected a whole number of at least 2');
-  expect(() => resolveConfig({ predictionDurationBuckets: [] }, {})).toThrow('option predictionDurationBuckets = [] is not valid');
-  expect(() => resolveConfig({ otlpHistogramAggregation: 'native' as never }, {})).toThrow('option otlpHistogramAggregation = "native" is not valid');
+  expect(() => resolveConfig({ metricCardinalityLimit: 0 }, {})).toThrow(
+    'option metricCardinalityLimit = 0 is not valid: expected a whole number of at least 2',
+  );
+  expect(() => resolveConfig({ predictionDurationBuckets: [] }, {})).toThrow(
+    'option predictionDurationBuckets = [] is not valid',
+  );
+  expect(() => resolveConfig({ otlpHistogramAggregation: 'native' as never }, {})).toThrow(
+    'option otlpHistogramAggregation = "native" is not valid',
+  );
 });

@@ -10,11 +10,16 @@ afterAll(() => {
   delete (globalThis as Record<symbol, unknown>)[HUB_KEY];
 });
 
-const rows = Array.from({ length: 200 }, (_, i) => ({ x: (i % 17) / 10, kind: ['a', 'b', 'c'][i % 3], 'prediction.confidence': (i % 10) / 10 }));
+const rows = Array.from({ length: 200 }, (_, i) => ({
+  x: (i % 17) / 10,
+  kind: ['a', 'b', 'c'][i % 3],
+  'prediction.confidence': (i % 10) / 10,
+}));
 const profile = buildProfile(rows);
 const model = { name: 'iris', version: '1.0.0' };
 const feed = (monitor: DriftMonitor) => {
-  for (let i = 0; i < 300; i++) monitor.observe({ x: (i % 23) / 10, kind: i % 7 === 0 ? 'z' : 'a' }, { confidence: (i % 9) / 10 });
+  for (let i = 0; i < 300; i++)
+    monitor.observe({ x: (i % 23) / 10, kind: i % 7 === 0 ? 'z' : 'a' }, { confidence: (i % 9) / 10 });
   monitor.observe({ x: 'wide' });
 };
 
@@ -33,7 +38,8 @@ it('a monitor reporting through the hub exports the same lines as one reporting 
   feed(throughSdk);
   feed(throughHub);
 
-  const text = async (reader: PrometheusReader) => new PrometheusTextSerializer().serialize((await reader.collect()).resourceMetrics);
+  const text = async (reader: PrometheusReader) =>
+    new PrometheusTextSerializer().serialize((await reader.collect()).resourceMetrics);
   const expected = driftLines(await text(sdkReader));
   expect(expected.length).toBeGreaterThan(60);
   expect(driftLines(await text(hubReader))).toEqual(expected);

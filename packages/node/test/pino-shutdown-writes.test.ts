@@ -58,12 +58,21 @@ describe('PinoDestinations at shutdown', () => {
   it('makes the destinations inside a multistream write synchronously too', async () => {
     const first = logFile();
     const second = logFile();
-    const logger = pino({}, pino.multistream([{ stream: await asyncDestination(first.file) }, { stream: await asyncDestination(second.file) }]));
+    const logger = pino(
+      {},
+      pino.multistream([
+        { stream: await asyncDestination(first.file) },
+        { stream: await asyncDestination(second.file) },
+      ]),
+    );
 
     destinations.beginShutdown();
     logger.info('answered during the flush');
 
-    expect([first.messages(), second.messages()]).toEqual([['answered during the flush'], ['answered during the flush']]);
+    expect([first.messages(), second.messages()]).toEqual([
+      ['answered during the flush'],
+      ['answered during the flush'],
+    ]);
   });
 
   it('waits for a write already handed to the thread pool, and the lines behind it follow in order', async () => {
@@ -107,13 +116,23 @@ describe('PinoDestinations at shutdown', () => {
 
   it('warns at the final flush that the lines of a write still in the thread pool may be lost', async () => {
     const ignore = () => undefined;
-    const logger: DiagLogger = { error: ignore, warn: (message) => warnings.push(message), info: ignore, debug: ignore, verbose: ignore };
+    const logger: DiagLogger = {
+      error: ignore,
+      warn: (message) => warnings.push(message),
+      info: ignore,
+      debug: ignore,
+      verbose: ignore,
+    };
     diag.setLogger(logger, DiagLogLevel.WARN);
     const { unstick } = await stuckDestination();
 
     destinations.flushSync();
 
-    expect(warnings).toEqual([expect.stringContaining("a pino destination's write was still waiting for libuv's thread pool at the end of the shutdown")]);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "a pino destination's write was still waiting for libuv's thread pool at the end of the shutdown",
+      ),
+    ]);
     unstick();
   });
 });

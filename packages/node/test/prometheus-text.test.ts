@@ -16,9 +16,15 @@ function setup() {
     readers: [reader],
   });
   const meter = provider.getMeter('test-scope', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
-  const counter = meter.createCounter('http.server.requests', { description: 'Requests,\nby "route" \\ method', unit: 'request' });
+  const counter = meter.createCounter('http.server.requests', {
+    description: 'Requests,\nby "route" \\ method',
+    unit: 'request',
+  });
   const upDown = meter.createUpDownCounter('queue-depth');
-  const histogram = meter.createHistogram('payload.size', { unit: 'By', advice: { explicitBucketBoundaries: [0, 100, 1000] } });
+  const histogram = meter.createHistogram('payload.size', {
+    unit: 'By',
+    advice: { explicitBucketBoundaries: [0, 100, 1000] },
+  });
   const plain = provider.getMeter('no-version').createHistogram('latency', { valueType: ValueType.DOUBLE });
   const gauge = meter.createObservableGauge('temperature');
   let temperature = 21.5;
@@ -33,7 +39,10 @@ function setup() {
   upDown.add(-4, { 'queue.name': 'in--bound' });
   for (const v of [5, 50, 500, 5000]) histogram.record(v, { kind: 'json' });
   plain.record(0.02);
-  const predict = traced((x: number) => ({ label: 'setosa', confidence: x }), { model: { name: 'iris', version: '1.0.0' }, registry });
+  const predict = traced((x: number) => ({ label: 'setosa', confidence: x }), {
+    model: { name: 'iris', version: '1.0.0' },
+    registry,
+  });
   predict(0.9);
   predict(0.4);
   return {
@@ -54,14 +63,21 @@ function handMade(): MetricProducer {
     aggregationTemporality: 1,
     dataPointType: 3,
     isMonotonic: false,
-    dataPoints: [{ attributes: { 'a.b-c': 'x', 'undefined.value': undefined }, startTime: [0, 0], endTime: [1, 0], value: 7 }],
+    dataPoints: [
+      { attributes: { 'a.b-c': 'x', 'undefined.value': undefined }, startTime: [0, 0], endTime: [1, 0], value: 7 },
+    ],
   });
   return {
     async collect() {
       return {
         resourceMetrics: {
           resource: undefined,
-          scopeMetrics: [{ scope: { name: 'hand' }, metrics: [metric('2xx.responses', ''), metric('_', 'not a name'), metric('a__b..c', 'x')] }],
+          scopeMetrics: [
+            {
+              scope: { name: 'hand' },
+              metrics: [metric('2xx.responses', ''), metric('_', 'not a name'), metric('a__b..c', 'x')],
+            },
+          ],
         } as unknown as ResourceMetrics,
         errors: [],
       };
@@ -77,7 +93,9 @@ it('writes exactly what the upstream Prometheus serializer writes', async () => 
   const text = new PrometheusTextSerializer().serialize(metrics);
   expect(text).toBe(upstream(metrics));
   expect(text).toContain('otel_scope_schema_url="https://opentelemetry.io/schemas/1.30.0"');
-  expect(text).toContain('ml_prediction_duration_seconds_bucket{ml_model_name="iris",ml_model_version="1.0.0",otel_scope_name="@modelsight/core"');
+  expect(text).toContain(
+    'ml_prediction_duration_seconds_bucket{ml_model_name="iris",ml_model_version="1.0.0",otel_scope_name="@modelsight/core"',
+  );
 });
 
 it('reuses the text of families whose values did not change, and rebuilds the others', async () => {

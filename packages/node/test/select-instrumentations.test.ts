@@ -3,7 +3,11 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
 import { NODE_INSTRUMENTATIONS, type InstrumentationTable } from '../src/instrumentations';
-import { checkInstrumentationNames, createInstrumentations, selectInstrumentations } from '../src/select-instrumentations';
+import {
+  checkInstrumentationNames,
+  createInstrumentations,
+  selectInstrumentations,
+} from '../src/select-instrumentations';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation } from '../src/types';
 
 const ALL = ['http', 'express', 'fastify', 'undici', 'pino', 'runtime-node', 'host-metrics'];
@@ -15,11 +19,18 @@ const check = (options: ModelsightNodeOptions, env: Record<string, string> = {})
 
 describe('checkInstrumentationNames', () => {
   it('accepts the names of the built-in instrumentations', () => {
-    expect(check({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ALL.join(','), OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' })).toEqual([]);
+    expect(
+      check({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ALL.join(','), OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' }),
+    ).toEqual([]);
   });
 
   it('describes the unknown names of each variable in one warning, naming the known ones', () => {
-    expect(check({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,expres,fastfy', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mongodb' })).toEqual([
+    expect(
+      check(
+        {},
+        { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,expres,fastfy', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mongodb' },
+      ),
+    ).toEqual([
       `OTEL_NODE_ENABLED_INSTRUMENTATIONS names expres, fastfy, which is not an instrumentation of @modelsight/node (${ALL.join(', ')}); they are ignored`,
       `OTEL_NODE_DISABLED_INSTRUMENTATIONS names mongodb, which is not an instrumentation of @modelsight/node (${ALL.join(', ')}); it is ignored`,
     ]);
@@ -27,7 +38,9 @@ describe('checkInstrumentationNames', () => {
 
   it('throws for an unknown name in an option, naming the option, its value and the known names', () => {
     expect(() => check({ disabledInstrumentations: ['expres'] })).toThrow(
-      new TypeError(`@modelsight/node: option disabledInstrumentations = ["expres"] is not valid: "expres" is not one of ${ALL.join(', ')}`),
+      new TypeError(
+        `@modelsight/node: option disabledInstrumentations = ["expres"] is not valid: "expres" is not one of ${ALL.join(', ')}`,
+      ),
     );
   });
 });
@@ -42,7 +55,12 @@ describe('selectInstrumentations', () => {
   });
 
   it('lets a disabled name win over an enabled one', () => {
-    expect(select({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express' })).toEqual(['http']);
+    expect(
+      select(
+        {},
+        { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express' },
+      ),
+    ).toEqual(['http']);
   });
 
   it('leaves out the runtime metrics when runtimeMetrics is off', () => {
@@ -76,7 +94,10 @@ describe('createInstrumentations', () => {
 
   it('creates each built-in instrumentation under the instrumentationName its entry declares', () => {
     for (const [name, entry] of Object.entries(NODE_INSTRUMENTATIONS)) {
-      const [instrumentation] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, { http: {}, undici: {} });
+      const [instrumentation] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, {
+        http: {},
+        undici: {},
+      });
       created.push(instrumentation!);
       expect(instrumentation!.instrumentationName, name).toBe(entry.instrumentationName);
     }
@@ -90,11 +111,19 @@ describe('createInstrumentations', () => {
 
   it('leaves out an instrumentation that cannot be created, with one warning naming it, and creates the others', () => {
     const table: InstrumentationTable = {
-      broken: { kind: 'traces', instrumentationName: '@example/broken', create: () => { throw new Error('Cannot find module @example/lib'); } },
+      broken: {
+        kind: 'traces',
+        instrumentationName: '@example/broken',
+        create: () => {
+          throw new Error('Cannot find module @example/lib');
+        },
+      },
       http: NODE_INSTRUMENTATIONS['http']!,
     };
     created.push(...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {} }));
-    expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual(['@opentelemetry/instrumentation-http']);
+    expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
+      '@opentelemetry/instrumentation-http',
+    ]);
     expect(messages).toEqual([
       '@modelsight/node: the broken instrumentation (@example/broken) could not be started and is left out: Cannot find module @example/lib',
     ]);

@@ -21,7 +21,11 @@ describe('shutdownSequence', () => {
 
   it('runs once however often it is asked to', async () => {
     let stops = 0;
-    const sequence = shutdownSequence({ begin: () => undefined, stop: async () => void stops++, finishSync: () => undefined }, 5000, () => undefined);
+    const sequence = shutdownSequence(
+      { begin: () => undefined, stop: async () => void stops++, finishSync: () => undefined },
+      5000,
+      () => undefined,
+    );
     await Promise.all([sequence.run(), sequence.run()]);
     await sequence.run();
     expect(stops).toBe(1);
@@ -40,7 +44,11 @@ describe('shutdownSequence', () => {
 
   it('writes again on request once it has run, and not before', async () => {
     let writes = 0;
-    const sequence = shutdownSequence({ begin: () => undefined, stop: async () => undefined, finishSync: () => void writes++ }, 5000, () => undefined);
+    const sequence = shutdownSequence(
+      { begin: () => undefined, stop: async () => undefined, finishSync: () => void writes++ },
+      5000,
+      () => undefined,
+    );
     sequence.finishSync();
     expect(writes).toBe(0);
     await sequence.run();

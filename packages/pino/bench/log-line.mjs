@@ -40,22 +40,47 @@ const model = { name: 'iris-classifier', version: '1.0.0' };
 const predict = (row) => ({ label: row[0] > 5 ? 'virginica' : 'setosa', confidence: 0.9 });
 const bare = traced(predict, { model, tracer });
 const withLogger = (sampleRate) =>
-  traced(predict, { model, tracer, features: (row) => ({ a: row[0] }), observers: [predictionLogger({ logger: correlated, sampleRate })] });
+  traced(predict, {
+    model,
+    tracer,
+    features: (row) => ({ a: row[0] }),
+    observers: [predictionLogger({ logger: correlated, sampleRate })],
+  });
 const logged = withLogger(1);
 const sampledTenth = withLogger(0.1);
 const insidePrediction = traced((row) => (correlated.info({ row: row[0] }, 'scored'), predict(row)), { model, tracer });
 
-const inSpan = (fn) => () => tracer.startActiveSpan('request', (span) => { fn(); span.end(); });
+const inSpan = (fn) => () =>
+  tracer.startActiveSpan('request', (span) => {
+    fn();
+    span.end();
+  });
 
 const scenarios = {
-  'pino, no correlation (in a span)': inSpan(() => { for (let i = 0; i < LINES_PER_ROUND; i++) plain.info({ i }, 'scored'); }),
-  'pino + hand-written trace mixin (in a span)': inSpan(() => { for (let i = 0; i < LINES_PER_ROUND; i++) handMixin.info({ i }, 'scored'); }),
-  'createLogger, outside any span': () => { for (let i = 0; i < LINES_PER_ROUND; i++) correlated.info({ i }, 'scored'); },
-  'createLogger (in a span)': inSpan(() => { for (let i = 0; i < LINES_PER_ROUND; i++) correlated.info({ i }, 'scored'); }),
-  'traced() call, no observer': () => { for (let i = 0; i < LINES_PER_ROUND; i++) bare([i % 8, 1, 1, 1]); },
-  'traced() call + one createLogger line inside it': () => { for (let i = 0; i < LINES_PER_ROUND; i++) insidePrediction([i % 8, 1, 1, 1]); },
-  'traced() call + predictionLogger, sampleRate 1': () => { for (let i = 0; i < LINES_PER_ROUND; i++) logged([i % 8, 1, 1, 1]); },
-  'traced() call + predictionLogger, sampleRate 0.1': () => { for (let i = 0; i < LINES_PER_ROUND; i++) sampledTenth([i % 8, 1, 1, 1]); },
+  'pino, no correlation (in a span)': inSpan(() => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) plain.info({ i }, 'scored');
+  }),
+  'pino + hand-written trace mixin (in a span)': inSpan(() => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) handMixin.info({ i }, 'scored');
+  }),
+  'createLogger, outside any span': () => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) correlated.info({ i }, 'scored');
+  },
+  'createLogger (in a span)': inSpan(() => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) correlated.info({ i }, 'scored');
+  }),
+  'traced() call, no observer': () => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) bare([i % 8, 1, 1, 1]);
+  },
+  'traced() call + one createLogger line inside it': () => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) insidePrediction([i % 8, 1, 1, 1]);
+  },
+  'traced() call + predictionLogger, sampleRate 1': () => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) logged([i % 8, 1, 1, 1]);
+  },
+  'traced() call + predictionLogger, sampleRate 0.1': () => {
+    for (let i = 0; i < LINES_PER_ROUND; i++) sampledTenth([i % 8, 1, 1, 1]);
+  },
 };
 
 const times = Object.fromEntries(Object.keys(scenarios).map((name) => [name, []]));

@@ -50,7 +50,9 @@ function resolveLogKeys(logKeys: Partial<TraceLogKeys> | undefined): TraceLogKey
   const keys = { ...DEFAULT_LOG_KEYS, ...logKeys };
   for (const [name, value] of Object.entries(keys)) {
     if (typeof value !== 'string' || value.length === 0) {
-      throw new TypeError(`correlationMixin: option "logKeys.${name}" must be a non-empty string, got ${JSON.stringify(value)}`);
+      throw new TypeError(
+        `correlationMixin: option "logKeys.${name}" must be a non-empty string, got ${JSON.stringify(value)}`,
+      );
     }
   }
   return keys;

@@ -36,7 +36,9 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
   }
   const sampleRate = options.sampleRate ?? envRatio('MODELSIGHT_PREDICTION_LOG_SAMPLE_RATE') ?? DEFAULTS.sampleRate;
   if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) {
-    throw new RangeError(`predictionLogger: option "sampleRate" must be a number in [0, 1], got ${JSON.stringify(sampleRate)}`);
+    throw new RangeError(
+      `predictionLogger: option "sampleRate" must be a number in [0, 1], got ${JSON.stringify(sampleRate)}`,
+    );
   }
   const logInputs = options.logInputs ?? envBoolean('MODELSIGHT_LOG_INPUTS') ?? DEFAULTS.logInputs;
   if (typeof logInputs !== 'boolean') {
@@ -44,7 +46,9 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
   }
   const redactOption = options.redact ?? [];
   if (!Array.isArray(redactOption) || redactOption.some((name) => typeof name !== 'string')) {
-    throw new TypeError(`predictionLogger: option "redact" must be an array of feature names, got ${JSON.stringify(redactOption)}`);
+    throw new TypeError(
+      `predictionLogger: option "redact" must be an array of feature names, got ${JSON.stringify(redactOption)}`,
+    );
   }
   const redacted = new Set<string>([...redactOption, ...envList('MODELSIGHT_REDACT_FEATURES')]);
   const censor = checkString('censor', options.censor ?? DEFAULTS.censor);
@@ -100,7 +104,9 @@ function checkString(option: string, value: unknown): string {
 
 function checkLevel(logger: PredictionLoggerOptions['logger'], option: string, level: string): string {
   if (typeof level !== 'string' || !(level in logger.levels.values)) {
-    throw new TypeError(`predictionLogger: option "${option}" names no level of the logger, got ${JSON.stringify(level)}`);
+    throw new TypeError(
+      `predictionLogger: option "${option}" names no level of the logger, got ${JSON.stringify(level)}`,
+    );
   }
   return level;
 }

@@ -16,10 +16,7 @@ export const MODEL_VERSION_KEY = 'ml.model.version';
  * Builds the function that finds the fields of the current line: the active span's IDs and, inside
  * a traced prediction, its model. Keys are fixed here so the per-line work is two context lookups.
  */
-export function traceFieldsFinder(
-  logKeys: TraceLogKeys,
-  modelFields: boolean,
-): () => Record<string, string> {
+export function traceFieldsFinder(logKeys: TraceLogKeys, modelFields: boolean): () => Record<string, string> {
   const { traceId: traceIdKey, spanId: spanIdKey, traceFlags: traceFlagsKey } = logKeys;
   return function traceFields(): Record<string, string> {
     const fields: Record<string, string> = {};

@@ -124,7 +124,11 @@ describe('createLogger', () => {
       span.end();
     });
 
-    expect(out.last()).toMatchObject({ region: 'eu', span_id: 'mine', trace_id: spanNamed('with user mixin').spanContext().traceId });
+    expect(out.last()).toMatchObject({
+      region: 'eu',
+      span_id: 'mine',
+      trace_id: spanNamed('with user mixin').spanContext().traceId,
+    });
   });
 
   it('does not write a trace key twice when a child logger has it bound', () => {

@@ -6,7 +6,11 @@ import { expect, test } from 'vitest';
 // These run the built package as a user gets it, with `require` and with `import`.
 const packageDir = join(__dirname, '..');
 const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' });
-const lines = (out: string) => out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+const lines = (out: string) =>
+  out
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 // An SDK tracer with async context, so that spans and predictions are really active.
 const SDK = `
@@ -28,7 +32,9 @@ const runModule = (body: string) =>
   ]);
 
 test('the package is built before its exports are tested', () => {
-  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(true);
+  expect(existsSync(join(packageDir, 'dist', 'index.cjs')) && existsSync(join(packageDir, 'dist', 'index.mjs'))).toBe(
+    true,
+  );
 });
 
 test('require() of the built package gives a logger that writes the model inside a prediction', () => {
@@ -40,7 +46,11 @@ test('require() of the built package gives a logger that writes the model inside
      const logger = createLogger();
      traced(() => logger.info('cjs'), { model: { name: 'm-cjs', version: '1' } })();`,
   ]);
-  expect(lines(out)[0]).toMatchObject({ msg: 'cjs', 'ml.model.name': 'm-cjs', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  expect(lines(out)[0]).toMatchObject({
+    msg: 'cjs',
+    'ml.model.name': 'm-cjs',
+    trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+  });
 });
 
 test('import of the built package gives a logger that writes the model inside a prediction', () => {
@@ -49,7 +59,11 @@ test('import of the built package gives a logger that writes the model inside a 
      const { createLogger, predictionLogger, correlationMixin, DEFAULT_LOG_KEYS } = await import('@modelsight/pino');
      const logger = createLogger();
      traced(() => logger.info({ exports: [typeof predictionLogger, typeof correlationMixin, DEFAULT_LOG_KEYS.traceId] }, 'esm'), { model: { name: 'm-esm', version: '1' } })();`);
-  expect(lines(out)[0]).toMatchObject({ msg: 'esm', 'ml.model.name': 'm-esm', exports: ['function', 'function', 'trace_id'] });
+  expect(lines(out)[0]).toMatchObject({
+    msg: 'esm',
+    'ml.model.name': 'm-esm',
+    exports: ['function', 'function', 'trace_id'],
+  });
 });
 
 test('a logger from the CommonJS build sees a prediction made with the ESM build of core', () => {

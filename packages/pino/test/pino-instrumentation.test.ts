@@ -39,7 +39,8 @@ describe('createLogger under @opentelemetry/instrumentation-pino', () => {
 
   it('writes each key once on a prediction line, with the trace of the request', () => {
     const line = byMessage('prediction');
-    for (const key of ['trace_id', 'span_id', 'ml.model.name', 'ml.prediction.id']) expect(keyCount(line.raw, key)).toBe(1);
+    for (const key of ['trace_id', 'span_id', 'ml.model.name', 'ml.prediction.id'])
+      expect(keyCount(line.raw, key)).toBe(1);
     expect(line.parsed['trace_id']).toBe(byMessage('modelsight logger in span').parsed['trace_id']);
   });
 });

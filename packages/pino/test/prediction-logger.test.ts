@@ -165,11 +165,14 @@ describe('predictionLogger', () => {
 
   it('reports a failing logger once through diag and never disturbs the prediction', () => {
     const warnings = captureDiag();
-    const brokenLogger = createLogger({}, {
-      write() {
-        throw new Error('disk full');
+    const brokenLogger = createLogger(
+      {},
+      {
+        write() {
+          throw new Error('disk full');
+        },
       },
-    });
+    );
     const observer = predictionLogger({ logger: brokenLogger });
     const predict = traced(classify, { model: uniqueModel(), tracer, observers: [observer] });
 
@@ -190,8 +193,12 @@ describe('predictionLogger', () => {
   });
 
   it('throws naming the option and the value when censor or message is not a string', () => {
-    expect(() => predictionLogger({ logger: createLogger(), censor: 0 as never })).toThrow('option "censor" must be a string, got 0');
-    expect(() => predictionLogger({ logger: createLogger(), message: 42 as never })).toThrow('option "message" must be a string, got 42');
+    expect(() => predictionLogger({ logger: createLogger(), censor: 0 as never })).toThrow(
+      'option "censor" must be a string, got 0',
+    );
+    expect(() => predictionLogger({ logger: createLogger(), message: 42 as never })).toThrow(
+      'option "message" must be a string, got 42',
+    );
   });
 
   it('throws naming the option when a level does not exist', () => {

@@ -29,13 +29,18 @@ export async function startService({ cwd, entry, preloadFlag, env, label, startT
   const lines = [];
   const stderr = [];
   let exited = false;
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => {
-    exited = true;
-    resolve({ code, signal });
-  }));
+  const exit = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const listening = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label}: no "listening" line within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${label}: no "listening" line within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     createInterface({ input: child.stdout }).on('line', (line) => {
       let parsed;
       try {
@@ -51,7 +56,11 @@ export async function startService({ cwd, entry, preloadFlag, env, label, startT
     });
     exit.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`${label} exited (code ${code}, signal ${signal}) before listening:\n${stderr.slice(-20).join('\n')}`));
+      reject(
+        new Error(
+          `${label} exited (code ${code}, signal ${signal}) before listening:\n${stderr.slice(-20).join('\n')}`,
+        ),
+      );
     });
   });
   const port = await listening;

@@ -23,7 +23,13 @@ const BAD_BODIES = [
   ['invalid_json', () => '{"features": {"sepal_length": 5.1,'],
   ['missing_feature', () => JSON.stringify({ features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4 } })],
   ['non_numeric_feature', () => JSON.stringify({ features: [5.1, 'wide', 1.4, 0.2] })],
-  ['unknown_feature', () => JSON.stringify({ features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, colour: 1 } })],
+  [
+    'unknown_feature',
+    () =>
+      JSON.stringify({
+        features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, colour: 1 },
+      }),
+  ],
   ['body_too_large', () => JSON.stringify({ instances: Array.from({ length: 5000 }, () => [5.1, 3.5, 1.4, 0.2]) })],
 ];
 
@@ -67,7 +73,11 @@ export function trafficSource(seed) {
     }
     if (draw < 0.16) {
       const size = 5 + Math.floor(random() * 40);
-      return { kind: 'batch', size, body: JSON.stringify({ instances: Array.from({ length: size }, () => flower(shifted).features) }) };
+      return {
+        kind: 'batch',
+        size,
+        body: JSON.stringify({ instances: Array.from({ length: size }, () => flower(shifted).features) }),
+      };
     }
     const { features, truth } = flower(shifted);
     return { kind: 'single', body: JSON.stringify({ features }), truth };
@@ -97,7 +107,14 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
     const phase = phaseOf(elapsed);
     const request = next(phase === 'shifted');
     const sentAt = performance.now();
-    const record = { version: target.version, kind: request.kind, reason: request.reason, size: request.size, phase, at: elapsed };
+    const record = {
+      version: target.version,
+      kind: request.kind,
+      reason: request.reason,
+      size: request.size,
+      phase,
+      at: elapsed,
+    };
     try {
       const response = await fetch(`${target.url}/predict`, {
         method: 'POST',

@@ -34,17 +34,22 @@ export function feedbackRoute(tracker: FeedbackTracker<RedisFeedbackStore | unde
     handler: async function recordFeedback(request, reply) {
       const { predictionId, traceId, label } = request.body as Record<string, unknown>;
       // With a shared store (Redis) the outcome is known once the store has answered.
-      const outcome = await (
-        predictionId === undefined && typeof traceId === 'string'
-          ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
-          : tracker.recordFeedback(predictionId as string, label as FeedbackActual)
-      );
+      const outcome = await (predictionId === undefined && typeof traceId === 'string'
+        ? tracker.recordFeedbackByTraceId(traceId, label as FeedbackActual)
+        : tracker.recordFeedback(predictionId as string, label as FeedbackActual));
       const answer = ANSWERS[outcome];
       if (answer.status >= 400) {
-        const warning = { route: URL, status: answer.status, reason: outcome, message: `feedback not used: ${outcome}` };
+        const warning = {
+          route: URL,
+          status: answer.status,
+          reason: outcome,
+          message: `feedback not used: ${outcome}`,
+        };
         request.server.rejectionLog.write(request.log, warning);
       }
-      return reply.code(answer.status).send(answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
+      return reply
+        .code(answer.status)
+        .send(answer.message ? { outcome, error: outcome, message: answer.message } : { outcome });
     },
   };
 }

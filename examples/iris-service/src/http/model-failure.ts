@@ -8,7 +8,9 @@ export interface ModelFailure {
 
 /** The failure of a model error (answered 422), or `undefined` for any other error. */
 export function modelFailure(error: unknown): ModelFailure | undefined {
-  if (error instanceof OutOfDomainError) return { code: 'out_of_domain', description: 'input outside the model domain' };
-  if (error instanceof NonFiniteOutputError) return { code: 'non_finite_output', description: 'the model output is not finite' };
+  if (error instanceof OutOfDomainError)
+    return { code: 'out_of_domain', description: 'input outside the model domain' };
+  if (error instanceof NonFiniteOutputError)
+    return { code: 'non_finite_output', description: 'the model output is not finite' };
   return undefined;
 }

@@ -56,7 +56,9 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
         const failure = modelFailure(error);
         if (failure === undefined) throw error;
         request.log.warn({ err: error, status: 422 }, `prediction failed: ${failure.description}`);
-        return reply.code(422).send({ error: failure.code, message: (error as Error).message, traceId: activeTraceId() });
+        return reply
+          .code(422)
+          .send({ error: failure.code, message: (error as Error).message, traceId: activeTraceId() });
       }
     },
   };

@@ -11,7 +11,13 @@ export function reject(request: FastifyRequest, reply: FastifyReply, rejection: 
   const route = request.routeOptions.url ?? 'unknown';
   const status = rejectionStatus(rejection.reason);
   countRejection(rejection.reason, route);
-  request.server.rejectionLog.write(request.log, { route, status, reason: rejection.reason, message: `rejected: ${rejection.message}` });
-  const message = rejection.preview === undefined ? rejection.message : `${rejection.message}; got ${rejection.preview}`;
+  request.server.rejectionLog.write(request.log, {
+    route,
+    status,
+    reason: rejection.reason,
+    message: `rejected: ${rejection.message}`,
+  });
+  const message =
+    rejection.preview === undefined ? rejection.message : `${rejection.message}; got ${rejection.preview}`;
   return reply.code(status).send({ error: rejection.reason, message, traceId: activeTraceId() });
 }

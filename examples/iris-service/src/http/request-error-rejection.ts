@@ -21,13 +21,17 @@ export function requestErrorRejection(error: FastifyError, request: FastifyReque
       const declared = Number(request.headers['content-length']);
       return {
         reason: 'body_too_large',
-        message: Number.isFinite(declared) && declared > limit
-          ? `body declares ${declared} bytes, more than the limit of ${limit}`
-          : `body has more than the limit of ${limit} bytes`,
+        message:
+          Number.isFinite(declared) && declared > limit
+            ? `body declares ${declared} bytes, more than the limit of ${limit}`
+            : `body has more than the limit of ${limit} bytes`,
       };
     }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { reason: 'unsupported_media_type', message: 'send the body as JSON, with content-type: application/json' };
+      return {
+        reason: 'unsupported_media_type',
+        message: 'send the body as JSON, with content-type: application/json',
+      };
   }
   // Any other refusal of the framework (a body shorter than its content-length, an aborted upload).
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -22,7 +22,8 @@ export function validationRejection(
 
   if (path.length === 0) {
     if (error.keyword === 'type') return { reason: 'invalid_shape', message: `body must be a JSON object${help}` };
-    if (error.keyword === 'required') return { reason: 'invalid_shape', message: `body has neither "features" nor "instances"${help}` };
+    if (error.keyword === 'required')
+      return { reason: 'invalid_shape', message: `body has neither "features" nor "instances"${help}` };
     return { reason: 'invalid_shape', message: `body ${error.message ?? 'has the wrong shape'}${help}` };
   }
 
@@ -30,7 +31,10 @@ export function validationRejection(
   const rowDepth = path[0] === 'instances' ? 2 : 1;
   if (path[0] === 'instances' && path.length === 1) {
     if (error.keyword === 'maxItems' && Array.isArray(value)) {
-      return { reason: 'batch_too_large', message: `"instances" has ${value.length} rows, more than the limit of ${String(params['limit'])}` };
+      return {
+        reason: 'batch_too_large',
+        message: `"instances" has ${value.length} rows, more than the limit of ${String(params['limit'])}`,
+      };
     }
     return { reason: 'invalid_shape', message: `"instances" must be a non-empty array${help}` };
   }
@@ -68,7 +72,9 @@ export function validationRejection(
 
 /** `["instances", "1"]` → `instances[1]`. The segments come from the schema's own names and indices. */
 function describePath(path: readonly string[]): string {
-  return path.map((segment, i) => (/^\d+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
+  return path
+    .map((segment, i) => (/^\d+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
+    .join('');
 }
 
 function valueAt(body: unknown, path: readonly string[]): unknown {

@@ -17,6 +17,7 @@ export function processIo(): CommandIo {
     stdout: process.stdout,
     warn: (message) => process.stderr.write(`modelsight: warning: ${message}\n`),
     info: (message) => process.stderr.write(`${message}\n`),
-    progress: (quiet, label) => (quiet || !process.stderr.isTTY ? SILENT_PROGRESS : terminalProgress(process.stderr, label)),
+    progress: (quiet, label) =>
+      quiet || !process.stderr.isTTY ? SILENT_PROGRESS : terminalProgress(process.stderr, label),
   };
 }

@@ -18,14 +18,29 @@ interface Command {
 }
 
 /** The command named by the first arguments, and the arguments left for it. */
-function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | { help: string; rest: readonly string[]; unknown?: string } {
+function findCommand(
+  argv: readonly string[],
+): { command: Command; rest: readonly string[] } | { help: string; rest: readonly string[]; unknown?: string } {
   const [first, second] = argv;
-  if (first === 'report') return { command: { name: 'modelsight report', help: REPORT_HELP, run: reportCommand }, rest: argv.slice(1) };
+  if (first === 'report')
+    return { command: { name: 'modelsight report', help: REPORT_HELP, run: reportCommand }, rest: argv.slice(1) };
   if (first === 'profile') {
-    if (second === 'build') return { command: { name: 'modelsight profile build', help: PROFILE_BUILD_HELP, run: profileBuildCommand }, rest: argv.slice(2) };
-    return { help: PROFILE_HELP, rest: argv.slice(1), unknown: second === undefined || second.startsWith('-') ? undefined : `profile ${second}` };
+    if (second === 'build')
+      return {
+        command: { name: 'modelsight profile build', help: PROFILE_BUILD_HELP, run: profileBuildCommand },
+        rest: argv.slice(2),
+      };
+    return {
+      help: PROFILE_HELP,
+      rest: argv.slice(1),
+      unknown: second === undefined || second.startsWith('-') ? undefined : `profile ${second}`,
+    };
   }
-  return { help: MAIN_HELP, rest: argv, unknown: first === undefined || first.startsWith('-') || first === 'help' ? undefined : first };
+  return {
+    help: MAIN_HELP,
+    rest: argv,
+    unknown: first === undefined || first.startsWith('-') || first === 'help' ? undefined : first,
+  };
 }
 
 /** Message of an error from `util.parseArgs`: unknown option, missing value... */
@@ -38,7 +53,11 @@ function isArgumentError(error: unknown): error is Error & { code: string } {
  * Runs `modelsight` with the given arguments (without `node` and the script). Resolves to the exit
  * code: 0, 2 for bad input or options (after one line on stderr), 3 for drift with `--fail-on-drift`.
  */
-export async function main(argv: readonly string[], io: CommandIo, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CommandIo,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-v') {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -6,7 +6,8 @@ import { SCORE_NAMES } from '../report/drift-settings';
 export function positiveInteger(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new InputError(`--${option} must be a whole number >= 1, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1)
+    throw new InputError(`--${option} must be a whole number >= 1, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -14,24 +15,29 @@ export function positiveInteger(option: string, value: string | undefined): numb
 export function nameList(option: string, value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(',').map((n) => n.trim());
-  if (names.some((n) => n === '')) throw new InputError(`--${option} must be a comma-separated list of column names, got ${JSON.stringify(value)}`);
+  if (names.some((n) => n === ''))
+    throw new InputError(`--${option} must be a comma-separated list of column names, got ${JSON.stringify(value)}`);
   return names;
 }
 
 /** `NAME=VALUE` pairs, from repeated options and comma-separated lists (`--type a=numeric,b=categorical`). */
 function pairs(option: string, values: readonly string[] | undefined, split: boolean): [string, string][] {
-  return (values ?? []).flatMap((entry) => (split ? entry.split(',') : [entry])).map((pair) => {
-    const at = pair.lastIndexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new InputError(`--${option} takes NAME=VALUE, got ${JSON.stringify(pair)}`);
-    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-  });
+  return (values ?? [])
+    .flatMap((entry) => (split ? entry.split(',') : [entry]))
+    .map((pair) => {
+      const at = pair.lastIndexOf('=');
+      if (at <= 0 || at === pair.length - 1)
+        throw new InputError(`--${option} takes NAME=VALUE, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    });
 }
 
 /** `--type age=numeric,zip=categorical`: types by column. */
 export function featureTypes(values: readonly string[] | undefined): Record<string, FeatureType> {
   const types: Record<string, FeatureType> = {};
   for (const [name, type] of pairs('type', values, true)) {
-    if (type !== 'numeric' && type !== 'categorical') throw new InputError(`--type ${name}= must be numeric or categorical, got ${JSON.stringify(type)}`);
+    if (type !== 'numeric' && type !== 'categorical')
+      throw new InputError(`--type ${name}= must be numeric or categorical, got ${JSON.stringify(type)}`);
     types[name] = type;
   }
   return types;
@@ -44,7 +50,8 @@ export function featureEdges(values: readonly string[] | undefined): Record<stri
   for (const [name, list] of pairs('edges', values, false)) {
     edges[name] = list.split(',').map((text) => {
       const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) throw new InputError(`--edges ${name}= must be a comma-separated list of numbers, got ${JSON.stringify(list)}`);
+      if (text.trim() === '' || !Number.isFinite(n))
+        throw new InputError(`--edges ${name}= must be a comma-separated list of numbers, got ${JSON.stringify(list)}`);
       return n;
     });
   }
@@ -59,7 +66,8 @@ export function thresholds(values: readonly string[] | undefined): DriftThreshol
       throw new InputError(`--threshold: unknown score ${JSON.stringify(name)}; known: ${SCORE_NAMES.join(', ')}`);
     }
     const value = Number(text);
-    if (text !== 'off' && (text === '' || !Number.isFinite(value))) throw new InputError(`--threshold ${name}= must be a number or off, got ${JSON.stringify(text)}`);
+    if (text !== 'off' && (text === '' || !Number.isFinite(value)))
+      throw new InputError(`--threshold ${name}= must be a number or off, got ${JSON.stringify(text)}`);
     result[name as DriftScoreName] = text === 'off' ? null : value;
   }
   return result;

@@ -37,16 +37,22 @@ function summary(doc: ReportDocument): string {
 /** `modelsight report --profile FILE (--current DATA | --metrics URL) --out FILE`. */
 export async function reportCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], options: ARGS, allowPositionals: true, strict: true });
-  if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}: the current data goes after --current`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `unexpected argument ${JSON.stringify(positionals[0])}: the current data goes after --current`,
+    );
   if (values.profile === undefined) throw new InputError('give --profile FILE, the reference profile');
   if ((values.current === undefined) === (values.metrics === undefined)) {
     throw new InputError('give either --current DATA (a data file) or --metrics URL (a running service)');
   }
-  if (values.out === undefined) throw new InputError('give --out FILE, where the report goes (.html or .json; - for standard output)');
+  if (values.out === undefined)
+    throw new InputError('give --out FILE, where the report goes (.html or .json; - for standard output)');
   checkOutput(values.out);
   const given = thresholds(values.threshold);
   if (values.metrics !== undefined && Object.keys(given).length > 0) {
-    throw new InputError('--threshold applies to --current only: with --metrics the service decides drift under its own thresholds');
+    throw new InputError(
+      '--threshold applies to --current only: with --metrics the service decides drift under its own thresholds',
+    );
   }
   const common = { minSamples: positiveInteger('min-samples', values['min-samples']), title: values.title };
   const quiet = values.quiet === true;
@@ -55,8 +61,17 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
   try {
     doc =
       values.current !== undefined
-        ? await buildReportFromFile(values.profile, values.current, { ...common, ...dataFileOptions(values), thresholds: given, progress })
-        : await buildReportFromMetrics(values.profile, values.metrics as string, { ...common, model: values.model, modelVersion: values['model-version'] });
+        ? await buildReportFromFile(values.profile, values.current, {
+            ...common,
+            ...dataFileOptions(values),
+            thresholds: given,
+            progress,
+          })
+        : await buildReportFromMetrics(values.profile, values.metrics as string, {
+            ...common,
+            model: values.model,
+            modelVersion: values['model-version'],
+          });
   } finally {
     progress.done();
   }

@@ -13,7 +13,8 @@ export function checkOutput(out: string): void {
   } catch {
     directory = undefined;
   }
-  if (directory === undefined || !directory.isDirectory()) throw new InputError(`cannot write ${out}: its directory does not exist`);
+  if (directory === undefined || !directory.isDirectory())
+    throw new InputError(`cannot write ${out}: its directory does not exist`);
   try {
     if (statSync(out).isDirectory()) throw new InputError(`cannot write ${out}: it is a directory`);
   } catch (error) {

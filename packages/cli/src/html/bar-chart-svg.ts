@@ -42,7 +42,8 @@ export function binsToDraw(bins: readonly ReportBin[]): { bins: ReportBin[]; mer
   return { bins: [...largest.sort((a, b) => a.i - b.i).map((x) => x.bin), merged], merged: rest.length };
 }
 
-const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`);
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 const round = (x: number): string => (Math.round(x * 10) / 10).toString();
 
 /**
@@ -76,18 +77,26 @@ export function barChartSvg(name: string, allBins: readonly ReportBin[], showCur
   bins.forEach((bin, i) => {
     const center = MARGIN.left + group * (i + 0.5);
     const tooltip = `${bin.description}: reference ${formatShare(bin.reference)}${showCurrent ? `, current ${formatShare(bin.current)} (${formatCount(bin.count)} values)` : ''}`;
-    const bars = [`<rect class="reference" x="${round(showCurrent ? center - bar - 1 : center - bar / 2)}" y="${round(y(bin.reference))}" width="${round(bar)}" height="${round(y(0) - y(bin.reference))}"/>`];
+    const bars = [
+      `<rect class="reference" x="${round(showCurrent ? center - bar - 1 : center - bar / 2)}" y="${round(y(bin.reference))}" width="${round(bar)}" height="${round(y(0) - y(bin.reference))}"/>`,
+    ];
     if (showCurrent) {
-      bars.push(`<rect class="current" x="${round(center + 1)}" y="${round(y(bin.current))}" width="${round(bar)}" height="${round(y(0) - y(bin.current))}"/>`);
+      bars.push(
+        `<rect class="current" x="${round(center + 1)}" y="${round(y(bin.current))}" width="${round(bar)}" height="${round(y(0) - y(bin.current))}"/>`,
+      );
     }
     const ly = HEIGHT - MARGIN.bottom + 14;
     const label = escapeHtml(truncate(bin.label, maxChars));
     const text = rotate
       ? `<text class="bin-label" transform="translate(${round(center + 3)},${ly}) rotate(-40)" text-anchor="end">${label}</text>`
       : `<text class="bin-label" x="${round(center)}" y="${ly}" text-anchor="middle">${label}</text>`;
-    parts.push(`<g class="bin"><title>${escapeHtml(tooltip)}</title>${bars.join('')}<rect class="hit" x="${round(center - group / 2)}" y="${MARGIN.top}" width="${round(group)}" height="${plotHeight}"/>${text}</g>`);
+    parts.push(
+      `<g class="bin"><title>${escapeHtml(tooltip)}</title>${bars.join('')}<rect class="hit" x="${round(center - group / 2)}" y="${MARGIN.top}" width="${round(group)}" height="${plotHeight}"/>${text}</g>`,
+    );
   });
-  parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`);
+  parts.push(
+    `<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`,
+  );
   const legendX = WIDTH - MARGIN.right - (showCurrent ? 170 : 80);
   parts.push(
     `<g class="legend" transform="translate(${legendX},10)"><rect class="reference" width="10" height="10"/><text x="14" y="9">reference</text>` +

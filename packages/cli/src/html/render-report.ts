@@ -81,10 +81,15 @@ function summaryTable(doc: ReportDocument, anchors: Map<ReportFeature, number>):
 function statsTable(f: ReportFeature, doc: ReportDocument): string {
   const rows: string[] = [];
   const group = (title: string) => rows.push(`<tr class="group"><th colspan="2">${h(title)}</th></tr>`);
-  const row = (label: string, value: string, cls = '') => rows.push(`<tr><th>${h(label)}</th><td class="${cls}">${value}</td></tr>`);
+  const row = (label: string, value: string, cls = '') =>
+    rows.push(`<tr><th>${h(label)}</th><td class="${cls}">${value}</td></tr>`);
   const names = SCORE_NAMES.filter((n) => f.scores[n] !== undefined);
   if (names.length > 0) {
-    group(doc.source.kind === 'metrics' ? `Service window (${formatCount(f.samples)} values)` : `Scores (${formatCount(f.samples)} values)`);
+    group(
+      doc.source.kind === 'metrics'
+        ? `Service window (${formatCount(f.samples)} values)`
+        : `Scores (${formatCount(f.samples)} values)`,
+    );
     for (const n of names) row(SCORE_LABELS[n], formatScore(f.scores[n]), f.driftedBy.includes(n) ? 'crossed' : '');
   }
   const since = SINCE_START_SCORES.filter((n) => f.sinceStart?.[n] !== undefined);
@@ -118,9 +123,16 @@ function statsTable(f: ReportFeature, doc: ReportDocument): string {
 function featureCard(f: ReportFeature, index: number, doc: ReportDocument): string {
   const status = statusOf(f);
   const notes: string[] = [];
-  if (status === 'idle' && f.present) notes.push(`Scores need ${formatCount(doc.settings.minSamples ?? 0)} values; there are ${formatCount(f.samples)}.`);
-  if (status === 'absent') notes.push(doc.source.kind === 'metrics' ? 'The service does not watch this feature: only the reference is drawn.' : 'The current data has no such column: only the reference is drawn.');
-  if (f.driftedBy.length > 0) notes.push(`Drifted: ${f.driftedBy.map((n) => crossingText(f, n, doc.settings.thresholds[n])).join(', ')}.`);
+  if (status === 'idle' && f.present)
+    notes.push(`Scores need ${formatCount(doc.settings.minSamples ?? 0)} values; there are ${formatCount(f.samples)}.`);
+  if (status === 'absent')
+    notes.push(
+      doc.source.kind === 'metrics'
+        ? 'The service does not watch this feature: only the reference is drawn.'
+        : 'The current data has no such column: only the reference is drawn.',
+    );
+  if (f.driftedBy.length > 0)
+    notes.push(`Drifted: ${f.driftedBy.map((n) => crossingText(f, n, doc.settings.thresholds[n])).join(', ')}.`);
   else if (status === 'drift') notes.push('Drifted, as the service decided (ml_drift_detected).');
   const { merged } = binsToDraw(f.bins);
   if (merged > 0) notes.push(`The ${merged} smallest bins are drawn as one bar.`);
@@ -139,9 +151,15 @@ function qualitySection(q: ReportQuality): string {
   const figure = (value: string, label: string) =>
     figures.push(`<div class="figure"><div class="value">${value}</div><div class="label">${h(label)}</div></div>`);
   if (q.accuracy !== undefined) {
-    figure(formatShare(q.accuracy), q.labelled === undefined ? 'accuracy' : `accuracy: ${formatCount(q.correct ?? 0)} of ${formatCount(q.labelled)} labelled rows`);
+    figure(
+      formatShare(q.accuracy),
+      q.labelled === undefined
+        ? 'accuracy'
+        : `accuracy: ${formatCount(q.correct ?? 0)} of ${formatCount(q.labelled)} labelled rows`,
+    );
   } else if (q.labelled === 0) figure('–', 'accuracy: no row has both a label and a prediction');
-  if (q.estimatedAccuracy !== undefined) figure(formatShare(q.estimatedAccuracy), 'estimated accuracy (mean confidence)');
+  if (q.estimatedAccuracy !== undefined)
+    figure(formatShare(q.estimatedAccuracy), 'estimated accuracy (mean confidence)');
   if (q.predictions !== undefined) {
     figure(formatCount(q.predictions.ok), 'predictions');
     figure(formatCount(q.predictions.error), 'failed predictions');
@@ -152,7 +170,10 @@ function qualitySection(q: ReportQuality): string {
     q.classes === undefined || q.classes.length === 0
       ? ''
       : `<table><thead><tr><th>Class</th><th>Precision</th><th>Recall</th><th>F1</th></tr></thead><tbody>${q.classes
-          .map((c) => `<tr><td>${h(c.label)}</td><td>${formatScore(c.precision)}</td><td>${formatScore(c.recall)}</td><td>${formatScore(c.f1)}</td></tr>`)
+          .map(
+            (c) =>
+              `<tr><td>${h(c.label)}</td><td>${formatScore(c.precision)}</td><td>${formatScore(c.recall)}</td><td>${formatScore(c.f1)}</td></tr>`,
+          )
           .join('')}</tbody></table>`;
   return `<section id="quality"><h2>Model quality</h2><div class="panel quality"><div class="figures">${figures.join('')}</div>${classes}</div></section>`;
 }
@@ -160,9 +181,17 @@ function qualitySection(q: ReportQuality): string {
 function metaLine(doc: ReportDocument): string {
   const items: string[] = [];
   if (doc.source.kind === 'data') {
-    items.push(`current data <b>${h(doc.source.current)}</b> (${formatCount(doc.source.rows)} rows)`, `profile <b>${h(doc.source.profile)}</b>`);
-    const thresholds = (Object.entries(doc.settings.thresholds) as [DriftScoreName, number][]).map(([n, v]) => thresholdText(n, v));
-    items.push(`drift when ${h(thresholds.join(' or ') || 'never (no threshold)')}`, `scores from ${formatCount(doc.settings.minSamples ?? 0)} values`);
+    items.push(
+      `current data <b>${h(doc.source.current)}</b> (${formatCount(doc.source.rows)} rows)`,
+      `profile <b>${h(doc.source.profile)}</b>`,
+    );
+    const thresholds = (Object.entries(doc.settings.thresholds) as [DriftScoreName, number][]).map(([n, v]) =>
+      thresholdText(n, v),
+    );
+    items.push(
+      `drift when ${h(thresholds.join(' or ') || 'never (no threshold)')}`,
+      `scores from ${formatCount(doc.settings.minSamples ?? 0)} values`,
+    );
   } else {
     items.push(
       `service <b>${h(doc.source.url)}</b>`,

@@ -49,7 +49,9 @@ export function resolveDelimiter(file: string, given: string | undefined): strin
   if (given !== undefined) {
     const delimiter = given === '\\t' || given.toLowerCase() === 'tab' ? '\t' : given;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new InputError(`--delimiter must be one character other than a quote or a line break, got ${JSON.stringify(given)}`);
+      throw new InputError(
+        `--delimiter must be one character other than a quote or a line break, got ${JSON.stringify(given)}`,
+      );
     }
     return delimiter;
   }

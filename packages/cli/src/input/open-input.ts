@@ -75,6 +75,7 @@ export function openInput(file: string): OpenedInput {
 /** The message of a stream error as one line naming the input. */
 export function streamErrorMessage(input: Pick<OpenedInput, 'name'>, error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') return `cannot read ${input.name}: not valid gzip data (${e.message})`;
+  if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR')
+    return `cannot read ${input.name}: not valid gzip data (${e.message})`;
   return `cannot read ${input.name}: ${reasonOf(e)}`;
 }

@@ -36,7 +36,8 @@ function readHeader(input: OpenedInput, record: string[], options: ReadTableOpti
   }
   const seen = new Set<string>();
   const columns = record.map((name, i) => {
-    if (seen.has(name)) throw new InputError(`${input.name} line 1: the header names the column ${JSON.stringify(name)} twice`);
+    if (seen.has(name))
+      throw new InputError(`${input.name} line 1: the header names the column ${JSON.stringify(name)} twice`);
     seen.add(name);
     if (name.trim() === '') {
       options.warn?.(`${input.name}: column ${i + 1} has no name in the header; it is left out`);

@@ -35,11 +35,18 @@ export async function readDataFile(
 }
 
 /** Throws an InputError naming the option when a column it names is not in the file. */
-export function requireColumns(file: string, sources: readonly string[], named: readonly [option: string, column: string | undefined][]): void {
+export function requireColumns(
+  file: string,
+  sources: readonly string[],
+  named: readonly [option: string, column: string | undefined][],
+): void {
   const present = new Set(sources);
   for (const [option, column] of named) {
     if (column !== undefined && !present.has(column)) {
-      const list = sources.slice(0, 12).map((s) => JSON.stringify(s)).join(', ');
+      const list = sources
+        .slice(0, 12)
+        .map((s) => JSON.stringify(s))
+        .join(', ');
       throw new InputError(
         `${option} names the column ${JSON.stringify(column)}, which ${file === '-' ? 'the input' : file} does not have (its columns: ${list}${sources.length > 12 ? ', ...' : ''})`,
       );

@@ -16,7 +16,9 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
   const { table } = options;
   if (input.size !== undefined && input.size > MAX_JSON_BYTES) {
     return Promise.reject(
-      new InputError(`${input.name} is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB: one JSON document is read whole; write it as JSON Lines (one record a line) to stream it`),
+      new InputError(
+        `${input.name} is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB: one JSON document is read whole; write it as JSON Lines (one record a line) to stream it`,
+      ),
     );
   }
   return new Promise<void>((resolve, reject) => {
@@ -28,7 +30,11 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
     input.stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > MAX_JSON_BYTES) {
-        fail(new InputError(`${input.name} is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB once decompressed: write it as JSON Lines to stream it`));
+        fail(
+          new InputError(
+            `${input.name} is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB once decompressed: write it as JSON Lines to stream it`,
+          ),
+        );
       } else chunks.push(chunk);
     });
     input.stream.on('end', () => {
@@ -41,14 +47,18 @@ export function readJson(input: OpenedInput, options: ReadTableOptions): Promise
           throw new InputError(`${input.name}: not valid JSON (${(error as Error).message})`);
         }
         if (!Array.isArray(document)) {
-          throw new InputError(`${input.name}: expected a JSON array of records, got ${document === null ? 'null' : `a JSON ${typeof document}`}`);
+          throw new InputError(
+            `${input.name}: expected a JSON array of records, got ${document === null ? 'null' : `a JSON ${typeof document}`}`,
+          );
         }
         if (document.length === 0) throw new InputError(`${input.name} holds an empty array: no records`);
         document.forEach((record, i) => {
           try {
             pushJsonRecord(record, table);
           } catch (error) {
-            throw error instanceof ValueError ? new InputError(`${input.name} record ${i + 1}: ${error.message}`) : error;
+            throw error instanceof ValueError
+              ? new InputError(`${input.name} record ${i + 1}: ${error.message}`)
+              : error;
           }
           if (table.rows % ROWS_PER_PROGRESS === 0) options.onRows?.(table.rows);
         });

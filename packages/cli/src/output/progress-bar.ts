@@ -43,7 +43,9 @@ export function terminalProgress(stream: NodeJS.WriteStream, label: string): Pro
       }
       const share = Math.min(1, bytes / size);
       const filled = Math.round(share * BAR_WIDTH);
-      draw(`${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ${COUNT.format(rows)} rows ${rate}`);
+      draw(
+        `${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ${COUNT.format(rows)} rows ${rate}`,
+      );
     },
     step(text) {
       draw(`${label}: ${text}`, true);

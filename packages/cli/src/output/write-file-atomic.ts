@@ -26,7 +26,14 @@ export function writeFileAtomic(file: string, content: string): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     const e = error as NodeJS.ErrnoException;
-    const reason = e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    const reason =
+      e.code === 'ENOENT'
+        ? 'its directory does not exist'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : e.code === 'EISDIR'
+            ? 'it is a directory'
+            : e.message;
     throw new InputError(`cannot write ${file}: ${reason}`);
   } finally {
     pending.delete(temporary);

@@ -9,7 +9,9 @@ import { profileFromTable } from './profile-from-table';
  * Options of {@link buildProfileFromFile}: how to read the file, which columns to keep, and the
  * options of `buildProfile` (`types`, `bins`, `edges`, `topK`, `sampleSize`, by column name).
  */
-export interface ProfileFileOptions extends DataFileOptions, Pick<BuildProfileOptions, 'types' | 'bins' | 'edges' | 'topK' | 'sampleSize'> {
+export interface ProfileFileOptions
+  extends DataFileOptions,
+    Pick<BuildProfileOptions, 'types' | 'bins' | 'edges' | 'topK' | 'sampleSize'> {
   /** Only these columns become features (besides the prediction outputs). @default every column */
   readonly features?: readonly string[];
   /** Columns left out. */
@@ -35,9 +37,12 @@ export async function buildProfileFromFile(file: string, options: ProfileFileOpt
     ...Object.keys(options.types ?? {}).map((name): [string, string] => ['--type', name]),
     ...Object.keys(options.edges ?? {}).map((name): [string, string] => ['--edges', name]),
   ];
-  const table = await readDataFile(file, options, profilePlanner(options), (sources) => requireColumns(file, sources, named));
+  const table = await readDataFile(file, options, profilePlanner(options), (sources) =>
+    requireColumns(file, sources, named),
+  );
   for (const column of table.columns) {
-    if (column.kind === 'empty') options.onWarning?.(`column ${JSON.stringify(column.source)} holds no value: it is left out`);
+    if (column.kind === 'empty')
+      options.onWarning?.(`column ${JSON.stringify(column.source)} holds no value: it is left out`);
   }
   let profile: DriftProfile;
   try {

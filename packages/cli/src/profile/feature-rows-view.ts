@@ -27,7 +27,9 @@ export function featureRowsView(column: Column, rows: number): unknown[] {
     let index = 0;
     const iterator = {
       next: (): IteratorResult<unknown> =>
-        index < rows ? { value: { [feature]: column.valueAt(index++) }, done: false } : { value: undefined, done: true },
+        index < rows
+          ? { value: { [feature]: column.valueAt(index++) }, done: false }
+          : { value: undefined, done: true },
       [Symbol.iterator]: () => iterator,
     };
     return iterator;

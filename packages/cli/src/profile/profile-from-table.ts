@@ -3,7 +3,10 @@ import type { Table } from '../table/table';
 import { featureRowsView } from './feature-rows-view';
 
 /** Options of `buildProfile` that apply to every feature. */
-export type ProfileSettings = Pick<BuildProfileOptions, 'bins' | 'topK' | 'sampleSize' | 'maxOtherCategories' | 'edges'>;
+export type ProfileSettings = Pick<
+  BuildProfileOptions,
+  'bins' | 'topK' | 'sampleSize' | 'maxOtherCategories' | 'edges'
+>;
 
 /**
  * The profile of the table's rows: `buildProfile` called on each column in turn, so that only one

@@ -56,9 +56,15 @@ function profileOf(profile: DriftProfile | string): { profile: DriftProfile; nam
  * @param profile A profile, or the path of a profile file.
  * @throws InputError when the profile or the data cannot be read, naming the file, line and column.
  */
-export async function buildReportFromFile(profile: DriftProfile | string, current: string, options: FileReportOptions = {}): Promise<ReportDocument> {
+export async function buildReportFromFile(
+  profile: DriftProfile | string,
+  current: string,
+  options: FileReportOptions = {},
+): Promise<ReportDocument> {
   const warnings: string[] = [];
-  const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) => warnings.push(message));
+  const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) =>
+    warnings.push(message),
+  );
   const reference = profileOf(profile);
   const table = await readDataFile(
     current,
@@ -68,9 +74,16 @@ export async function buildReportFromFile(profile: DriftProfile | string, curren
     (sources) => {
       requireColumns(current, sources, roleColumns(options));
       const names = reference.profile.features.map((f) => f.name);
-      if (!names.some((name) => sources.includes(name)) && options.predictionLabel === undefined && options.predictionConfidence === undefined) {
+      if (
+        !names.some((name) => sources.includes(name)) &&
+        options.predictionLabel === undefined &&
+        options.predictionConfidence === undefined
+      ) {
         throw new InputError(
-          `${current} has none of the profile's features (${names.slice(0, 8).map((n) => JSON.stringify(n)).join(', ')}${names.length > 8 ? ', ...' : ''}): is it the right file, with the right delimiter?`,
+          `${current} has none of the profile's features (${names
+            .slice(0, 8)
+            .map((n) => JSON.stringify(n))
+            .join(', ')}${names.length > 8 ? ', ...' : ''}): is it the right file, with the right delimiter?`,
         );
       }
     },
@@ -99,7 +112,11 @@ export async function buildReportFromFile(profile: DriftProfile | string, curren
  * @param source `http://host:9464/metrics`, or a file.
  * @throws InputError when the endpoint cannot be reached or has no drift series of one model.
  */
-export async function buildReportFromMetrics(profile: DriftProfile | string, source: string, options: MetricsReportOptions = {}): Promise<ReportDocument> {
+export async function buildReportFromMetrics(
+  profile: DriftProfile | string,
+  source: string,
+  options: MetricsReportOptions = {},
+): Promise<ReportDocument> {
   const warnings: string[] = [];
   const settings = resolveDriftSettings(options.minSamples, {}, (message) => warnings.push(message));
   const reference = profileOf(profile);

@@ -5,7 +5,14 @@ import { InputError } from '../input/input-error';
 export const MAX_REPORT_WINDOW = 10_000_000;
 
 /** Every score name, in the order reports show them. */
-export const SCORE_NAMES: readonly DriftScoreName[] = ['psi', 'ks', 'ks_p_value', 'wasserstein', 'jensen_shannon', 'chi2'];
+export const SCORE_NAMES: readonly DriftScoreName[] = [
+  'psi',
+  'ks',
+  'ks_p_value',
+  'wasserstein',
+  'jensen_shannon',
+  'chi2',
+];
 
 /** The drift settings of a report: `DriftMonitor`'s defaults, its environment variables, then the command's options. */
 export interface DriftSettings {
@@ -18,12 +25,20 @@ export interface DriftSettings {
  * A positive number from the environment. A value that is not one is named in a warning and ignored, as
  * `DriftMonitor` ignores it in the service: the report then decides with the same settings the service does.
  */
-function envNumber(name: string, integer: boolean, max: number, env: NodeJS.ProcessEnv, warn: (message: string) => void): number | undefined {
+function envNumber(
+  name: string,
+  integer: boolean,
+  max: number,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)) || value > max) {
-    warn(`ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}`);
+    warn(
+      `ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}`,
+    );
     return undefined;
   }
   return value;
@@ -41,9 +56,14 @@ export function resolveDriftSettings(
   warn: (message: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): DriftSettings {
-  const resolvedMin = minSamples ?? envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES', true, MAX_REPORT_WINDOW, env, warn) ?? DEFAULT_DRIFT_OPTIONS.minSamples;
+  const resolvedMin =
+    minSamples ??
+    envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES', true, MAX_REPORT_WINDOW, env, warn) ??
+    DEFAULT_DRIFT_OPTIONS.minSamples;
   if (!Number.isInteger(resolvedMin) || resolvedMin > MAX_REPORT_WINDOW) {
-    throw new InputError(`the minimum number of samples must be a whole number up to ${MAX_REPORT_WINDOW}, got ${resolvedMin}`);
+    throw new InputError(
+      `the minimum number of samples must be a whole number up to ${MAX_REPORT_WINDOW}, got ${resolvedMin}`,
+    );
   }
   const merged: Partial<Record<DriftScoreName, number>> = { ...DEFAULT_DRIFT_OPTIONS.thresholds };
   const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD', false, Infinity, env, warn);

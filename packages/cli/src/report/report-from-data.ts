@@ -12,7 +12,13 @@ import { binLabels } from './bin-labels';
 import { MAX_REPORT_WINDOW, type DriftSettings } from './drift-settings';
 import { orderByDrift } from './order-features';
 import { referenceSummary } from './reference-summary';
-import { REPORT_FORMAT, REPORT_FORMAT_VERSION, type ReportDocument, type ReportFeature, type ReportQuality } from './report-types';
+import {
+  REPORT_FORMAT,
+  REPORT_FORMAT_VERSION,
+  type ReportDocument,
+  type ReportFeature,
+  type ReportQuality,
+} from './report-types';
 
 /** Every method `DriftMonitor` offers, so that the report shows every score; the decision still follows the thresholds. */
 const NUMERIC_METHODS: readonly DriftMethod[] = ['psi', 'ks', 'wasserstein', 'jensen_shannon'];
@@ -76,26 +82,30 @@ export function reportFromData(input: DataReportInput): ReportDocument {
   const outputs = DEFAULT_DRIFT_OPTIONS.outputs;
   const windowSize = Math.min(MAX_REPORT_WINDOW, Math.max(table.rows, settings.minSamples));
   if (table.rows > MAX_REPORT_WINDOW) {
-    warnings.push(`${input.currentName} has ${table.rows} rows: the scores are computed on the last ${MAX_REPORT_WINDOW}`);
+    warnings.push(
+      `${input.currentName} has ${table.rows} rows: the scores are computed on the last ${MAX_REPORT_WINDOW}`,
+    );
   }
-  const monitor = monitorFor(() => new DriftMonitor({
-    model: { name: 'report', version: 'current' },
-    profile,
-    windowSize,
-    minSamples: settings.minSamples,
-    numericMethods: NUMERIC_METHODS,
-    categoricalMethods: CATEGORICAL_METHODS,
-    // Every row at the same instant: a time-based window (MODELSIGHT_DRIFT_WINDOW_SECONDS in the
-    // environment) then drops nothing while the rows are fed.
-    clock: () => 0,
-    // Every threshold in force, and the defaults not in force turned off.
-    thresholds: Object.fromEntries(
-      [...new Set([...Object.keys(DEFAULT_DRIFT_OPTIONS.thresholds), ...Object.keys(settings.thresholds)])].map((name) => [
-        name,
-        settings.thresholds[name as keyof typeof settings.thresholds] ?? null,
-      ]),
-    ),
-  }));
+  const monitor = monitorFor(
+    () =>
+      new DriftMonitor({
+        model: { name: 'report', version: 'current' },
+        profile,
+        windowSize,
+        minSamples: settings.minSamples,
+        numericMethods: NUMERIC_METHODS,
+        categoricalMethods: CATEGORICAL_METHODS,
+        // Every row at the same instant: a time-based window (MODELSIGHT_DRIFT_WINDOW_SECONDS in the
+        // environment) then drops nothing while the rows are fed.
+        clock: () => 0,
+        // Every threshold in force, and the defaults not in force turned off.
+        thresholds: Object.fromEntries(
+          [...new Set([...Object.keys(DEFAULT_DRIFT_OPTIONS.thresholds), ...Object.keys(settings.thresholds)])].map(
+            (name) => [name, settings.thresholds[name as keyof typeof settings.thresholds] ?? null],
+          ),
+        ),
+      }),
+  );
   const labelColumn = table.columnOf(outputs.label);
   const confidenceColumn = table.columnOf(outputs.confidence);
   const inputs = profile.features
@@ -153,9 +163,12 @@ export function reportFromData(input: DataReportInput): ReportDocument {
   let quality: ReportQuality | undefined;
   if (input.labelColumn !== undefined) {
     const labels = table.columnBySource(input.labelColumn);
-    if (labels === undefined) warnings.push(`${input.currentName} has no column ${JSON.stringify(input.labelColumn)} (--label): no accuracy`);
+    if (labels === undefined)
+      warnings.push(`${input.currentName} has no column ${JSON.stringify(input.labelColumn)} (--label): no accuracy`);
     else if (labelColumn === undefined) {
-      warnings.push(`${input.currentName} has no predicted label (a column ${JSON.stringify(outputs.label)}, or --prediction-label): no accuracy`);
+      warnings.push(
+        `${input.currentName} has no predicted label (a column ${JSON.stringify(outputs.label)}, or --prediction-label): no accuracy`,
+      );
     } else quality = accuracyOf(labels, labelColumn, table.rows);
   }
 

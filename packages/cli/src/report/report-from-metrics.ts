@@ -15,7 +15,13 @@ import { LABELS, SERIES } from './metric-names';
 import { orderByDrift } from './order-features';
 import type { PrometheusSample } from './prometheus-text';
 import { referenceSummary } from './reference-summary';
-import { REPORT_FORMAT, REPORT_FORMAT_VERSION, type ReportDocument, type ReportFeature, type ReportQuality } from './report-types';
+import {
+  REPORT_FORMAT,
+  REPORT_FORMAT_VERSION,
+  type ReportDocument,
+  type ReportFeature,
+  type ReportQuality,
+} from './report-types';
 
 /** What a report of a running service needs. */
 export interface MetricsReportInput {
@@ -54,19 +60,28 @@ function chooseModel(input: MetricsReportInput): { name: string; version: string
     throw new InputError(`${input.url} has no drift series (${SERIES.referenceRatio}): no DriftMonitor reports to it`);
   }
   const matching = all.filter(
-    (m) => (input.model === undefined || m.name === input.model) && (input.version === undefined || m.version === input.version),
+    (m) =>
+      (input.model === undefined || m.name === input.model) &&
+      (input.version === undefined || m.version === input.version),
   );
   const list = all.map((m) => `${m.name} ${m.version}`).join(', ');
   if (matching.length === 0) throw new InputError(`${input.url} has no drift series of that model; it has: ${list}`);
   if (matching.length > 1) {
-    throw new InputError(`${input.url} has drift series of several models (${list}): choose one with --model NAME --model-version VERSION`);
+    throw new InputError(
+      `${input.url} has drift series of several models (${list}): choose one with --model NAME --model-version VERSION`,
+    );
   }
   return matching[0]!;
 }
 
 /** Bin descriptions exactly as `DriftMonitor.report()` writes them, from a monitor that saw nothing. */
 function binDescriptions(profile: DriftProfile): Map<string, string[]> {
-  const monitor = new DriftMonitor({ model: { name: 'report', version: 'profile' }, profile, windowSize: 1, minSamples: 1 });
+  const monitor = new DriftMonitor({
+    model: { name: 'report', version: 'profile' },
+    profile,
+    windowSize: 1,
+    minSamples: 1,
+  });
   const descriptions = new Map(monitor.report().features.map((f) => [f.name, f.bins.map((b) => b.description)]));
   monitor.close();
   return descriptions;
@@ -81,7 +96,8 @@ function featureFromMetrics(
 ): ReportFeature {
   const bins = feature.proportions.length;
   const of = (name: string) => series.filter((s) => s.name === name);
-  const byBin = (name: string): Map<number, number> => new Map(of(name).map((s) => [Number(s.labels[LABELS.bin]), s.value]));
+  const byBin = (name: string): Map<number, number> =>
+    new Map(of(name).map((s) => [Number(s.labels[LABELS.bin]), s.value]));
   const ratios = byBin(SERIES.referenceRatio);
   const totals = byBin(SERIES.binTotal);
   const present = ratios.size > 0;
@@ -89,12 +105,18 @@ function featureFromMetrics(
   if (present) {
     const differs =
       ratios.size !== bins ||
-      feature.proportions.some((p, i) => Math.abs((ratios.get(i) ?? Number.NaN) - p / profileTotal) > REFERENCE_TOLERANCE || !ratios.has(i));
+      feature.proportions.some(
+        (p, i) => Math.abs((ratios.get(i) ?? Number.NaN) - p / profileTotal) > REFERENCE_TOLERANCE || !ratios.has(i),
+      );
     if (differs) {
-      warnings.push(`the service's reference for ${JSON.stringify(feature.name)} differs from the profile's: it was built from another profile`);
+      warnings.push(
+        `the service's reference for ${JSON.stringify(feature.name)} differs from the profile's: it was built from another profile`,
+      );
     }
   }
-  const reference = Array.from({ length: bins }, (_, i) => (present ? (ratios.get(i) ?? 0) : (feature.proportions[i] as number)));
+  const reference = Array.from({ length: bins }, (_, i) =>
+    present ? (ratios.get(i) ?? 0) : (feature.proportions[i] as number),
+  );
   const counts = Array.from({ length: bins }, (_, i) => totals.get(i) ?? 0);
   const total = counts.reduce((a, b) => a + b, 0);
 
@@ -117,7 +139,10 @@ function featureFromMetrics(
     name: feature.name,
     type: feature.type,
     // The service may name its outputs otherwise; these are the names DriftMonitor feeds by default.
-    role: feature.name === DEFAULT_DRIFT_OPTIONS.outputs.label || feature.name === DEFAULT_DRIFT_OPTIONS.outputs.confidence ? 'output' : 'input',
+    role:
+      feature.name === DEFAULT_DRIFT_OPTIONS.outputs.label || feature.name === DEFAULT_DRIFT_OPTIONS.outputs.confidence
+        ? 'output'
+        : 'input',
     present,
     samples: of(SERIES.windowSamples)[0]?.value ?? 0,
     ready: detected !== undefined,
@@ -181,20 +206,26 @@ function qualityOf(series: readonly PrometheusSample[]): ReportQuality | undefin
  */
 export function reportFromMetrics(input: MetricsReportInput): ReportDocument {
   const model = chooseModel(input);
-  const ofModel = input.samples.filter((s) => s.labels[LABELS.model] === model.name && s.labels[LABELS.version] === model.version);
+  const ofModel = input.samples.filter(
+    (s) => s.labels[LABELS.model] === model.name && s.labels[LABELS.version] === model.version,
+  );
   const warnings = [...(input.warnings ?? [])];
   const descriptions = binDescriptions(input.profile);
   const features = input.profile.features.map((feature) => {
     const series = ofModel.filter((s) => s.labels[LABELS.feature] === feature.name);
     const result = featureFromMetrics(feature, series, descriptions.get(feature.name) ?? [], input.settings, warnings);
-    if (!result.present) warnings.push(`the service does not watch the feature ${JSON.stringify(feature.name)} of the profile`);
+    if (!result.present)
+      warnings.push(`the service does not watch the feature ${JSON.stringify(feature.name)} of the profile`);
     return result;
   });
   const known = new Set(input.profile.features.map((f) => f.name));
   const extra = [
     ...new Set(ofModel.filter((s) => s.name === SERIES.referenceRatio).map((s) => s.labels[LABELS.feature] ?? '')),
   ].filter((name) => !known.has(name));
-  if (extra.length > 0) warnings.push(`the service watches features that the profile lacks: ${extra.map((n) => JSON.stringify(n)).join(', ')}`);
+  if (extra.length > 0)
+    warnings.push(
+      `the service watches features that the profile lacks: ${extra.map((n) => JSON.stringify(n)).join(', ')}`,
+    );
   const quality = qualityOf(ofModel);
   return {
     format: REPORT_FORMAT,

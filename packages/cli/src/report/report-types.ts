@@ -37,7 +37,10 @@ export interface ReferenceSummary {
  * empty: the service exports its decision, not its cause).
  */
 export interface ReportFeature
-  extends Pick<FeatureDriftReport, 'name' | 'type' | 'role' | 'ready' | 'scores' | 'drifted' | 'driftedBy' | 'missing' | 'invalid'> {
+  extends Pick<
+    FeatureDriftReport,
+    'name' | 'type' | 'role' | 'ready' | 'scores' | 'drifted' | 'driftedBy' | 'missing' | 'invalid'
+  > {
   /** Whether the current data has this feature at all (a column, or series on `/metrics`). */
   readonly present: boolean;
   /** Values the scores are computed on (the window of `DriftMonitor`). */
@@ -65,7 +68,12 @@ export interface ReportQuality {
   readonly mae?: number;
   readonly rmse?: number;
   /** From `/metrics`: precision, recall and F1 per class and `macro`. */
-  readonly classes?: readonly { readonly label: string; readonly precision?: number; readonly recall?: number; readonly f1?: number }[];
+  readonly classes?: readonly {
+    readonly label: string;
+    readonly precision?: number;
+    readonly recall?: number;
+    readonly f1?: number;
+  }[];
 }
 
 /** Where the current data of a report comes from. */

@@ -146,7 +146,9 @@ export class Column {
   private notANumber(raw: unknown): ValueError {
     const shown = show(raw);
     if (this.declared === 'numeric') {
-      return new ValueError(`column ${JSON.stringify(this.source)}: ${shown} is not a number, and the column is numeric (${this.declaredBy})`);
+      return new ValueError(
+        `column ${JSON.stringify(this.source)}: ${shown} is not a number, and the column is numeric (${this.declaredBy})`,
+      );
     }
     return new ValueError(
       `column ${JSON.stringify(this.source)}: ${shown} is not a number, but the column held numbers before (such as ${this.example}); ` +

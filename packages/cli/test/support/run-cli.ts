@@ -14,8 +14,12 @@ export interface CliResult {
 }
 
 /** Runs the built `modelsight` with `args` in `cwd`, without a terminal. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the package first (npm run build -w @modelsight/cli)`);
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CliResult {
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: build the package first (npm run build -w @modelsight/cli)`);
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     env: options.env ?? { PATH: process.env.PATH ?? '' },

@@ -61,7 +61,8 @@ function positiveNumber(
 
 function resolveLabels(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) fail('labels', value, 'a non-empty array of strings or finite numbers');
+  if (!Array.isArray(value) || value.length === 0)
+    fail('labels', value, 'a non-empty array of strings or finite numbers');
   const labels = new Set<string>();
   for (const label of value as unknown[]) {
     if (typeof label === 'string' && label !== '') labels.add(label);
@@ -83,7 +84,11 @@ function resolveModel(value: unknown): ModelIdentity | undefined {
 function resolveStore(value: unknown): FeedbackStore | undefined {
   if (value === undefined) return undefined;
   const store = value as Partial<Record<keyof FeedbackStore, unknown>> | null;
-  if (store === null || typeof store !== 'object' || ['add', 'take', 'takeByTraceId'].some((name) => typeof store[name as keyof FeedbackStore] !== 'function')) {
+  if (
+    store === null ||
+    typeof store !== 'object' ||
+    ['add', 'take', 'takeByTraceId'].some((name) => typeof store[name as keyof FeedbackStore] !== 'function')
+  ) {
     fail('store', value, 'a FeedbackStore (an object with add, take and takeByTraceId methods)');
   }
   return value as FeedbackStore;
@@ -91,7 +96,8 @@ function resolveStore(value: unknown): FeedbackStore | undefined {
 
 function resolveBuckets(value: unknown): readonly number[] {
   if (value === undefined) return ERROR_ABSOLUTE_BUCKETS;
-  if (!Array.isArray(value) || value.length === 0) fail('errorBuckets', value, 'a non-empty array of increasing finite numbers');
+  if (!Array.isArray(value) || value.length === 0)
+    fail('errorBuckets', value, 'a non-empty array of increasing finite numbers');
   const buckets = value as unknown[];
   buckets.forEach((bound, i) => {
     if (typeof bound !== 'number' || !Number.isFinite(bound) || (i > 0 && bound <= (buckets[i - 1] as number))) {
@@ -102,7 +108,10 @@ function resolveBuckets(value: unknown): readonly number[] {
 }
 
 /** Checks the options of a tracker and resolves them against the environment: option > env var > default. */
-export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env: NodeJS.ProcessEnv = process.env): FeedbackConfig {
+export function resolveFeedbackConfig(
+  options: FeedbackTrackerOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): FeedbackConfig {
   if (options === null || typeof options !== 'object') fail('options', options, 'an object');
   const task = options.task as unknown;
   if (task !== undefined && task !== 'classification' && task !== 'regression') {

@@ -59,14 +59,16 @@ export function createFeedbackInstruments(meter: Meter, errorBuckets: readonly n
     description: 'Predictions remembered and still waiting for feedback',
   });
   const dropped = meter.createObservableCounter(METRIC_ML_FEEDBACK_PENDING_DROPPED, {
-    description: 'Predictions that left the feedback store without feedback, by reason (evicted: store full; expired: older than the time to live)',
+    description:
+      'Predictions that left the feedback store without feedback, by reason (evicted: store full; expired: older than the time to live)',
   });
   return {
     feedback: meter.createCounter(METRIC_ML_FEEDBACK, {
       description: 'Feedback (true outcomes) received, by what became of it (ml_feedback_outcome)',
     }),
     absoluteError: meter.createHistogram(METRIC_ML_PREDICTION_ERROR_ABSOLUTE, {
-      description: 'Absolute error |predicted - actual| of matched regression feedback, in the unit of the model output',
+      description:
+        'Absolute error |predicted - actual| of matched regression feedback, in the unit of the model output',
       advice: { explicitBucketBoundaries: [...errorBuckets] },
     }),
     accuracy,

@@ -94,7 +94,10 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     this.instruments = createFeedbackInstruments(this.config.meter, this.config.errorBuckets);
     if (this.config.store === undefined) {
       this.local = new PredictionStore(this.config.maxEntries, this.config.ttlMs, (id) =>
-        this.reporter.report('reused-id', `prediction ID ${describe(id)} was seen twice; the older prediction is dropped`),
+        this.reporter.report(
+          'reused-id',
+          `prediction ID ${describe(id)} was seen twice; the older prediction is dropped`,
+        ),
       );
       this.store = this.local;
     } else {
@@ -116,13 +119,15 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     let sharing: ModelQuality | undefined;
     try {
       if (record.status !== 'ok' || typeof record.predictionId !== 'string') return;
-      const quality = this.lastModel === record.model && this.lastQuality ? this.lastQuality : this.qualityFor(record.model);
+      const quality =
+        this.lastModel === record.model && this.lastQuality ? this.lastQuality : this.qualityFor(record.model);
       if (quality === undefined) return;
       if (quality.task === undefined) quality.task = this.taskOf(record);
       const task = quality.task;
       const confidence = record.confidence;
       // A non-finite confidence would turn the estimated accuracy into NaN for a whole window.
-      if (task !== 'regression' && typeof confidence === 'number' && Number.isFinite(confidence)) quality.addConfidence(confidence);
+      if (task !== 'regression' && typeof confidence === 'number' && Number.isFinite(confidence))
+        quality.addConfidence(confidence);
 
       const label = task === 'regression' ? undefined : record.label;
       const value = task === 'classification' ? undefined : this.valueOf(record);
@@ -142,7 +147,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
       }
       const pending = this.pendingPrediction;
       pending.id = record.predictionId;
-      pending.traceId = record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
+      pending.traceId =
+        record.traceId !== undefined && record.traceId !== INVALID_TRACE_ID ? record.traceId : undefined;
       pending.source = quality;
       pending.task = task ?? (label !== undefined ? 'classification' : 'regression');
       pending.label = label;
@@ -181,13 +187,22 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   recordFeedback(predictionId: string, actual: FeedbackActual): FeedbackResult<Store> {
     return this.settle(() => {
       if (typeof predictionId !== 'string' || predictionId === '') {
-        return this.reject(this.attributable(), 'invalid', 'invalid-id', `feedback needs a prediction ID (a non-empty string); got ${describe(predictionId)}`);
+        return this.reject(
+          this.attributable(),
+          'invalid',
+          'invalid-id',
+          `feedback needs a prediction ID (a non-empty string); got ${describe(predictionId)}`,
+        );
       }
       const now = Date.now();
       const fit = this.fitting(actual);
       const key = `prediction ID ${describe(predictionId)}`;
-      const found = this.local ? this.local.take(predictionId, fit, now) : (this.store as FeedbackStore).take(predictionId, fit);
-      return isPromise(found) ? found.then((result) => this.join(result, actual, key, now)) : this.join(found, actual, key, now);
+      const found = this.local
+        ? this.local.take(predictionId, fit, now)
+        : (this.store as FeedbackStore).take(predictionId, fit);
+      return isPromise(found)
+        ? found.then((result) => this.join(result, actual, key, now))
+        : this.join(found, actual, key, now);
     });
   }
 
@@ -199,14 +214,23 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   recordFeedbackByTraceId(traceId: string, actual: FeedbackActual): FeedbackResult<Store> {
     return this.settle(() => {
       if (typeof traceId !== 'string' || traceId === '') {
-        return this.reject(this.attributable(), 'invalid', 'invalid-trace-id', `feedback needs a trace ID (a non-empty string); got ${describe(traceId)}`);
+        return this.reject(
+          this.attributable(),
+          'invalid',
+          'invalid-trace-id',
+          `feedback needs a trace ID (a non-empty string); got ${describe(traceId)}`,
+        );
       }
       const now = Date.now();
       const id = traceId.toLowerCase();
       const fit = this.fitting(actual);
       const key = `trace ID ${describe(traceId)}`;
-      const found = this.local ? this.local.takeByTraceId(id, fit, now) : (this.store as FeedbackStore).takeByTraceId(id, fit);
-      return isPromise(found) ? found.then((result) => this.join(result, actual, key, now)) : this.join(found, actual, key, now);
+      const found = this.local
+        ? this.local.takeByTraceId(id, fit, now)
+        : (this.store as FeedbackStore).takeByTraceId(id, fit);
+      return isPromise(found)
+        ? found.then((result) => this.join(result, actual, key, now))
+        : this.join(found, actual, key, now);
     });
   }
 
@@ -238,7 +262,12 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     if (found.state === 'unavailable') {
       if (!this.isActual(actual)) return this.invalidActual(this.attributable(), actual);
       const why = found.error instanceof Error ? found.error.message : String(found.error);
-      return this.reject(this.attributable(), 'unavailable', 'unavailable', `feedback for ${key} cannot be joined: the feedback store is unavailable (${why}); the feedback is lost`);
+      return this.reject(
+        this.attributable(),
+        'unavailable',
+        'unavailable',
+        `feedback for ${key} cannot be joined: the feedback store is unavailable (${why}); the feedback is lost`,
+      );
     }
     const prediction = 'prediction' in found ? found.prediction : undefined;
     const quality = prediction === undefined ? this.attributable() : this.qualityOfStored(prediction);
@@ -271,18 +300,36 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     }
     const { task, label, value } = found.prediction;
     if (now - found.prediction.time >= this.config.ttlMs) {
-      return this.reject(quality, 'expired', 'expired', `feedback for ${key} came after ttlMs (${this.config.ttlMs} ms); it is counted but not used`);
+      return this.reject(
+        quality,
+        'expired',
+        'expired',
+        `feedback for ${key} came after ttlMs (${this.config.ttlMs} ms); it is counted but not used`,
+      );
     }
     if (task === 'classification') {
       if (label === undefined) {
-        return this.reject(quality, 'unmatched', 'no-prediction-label', `the prediction of ${key} has no label to compare with`);
+        return this.reject(
+          quality,
+          'unmatched',
+          'no-prediction-label',
+          `the prediction of ${key} has no label to compare with`,
+        );
       }
       if (this.local !== undefined) quality.pending--;
-      const correct = quality.classification.push(label, typeof actual === 'number' ? String(actual) : (actual as string));
+      const correct = quality.classification.push(
+        label,
+        typeof actual === 'number' ? String(actual) : (actual as string),
+      );
       return this.count(quality, correct ? 'correct' : 'incorrect');
     }
     if (value === undefined) {
-      return this.reject(quality, 'unmatched', 'no-prediction-value', `the prediction of ${key} has no numeric value to compare with`);
+      return this.reject(
+        quality,
+        'unmatched',
+        'no-prediction-value',
+        `the prediction of ${key} has no numeric value to compare with`,
+      );
     }
     if (this.local !== undefined) quality.pending--;
     const error = value - (actual as number);
@@ -308,8 +355,17 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     return (typeof actual === 'string' && actual !== '') || (typeof actual === 'number' && Number.isFinite(actual));
   }
 
-  private invalidActual(quality: ModelQuality, actual: unknown, expected = 'needs a class label (non-empty string or finite number) or a finite number'): FeedbackOutcome {
-    return this.reject(quality, 'invalid', `invalid-actual:${expected}`, `feedback ${expected}; got ${describe(actual)} (${typeof actual})`);
+  private invalidActual(
+    quality: ModelQuality,
+    actual: unknown,
+    expected = 'needs a class label (non-empty string or finite number) or a finite number',
+  ): FeedbackOutcome {
+    return this.reject(
+      quality,
+      'invalid',
+      `invalid-actual:${expected}`,
+      `feedback ${expected}; got ${describe(actual)} (${typeof actual})`,
+    );
   }
 
   private count(quality: ModelQuality, outcome: FeedbackOutcome): FeedbackOutcome {
@@ -350,7 +406,10 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     try {
       const value = this.config.value(record.output);
       if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return value;
-      this.reporter.report('value-type', `the value extractor must return a finite number or undefined; got ${describe(value)}`);
+      this.reporter.report(
+        'value-type',
+        `the value extractor must return a finite number or undefined; got ${describe(value)}`,
+      );
     } catch (error) {
       this.reporter.report('value-threw', 'the value extractor threw', error);
     }
@@ -382,11 +441,17 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     let quality = this.models.get(key);
     if (quality === undefined) {
       if (!validStoredName(name) || !validStoredName(version)) {
-        this.reporter.report('stored-model', `the feedback store returned a prediction with an invalid model ${describe(name)} ${describe(version)}; its feedback is counted under "unknown"`);
+        this.reporter.report(
+          'stored-model',
+          `the feedback store returned a prediction with an invalid model ${describe(name)} ${describe(version)}; its feedback is counted under "unknown"`,
+        );
         return this.unknownQuality();
       }
       if (this.storedModels >= MAX_STORED_MODELS) {
-        this.reporter.report('stored-models', `the feedback store holds predictions of more than ${MAX_STORED_MODELS} model versions; feedback for ${describe(name)} ${describe(version)} and later ones is counted under "unknown"`);
+        this.reporter.report(
+          'stored-models',
+          `the feedback store holds predictions of more than ${MAX_STORED_MODELS} model versions; feedback for ${describe(name)} ${describe(version)} and later ones is counted under "unknown"`,
+        );
         return this.unknownQuality();
       }
       this.storedModels++;
@@ -408,21 +473,29 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
 
   private newQuality(model: ModelIdentity): ModelQuality {
     const { task, windowSize, labels, maxClasses } = this.config;
-    return new ModelQuality(model, task, windowSize, labels, maxClasses, (quality, label) => {
-      if (labels === undefined && label.length > MAX_CLASS_NAME_LENGTH) {
+    return new ModelQuality(
+      model,
+      task,
+      windowSize,
+      labels,
+      maxClasses,
+      (quality, label) => {
+        if (labels === undefined && label.length > MAX_CLASS_NAME_LENGTH) {
+          this.reporter.report(
+            `class-name-length:${quality.model.name}:${quality.model.version}`,
+            `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is longer than ${MAX_CLASS_NAME_LENGTH} characters; it counts in accuracy but gets no precision/recall/F1 series`,
+          );
+          return;
+        }
         this.reporter.report(
-          `class-name-length:${quality.model.name}:${quality.model.version}`,
-          `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is longer than ${MAX_CLASS_NAME_LENGTH} characters; it counts in accuracy but gets no precision/recall/F1 series`,
+          `class-overflow:${quality.model.name}:${quality.model.version}`,
+          labels
+            ? `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is not one of the tracker's labels; it counts in accuracy but gets no precision/recall/F1 series`
+            : `${quality.model.name} ${quality.model.version} has more than maxClasses (${maxClasses}) labels; label ${describe(label)} and later ones count in accuracy but get no precision/recall/F1 series`,
         );
-        return;
-      }
-      this.reporter.report(
-        `class-overflow:${quality.model.name}:${quality.model.version}`,
-        labels
-          ? `label ${describe(label)} of ${quality.model.name} ${quality.model.version} is not one of the tracker's labels; it counts in accuracy but gets no precision/recall/F1 series`
-          : `${quality.model.name} ${quality.model.version} has more than maxClasses (${maxClasses}) labels; label ${describe(label)} and later ones count in accuracy but get no precision/recall/F1 series`,
-      );
-    }, (_quality, reason) => this.dropped(reason));
+      },
+      (_quality, reason) => this.dropped(reason),
+    );
   }
 
   /** The model that feedback without a known prediction is counted under. */
@@ -452,7 +525,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
           result.observe(i.dropped, quality.drops.unavailable, quality.dropAttributes.unavailable);
         }
         const confidences = quality.confidences;
-        if (confidences && confidences.count > 0) result.observe(i.estimatedAccuracy, confidences.mean(), quality.attributes);
+        if (confidences && confidences.count > 0)
+          result.observe(i.estimatedAccuracy, confidences.mean(), quality.attributes);
         if (quality.hasClassification) {
           const summary = quality.classification.summary();
           if (summary) {

@@ -8,7 +8,16 @@ import { NumberWindow } from './number-window';
 import type { DropReason, PredictionSource } from './feedback-store';
 import type { FeedbackOutcome, ModelTask } from './types';
 
-const OUTCOMES: readonly FeedbackOutcome[] = ['correct', 'incorrect', 'matched', 'unmatched', 'duplicate', 'expired', 'invalid', 'unavailable'];
+const OUTCOMES: readonly FeedbackOutcome[] = [
+  'correct',
+  'incorrect',
+  'matched',
+  'unmatched',
+  'duplicate',
+  'expired',
+  'invalid',
+  'unavailable',
+];
 const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable'];
 
 /**

@@ -144,7 +144,8 @@ export class PredictionStore {
       time: this.times[slot]!,
     };
     if (state === ANSWERED) return { state: 'answered', prediction };
-    if (actual === undefined || (task === 'regression' && typeof actual !== 'number')) return { state: 'kept', prediction };
+    if (actual === undefined || (task === 'regression' && typeof actual !== 'number'))
+      return { state: 'kept', prediction };
     this.states[slot] = ANSWERED;
     return { state: 'taken', prediction };
   }

@@ -14,14 +14,24 @@ export type { ModelTask };
  * - `invalid`: the ID is not a non-empty string, or the true outcome has the wrong type for the task;
  * - `unavailable`: the tracker's shared store (`store` option) could not be asked; the feedback is lost.
  */
-export type FeedbackOutcome = 'correct' | 'incorrect' | 'matched' | 'unmatched' | 'duplicate' | 'expired' | 'invalid' | 'unavailable';
+export type FeedbackOutcome =
+  | 'correct'
+  | 'incorrect'
+  | 'matched'
+  | 'unmatched'
+  | 'duplicate'
+  | 'expired'
+  | 'invalid'
+  | 'unavailable';
 
 /**
  * What `recordFeedback` returns: the outcome itself with the tracker's own store, a promise of it
  * with a shared `store` (a prediction made on another replica is looked up over the network).
  * `await` works on both.
  */
-export type FeedbackResult<Store extends FeedbackStore | undefined> = Store extends FeedbackStore ? Promise<FeedbackOutcome> : FeedbackOutcome;
+export type FeedbackResult<Store extends FeedbackStore | undefined> = Store extends FeedbackStore
+  ? Promise<FeedbackOutcome>
+  : FeedbackOutcome;
 
 /**
  * A true outcome: a class label (a string, or a finite number turned into a string) for

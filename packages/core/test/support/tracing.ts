@@ -21,7 +21,12 @@ export function memoryTracing(options: { sampled?: boolean } = {}) {
   const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
   const spanNamed = (name: string): ReadableSpan => {
     const found = spans().find((span) => span.name === name);
-    if (!found) throw new Error(`no span named ${name}; have ${spans().map((s) => s.name).join(', ')}`);
+    if (!found)
+      throw new Error(
+        `no span named ${name}; have ${spans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     return found;
   };
   return { tracer, provider, exporter, spans, spanNamed, reset: () => exporter.reset() };
@@ -32,7 +37,10 @@ export function captureDiag() {
   const warnings: string[] = [];
   const record = (message: string, ...args: unknown[]) => warnings.push([message, ...args.map(String)].join(' '));
   diag.disable();
-  diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   return { warnings, reset: () => warnings.splice(0) };
 }
 

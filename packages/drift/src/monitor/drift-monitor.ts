@@ -36,7 +36,9 @@ function checkModel(model: unknown): DriftModelIdentity {
   }
   for (const key of ['name', 'version'] as const) {
     if (typeof m[key] !== 'string' || m[key] === '') {
-      throw new TypeError(`DriftMonitor: option model.${key} must be a non-empty string, got ${JSON.stringify(m[key])}`);
+      throw new TypeError(
+        `DriftMonitor: option model.${key} must be a non-empty string, got ${JSON.stringify(m[key])}`,
+      );
     }
   }
   return { name: m.name as string, version: m.version as string };
@@ -46,7 +48,9 @@ function checkModel(model: unknown): DriftModelIdentity {
 function checkOutputs(options: DriftMonitorOptions, profile: DriftProfile, config: MonitorConfig): void {
   const { labelOutput, confidenceOutput } = config;
   if (labelOutput !== undefined && labelOutput === confidenceOutput) {
-    throw new TypeError(`DriftMonitor: options outputs.label and outputs.confidence both name ${JSON.stringify(labelOutput)}`);
+    throw new TypeError(
+      `DriftMonitor: options outputs.label and outputs.confidence both name ${JSON.stringify(labelOutput)}`,
+    );
   }
   for (const [key, name] of [
     ['label', labelOutput],
@@ -84,7 +88,9 @@ export class DriftMonitor {
   private readonly timed: boolean;
   private readonly problems = new ReportOnce();
   /** How the series leave: through observable instruments of a meter, or through the preload's hub. */
-  private readonly exporting: { readonly meter: Meter; readonly instruments: Instruments; readonly callback: BatchObservableCallback } | { readonly remove: () => void };
+  private readonly exporting:
+    | { readonly meter: Meter; readonly instruments: Instruments; readonly callback: BatchObservableCallback }
+    | { readonly remove: () => void };
   private readonly startTimeMs = Date.now();
   private closed = false;
 
@@ -132,7 +138,10 @@ export class DriftMonitor {
     if (tiedEdges !== undefined) this.problems.report('edges-on-repeated-values', tiedEdges);
     this.scratch = new Float64Array(this.config.windowSize);
 
-    if (options.meter !== undefined && (options.meter === null || typeof options.meter.createObservableGauge !== 'function')) {
+    if (
+      options.meter !== undefined &&
+      (options.meter === null || typeof options.meter.createObservableGauge !== 'function')
+    ) {
       throw new TypeError('DriftMonitor: option meter must be an OpenTelemetry Meter');
     }
     // Without a meter of its own, under the preload, the monitor reports straight to the exporters.
@@ -302,7 +311,11 @@ export class DriftMonitor {
     this.closed = true;
     const exporting = this.exporting;
     if ('remove' in exporting) exporting.remove();
-    else exporting.meter.removeBatchObservableCallback(exporting.callback, Object.values(exporting.instruments) as Observable[]);
+    else
+      exporting.meter.removeBatchObservableCallback(
+        exporting.callback,
+        Object.values(exporting.instruments) as Observable[],
+      );
   }
 }
 

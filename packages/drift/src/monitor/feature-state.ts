@@ -66,7 +66,10 @@ export abstract class FeatureState {
     this.reference = Float64Array.from(profile.proportions, (p) => p / total);
     this.binTotals = new Float64Array(bins);
     this.windowCounts = new Float64Array(bins);
-    this.binAttributes = Array.from({ length: bins }, (_, i) => ({ ...this.attributes, [ATTR_ML_DRIFT_BIN]: String(i) }));
+    this.binAttributes = Array.from({ length: bins }, (_, i) => ({
+      ...this.attributes,
+      [ATTR_ML_DRIFT_BIN]: String(i),
+    }));
     this.invalidReasons = invalidReasons;
     this.invalidAttributes = invalidReasons.map((reason) => ({ ...this.attributes, [ATTR_REASON]: reason }));
     this.scoreNames = methods.flatMap((m): DriftScoreName[] => (m === 'ks' ? ['ks', 'ks_p_value'] : [m]));

@@ -43,14 +43,22 @@ function envNumber(name: string, integer: boolean): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    diag.warn(`@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}`);
+    diag.warn(
+      `@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}`,
+    );
     return undefined;
   }
   return value;
 }
 
 function positive(option: string, value: unknown, integer: boolean, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)) || value > max) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    (integer && !Number.isInteger(value)) ||
+    value > max
+  ) {
     throw new TypeError(
       `DriftMonitor: option ${option} must be a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` <= ${max}` : ''}, got ${JSON.stringify(value)}`,
     );
@@ -59,7 +67,8 @@ function positive(option: string, value: unknown, integer: boolean, max = Infini
 }
 
 function methods(option: string, value: unknown, type: FeatureType): readonly DriftMethod[] {
-  if (!Array.isArray(value)) throw new TypeError(`DriftMonitor: option ${option} must be an array, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value))
+    throw new TypeError(`DriftMonitor: option ${option} must be an array, got ${JSON.stringify(value)}`);
   for (const method of value) {
     if (!METHODS_BY_TYPE[type].includes(method)) {
       throw new TypeError(
@@ -74,7 +83,9 @@ function outputName(option: string, value: unknown, fallback: string): string | 
   if (value === undefined) return fallback;
   if (value === null) return undefined;
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`DriftMonitor: option ${option} must be a non-empty string or null, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `DriftMonitor: option ${option} must be a non-empty string or null, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -98,21 +109,29 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
     // The window could never hold enough values: no score would ever be reported.
     throw new TypeError(`DriftMonitor: option minSamples (${minSamples}) must be <= windowSize (${windowSize})`);
   }
-  const thresholds = new Map<DriftScoreName, number>(Object.entries(DEFAULT_DRIFT_OPTIONS.thresholds) as [DriftScoreName, number][]);
+  const thresholds = new Map<DriftScoreName, number>(
+    Object.entries(DEFAULT_DRIFT_OPTIONS.thresholds) as [DriftScoreName, number][],
+  );
   const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD', false);
   if (envPsi !== undefined) thresholds.set('psi', envPsi);
   if (options.thresholds !== undefined) {
     if (options.thresholds === null || typeof options.thresholds !== 'object') {
-      throw new TypeError(`DriftMonitor: option thresholds must be an object, got ${JSON.stringify(options.thresholds)}`);
+      throw new TypeError(
+        `DriftMonitor: option thresholds must be an object, got ${JSON.stringify(options.thresholds)}`,
+      );
     }
     for (const [name, value] of Object.entries(options.thresholds)) {
       if (!SCORE_NAMES.includes(name as DriftScoreName)) {
-        throw new TypeError(`DriftMonitor: option thresholds has unknown score ${JSON.stringify(name)}; known: ${SCORE_NAMES.join(', ')}`);
+        throw new TypeError(
+          `DriftMonitor: option thresholds has unknown score ${JSON.stringify(name)}; known: ${SCORE_NAMES.join(', ')}`,
+        );
       }
       if (value === null) thresholds.delete(name as DriftScoreName);
       else if (value !== undefined) {
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          throw new TypeError(`DriftMonitor: option thresholds.${name} must be a finite number or null, got ${JSON.stringify(value)}`);
+          throw new TypeError(
+            `DriftMonitor: option thresholds.${name} must be a finite number or null, got ${JSON.stringify(value)}`,
+          );
         }
         // Scores are at least 0 and p-values at most 1: beyond these bounds a threshold would flag
         // every window (or none) whatever the data.
@@ -132,7 +151,11 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
     windowSize,
     windowMs,
     minSamples,
-    numericMethods: methods('numericMethods', options.numericMethods ?? DEFAULT_DRIFT_OPTIONS.numericMethods, 'numeric'),
+    numericMethods: methods(
+      'numericMethods',
+      options.numericMethods ?? DEFAULT_DRIFT_OPTIONS.numericMethods,
+      'numeric',
+    ),
     categoricalMethods: methods(
       'categoricalMethods',
       options.categoricalMethods ?? DEFAULT_DRIFT_OPTIONS.categoricalMethods,

@@ -202,7 +202,8 @@ export function buildProfile(rows: readonly unknown[], options: BuildProfileOpti
   const topK = positiveInteger('topK', options.topK, DEFAULT_TOP_K);
   const sampleSize = positiveInteger('sampleSize', options.sampleSize, DEFAULT_SAMPLE_SIZE);
   const maxOther = positiveInteger('maxOtherCategories', options.maxOtherCategories, DEFAULT_MAX_OTHER_CATEGORIES);
-  if (topK > MAX_CATEGORIES) throw new RangeError(`buildProfile: option topK must be at most ${MAX_CATEGORIES}, got ${topK}`);
+  if (topK > MAX_CATEGORIES)
+    throw new RangeError(`buildProfile: option topK must be at most ${MAX_CATEGORIES}, got ${topK}`);
   const names = options.features ? [...options.features] : featureNames(rows);
   const features: FeatureProfile[] = [];
   for (const name of names) {

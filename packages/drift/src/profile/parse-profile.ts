@@ -44,7 +44,8 @@ class Checker {
   }
 
   finite(value: unknown, path: string): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, `expected a finite number, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      this.fail(path, `expected a finite number, got ${describe(value)}`);
     return value;
   }
 
@@ -67,8 +68,10 @@ class Checker {
       const n = this.finite(entry, `${path}[${i}]`);
       if (i > 0) {
         const before = list[i - 1] as number;
-        if (ascending === 'strict' && !(n > before)) this.fail(`${path}[${i}]`, `expected a number greater than ${before}, got ${n}`);
-        if (ascending === 'loose' && !(n >= before)) this.fail(`${path}[${i}]`, `expected a number >= ${before}, got ${n}`);
+        if (ascending === 'strict' && !(n > before))
+          this.fail(`${path}[${i}]`, `expected a number greater than ${before}, got ${n}`);
+        if (ascending === 'loose' && !(n >= before))
+          this.fail(`${path}[${i}]`, `expected a number >= ${before}, got ${n}`);
       }
       return n;
     });
@@ -96,7 +99,8 @@ class Checker {
 
 function parseFeature(check: Checker, raw: unknown, path: string, rows: number): FeatureProfile {
   const f = check.object(raw, path);
-  if (typeof f.name !== 'string' || f.name === '') check.fail(`${path}.name`, `expected a non-empty string, got ${describe(f.name)}`);
+  if (typeof f.name !== 'string' || f.name === '')
+    check.fail(`${path}.name`, `expected a non-empty string, got ${describe(f.name)}`);
   const name = f.name;
   const where = `${path} (${JSON.stringify(name)})`;
   const count = check.count(f.count, `${where}.count`);
@@ -104,7 +108,8 @@ function parseFeature(check: Checker, raw: unknown, path: string, rows: number):
   const missing = check.count(f.missing, `${where}.missing`);
   const invalid = check.count(f.invalid, `${where}.invalid`);
   const missingRate = check.finite(f.missingRate, `${where}.missingRate`);
-  if (missingRate < 0 || missingRate > 1) check.fail(`${where}.missingRate`, `expected a rate in [0, 1], got ${missingRate}`);
+  if (missingRate < 0 || missingRate > 1)
+    check.fail(`${where}.missingRate`, `expected a rate in [0, 1], got ${missingRate}`);
   if (count + missing + invalid > rows) {
     check.fail(where, `count + missing + invalid (${count + missing + invalid}) exceeds the profile's rows (${rows})`);
   }
@@ -166,7 +171,10 @@ export function parseProfile(input: unknown, source = ''): DriftProfile {
   if (typeof input === 'string') {
     // JSON text of a profile is an object; anything else given as a string is most likely a file's path.
     if (!input.trimStart().startsWith('{') && /\.json$/i.test(input.trim())) {
-      check.fail('', `expected a profile or its JSON text, got the string ${JSON.stringify(input)}: to read a profile file, pass loadProfile(${JSON.stringify(input)})`);
+      check.fail(
+        '',
+        `expected a profile or its JSON text, got the string ${JSON.stringify(input)}: to read a profile file, pass loadProfile(${JSON.stringify(input)})`,
+      );
     }
     try {
       value = JSON.parse(input);
@@ -175,7 +183,8 @@ export function parseProfile(input: unknown, source = ''): DriftProfile {
     }
   }
   const root = check.object(value, '');
-  if (root.format !== PROFILE_FORMAT) check.fail('format', `expected ${JSON.stringify(PROFILE_FORMAT)}, got ${describe(root.format)}`);
+  if (root.format !== PROFILE_FORMAT)
+    check.fail('format', `expected ${JSON.stringify(PROFILE_FORMAT)}, got ${describe(root.format)}`);
   if (root.formatVersion !== PROFILE_FORMAT_VERSION) {
     check.fail(
       'formatVersion',
@@ -183,7 +192,10 @@ export function parseProfile(input: unknown, source = ''): DriftProfile {
     );
   }
   const rows = check.count(root.rows, 'rows');
-  const createdAt = typeof root.createdAt === 'string' ? root.createdAt : check.fail('createdAt', `expected a string, got ${describe(root.createdAt)}`);
+  const createdAt =
+    typeof root.createdAt === 'string'
+      ? root.createdAt
+      : check.fail('createdAt', `expected a string, got ${describe(root.createdAt)}`);
   const rawFeatures = check.array(root.features, 'features');
   const names = new Set<string>();
   const features = rawFeatures.map((raw, i) => {

@@ -300,4 +300,3 @@ export function kolmogorovSurvival(n: number, x: number): number {
   else cdf = cdfPelzGood(n, x);
   return clip(1 - cdf);
 }
-

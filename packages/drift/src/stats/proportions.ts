@@ -35,6 +35,7 @@ export function checkedBinTotals(
   checkSameLength(reference, current);
   const referenceTotal = checkedTotal(reference, 'reference');
   const currentTotal = checkedTotal(current, 'current');
-  if (referenceTotal === 0 || currentTotal === 0) throw new RangeError(`${statistic} needs at least one value on each side`);
+  if (referenceTotal === 0 || currentTotal === 0)
+    throw new RangeError(`${statistic} needs at least one value on each side`);
   return [referenceTotal, currentTotal];
 }

@@ -18,7 +18,10 @@ const IRIS_WEIGHTS = [
 const IRIS_BIAS = [4, 3, -6];
 
 const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
-const valueInfo = (name, elemType, dims) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map(dim) } } } });
+const valueInfo = (name, elemType, dims) => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: dims.map(dim) } } },
+});
 const floatTensor = (name, dims, values) => ({ name, dims, dataType: FLOAT, floatData: values });
 const intAttribute = (name, i) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
 const intsAttribute = (name, ints) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
@@ -49,7 +52,12 @@ function irisOnnxModel() {
       { opType: 'MatMul', input: ['float_input', 'W'], output: ['scores'] },
       { opType: 'Add', input: ['scores', 'b'], output: ['logits'] },
       { opType: 'Softmax', input: ['logits'], output: ['probabilities'], attribute: [intAttribute('axis', 1)] },
-      { opType: 'ArgMax', input: ['probabilities'], output: ['label'], attribute: [intAttribute('axis', 1), intAttribute('keepdims', 0)] },
+      {
+        opType: 'ArgMax',
+        input: ['probabilities'],
+        output: ['label'],
+        attribute: [intAttribute('axis', 1), intAttribute('keepdims', 0)],
+      },
     ],
   });
 }
@@ -79,10 +87,26 @@ function sentimentOnnxModel() {
     name: 'sentiment',
     input: [valueInfo('input_ids', INT64, ['batch', 'sequence'])],
     output: [valueInfo('logits', FLOAT, ['batch', 2])],
-    initializer: [floatTensor('embedding', [SENTIMENT_VOCAB.length, 2], SENTIMENT_VOCAB.flatMap(([, neg, pos]) => [neg, pos]))],
+    initializer: [
+      floatTensor(
+        'embedding',
+        [SENTIMENT_VOCAB.length, 2],
+        SENTIMENT_VOCAB.flatMap(([, neg, pos]) => [neg, pos]),
+      ),
+    ],
     node: [
-      { opType: 'Gather', input: ['embedding', 'input_ids'], output: ['token_scores'], attribute: [intAttribute('axis', 0)] },
-      { opType: 'ReduceMean', input: ['token_scores'], output: ['logits'], attribute: [intsAttribute('axes', [1]), intAttribute('keepdims', 0)] },
+      {
+        opType: 'Gather',
+        input: ['embedding', 'input_ids'],
+        output: ['token_scores'],
+        attribute: [intAttribute('axis', 0)],
+      },
+      {
+        opType: 'ReduceMean',
+        input: ['token_scores'],
+        output: ['logits'],
+        attribute: [intsAttribute('axes', [1]), intAttribute('keepdims', 0)],
+      },
     ],
   });
 }
@@ -99,10 +123,24 @@ function writeSentimentModel(root, modelId) {
   const label2id = Object.fromEntries(SENTIMENT_LABELS.map((label, i) => [label, i]));
   writeFileSync(
     join(dir, 'config.json'),
-    JSON.stringify({ model_type: 'bert', architectures: ['BertForSequenceClassification'], id2label, label2id, problem_type: 'single_label_classification' }),
+    JSON.stringify({
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      id2label,
+      label2id,
+      problem_type: 'single_label_classification',
+    }),
   );
   const vocab = Object.fromEntries(SENTIMENT_VOCAB.map(([word], i) => [word, i]));
-  const special = (content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   writeFileSync(
     join(dir, 'tokenizer.json'),
     JSON.stringify({
@@ -119,7 +157,12 @@ function writeSentimentModel(root, modelId) {
   );
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizer', pad_token: '[PAD]', unk_token: '[UNK]', model_max_length: 128 }),
+    JSON.stringify({
+      tokenizer_class: 'PreTrainedTokenizer',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      model_max_length: 128,
+    }),
   );
   writeFileSync(join(dir, 'onnx', 'model.onnx'), sentimentOnnxModel());
   return dir;
@@ -136,7 +179,10 @@ function irisData() {
 /** A TensorFlow.js Sequential (`name`), one softmax layer, trained on iris for `epochs` epochs. */
 async function trainIrisSequential(tf, name = 'iris-tfjs', epochs = 60) {
   const { rows, targets } = irisData();
-  const model = tf.sequential({ name, layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'softmax' })] });
+  const model = tf.sequential({
+    name,
+    layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'softmax' })],
+  });
   model.compile({ optimizer: tf.train.adam(0.1), loss: 'categoricalCrossentropy' });
   const x = tf.tensor2d(rows);
   const y = tf.oneHot(tf.tensor1d(targets, 'int32'), 3);
@@ -178,4 +224,12 @@ function irisGraphModel(tf) {
 module.exports = {
   irisData,
   irisGraphModel,
-  trainIrisSequential, IRIS_BIAS, IRIS_CLASSES, IRIS_WEIGHTS, SENTIMENT_LABELS, irisOnnxModel, sentimentOnnxModel, writeSentimentModel };
+  trainIrisSequential,
+  IRIS_BIAS,
+  IRIS_CLASSES,
+  IRIS_WEIGHTS,
+  SENTIMENT_LABELS,
+  irisOnnxModel,
+  sentimentOnnxModel,
+  writeSentimentModel,
+};

@@ -1,6 +1,11 @@
 import { context, diag, DiagLogLevel } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 
 /** An SDK tracer provider writing to memory, with async context propagation, for span-content tests. */
 export function memoryTracing() {
@@ -17,6 +22,9 @@ export function captureDiag() {
   const warnings: string[] = [];
   const record = (message: string, ...args: unknown[]) => warnings.push([message, ...args.map(String)].join(' '));
   diag.disable();
-  diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   return { warnings, reset: () => warnings.splice(0) };
 }

@@ -23,7 +23,10 @@ export function captureDiag() {
   const warnings: string[] = [];
   const record = (message: string, ...args: unknown[]) => warnings.push([message, ...args.map(String)].join(' '));
   diag.disable();
-  diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   return warnings;
 }
 
