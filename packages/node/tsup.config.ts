@@ -131,6 +131,6 @@ export default defineConfig([
   },
   { ...base({ register: 'src/register.ts' }, 'cjs'), esbuildPlugins: [ownIndex('index.cjs')] },
   // Started by both builds (final-span-export.ts) to export the last spans while the main thread waits.
-  { ...base({ 'final-export-worker': 'src/final-export-worker.ts' }, 'cjs'), dts: false },
+  { ...base({ 'final-export-worker': 'src/shutdown/final-export-worker.ts' }, 'cjs'), dts: false },
   { ...base({ register: 'src/register-esm.mts' }, 'esm'), esbuildPlugins: [ownIndex('index.mjs')] },
 ]);

@@ -1,16 +1,16 @@
-export { traced } from './traced';
-export type { ResultWithPrediction, TracedFunction } from './traced';
-export { createTracedCall } from './traced-call';
-export type { TracedCall } from './traced-call';
-export { getActivePrediction } from './prediction-context';
-export { predictionMetricProducer } from './prediction-metric-producer';
-export type { PredictionMetricProducerOptions } from './prediction-metric-producer';
-export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './prediction-metrics-registry';
-export { DEFAULT_CARDINALITY_LIMIT } from './prediction-metrics-options';
+export { traced } from './traced/traced';
+export type { ResultWithPrediction, TracedFunction } from './traced/traced';
+export { createTracedCall } from './traced/traced-call';
+export type { TracedCall } from './traced/traced-call';
+export { getActivePrediction } from './traced/prediction-context';
+export { predictionMetricProducer } from './metrics/prediction-metric-producer';
+export type { PredictionMetricProducerOptions } from './metrics/prediction-metric-producer';
+export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './metrics/prediction-metrics-registry';
+export { DEFAULT_CARDINALITY_LIMIT } from './metrics/prediction-metrics-options';
 export { flushPendingWrites, registerPendingWrites } from './pending-writes';
 export type { FlushPendingWritesOptions, PendingWritesFlush } from './pending-writes';
-export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './prediction-metrics-options';
-export { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
+export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './metrics/prediction-metrics-options';
+export { ATTR_OTEL_METRIC_OVERFLOW } from './metrics/model-stats';
 export {
   ATTR_ERROR_TYPE,
   ATTR_ML_BATCH_SIZE,

@@ -1,5 +1,5 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
-import type { PredictionMetricsRegistry } from './prediction-metrics-registry';
+import type { PredictionMetricsRegistry } from './metrics/prediction-metrics-registry';
 
 /** The model a prediction comes from. Both fields become span attributes and metric labels. */
 export interface ModelIdentity {

@@ -6,7 +6,7 @@ import {
   type ExponentialHistogram as SdkHistogram,
 } from '@opentelemetry/sdk-metrics';
 import { expect, it } from 'vitest';
-import { ExponentialHistogram, indexOf } from '../src/exponential-histogram';
+import { ExponentialHistogram, indexOf } from '../src/metrics/exponential-histogram';
 
 class ManualReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { DataPointType, MeterProvider, MetricReader, type ExponentialHistogram } from '@opentelemetry/sdk-metrics';
 import { afterEach, expect, it } from 'vitest';
 import { DURATION_BUCKETS_SECONDS, predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
-import { resolvePredictionMetricsOptions } from '../src/prediction-metrics-options';
+import { resolvePredictionMetricsOptions } from '../src/metrics/prediction-metrics-options';
 import { captureDiag } from './support/tracing';
 
 class ManualReader extends MetricReader {

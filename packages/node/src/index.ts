@@ -1,6 +1,6 @@
 export { runningTelemetry, start } from './start';
-export { resolveConfig } from './config';
-export type { MetricShapeOptions, OtlpHistogramAggregation, ResolvedMetricShape } from './metric-options';
+export { resolveConfig } from './config/config';
+export type { MetricShapeOptions, OtlpHistogramAggregation, ResolvedMetricShape } from './config/metric-options';
 export type {
   LogLevelName,
   MetricsExporterName,

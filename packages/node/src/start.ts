@@ -4,28 +4,32 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { flushPendingWrites } from '@modelsight/core';
-import { settleWithin } from './bounded';
-import { resolveConfig } from './config';
-import { installDiagLogger } from './diag-logger';
-import { ML_INSTRUMENTATIONS } from './ml-instrumentations';
-import { flushOnSignals } from './flush-on-signals';
-import { PinoDestinations } from './flush-pino';
-import { fetchQueryRedaction, queryRedaction } from './http-redaction';
+import { settleWithin } from './shutdown/bounded';
+import { resolveConfig } from './config/config';
+import { installDiagLogger } from './diagnostics/diag-logger';
+import { ML_INSTRUMENTATIONS } from './instrumentations/ml-instrumentations';
+import { flushOnSignals } from './shutdown/flush-on-signals';
+import { PinoDestinations } from './logs/flush-pino';
+import { fetchQueryRedaction, queryRedaction } from './instrumentations/http-redaction';
 import {
   ignoringScrapes,
   NODE_INSTRUMENTATIONS,
   type InstrumentationContext,
   type InstrumentationTable,
-} from './instrumentations';
-import { LateSpanProcessor } from './late-span-processor';
-import { registeredSignals, unregisterLoggerProvider } from './other-sdk';
-import { buildMetricReaders, buildSpanProcessor } from './pipelines';
-import { buildResource } from './resource';
-import { buildSampler } from './sampler';
-import { checkInstrumentationNames, createInstrumentations, selectInstrumentations } from './select-instrumentations';
-import { shutdownSequence } from './shutdown-sequence';
+} from './instrumentations/instrumentations';
+import { LateSpanProcessor } from './traces/late-span-processor';
+import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
+import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
+import { buildResource } from './config/resource';
+import { buildSampler } from './config/sampler';
+import {
+  checkInstrumentationNames,
+  createInstrumentations,
+  selectInstrumentations,
+} from './instrumentations/select-instrumentations';
+import { shutdownSequence } from './shutdown/shutdown-sequence';
 import type { ModelsightNode, ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from './types';
-import { note, warnOnce } from './warn-once';
+import { note, warnOnce } from './diagnostics/warn-once';
 
 // One instance per process, whichever copy of this package (CommonJS or ESM build, preload or app)
 // gets there first.

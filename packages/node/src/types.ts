@@ -1,5 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import type { MetricShapeOptions, ResolvedMetricShape } from './metric-options';
+import type { MetricShapeOptions, ResolvedMetricShape } from './config/metric-options';
 
 /** Where spans go. */
 export type TracesExporterName = 'otlp' | 'console' | 'none';

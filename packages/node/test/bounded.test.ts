@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settleWithin } from '../src/bounded';
+import { settleWithin } from '../src/shutdown/bounded';
 
 describe('settleWithin', () => {
   it('is true when the work resolves in time', async () => {

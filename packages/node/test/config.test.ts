@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
+import { resolveConfig } from '../src/config/config';
 
 /** The configuration the preload gets: environment variables only. */
 const fromEnv = (env: Record<string, string>) => resolveConfig({}, env);

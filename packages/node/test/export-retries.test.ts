@@ -11,7 +11,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shutdownAwareRetries, type ShutdownAwareRetries } from '../src/export-retries';
+import { shutdownAwareRetries, type ShutdownAwareRetries } from '../src/traces/export-retries';
 
 /** A collector that answers each request with the next of `answers` (the last one repeats), or never. */
 async function collector(

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PinoDestinations } from '../src/flush-pino';
+import { PinoDestinations } from '../src/logs/flush-pino';
 
 // Created before pino is loaded, as the preload is.
 const destinations = new PinoDestinations();

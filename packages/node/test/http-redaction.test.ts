@@ -2,7 +2,7 @@ import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { queryRedaction, redactQuery } from '../src/http-redaction';
+import { queryRedaction, redactQuery } from '../src/instrumentations/http-redaction';
 
 const keep = (...names: string[]) => new Set(names);
 

@@ -1,6 +1,6 @@
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
+import { resolveConfig } from '../src/config/config';
 import type { OpenTelemetryInstrumentation } from '../src/types';
 
 describe('resolveConfig: instrumentations', () => {

@@ -5,8 +5,8 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import type { FinalExportOutcome, FinalExportTarget } from '../src/final-span-export';
-import { LateSpanProcessor } from '../src/late-span-processor';
+import type { FinalExportOutcome, FinalExportTarget } from '../src/shutdown/final-span-export';
+import { LateSpanProcessor } from '../src/traces/late-span-processor';
 
 const TARGET: FinalExportTarget = { url: 'http://127.0.0.1:4318/v1/traces', protocol: 'http/json', batchSize: 512 };
 

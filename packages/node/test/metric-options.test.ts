@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
+import { resolveConfig } from '../src/config/config';
 
 it('bounds every metric to 2000 series, buckets durations from 10 µs to 10 s, and sends exponential histograms over OTLP by default', () => {
   const config = resolveConfig({}, {});

@@ -1,9 +1,9 @@
 import { buildProfile, DriftMonitor } from '@modelsight/drift';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, expect, it } from 'vitest';
-import { installMetricSourceHub } from '../src/metric-source-hub';
-import { PrometheusReader } from '../src/prometheus-reader';
-import { PrometheusTextSerializer } from '../src/prometheus-text';
+import { installMetricSourceHub } from '../src/metrics/metric-source-hub';
+import { PrometheusReader } from '../src/metrics/prometheus-reader';
+import { PrometheusTextSerializer } from '../src/metrics/prometheus-text';
 
 const HUB_KEY = Symbol.for('@modelsight/metric-source-hub.v1');
 afterAll(() => {

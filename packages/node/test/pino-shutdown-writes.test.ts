@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { PinoDestinations } from '../src/flush-pino';
+import { PinoDestinations } from '../src/logs/flush-pino';
 
 // Created before pino is loaded, as the preload is. beginShutdown() changes the destinations remembered
 // so far: each test calls it for its own.

@@ -4,8 +4,8 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { expect, it } from 'vitest';
-import { PrometheusReader } from '../src/prometheus-reader';
-import { PrometheusTextSerializer } from '../src/prometheus-text';
+import { PrometheusReader } from '../src/metrics/prometheus-reader';
+import { PrometheusTextSerializer } from '../src/metrics/prometheus-text';
 
 /** Metrics of every kind the text format carries, with names, labels and values that need escaping. */
 function setup() {

@@ -1,13 +1,13 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
-import { NODE_INSTRUMENTATIONS, type InstrumentationTable } from '../src/instrumentations';
+import { resolveConfig } from '../src/config/config';
+import { NODE_INSTRUMENTATIONS, type InstrumentationTable } from '../src/instrumentations/instrumentations';
 import {
   checkInstrumentationNames,
   createInstrumentations,
   selectInstrumentations,
-} from '../src/select-instrumentations';
+} from '../src/instrumentations/select-instrumentations';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation } from '../src/types';
 
 const ALL = ['http', 'express', 'fastify', 'undici', 'pino', 'runtime-node', 'host-metrics'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shutdownSequence } from '../src/shutdown-sequence';
+import { shutdownSequence } from '../src/shutdown/shutdown-sequence';
 
 describe('shutdownSequence', () => {
   it('begins, stops, then writes synchronously, all with one deadline', async () => {

@@ -1,6 +1,6 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
-import { showValue, warnInvalidEnv } from '../invalid-config';
+import { showValue, warnInvalidEnv } from '../errors/invalid-config';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
 import type { FeedbackStore } from './feedback-store';

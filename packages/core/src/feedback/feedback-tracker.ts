@@ -1,5 +1,5 @@
 import type { BatchObservableResult } from '@opentelemetry/api';
-import { ReportOnce } from '../report-once';
+import { ReportOnce } from '../errors/report-once';
 import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../types';
 import { MAX_CLASS_NAME_LENGTH } from './class-set';
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';

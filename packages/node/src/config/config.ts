@@ -1,0 +1,344 @@
+import { resolveInstrumentationConfig } from './instrumentation-config';
+import { resolveMetricShape } from './metric-options';
+import type { ModelsightNodeOptions, ResolvedConfig } from '../types';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_OTLP_BASE = 'http://localhost:4318';
+const TRACES_EXPORTERS: readonly ResolvedConfig['tracesExporter'][] = ['otlp', 'console', 'none'];
+const METRICS_EXPORTERS: readonly ResolvedConfig['metricsExporters'][number][] = ['prometheus', 'otlp', 'none'];
+const PROTOCOLS: readonly ResolvedConfig['otlpProtocol'][] = ['http/json', 'http/protobuf'];
+const SAMPLERS: readonly ResolvedConfig['sampler'][] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+const LOG_LEVELS: readonly ResolvedConfig['logLevel'][] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+
+/**
+ * Reads options first, then environment variables, then defaults. A bad option throws an error naming the
+ * option and its value (a programming error, found at start-up). A bad environment variable never throws:
+ * the default is used and the reason is added to `warnings`, so that a typo in a deployment cannot take a
+ * service down.
+ */
+export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = process.env): ResolvedConfig {
+  // start('iris-service') would otherwise start with every default and a service named unknown_service:node.
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw invalid('options', options, 'an object, such as { serviceName }');
+  const warnings: string[] = [];
+  const read = new EnvReader(env, warnings);
+
+  const otlpBase = trimSlash(read.url('OTEL_EXPORTER_OTLP_ENDPOINT', DEFAULT_OTLP_BASE) ?? DEFAULT_OTLP_BASE);
+  const metricsExporters =
+    options.metricsExporters !== undefined
+      ? optionList('metricsExporters', options.metricsExporters, METRICS_EXPORTERS)
+      : read.list('OTEL_METRICS_EXPORTER', METRICS_EXPORTERS, ['prometheus']);
+
+  // The OTLP options apply to both signals; each signal's own variable wins over the general one.
+  const protocolOption =
+    options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
+  const timeoutOption =
+    options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
+  const protocolFor = (signal: 'TRACES' | 'METRICS') =>
+    protocolOption ??
+    read.oneOf(
+      read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
+      PROTOCOLS,
+      'http/json',
+    );
+  const timeoutFor = (signal: 'TRACES' | 'METRICS') =>
+    timeoutOption ??
+    read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
+
+  const sampler =
+    options.sampler !== undefined
+      ? optionOneOf('sampler', options.sampler, SAMPLERS)
+      : read.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+
+  return {
+    serviceName:
+      options.serviceName !== undefined
+        ? nonEmpty('serviceName', options.serviceName)
+        : read.string('OTEL_SERVICE_NAME'),
+    serviceVersion:
+      options.serviceVersion !== undefined ? nonEmpty('serviceVersion', options.serviceVersion) : undefined,
+    resourceAttributes: attributes('resourceAttributes', options.resourceAttributes ?? {}),
+    tracesExporter:
+      options.tracesExporter !== undefined
+        ? optionOneOf('tracesExporter', options.tracesExporter, TRACES_EXPORTERS)
+        : tracesExporterFromEnv(read, warnings),
+    otlpTracesEndpoint:
+      options.otlpTracesEndpoint !== undefined
+        ? url('otlpTracesEndpoint', options.otlpTracesEndpoint)
+        : (read.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${otlpBase}/v1/traces`),
+    otlpMetricsEndpoint:
+      options.otlpMetricsEndpoint !== undefined
+        ? url('otlpMetricsEndpoint', options.otlpMetricsEndpoint)
+        : (read.url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? `${otlpBase}/v1/metrics`),
+    otlpProtocol: protocolFor('TRACES'),
+    otlpTimeoutMs: timeoutFor('TRACES'),
+    otlpMetricsProtocol: protocolFor('METRICS'),
+    otlpMetricsTimeoutMs: timeoutFor('METRICS'),
+    sampler,
+    samplerRatio:
+      options.samplerRatio !== undefined
+        ? ratio('samplerRatio', options.samplerRatio)
+        : sampler.endsWith('traceidratio')
+          ? read.ratio('OTEL_TRACES_SAMPLER_ARG', 1)
+          : 1,
+    maxQueueSize: pick(options.maxQueueSize, 'maxQueueSize', () => read.positiveInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048)),
+    maxExportBatchSize: pick(options.maxExportBatchSize, 'maxExportBatchSize', () =>
+      read.positiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+    ),
+    scheduledDelayMs: pick(options.scheduledDelayMs, 'scheduledDelayMs', () =>
+      read.positiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000),
+    ),
+    exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () =>
+      read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000),
+    ),
+    metricsExporters,
+    // localhost as in the OpenTelemetry specification: metrics name models and hosts, not for everyone to read.
+    prometheusHost:
+      options.prometheusHost !== undefined
+        ? nonEmpty('prometheusHost', options.prometheusHost)
+        : (read.string('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost'),
+    prometheusPort:
+      options.prometheusPort !== undefined
+        ? port('prometheusPort', options.prometheusPort)
+        : read.port('OTEL_EXPORTER_PROMETHEUS_PORT', 9464),
+    metricExportIntervalMs: pick(options.metricExportIntervalMs, 'metricExportIntervalMs', () =>
+      read.positiveInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000),
+    ),
+    metricExportTimeoutMs: pick(options.metricExportTimeoutMs, 'metricExportTimeoutMs', () =>
+      read.positiveInt('OTEL_METRIC_EXPORT_TIMEOUT', 30_000),
+    ),
+    runtimeMetrics:
+      options.runtimeMetrics !== undefined
+        ? bool('runtimeMetrics', options.runtimeMetrics)
+        : read.bool('MODELSIGHT_RUNTIME_METRICS', true),
+    logLevel:
+      options.logLevel !== undefined
+        ? optionOneOf('logLevel', options.logLevel, LOG_LEVELS)
+        : read.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn'),
+    handleSignals:
+      options.handleSignals !== undefined
+        ? bool('handleSignals', options.handleSignals)
+        : read.bool('MODELSIGHT_HANDLE_SIGNALS', true),
+    keepQueryParams:
+      options.keepQueryParams !== undefined
+        ? names('keepQueryParams', options.keepQueryParams)
+        : read.names('MODELSIGHT_KEEP_QUERY_PARAMS'),
+    shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', () =>
+      read.positiveInt('MODELSIGHT_SHUTDOWN_TIMEOUT_MS', 5000),
+    ),
+    disabled:
+      options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
+    ...resolveInstrumentationConfig(options, env),
+    ...resolveMetricShape(options, env, warnings),
+    warnings,
+  };
+}
+
+function tracesExporterFromEnv(read: EnvReader, warnings: string[]): ResolvedConfig['tracesExporter'] {
+  const list = read.list('OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, ['otlp']);
+  // One span pipeline is enough for a model service; the first name wins, and the others are named
+  // rather than dropped without a word.
+  if (list.length > 1)
+    warnings.push(
+      `OTEL_TRACES_EXPORTER=${JSON.stringify(list.join(','))} names several exporters; only ${list[0]} is used`,
+    );
+  return list[0] ?? 'none';
+}
+
+/** Reads one kind of value from the environment; a bad value falls back to the default and is noted once. */
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly warnings: string[],
+  ) {}
+
+  /** `specific` when it is set, else `general`: a signal's own variable wins over the one for every signal. */
+  specificFirst(specific: string, general: string): string {
+    return this.string(specific) !== undefined ? specific : general;
+  }
+
+  /** The trimmed value, or `undefined` when unset or blank (blank means unset in the OTel spec). */
+  string(name: string): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined) return undefined;
+    const value = raw.trim();
+    return value === '' ? undefined : value;
+  }
+
+  /** A comma-separated list of names, without blanks; empty when unset. */
+  names(name: string): string[] {
+    return (this.string(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    return this.reject(name, `expected one of ${allowed.join(', ')}`, fallback);
+  }
+
+  list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const items = [
+      ...new Set(
+        value
+          .split(',')
+          .map((item) => item.trim().toLowerCase())
+          .filter((item) => item !== ''),
+      ),
+    ];
+    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (unknown.length > 0 || items.length === 0) {
+      return this.reject(name, `expected a comma-separated list of ${allowed.join(', ')}`, fallback);
+    }
+    // `none` anywhere turns the signal off, as in the OTel spec.
+    return items.includes('none') ? (['none'] as T[]) : (items as T[]);
+  }
+
+  positiveInt(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (/^\d+$/.test(value) && Number.isSafeInteger(parsed) && parsed > 0) return parsed;
+    return this.reject(name, 'expected a whole number greater than 0', fallback);
+  }
+
+  port(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (/^\d+$/.test(value) && parsed >= 0 && parsed <= 65_535) return parsed;
+    return this.reject(name, 'expected a port number from 0 to 65535', fallback);
+  }
+
+  ratio(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (Number.isFinite(parsed) && parsed >= 0 && parsed <= 1) return parsed;
+    return this.reject(name, 'expected a number from 0 to 1', fallback);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    return this.reject(name, 'expected true or false', fallback);
+  }
+
+  url(name: string, fallback?: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    if (isHttpUrl(value)) return value;
+    return this.reject(name, 'expected an http:// or https:// URL', fallback);
+  }
+
+  private reject<T>(name: string, expected: string, fallback: T): T {
+    const used = fallback === undefined ? 'the value derived from the other variables' : JSON.stringify(fallback);
+    this.warnings.push(`${name}=${JSON.stringify(this.env[name])} is not valid (${expected}); using ${used}`);
+    return fallback;
+  }
+}
+
+function pick(value: number | undefined, option: string, fromEnv: () => number): number {
+  return value !== undefined ? positiveInt(option, value) : fromEnv();
+}
+
+function invalid(option: string, value: unknown, expected: string): Error {
+  return new TypeError(
+    `@modelsight/node: option ${option} = ${JSON.stringify(value)} is not valid: expected ${expected}`,
+  );
+}
+
+function optionOneOf<T extends string>(option: string, value: T, allowed: readonly T[]): T {
+  if (allowed.includes(value)) return value;
+  throw invalid(option, value, `one of ${allowed.join(', ')}`);
+}
+
+function optionList<T extends string>(option: string, value: readonly T[], allowed: readonly T[]): T[] {
+  if (!Array.isArray(value) || value.length === 0 || value.some((item) => !allowed.includes(item))) {
+    throw invalid(option, value, `a non-empty array of ${allowed.join(', ')}`);
+  }
+  return value.includes('none' as T) ? (['none'] as T[]) : [...new Set(value)];
+}
+
+function positiveInt(option: string, value: number): number {
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  throw invalid(option, value, 'a whole number greater than 0');
+}
+
+function port(option: string, value: number): number {
+  if (Number.isInteger(value) && value >= 0 && value <= 65_535) return value;
+  throw invalid(option, value, 'a port number from 0 to 65535');
+}
+
+function ratio(option: string, value: number): number {
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+  throw invalid(option, value, 'a number from 0 to 1');
+}
+
+function bool(option: string, value: boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  throw invalid(option, value, 'true or false');
+}
+
+function names(option: string, value: readonly string[]): string[] {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '')) return [...value];
+  throw invalid(option, value, 'an array of non-empty strings');
+}
+
+function attributes(
+  option: string,
+  value: Record<string, string | number | boolean>,
+): Record<string, string | number | boolean> {
+  const valid =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (item) =>
+        typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)),
+    );
+  if (valid) return { ...value };
+  throw invalid(
+    option,
+    value,
+    'an object of attribute names to strings, numbers or booleans, such as { "deployment.environment.name": "prod" }',
+  );
+}
+
+function nonEmpty(option: string, value: string): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw invalid(option, value, 'a non-empty string');
+}
+
+function url(option: string, value: string): string {
+  if (typeof value === 'string' && isHttpUrl(value)) return value;
+  throw invalid(option, value, 'an http:// or https:// URL');
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function trimSlash(value: string): string {
+  return value.replace(/\/+$/, '');
+}

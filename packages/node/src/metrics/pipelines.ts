@@ -1,0 +1,153 @@
+import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import {
+  AggregationType,
+  InstrumentType,
+  PeriodicExportingMetricReader,
+  type AggregationOption,
+  type IMetricReader,
+  type MetricProducer,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
+import { shutdownAwareRetries, type ShutdownAwareRetries } from '../traces/export-retries';
+import { LateSpanProcessor } from '../traces/late-span-processor';
+import { installMetricSourceHub } from './metric-source-hub';
+import { serveMetrics, type MetricsServer } from './metrics-server';
+import { registeredSignals } from '../diagnostics/other-sdk';
+import { overflowingMetrics, reportOverflows } from './overflow-warnings';
+import { PrometheusReader } from './prometheus-reader';
+import type { ResolvedConfig } from '../types';
+import { WarnOnceSpanExporter } from '../traces/warn-once-exporter';
+import { rememberReported, warnOnce } from '../diagnostics/warn-once';
+
+/** The span processor for `tracesExporter`, or none when traces are off. */
+export function buildSpanProcessor(config: ResolvedConfig): SpanProcessor | undefined {
+  switch (config.tracesExporter) {
+    case 'none':
+      return undefined;
+    case 'console':
+      // Printed as each span ends: the console exporter is for looking at spans while developing.
+      return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    case 'otlp': {
+      const options = { url: config.otlpTracesEndpoint, timeoutMillis: config.otlpTimeoutMs };
+      const exporter =
+        config.otlpProtocol === 'http/protobuf'
+          ? new OTLPProtoTraceExporter(options)
+          : new OTLPJsonTraceExporter(options);
+      const retries = shutdownAwareRetries(exporter);
+      const batchSize = Math.min(config.maxExportBatchSize, config.maxQueueSize);
+      // A bounded queue and a timeout per batch: a collector that is down or hangs costs a fixed amount
+      // of memory (spans beyond maxQueueSize are dropped and counted) and no time on the request path.
+      const batches = new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
+        maxQueueSize: config.maxQueueSize,
+        maxExportBatchSize: batchSize,
+        scheduledDelayMillis: config.scheduledDelayMs,
+        exportTimeoutMillis: config.exportTimeoutMs,
+      });
+      const target = { url: config.otlpTracesEndpoint, protocol: config.otlpProtocol, batchSize };
+      return new LateSpanProcessor(batches, target, config.maxQueueSize, retries);
+    }
+  }
+}
+
+/**
+ * The metric readers, plus the `/metrics` server when Prometheus is on. Each reader gets its own producer
+ * of the prediction metrics: `/metrics` takes explicit duration buckets, OTLP exponential ones unless told
+ * otherwise. Both bound every instrument to `metricCardinalityLimit` series.
+ */
+export function buildMetricReaders(
+  config: ResolvedConfig,
+  isScrape: { port: () => number | undefined },
+  resourceSettled: Promise<unknown>,
+): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined; retries: ShutdownAwareRetries[] } {
+  getPredictionMetricsRegistry().configure({
+    cardinalityLimit: config.metricCardinalityLimit,
+    durationBuckets: [...config.predictionDurationBuckets],
+  });
+  const readers: IMetricReader[] = [];
+  const retries: ShutdownAwareRetries[] = [];
+  let metricsServer: MetricsServer | undefined;
+  const wanted = config.metricsExporters.includes('prometheus') || config.metricsExporters.includes('otlp');
+  // Drift monitors report through the hub only where they would otherwise reach our meter provider.
+  const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
+  const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
+  if (config.metricsExporters.includes('prometheus')) {
+    const reader = new PrometheusReader(producers(predictionMetricProducer()), config.metricCardinalityLimit);
+    // The host detector reads the host id asynchronously; a scrape before it settles would make the SDK
+    // complain and miss the attribute in target_info, so the first scrapes wait for it (a few ms).
+    metricsServer = serveMetrics(config.prometheusHost, config.prometheusPort, (request, response) => {
+      void resourceSettled.then(() => reader.handle(request, response));
+    });
+    isScrape.port = () => metricsServer?.port();
+    readers.push(reader);
+  }
+  if (config.metricsExporters.includes('otlp')) {
+    const exponential = config.otlpHistogramAggregation === 'base2_exponential_bucket_histogram';
+    const options = {
+      url: config.otlpMetricsEndpoint,
+      timeoutMillis: config.otlpMetricsTimeoutMs,
+      ...(exponential ? { aggregationPreference: exponentialHistograms } : {}),
+    };
+    const exporter =
+      config.otlpMetricsProtocol === 'http/protobuf'
+        ? new OTLPProtoMetricExporter(options)
+        : new OTLPJsonMetricExporter(options);
+    const exporterRetries = shutdownAwareRetries(exporter);
+    if (exporterRetries) retries.push(exporterRetries);
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: warnOnceMetricExporter(exporter, config.otlpMetricsEndpoint, config.metricCardinalityLimit),
+        exportIntervalMillis: config.metricExportIntervalMs,
+        exportTimeoutMillis: Math.min(config.metricExportTimeoutMs, config.metricExportIntervalMs),
+        metricProducers: producers(
+          predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' }),
+        ),
+        cardinalityLimits: { default: config.metricCardinalityLimit },
+      }),
+    );
+  }
+  return { readers, metricsServer, retries };
+}
+
+/** Histograms as base-2 exponential histograms, everything else as the SDK's default. */
+function exponentialHistograms(type: InstrumentType): AggregationOption {
+  return type === InstrumentType.HISTOGRAM
+    ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+    : { type: AggregationType.DEFAULT };
+}
+
+function warnOnceMetricExporter(
+  inner: PushMetricExporter,
+  endpoint: string,
+  cardinalityLimit: number,
+): PushMetricExporter {
+  return {
+    export(metrics, resultCallback) {
+      reportOverflows(overflowingMetrics(metrics), cardinalityLimit);
+      inner.export(metrics, (result) => {
+        if (result.code !== 0) {
+          if (result.error) rememberReported(result.error.message);
+          warnOnce(
+            `export-metrics:${endpoint}`,
+            `cannot export metrics to ${endpoint} (${result.error?.message ?? 'export failed'}); ` +
+              'the service is not affected. This is reported once.',
+          );
+        }
+        resultCallback(result);
+      });
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+    selectAggregationTemporality: inner.selectAggregationTemporality?.bind(inner),
+    selectAggregation: inner.selectAggregation?.bind(inner),
+  };
+}
