@@ -200,7 +200,9 @@ async function variant(name) {
       tick();
     });
 
-  process.on('message', async ({ requests, perTick }) => {
+  process.on('message', async ({ requests, perTick, exit }) => {
+    // A normal exit, so that --cpu-prof writes its profile.
+    if (exit) return void flush().then(() => process.exit(0));
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuNs();
     const wall0 = process.hrtime.bigint();
@@ -263,7 +265,7 @@ async function main() {
     }
   }
   for (const child of children.values()) {
-    child.kill('SIGINT');
+    child.send({ exit: true });
     await new Promise((resolve) => child.once('exit', resolve));
   }
   receiverProcess.send('tally');
@@ -307,7 +309,11 @@ async function main() {
   if (profileDir) {
     for (const name of names.filter((n) => n !== 'baseline')) {
       const dir = join(profileDir, name);
-      for (const file of readdirSync(dir)) printTop(name, JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      // One profile per thread: the main thread's is the one of the lowest thread id (0).
+      const files = readdirSync(dir).sort((a, b) => Number(a.split('.')[3]) - Number(b.split('.')[3]));
+      files.forEach((file, i) =>
+        printTop(`${name}${i === 0 ? '' : ' (export thread)'}`, JSON.parse(readFileSync(join(dir, file), 'utf8'))),
+      );
     }
     rmSync(profileDir, { recursive: true, force: true });
   }

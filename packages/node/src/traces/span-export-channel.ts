@@ -19,6 +19,8 @@ export interface SpanExportChannel {
   endBy(deadline: number): void;
   /** Stops the exporter (and its thread); batches not answered yet count as failed. */
   close(): Promise<void>;
+  /** Gets ready to send (starts the export thread), so that the first batch does not wait for it. */
+  warm(): void;
 }
 
 /**
@@ -48,6 +50,8 @@ export class InThreadChannel implements SpanExportChannel {
   close(): Promise<void> {
     return this.sink.shutdown();
   }
+
+  warm(): void {}
 }
 
 /**
@@ -94,10 +98,13 @@ class WorkerChannel implements SpanExportChannel {
     await Promise.allSettled([worker?.terminate(), this.fallback?.close()]);
   }
 
+  warm(): void {
+    if (!this.fallback && !this.closed) this.started();
+  }
+
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_FILE, { workerData: this.settings, execArgv: [] });
-    worker.unref();
     worker.on('message', (message: FromExportThread) => {
       const resolve = this.waiting.get(message.id);
       this.waiting.delete(message.id);
@@ -114,6 +121,8 @@ class WorkerChannel implements SpanExportChannel {
     };
     worker.on('error', (error) => lost(`the span export thread failed: ${error.message}`));
     worker.on('exit', (code) => lost(`the span export thread exited with code ${code}`));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     if (this.deadline !== undefined)
       worker.postMessage({ type: 'end-by', deadline: this.deadline } satisfies ToExportThread);
     this.worker = worker;

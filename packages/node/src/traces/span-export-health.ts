@@ -154,10 +154,14 @@ export class SpanExportHealth {
     }
     this.unreported = new Map();
     diag.warn(
-      `@modelsight/node: Dropped ${total} spans in the last ${Math.round(this.settings.reportIntervalMs / 1000)} s (${parts.join(', ')}); ` +
+      `@modelsight/node: Dropped ${total} spans in the last ${duration(this.settings.reportIntervalMs)} (${parts.join(', ')}); ` +
         'counted on /metrics in otel_sdk_processor_span_processed_total and otel_sdk_exporter_span_exported_total by error_type',
     );
   }
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function serverOf(url: string): Attributes {

@@ -59,7 +59,11 @@ export class WorkerSpanProcessor implements SpanProcessor {
       this.health.droppedBy('queue_full');
       return;
     }
-    if (this.resource === undefined) this.keepResource(span.resource);
+    if (this.resource === undefined && this.resourceReady === undefined) {
+      // The first span: the export thread starts while the first batch fills.
+      this.channel.warm();
+      this.keepResource(span.resource);
+    }
     this.queue.push(toSpanRecord(span));
     if (this.queue.length >= this.settings.maxExportBatchSize) {
       // Sent right after the current callback, not inside the request that ended the span.
