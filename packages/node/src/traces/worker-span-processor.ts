@@ -92,8 +92,19 @@ export class WorkerSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.timer) clearTimeout(this.timer);
+    // The batches out first: when the collector failed them since shutdown began (retries have stopped, so
+    // a refused connection answers at once), the queue would fail too, and serializing it only delays the
+    // end of the process.
+    while (this.out.size > 0) await Promise.allSettled([...this.out]);
+    if (this.failedSinceShutdown() && this.queue.length > 0) {
+      const count = this.queue.length;
+      this.queue = [];
+      this.health.processed(count);
+      this.health.exported(count, this.sinceShutdown?.errorType ?? 'export_failed');
+    }
     await this.forceFlush();
-    await this.channel.close();
+    // Not awaited: the thread never keeps the process alive, and stopping it takes a while on a busy machine.
+    void this.channel.close();
   }
 
   /** Shutdown begins: no more retries, requests end by `deadline`. */
