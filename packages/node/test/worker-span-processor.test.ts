@@ -4,14 +4,112 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { AlwaysOnSampler, BasicTracerProvider, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver, type ReceiverMode } from '../../../test/support/otlp-receiver';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InThreadChannel } from '../src/traces/span-export-channel';
 import { SpanExportHealth } from '../src/traces/span-export-health';
 import { WorkerSpanProcessor } from '../src/traces/worker-span-processor';
 
-// The processor with the exporter on the thread of the test (the export thread runs from the build, in the
-// tests of test/), sending to the OTLP receiver of the cross-package tests.
-let receiver: OtlpReceiver | undefined;
+// The processor with the real OTLP/HTTP exporter on the thread of the test (the export thread runs from the
+// build: the tests of test/ use it), sending to a receiver on loopback that decodes OTLP/JSON.
+type ReceiverMode = 'normal' | 'hang' | 'error';
+type Value = string | number | boolean | Value[] | undefined;
+
+interface Received {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: Record<string, Value>;
+  status: { code?: number; message?: string };
+  events: { name: string; attributes: Record<string, Value> }[];
+  links: { traceId: string; spanId: string }[];
+  traceState: string | undefined;
+  resource: Record<string, Value>;
+  scope: { name: string; version?: string };
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: OtlpValue[] };
+}
+type OtlpAttributes = { key: string; value: OtlpValue }[] | undefined;
+
+const valueOf = (v: OtlpValue): Value =>
+  v.stringValue ??
+  (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
+  v.doubleValue ??
+  v.boolValue ??
+  v.arrayValue?.values?.map(valueOf);
+const attributesOf = (list: OtlpAttributes) =>
+  Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
+
+/** An OTLP/HTTP receiver: answers 200 (normal), 500 (error) or never (hang); records the requests and decoded spans. */
+async function startReceiver(mode: ReceiverMode) {
+  const spans: Received[] = [];
+  let requests = 0;
+  const waiting = new Set<() => void>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests += 1;
+      for (const wake of waiting) wake();
+      if (mode === 'hang') return;
+      if (mode === 'error') return void response.writeHead(500).end('{}');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      for (const rs of body.resourceSpans) {
+        for (const ss of rs.scopeSpans) {
+          for (const span of ss.spans) {
+            spans.push({
+              ...span,
+              parentSpanId: span.parentSpanId ?? '',
+              startTimeUnixNano: BigInt(span.startTimeUnixNano),
+              endTimeUnixNano: BigInt(span.endTimeUnixNano),
+              attributes: attributesOf(span.attributes),
+              events: (span.events ?? []).map((e: { name: string; attributes: OtlpAttributes }) => ({
+                name: e.name,
+                attributes: attributesOf(e.attributes),
+              })),
+              resource: attributesOf(rs.resource.attributes),
+              scope: ss.scope,
+            });
+          }
+        }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans: () => spans,
+    requests: () => requests,
+    waitForRequests: (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (requests < count) return;
+          waiting.delete(check);
+          resolve();
+        };
+        waiting.add(check);
+        check();
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
@@ -29,7 +127,7 @@ async function setup(
   mode: ReceiverMode,
   options: { maxQueueSize?: number; batch?: number; sampler?: Sampler; timeoutMs?: number } = {},
 ) {
-  receiver = await startOtlpReceiver({ mode });
+  receiver = await startReceiver(mode);
   const url = `${receiver.url}/v1/traces`;
   const health = new SpanExportHealth({ exporterType: 'otlp_http_json_span_exporter', url, reportIntervalMs: 60_000 });
   const processor = new WorkerSpanProcessor(
@@ -104,6 +202,8 @@ describe('WorkerSpanProcessor', () => {
       events: [{ name: 'exception', attributes: { 'exception.message': 'boom' } }],
       resource: { 'service.name': 'unit' },
       scope: { name: 'unit-scope', version: '1.2.3' },
+      traceState: 'vendor=value',
+      links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }],
     });
     expect(received!.endTimeUnixNano).toBeGreaterThan(received!.startTimeUnixNano);
     expect(await counters()).toEqual({
@@ -118,7 +218,7 @@ describe('WorkerSpanProcessor', () => {
     });
     tracer.startSpan('recorded, not sampled').end();
     await processor.forceFlush();
-    expect(receiver!.requests()).toEqual([]);
+    expect(receiver!.requests()).toBe(0);
   });
 
   it('holds maxQueueSize spans while batches are out, and counts the rest as dropped, queue full', async () => {
@@ -126,7 +226,7 @@ describe('WorkerSpanProcessor', () => {
     for (let i = 0; i < 30; i++) tracer.startSpan(`span ${i}`).end();
     expect(health.totals()).toMatchObject({ queueFull: 20, processed: 0 });
     // Two batches leave for the collector, which never answers: the queue takes 10 more, no more.
-    await receiver!.waitForRequests('/v1/traces', 2);
+    await receiver!.waitForRequests(2);
     for (let i = 0; i < 15; i++) tracer.startSpan(`late ${i}`).end();
     expect(health.totals()).toMatchObject({ queueFull: 25, processed: 10 });
     expect(processor.unfinished()).toBe(20);

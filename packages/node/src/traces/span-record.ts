@@ -13,22 +13,28 @@ export interface SpanRecord {
   readonly traceId: string;
   readonly spanId: string;
   readonly traceFlags: number;
-  /** Serialized W3C trace state, when there is one. */
-  readonly traceState: string | undefined;
   readonly parentSpanId: string | undefined;
-  readonly parentIsRemote: boolean | undefined;
   readonly name: string;
   readonly kind: SpanKind;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
   readonly attributes: Attributes;
+  readonly scope: InstrumentationScope;
+  /** What most spans do not have, left out when none of it is set: fewer fields to clone. */
+  readonly rare: RareFields | undefined;
+}
+
+/** The parts of a span that are usually empty, unset or zero. */
+export interface RareFields {
+  /** Serialized W3C trace state, when there is one. */
+  readonly traceState: string | undefined;
+  readonly parentIsRemote: boolean | undefined;
   readonly droppedAttributesCount: number;
   readonly events: TimedEvent[];
   readonly droppedEventsCount: number;
   readonly links: LinkRecord[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
-  readonly scope: InstrumentationScope;
 }
 
 /** A link, its span context as data. */
@@ -48,31 +54,57 @@ export interface ResourceRecord {
   readonly schemaUrl: string | undefined;
 }
 
+const UNSET: SpanStatus = { code: 0 };
+const NO_EVENTS: TimedEvent[] = [];
 const NO_LINKS: LinkRecord[] = [];
+const NO_RARE_FIELDS: RareFields = {
+  traceState: undefined,
+  parentIsRemote: undefined,
+  droppedAttributesCount: 0,
+  events: NO_EVENTS,
+  droppedEventsCount: 0,
+  links: NO_LINKS,
+  droppedLinksCount: 0,
+  status: UNSET,
+};
 
 /** The record of an ended span: a handful of field reads, nothing copied. */
 export function toSpanRecord(span: ReadableSpan): SpanRecord {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
+  const rare =
+    context.traceState === undefined &&
+    parent?.isRemote !== true &&
+    span.droppedAttributesCount === 0 &&
+    span.events.length === 0 &&
+    span.droppedEventsCount === 0 &&
+    span.links.length === 0 &&
+    span.droppedLinksCount === 0 &&
+    span.status.code === 0 &&
+    span.status.message === undefined
+      ? undefined
+      : {
+          traceState: context.traceState?.serialize(),
+          parentIsRemote: parent?.isRemote,
+          droppedAttributesCount: span.droppedAttributesCount,
+          events: span.events,
+          droppedEventsCount: span.droppedEventsCount,
+          links: span.links.length === 0 ? NO_LINKS : span.links.map(toLinkRecord),
+          droppedLinksCount: span.droppedLinksCount,
+          status: span.status,
+        };
   return {
     traceId: context.traceId,
     spanId: context.spanId,
     traceFlags: context.traceFlags,
-    traceState: context.traceState?.serialize(),
     parentSpanId: parent?.spanId,
-    parentIsRemote: parent?.isRemote,
     name: span.name,
     kind: span.kind,
     startTime: span.startTime,
     endTime: span.endTime,
     attributes: span.attributes,
-    droppedAttributesCount: span.droppedAttributesCount,
-    events: span.events,
-    droppedEventsCount: span.droppedEventsCount,
-    links: span.links.length === 0 ? NO_LINKS : span.links.map(toLinkRecord),
-    droppedLinksCount: span.droppedLinksCount,
-    status: span.status,
     scope: span.instrumentationScope,
+    rare,
   };
 }
 
@@ -107,11 +139,12 @@ function traceStateOf(serialized: string | undefined): SpanContext['traceState']
  * they are grouped under one resource.
  */
 export function fromSpanRecord(record: SpanRecord, resource: Resource): ReadableSpan {
+  const rare = record.rare ?? NO_RARE_FIELDS;
   const context: SpanContext = {
     traceId: record.traceId,
     spanId: record.spanId,
     traceFlags: record.traceFlags,
-    traceState: traceStateOf(record.traceState),
+    traceState: traceStateOf(rare.traceState),
   };
   const parentSpanContext: SpanContext | undefined =
     record.parentSpanId === undefined
@@ -120,7 +153,7 @@ export function fromSpanRecord(record: SpanRecord, resource: Resource): Readable
           traceId: record.traceId,
           spanId: record.parentSpanId,
           traceFlags: record.traceFlags,
-          isRemote: record.parentIsRemote,
+          isRemote: rare.parentIsRemote,
         };
   return {
     name: record.name,
@@ -129,9 +162,9 @@ export function fromSpanRecord(record: SpanRecord, resource: Resource): Readable
     parentSpanContext,
     startTime: record.startTime,
     endTime: record.endTime,
-    status: record.status,
+    status: rare.status,
     attributes: record.attributes,
-    links: record.links.map((link) => ({
+    links: rare.links.map((link) => ({
       context: {
         traceId: link.traceId,
         spanId: link.spanId,
@@ -142,13 +175,13 @@ export function fromSpanRecord(record: SpanRecord, resource: Resource): Readable
       attributes: link.attributes,
       droppedAttributesCount: link.droppedAttributesCount,
     })),
-    events: record.events,
+    events: rare.events,
     duration: [record.endTime[0] - record.startTime[0], record.endTime[1] - record.startTime[1]],
     ended: true,
     resource,
     instrumentationScope: record.scope,
-    droppedAttributesCount: record.droppedAttributesCount,
-    droppedEventsCount: record.droppedEventsCount,
-    droppedLinksCount: record.droppedLinksCount,
+    droppedAttributesCount: rare.droppedAttributesCount,
+    droppedEventsCount: rare.droppedEventsCount,
+    droppedLinksCount: rare.droppedLinksCount,
   };
 }
