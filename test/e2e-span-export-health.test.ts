@@ -39,7 +39,8 @@ describe('exporter health on /metrics', () => {
       env: {
         OTEL_BSP_MAX_QUEUE_SIZE: '20',
         OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
-        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '300',
+        // Long enough for a 500 to arrive on a busy machine, short enough for a hanging collector to time out.
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
         MODELSIGHT_DROPPED_SPANS_REPORT_INTERVAL_MS: '300',
       },
     });
@@ -66,7 +67,7 @@ describe('exporter health on /metrics', () => {
     const queueFull = await prometheus.waitFor(`${PROCESSED}{error_type="queue_full"}`, (s) => value(s) > 0, 20_000);
     expect(value(queueFull)).toBeGreaterThan(0);
     await service.waitForOutput('stderr', 'queue full:');
-    await prometheus.waitFor(`${EXPORTED}{error_type="timeout"}`, (s) => value(s) >= 10, 20_000);
+    await prometheus.waitFor(`${EXPORTED}{error_type="timeout"}`, (s) => value(s) >= 10, 30_000);
 
     // Back: the spans it takes are counted as exported, as many as it received.
     receiver.setMode('normal');
