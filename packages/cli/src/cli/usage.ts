@@ -9,6 +9,7 @@ Commands:
                                             compare current data with the profile
   report --profile profile.json --metrics URL --out report.html
                                             report on a running service from its /metrics
+  respond --config responses.yaml           run actions on Alertmanager's alerts
 
 Options:
   -h, --help      show help (also after any command: modelsight report --help)
@@ -103,4 +104,25 @@ ml_drift_score); the bars and the "since start" scores come from its bin counter
 Examples:
   modelsight report --profile model/profile.json --current today.jsonl --label species --out drift.html
   modelsight report --profile model/profile.json --metrics http://localhost:9464/metrics --out drift.html
+`;
+
+/** Help of `modelsight respond`. */
+export const RESPOND_HELP = `Usage: modelsight respond --config responses.yaml
+
+Receives Alertmanager's webhook notifications and runs the actions the config maps alerts to:
+a command (an argument list, never a shell), an HTTP request to a service (a rollback endpoint),
+or a POST of the alert group to a pipeline. An action runs once per alert group until the group
+resolves or the action's cooldown passes, and is stopped after its timeout. One JSON line per
+action on stdout: what fired, what ran, the result (succeeded, failed, timed_out, deduplicated,
+cooled_down, rejected) and the duration. Counters on GET /metrics.
+
+Requests must carry the bearer token of the config (token.env or token.file); without it the
+answer is 401 and nothing runs. Listens on 127.0.0.1:9095 unless listen.host and listen.port say
+otherwise. Label values reach an action only as whole values, for labels of the config's allow-list
+whose pattern they match.
+
+  --config FILE               the responses (YAML); checked at start. Required.
+  -h, --help                  show this help
+
+See the README of @modelsight/cli for a complete config.
 `;
