@@ -12,6 +12,10 @@ type RequestCode = (typeof REQUEST_CODES)[number];
 export class ResponderMetrics {
   private readonly actions = new Map<string, Map<ActionResult, number>>();
   private readonly requests = new Map<RequestCode, number>(REQUEST_CODES.map((code) => [code, 0]));
+  private readonly notifications = new Map<'firing' | 'resolved', number>([
+    ['firing', 0],
+    ['resolved', 0],
+  ]);
 
   constructor(actionNames: Iterable<string>) {
     for (const name of actionNames) this.actions.set(name, new Map(ACTION_RESULTS.map((result) => [result, 0])));
@@ -29,6 +33,11 @@ export class ResponderMetrics {
     if (this.requests.has(key)) this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
 
+  /** Counts one accepted notification of an alert group that fires or resolved. */
+  notification(status: 'firing' | 'resolved'): void {
+    this.notifications.set(status, (this.notifications.get(status) ?? 0) + 1);
+  }
+
   /** The exposition text. */
   text(): string {
     const lines = [
@@ -44,6 +53,12 @@ export class ResponderMetrics {
     );
     for (const [code, count] of this.requests)
       lines.push(`modelsight_responder_requests_total{code="${code}"} ${count}`);
+    lines.push(
+      '# HELP modelsight_responder_notifications_total Alertmanager notifications accepted by modelsight respond, by group status.',
+      '# TYPE modelsight_responder_notifications_total counter',
+    );
+    for (const [status, count] of this.notifications)
+      lines.push(`modelsight_responder_notifications_total{status="${status}"} ${count}`);
     return `${lines.join('\n')}\n`;
   }
 }

@@ -54,9 +54,10 @@ export async function startResponder(config: ResponderConfig, options: Responder
   const gate = new ActionGate();
   const running = new Set<Promise<void>>();
 
-  const audit = (notification: AlertmanagerNotification, action: string, fields: Record<string, unknown>) =>
+  // `time` is when the notification came and the decision was taken; `durationMs` is how long the run took.
+  const audit = (notification: AlertmanagerNotification, action: string, at: number, fields: Record<string, unknown>) =>
     options.audit({
-      time: new Date(now()).toISOString(),
+      time: new Date(at).toISOString(),
       action,
       kind: config.actions.get(action)?.run.kind,
       receiver: notification.receiver,
@@ -66,13 +67,21 @@ export async function startResponder(config: ResponderConfig, options: Responder
       alerts: notification.alerts.length,
       ...fields,
     });
-  const skip = (notification: AlertmanagerNotification, action: string, result: ActionResult, extra = {}) => {
+  const skip = (
+    notification: AlertmanagerNotification,
+    action: string,
+    at: number,
+    result: ActionResult,
+    extra = {},
+  ) => {
     metrics.action(action, result);
-    audit(notification, action, { result, durationMs: 0, ...extra });
+    audit(notification, action, at, { result, durationMs: 0, ...extra });
   };
 
   const respond = (notification: AlertmanagerNotification): Record<string, string> => {
     const decisions: Record<string, string> = {};
+    metrics.notification(notification.status);
+    const at = now();
     if (notification.status === 'resolved') {
       gate.resolve(notification.groupKey);
       return decisions;
@@ -84,20 +93,20 @@ export async function startResponder(config: ResponderConfig, options: Responder
         prepared = prepareAction(action, notification, config.labels, env);
       } catch (error) {
         if (!(error instanceof RefusedLabelError)) throw error;
-        skip(notification, name, 'rejected', { reason: error.message });
+        skip(notification, name, at, 'rejected', { reason: error.message });
         decisions[name] = 'rejected';
         continue;
       }
-      const decision = gate.decide(name, notification.groupKey, action.cooldownMs, now());
+      const decision = gate.decide(name, notification.groupKey, action.cooldownMs, at);
       decisions[name] = decision === 'run' ? 'started' : decision;
       if (decision !== 'run') {
-        skip(notification, name, decision, { ran: prepared.shown });
+        skip(notification, name, at, decision, { ran: prepared.shown });
         continue;
       }
       const started = performance.now();
       const done = prepared.execute().then((outcome) => {
         metrics.action(name, outcome.result);
-        audit(notification, name, {
+        audit(notification, name, at, {
           ran: prepared.shown,
           result: outcome.result,
           durationMs: Math.round(performance.now() - started),
