@@ -24,8 +24,14 @@ export interface AlertmanagerServer {
   stop(): Promise<void>;
 }
 
-/** Starts Alertmanager with `config` (YAML text) and a fresh data directory; resolves when it is ready. */
-export async function startAlertmanager(config: string): Promise<AlertmanagerServer> {
+/**
+ * Starts Alertmanager with `config` (YAML text) and a fresh data directory; resolves when it is ready.
+ * `debug` logs every flush of an alert group (`msg=flushing`), which tests wait on.
+ */
+export async function startAlertmanager(
+  config: string,
+  options: { debug?: boolean } = {},
+): Promise<AlertmanagerServer> {
   const dir = mkdtempSync(join(tmpdir(), 'modelsight-alertmanager-'));
   writeFileSync(join(dir, 'alertmanager.yml'), config);
   const port = await freePort();
@@ -38,6 +44,7 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerSer
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
+      ...(options.debug ? ['--log.level=debug'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -5,14 +5,19 @@ import { loadResponderConfig } from '../respond/responses-config';
 import { endRunningGroups } from '../respond/run-command';
 import type { CommandIo } from './command-io';
 
-const ARGS = { config: { type: 'string' } } as const;
+const ARGS = { config: { type: 'string' }, check: { type: 'boolean' } } as const;
 
-/** `modelsight respond --config responses.yaml`: runs until stopped by a signal. */
+/** `modelsight respond --config responses.yaml [--check]`: runs until stopped by a signal. */
 export async function respondCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], options: ARGS, allowPositionals: true, strict: true });
   if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (values.config === undefined) throw new InputError('give --config FILE, the responses to alerts (YAML)');
   const config = loadResponderConfig(values.config);
+  const summary = `${config.actions.size} actions, ${config.routes.length} routes`;
+  if (values.check === true) {
+    io.info(`${config.file}: ${summary}: OK`);
+    return 0;
+  }
   let url: string;
   try {
     ({ url } = await startResponder(config, {
@@ -25,8 +30,6 @@ export async function respondCommand(argv: readonly string[], io: CommandIo): Pr
   }
   // Commands run in process groups of their own: they end with the responder rather than linger.
   process.once('exit', endRunningGroups);
-  io.info(
-    `modelsight respond: listening on ${url} (${config.actions.size} actions, ${config.routes.length} routes; audit lines on stdout)`,
-  );
+  io.info(`modelsight respond: listening on ${url} (${summary}; audit lines on stdout)`);
   return new Promise<number>(() => undefined);
 }

@@ -107,7 +107,7 @@ Examples:
 `;
 
 /** Help of `modelsight respond`. */
-export const RESPOND_HELP = `Usage: modelsight respond --config responses.yaml
+export const RESPOND_HELP = `Usage: modelsight respond --config responses.yaml [--check]
 
 Receives Alertmanager's webhook notifications and runs the actions the config maps alerts to:
 a command (an argument list, never a shell), an HTTP request to a service (a rollback endpoint),
@@ -122,6 +122,7 @@ otherwise. Label values reach an action only as whole values, for labels of the 
 whose pattern they match.
 
   --config FILE               the responses (YAML); checked at start. Required.
+  --check                     check the config (and read the token) and exit: 0 when it is valid
   -h, --help                  show this help
 
 See the README of @modelsight/cli for a complete config.
