@@ -66,6 +66,20 @@ actions:
       bearerTokenEnv: SERVICE_ADMIN_TOKEN
       body: { model: '{{ labels.ml_model_name }}', version: '{{ labels.ml_model_version }}', reason: error_rate }
     timeout: 10s
+  rollback-broken:
+    http:
+      url: http://127.0.0.1:${adminPort}/admin/broken
+    timeout: 10s
+  rollback-slow:
+    http:
+      url: http://127.0.0.1:${adminPort}/admin/slow
+    timeout: 1s
+  pipeline:
+    pipeline:
+      url: http://127.0.0.1:${adminPort}/pipeline
+  long:
+    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(HANG)}, ${JSON.stringify(join(dir, 'long-pids.json'))}]
+    timeout: 1h
   silent:
     command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(RECORD)}, ${JSON.stringify(join(runs, 'silent.jsonl'))}]
 routes:
@@ -81,6 +95,12 @@ routes:
     actions: [quote]
   - match: { alertname: ModelCanaryErrorRateHigh, severity: critical }
     actions: [rollback]
+  - match: { alertname: HttpFailureProbe }
+    actions: [rollback-broken, rollback-slow]
+  - match: { alertname: PipelineProbe }
+    actions: [pipeline]
+  - match: { alertname: LongProbe }
+    actions: [long]
   - match: { alertname: NoTokenProbe }
     actions: [silent]
 `;
@@ -151,6 +171,11 @@ beforeAll(async () => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
+      if (request.url === '/admin/slow') return; // never answers
+      if (request.url === '/admin/broken') {
+        response.writeHead(500).end('no such version');
+        return;
+      }
       adminRequests.push({
         url: request.url ?? '',
         authorization: request.headers.authorization,
@@ -168,6 +193,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await alertmanager?.stop();
   await responder?.stop();
+  admin?.closeAllConnections();
   await new Promise((done) => admin?.close(done));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -247,6 +273,16 @@ describe('alerts from a real Alertmanager', () => {
         },
       },
       { labels: { alertname: 'ModelCanaryErrorRateHigh', severity: 'critical', ...model, ml_model_version: '1.1.0' } },
+      { labels: { alertname: 'HttpFailureProbe' } },
+      {
+        labels: {
+          alertname: 'PipelineProbe',
+          ...model,
+          ml_model_version: '2.0.0',
+          // Not in the allow-list: stays out of what the pipeline receives.
+          team: 'ml-platform',
+        },
+      },
       { labels: { alertname: 'NoTokenProbe' } },
     ]);
   });
@@ -371,6 +407,39 @@ describe('alerts from a real Alertmanager', () => {
     expect(JSON.stringify(responder.audit)).not.toContain(TOKEN);
   });
 
+  it('logs and counts a request that fails and one that times out', async () => {
+    await waitUntil(
+      async () =>
+        (await actions('rollback-broken', 'failed')) >= 1 && (await actions('rollback-slow', 'timed_out')) >= 1
+          ? true
+          : undefined,
+      describeState,
+      60_000,
+    );
+    expect(auditOf('rollback-broken')[0]).toMatchObject({
+      result: 'failed',
+      httpStatus: 500,
+      response: 'no such version',
+    });
+    const slow = auditOf('rollback-slow')[0];
+    expect(slow).toMatchObject({ result: 'timed_out', ran: { method: 'POST' } });
+    expect(slow?.durationMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('posts the alert group to a pipeline with only the allow-listed labels', async () => {
+    await waitUntil(() => adminRequests.find((r) => r.url === '/pipeline'), describeState, 60_000);
+    const request = adminRequests.find((r) => r.url === '/pipeline')!;
+    expect(request.authorization).toBeUndefined();
+    expect(request.body).toMatchObject({
+      action: 'pipeline',
+      receiver: 'responder',
+      status: 'firing',
+      alerts: 1,
+      labels: { ml_model_name: 'iris-classifier', ml_model_version: '2.0.0' },
+    });
+    expect(JSON.stringify(request.body)).not.toContain('ml-platform');
+  });
+
   it('answers 401 to an Alertmanager receiver that sends no token, and runs nothing', async () => {
     await waitUntil(
       async () =>
@@ -381,4 +450,22 @@ describe('alerts from a real Alertmanager', () => {
     expect(runsOf('silent')).toEqual([]);
     expect(auditOf('silent')).toEqual([]);
   });
+});
+
+it('ends the commands under way, with their children, when it is stopped', async () => {
+  const valid = JSON.parse(notification) as Record<string, any>;
+  const long = { ...valid, groupKey: '{}:{alertname="LongProbe"}', commonLabels: { alertname: 'LongProbe' } };
+  expect((await post(JSON.stringify(long), `Bearer ${TOKEN}`)).status).toBe(200);
+  const file = join(dir, 'long-pids.json');
+  const pids = await waitUntil(
+    () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as number[]) : undefined),
+    describeState,
+  );
+  expect(pids.every(alive)).toBe(true);
+  await responder.stop();
+  await waitUntil(
+    () => (pids.some(alive) ? undefined : true),
+    () => `still alive: ${pids.filter(alive)}`,
+    10_000,
+  );
 });
