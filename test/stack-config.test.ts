@@ -289,6 +289,11 @@ describe('Responder config', () => {
       (services['responder'].volumes as string[]).map((volume) => [volume.split(':')[1], volume.split(':')[0]]),
     );
     expect(mounts.get('/etc/modelsight/responses.yaml')).toBe('./responder/responses.yaml');
+    // The image runs the responder on the mounted config.
+    const dockerfile = read(services['responder'].build.dockerfile.replace('examples/stack/', ''));
+    expect(dockerfile).toMatch(
+      /CMD \["node", "packages\/cli\/dist\/cli\.cjs", "respond", "--config", "\/etc\/modelsight\/responses\.yaml"\]/,
+    );
     const retrain = responses.actions.retrain.command as string[];
     expect(mounts.get(retrain[1]!)).toBe('./responder/retrain.mjs');
     const groupBy = yamlFile('alertmanager/alertmanager.yml')['route'].group_by as string[];

@@ -127,7 +127,7 @@ export async function startResponder(config: ResponderConfig, options: Responder
     // The token is checked before the body is read: nothing of an unauthenticated request is used.
     const given = request.headers.authorization ?? '';
     if (!timingSafeEqual(digest(given), expected)) {
-      reply(401, { error: 'a valid bearer token is required' }, { 'www-authenticate': 'Bearer' });
+      reply(401, { error: 'a valid bearer token is required' }, { 'www-authenticate': 'Bearer', connection: 'close' });
       request.resume();
       return;
     }
