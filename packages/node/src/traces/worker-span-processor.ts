@@ -23,6 +23,9 @@ export interface WorkerSpanProcessorSettings {
 // by maxQueueSize, as in the SDK's BatchSpanProcessor), so that a collector that hangs holds a fixed amount
 // of memory: maxQueueSize spans plus this many batches.
 const MAX_BATCHES_OUT = 2;
+// A batch that failed this recently tells a shutdown that the collector is failing: the spans still queued
+// are not serialized for it (nor the spans that end during the shutdown).
+const RECENT_FAILURE_MS = 10_000;
 
 /**
  * A batch span processor whose exports cost the event loop little: an ended span is queued as a
@@ -44,6 +47,8 @@ export class WorkerSpanProcessor implements SpanProcessor {
   private sendScheduled = false;
   private shuttingDown = false;
   private sinceShutdown: BatchOutcome | undefined;
+  private lastOutcome: BatchOutcome | undefined;
+  private lastOutcomeAt = 0;
 
   constructor(
     private readonly channel: SpanExportChannel,
@@ -92,15 +97,18 @@ export class WorkerSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.timer) clearTimeout(this.timer);
-    // The batches out first: when the collector failed them since shutdown began (retries have stopped, so
-    // a refused connection answers at once), the queue would fail too, and serializing it only delays the
-    // end of the process.
-    while (this.out.size > 0) await Promise.allSettled([...this.out]);
-    if (this.failedSinceShutdown() && this.queue.length > 0) {
+    // A collector that failed the last batch (a refused connection, a 500) would fail the queue too:
+    // serializing it for that collector only delays the end of the process. Otherwise the batches out are
+    // answered first (retries have stopped), in case they say the same.
+    if (!this.failedSinceShutdown()) {
+      while (this.out.size > 0) await Promise.allSettled([...this.out]);
+    }
+    if (this.failedSinceShutdown()) {
       const count = this.queue.length;
       this.queue = [];
       this.health.processed(count);
-      this.health.exported(count, this.sinceShutdown?.errorType ?? 'export_failed');
+      this.health.exported(count, this.lastOutcome?.errorType ?? 'export_failed');
+      return void this.channel.close();
     }
     await this.forceFlush();
     // Not awaited: the thread never keeps the process alive, and stopping it takes a while on a busy machine.
@@ -113,9 +121,17 @@ export class WorkerSpanProcessor implements SpanProcessor {
     this.channel.endBy(deadline);
   }
 
-  /** Whether a batch answered since shutdown began failed: the final export would fail too. */
+  /**
+   * Whether the collector is failing as shutdown goes on: a batch answered since shutdown began failed, or,
+   * none answered yet, the last one failed less than 10 s ago. The final export would fail too.
+   */
   failedSinceShutdown(): boolean {
-    return this.sinceShutdown !== undefined && !this.sinceShutdown.exported;
+    if (this.sinceShutdown !== undefined) return !this.sinceShutdown.exported;
+    return (
+      this.lastOutcome !== undefined &&
+      !this.lastOutcome.exported &&
+      Date.now() - this.lastOutcomeAt < RECENT_FAILURE_MS
+    );
   }
 
   /** Spans queued or out for export, not yet answered: those a shutdown that ends now loses. */
@@ -174,6 +190,8 @@ export class WorkerSpanProcessor implements SpanProcessor {
 
   private answered(count: number, outcome: BatchOutcome): void {
     if (this.shuttingDown) this.sinceShutdown = outcome;
+    this.lastOutcome = outcome;
+    this.lastOutcomeAt = Date.now();
     if (outcome.exported) {
       this.health.exported(count);
       return;
