@@ -242,4 +242,19 @@ describe('WorkerSpanProcessor', () => {
       'otel.sdk.exporter.span.exported{500}': 7,
     });
   });
+
+  it('does not send the queue at shutdown to a collector that just failed, and counts it as failed', async () => {
+    const { processor, tracer, counters } = await setup('error');
+    for (let i = 0; i < 7; i++) tracer.startSpan(`span ${i}`).end();
+    await processor.forceFlush();
+    for (let i = 0; i < 5; i++) tracer.startSpan(`queued ${i}`).end();
+    processor.endBy(Date.now() + 1000);
+    await processor.shutdown();
+    expect(receiver!.requests()).toBe(1);
+    expect(await counters()).toEqual({
+      'otel.sdk.processor.span.processed{}': 12,
+      'otel.sdk.exporter.span.exported{}': 0,
+      'otel.sdk.exporter.span.exported{500}': 12,
+    });
+  });
 });
