@@ -30,7 +30,8 @@ Run "modelsight profile build --help" for its options.
 `;
 
 const DATA_OPTIONS = `Reading DATA (a file, or - for standard input; .gz files are decompressed):
-  --format csv|jsonl|json     default: from the file name (.csv .tsv .jsonl .ndjson .json)
+  --format csv|jsonl|json|parquet
+                              default: from the file name (.csv .tsv .jsonl .ndjson .json .parquet)
   --delimiter CHAR            CSV field separator; default , (tab for .tsv); "tab" for a tab
   --missing-values LIST       CSV cells read as missing, comma-separated;
                               default: ,NA,N/A,NaN,nan,null,NULL,None (the empty cell first)
@@ -60,6 +61,10 @@ ${DATA_OPTIONS} (left out of the profile)
   --type COLUMN=TYPE          numeric or categorical; repeat, or separate with commas
   --bins N                    quantile bins per numeric feature (default 10)
   --edges COLUMN=E1,E2,...    exact bin edges for a numeric feature; repeat per feature
+  --engine stream|duckdb      stream: this process reads the file and holds its values (the default);
+                              duckdb: DuckDB reads it out of core on every core, for files whose
+                              values do not fit in memory (npm install @duckdb/node-api); the same
+                              profile. A .parquet file is read with duckdb.
   --top-k N                   categories kept per categorical feature (default 20, at most 1000)
   --sample-size N             sample kept per numeric feature for KS and Wasserstein (default 1000)
   -q, --quiet                 no progress and no summary line
