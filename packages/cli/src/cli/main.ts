@@ -4,7 +4,8 @@ import type { CommandIo } from './command-io';
 import { profileBuildCommand } from './profile-build-command';
 import { profileMergeCommand } from './profile-merge-command';
 import { reportCommand } from './report-command';
-import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, PROFILE_MERGE_HELP, REPORT_HELP } from './usage';
+import { respondCommand } from './respond-command';
+import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, PROFILE_MERGE_HELP, REPORT_HELP, RESPOND_HELP } from './usage';
 import { VERSION } from './version';
 
 /** Exit code for bad input or options. */
@@ -25,6 +26,8 @@ function findCommand(
   const [first, second] = argv;
   if (first === 'report')
     return { command: { name: 'modelsight report', help: REPORT_HELP, run: reportCommand }, rest: argv.slice(1) };
+  if (first === 'respond')
+    return { command: { name: 'modelsight respond', help: RESPOND_HELP, run: respondCommand }, rest: argv.slice(1) };
   if (first === 'profile') {
     if (second === 'build')
       return {
