@@ -25,7 +25,8 @@ function script(source: string): LuaScript {
  *
  * The model hash's `~epoch` field is set once, by the first batch after Redis started empty: a
  * replica that sees it change knows that Redis lost what it held (a restart without persistence, a
- * flush). Returns one character per prediction (`s` stored, `e` the ID existed, `o` refused), a
+ * flush). Returns one character per prediction (`s` stored, `a` stored by an earlier sending, `e` the ID existed,
+ * `o` refused), a
  * space, and the epoch (empty when a full Redis refused to set it).
  */
 export const WRITE_SCRIPT = script(`
@@ -47,14 +48,15 @@ for i = 1, n do
   local expiry = {'PX', px}
   if px == '0' then expiry = {} end
   local done = redis.pcall('SET', KEYS[i + 1], value, 'NX', unpack(expiry))
-  if type(done) == 'table' and done.err then
-    status[i] = 'o'
-  elseif done then
+  if done and not (type(done) == 'table' and done.err) then
     status[i] = 's'
   else
+    -- Not set: the key exists, or a full Redis refused (it refuses before looking).
     local held = redis.pcall('GET', KEYS[i + 1])
     if type(held) == 'string' and string.sub(held, 2) == string.sub(value, 2) then
       status[i] = 'a'
+    elseif done then
+      status[i] = 'o'
     else
       status[i] = 'e'
     end

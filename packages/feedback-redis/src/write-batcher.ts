@@ -325,7 +325,8 @@ export class WriteBatcher {
         );
         continue;
       }
-      source.dropped(batch.resent ? 'unknown' : 'unavailable');
+      // Refused, and not there from an earlier sending either (the script looked).
+      source.dropped('unavailable');
       if (outcome === 'o') {
         this.report(
           'full',
