@@ -25,6 +25,8 @@ const MAX_STORED_MODELS = 100;
 /** Longest model name or version taken from a shared store. */
 const MAX_STORED_MODEL_LENGTH = 256;
 
+const NO_FEEDBACK = Object.freeze({ correct: 0, incorrect: 0 });
+
 const modelKey = (model: ModelIdentity): string => `${model.name}\u0000${model.version}`;
 const validStoredName = (name: unknown): name is string =>
   typeof name === 'string' && name.trim() !== '' && name.length <= MAX_STORED_MODEL_LENGTH;
@@ -234,6 +236,16 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     });
   }
 
+  /**
+   * Classification feedback joined so far with predictions of one model version: how many were right
+   * and how many wrong (`ml_feedback_total` with outcome `correct` and `incorrect`), counted since the
+   * tracker was created. The canary guard of `modelVersions()` compares versions' accuracy with it.
+   */
+  feedbackCounts(model: ModelIdentity): { readonly correct: number; readonly incorrect: number } {
+    const quality = this.models.get(modelKey(model));
+    return quality === undefined ? NO_FEEDBACK : { correct: quality.correct, incorrect: quality.incorrect };
+  }
+
   /** Stops reporting the gauges (the counters keep what they have). The tracker can still be fed. */
   shutdown(): void {
     this.config.meter.removeBatchObservableCallback(this.collect, this.instruments.observables);
@@ -369,6 +381,8 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   }
 
   private count(quality: ModelQuality, outcome: FeedbackOutcome): FeedbackOutcome {
+    if (outcome === 'correct') quality.correct++;
+    else if (outcome === 'incorrect') quality.incorrect++;
     this.instruments.feedback.add(1, quality.outcomeAttributes[outcome]);
     return outcome;
   }
