@@ -19,7 +19,7 @@ import type {
 } from './model-versions-types';
 import { ShadowQueue } from './shadow-queue';
 import { stickyPoint, VersionRouter } from './version-router';
-import { CanaryTotals, ShadowTotals, VersionsMetrics, type ComparisonOutcome } from './versions-metrics';
+import { CanaryTotals, ShadowTotals, VersionsMetrics } from './versions-metrics';
 import { ATTR_ML_ROLLBACK_EVIDENCE, ATTR_ML_ROLLBACK_REASON, EVENT_ML_VERSION_ROLLBACK } from './versions-semconv';
 
 /** A primary call's input and answer, waiting for a shadow to run on the same input. */
@@ -94,6 +94,7 @@ export function modelVersions<F extends AnyFunction>(options: ModelVersionsOptio
   const registry = options.registry ?? getPredictionMetricsRegistry();
   const reporter = new ReportOnce();
   const feedback = options.feedback;
+  const task = options.task;
   const observers =
     feedback !== undefined && !(options.observers ?? []).includes(feedback as never)
       ? [...(options.observers ?? []), feedback as never]
@@ -220,21 +221,28 @@ export function modelVersions<F extends AnyFunction>(options: ModelVersionsOptio
 
   function compare(shadow: Shadow, job: ShadowJob, ok: boolean, label: string | undefined, output: unknown): void {
     if (job === undefined || !job.primaryOk) return;
-    let outcome: ComparisonOutcome | undefined;
-    if (!ok) outcome = 'error';
-    else if (label !== undefined || job.primaryLabel !== undefined)
-      outcome = label === job.primaryLabel ? 'agree' : 'disagree';
-    else {
-      const a = defaultRegressionValue(output, undefined);
-      const b = defaultRegressionValue(job.primaryOutput, undefined);
-      if (a !== undefined && b !== undefined) shadow.totals.difference.record(Math.abs(a - b));
-      else
-        reporter.report(
-          `incomparable:${shadow.model.version}`,
-          `answers of ${name} ${shadow.model.version} and of the primary have neither a label nor a number to compare`,
-        );
+    const totals = shadow.totals;
+    if (!ok) {
+      totals.comparisons.error++;
+      return;
     }
-    if (outcome !== undefined) shadow.totals.comparisons[outcome]++;
+    if (task !== 'classification' && !(isWord(label) || isWord(job.primaryLabel))) {
+      // Regression, or answers without a word for a label: compared as numbers when both give one.
+      const a = defaultRegressionValue(output, label);
+      const b = defaultRegressionValue(job.primaryOutput, job.primaryLabel);
+      if (a !== undefined && b !== undefined) {
+        totals.difference.record(Math.abs(a - b));
+        return;
+      }
+    }
+    if (label !== undefined || job.primaryLabel !== undefined) {
+      totals.comparisons[label === job.primaryLabel ? 'agree' : 'disagree']++;
+      return;
+    }
+    reporter.report(
+      `incomparable:${shadow.model.version}`,
+      `answers of ${name} ${shadow.model.version} and of its primary have neither a label nor a number to compare; they are not counted in ml_shadow_comparisons_total`,
+    );
   }
 
   function rollBack(index: number, evidence: RollbackEvidence | undefined, span: Span | undefined): void {
@@ -360,3 +368,7 @@ export function modelVersions<F extends AnyFunction>(options: ModelVersionsOptio
 }
 
 function ignore(): void {}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+/** A label that is no number: a class name. */
+const isWord = (label: string | undefined): boolean => label !== undefined && !NUMBER.test(label);
