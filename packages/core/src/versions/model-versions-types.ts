@@ -30,8 +30,21 @@ export interface CanaryVersion<F extends AnyFunction> extends ModelVersion<F> {
   readonly share: number;
 }
 
-/** A version that sees the primary's calls without answering them. */
-export interface ShadowVersion<F extends AnyFunction> extends ModelVersion<F> {
+/**
+ * A version that sees the primary's calls without answering them: it takes the primary's arguments and
+ * may return anything (a promise, another shape), since nobody waits for it.
+ */
+export interface ShadowVersion<F extends AnyFunction> {
+  /** `ml.model.version` of this version's spans and metrics. Required, unique in the group. */
+  readonly version: string;
+  /** Makes this version's predictions, from the primary's arguments. */
+  readonly predict: (this: ThisParameterType<F>, ...args: Parameters<F>) => unknown;
+  /** Names of the class indices of this version. @default the group's `classes` */
+  readonly classes?: readonly string[];
+  /** Finds the confidence on this version's result. @default the group's `confidence`, else as in `traced()` */
+  readonly confidence?: ResultExtractor<number>;
+  /** Finds the label on this version's result. @default the group's `label`, else as in `traced()` */
+  readonly label?: ResultExtractor<LabelValue>;
   /** Share of the primary's calls mirrored to it, in (0, 1]. @default 1 */
   readonly sampleRate?: number;
 }

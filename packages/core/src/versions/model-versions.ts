@@ -15,6 +15,7 @@ import type {
   ModelVersionsOptions,
   ModelVersionsState,
   RollbackRecord,
+  ShadowVersion,
   VersionState,
 } from './model-versions-types';
 import { ShadowQueue } from './shadow-queue';
@@ -100,7 +101,11 @@ export function modelVersions<F extends AnyFunction>(options: ModelVersionsOptio
       ? [...(options.observers ?? []), feedback as never]
       : options.observers;
 
-  const build = (version: ModelVersion<F>, hook: SettleHook, role: string): [ModelIdentity, PredictionCall] => {
+  const build = (
+    version: ModelVersion<F> | ShadowVersion<F>,
+    hook: SettleHook,
+    role: string,
+  ): [ModelIdentity, PredictionCall] => {
     const traced: TracedCallOptions = {
       ...(options as unknown as TracedCallOptions),
       model: { name, version: version.version },
@@ -124,7 +129,7 @@ export function modelVersions<F extends AnyFunction>(options: ModelVersionsOptio
       delete (traced as unknown as Record<string, unknown>)[key];
     let resolved: ReturnType<typeof resolveTracedConfig>;
     try {
-      resolved = resolveTracedConfig(version.predict, traced);
+      resolved = resolveTracedConfig(version.predict as AnyFunction, traced);
     } catch (error) {
       // The option names traced() gives are those of this function, but say which version they are about.
       throw new TypeError(
