@@ -124,6 +124,8 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
       const body = await response.json().catch(() => ({}));
       record.status = response.status;
       record.traceId = body.traceId;
+      // The version that answered: a canary inside the service answers under its own version.
+      record.servedBy = body.model?.version;
       record.confidence = body.confidence;
       record.error = body.error;
       if (request.truth !== undefined && response.ok && body.predictionId && feedbackDraw() < FEEDBACK_SHARE) {
