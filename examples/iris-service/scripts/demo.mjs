@@ -258,7 +258,7 @@ async function queryPrometheus(server) {
     'accuracy from feedback, across both services':
       'sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome="correct"}) / sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})',
     'features drifted': 'sum by (ml_model_version) (ml_drift_detected)',
-    'share of calls routed to each version': 'ml_version_share',
+    'share of calls routed to each version': 'sum by (ml_model_version) (ml_version_share)',
     'canaries rolled back': 'sum by (ml_model_version, reason) (ml_rollbacks_total) > 0',
     'share of predictions with confidence <= 0.6':
       'sum by (ml_model_version) (ml_prediction_confidence_bucket{le="0.6"}) / sum by (ml_model_version) (ml_prediction_confidence_count)',
