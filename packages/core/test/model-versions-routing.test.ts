@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { modelVersions, PredictionMetricsRegistry } from '../src/index';
 import { seededRandom } from './support/seeded-random';
-import { memoryTracing } from './support/tracing';
+import { resolveVersionsConfig } from '../src/versions/model-versions-config';
+import { captureDiag, memoryTracing } from './support/tracing';
 
 interface Request {
   readonly userId: string;
@@ -188,4 +189,52 @@ test('versions must share the primary’s signature, and the sticky key takes it
   expect(() => typed('not a request')).not.toThrow();
   const result: { label: string; confidence: number } = typed({ userId: 'a', petalLength: 1 });
   expect(result.label).toBe('setosa');
+});
+
+test('a bad environment value is warned about once, naming the variable and the value, and the default is used', () => {
+  const diagnostics = captureDiag();
+  const config = resolveVersionsConfig(
+    { name: 'env', primary: { version: '1', predict: v1 }, canaries: [{ version: '2', predict: v2, share: 0.1 }] },
+    { MODELSIGHT_CANARY_CONFIDENCE: '2', MODELSIGHT_SHADOW_MAX_QUEUED: 'many', MODELSIGHT_CANARY_GUARD: 'off' },
+  );
+  expect(config.guard!.alpha).toBeCloseTo(0.01, 12);
+  expect(config.maxQueued).toBe(100);
+  expect(diagnostics.warnings).toEqual([
+    expect.stringContaining('environment variable MODELSIGHT_SHADOW_MAX_QUEUED must be a positive integer; got "many"'),
+    expect.stringContaining('environment variable MODELSIGHT_CANARY_GUARD must be true or false; got "off"'),
+    expect.stringContaining(
+      'environment variable MODELSIGHT_CANARY_CONFIDENCE must be a number between 0 and 1; got "2"',
+    ),
+  ]);
+  const off = resolveVersionsConfig(
+    { name: 'env', primary: { version: '1', predict: v1 }, canaries: [{ version: '2', predict: v2, share: 0.1 }] },
+    { MODELSIGHT_CANARY_GUARD: 'false', MODELSIGHT_SHADOW_CONCURRENCY: '4' },
+  );
+  expect([off.guard, off.concurrency]).toEqual([undefined, 4]);
+  // The option wins over the variable.
+  const given = resolveVersionsConfig(
+    { name: 'env', primary: { version: '1', predict: v1 }, shadowQueue: { concurrency: 2 } },
+    { MODELSIGHT_SHADOW_CONCURRENCY: '4' },
+  );
+  expect(given.concurrency).toBe(2);
+});
+
+test('a sticky key function that throws is reported once and its calls are routed at random; the caller gets its answer', () => {
+  const diagnostics = captureDiag();
+  const predict = modelVersions({
+    name: 'bad-key',
+    registry: new PredictionMetricsRegistry(),
+    primary: { version: '1', predict: v1 },
+    canaries: [{ version: '2', predict: v2, share: 0.5 }],
+    stickyKey: () => {
+      throw new Error('no user');
+    },
+    guard: false,
+    random: seededRandom(4),
+  });
+  const versions = new Set<string>();
+  for (let i = 0; i < 50; i++)
+    versions.add(predict.withPrediction({ userId: 'a', petalLength: 1 }).prediction.model.version);
+  expect(versions).toEqual(new Set(['1', '2']));
+  expect(diagnostics.warnings.filter((w) => w.includes('the stickyKey function of bad-key threw'))).toHaveLength(1);
 });
