@@ -7,10 +7,11 @@ import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-
 import { FeedbackJoin } from './feedback-join';
 import type { DropReason, FeedbackStore } from './feedback-store';
 import { ModelRegistry } from './model-registry';
+import { OutcomeJoin } from './outcome-join';
 import { PredictionIntake } from './prediction-intake';
 import { PredictionStore } from './prediction-store';
 import { observeQuality } from './quality-gauges';
-import type { FeedbackActual, FeedbackResult, FeedbackTrackerOptions } from './types';
+import type { FeedbackActual, FeedbackResult, FeedbackTrackerOptions, OutcomeResult } from './types';
 
 /**
  * Joins late ground truth with the predictions it is about, and turns the result into model-quality
@@ -29,7 +30,11 @@ import type { FeedbackActual, FeedbackResult, FeedbackTrackerOptions } from './t
  * Nothing here throws at the caller after construction: bad feedback is counted under its outcome
  * and reported once per cause through `diag`.
  *
- * With a shared `store` (several replicas behind a load balancer), `recordFeedback` returns a
+ * Business outcomes (a click, a conversion, a purchase amount) join the same predictions with
+ * {@link FeedbackTracker.recordOutcome}, counted per model version in `ml_outcome_total` and
+ * `ml_outcome_value_sum`.
+ *
+ * With a shared `store` (several replicas behind a load balancer), `recordFeedback` and `recordOutcome` return a
  * promise and feedback joins a prediction made by any replica; see {@link FeedbackTrackerOptions.store}.
  */
 export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined> implements PredictionObserver {
@@ -41,6 +46,7 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
   private readonly registry: ModelRegistry;
   private readonly intake: PredictionIntake;
   private readonly feedback: FeedbackJoin;
+  private readonly outcomes: OutcomeJoin;
   private reportedEviction = false;
   private readonly collect = (result: BatchObservableResult): void => this.observe(result);
 
@@ -60,6 +66,7 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
     this.registry = new ModelRegistry(config, this.reporter, (reason) => this.dropped(reason));
     this.intake = new PredictionIntake(config, this.registry, this.reporter, this.local, config.store);
     this.feedback = new FeedbackJoin(config, this.registry, this.reporter, this.instruments, this.local, config.store);
+    this.outcomes = new OutcomeJoin(config, this.registry, this.reporter, this.instruments, this.local, config.store);
     config.meter.addBatchObservableCallback(this.collect, this.instruments.observables);
   }
 
@@ -92,6 +99,31 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
    */
   recordFeedbackByTraceId(traceId: string, actual: FeedbackActual): FeedbackResult<Store> {
     return this.feedback.byTraceId(traceId, actual) as FeedbackResult<Store>;
+  }
+
+  /**
+   * Counts a business outcome of a prediction (a click, a conversion, a purchase and its amount),
+   * reported any time within `ttlMs` after it, on any replica sharing the tracker's `store`. Each
+   * (prediction, name) counts once; a prediction can have several names (a click, then a purchase);
+   * outcomes and label feedback of the same prediction are independent. Never throws (nor rejects,
+   * with a shared store).
+   *
+   * Counted outcomes go to `ml_outcome_total{ml_outcome_name}` and their values to
+   * `ml_outcome_value_sum{ml_outcome_name}`, under the model version of the prediction; the others
+   * to `ml_outcome_rejected_total{reason}`.
+   * ```ts
+   * const feedback = new FeedbackTracker({ outcomes: ['click', 'purchase'] });
+   * feedback.recordOutcome(predictionId, 'click');
+   * feedback.recordOutcome(predictionId, 'purchase', 42.5);
+   * ```
+   * @param predictionId `ml.prediction.id` of the prediction (`PredictionInfo.predictionId`, or an item ID of a batch).
+   * @param name one of the declared `outcomes` (option, or `MODELSIGHT_OUTCOME_NAMES`).
+   * @param value what the outcome is worth, a finite number ≥ 0 (a purchase amount); default 1.
+   * @returns `counted`, or why not (`unmatched`, `duplicate`, `expired`, `invalid`, `unavailable`);
+   * a promise of it with a shared `store`.
+   */
+  recordOutcome(predictionId: string, name: string, value = 1): OutcomeResult<Store> {
+    return this.outcomes.record(predictionId, name, value) as OutcomeResult<Store>;
   }
 
   /** Stops reporting the gauges (the counters keep what they have). The tracker can still be fed. */
