@@ -1,5 +1,12 @@
 import { diag } from '@opentelemetry/api';
-import { registerPendingWrites, type FeedbackStore, type PendingPrediction, type TakeResult } from '@modelsight/core';
+import {
+  registerPendingWrites,
+  type FeedbackStore,
+  type OutcomeTakeResult,
+  type PendingPrediction,
+  type TakeResult,
+} from '@modelsight/core';
+import { OutcomeTake } from './outcome-take';
 import { PredictionTake } from './prediction-take';
 import { RedisConnection } from './redis-connection';
 import {
@@ -34,6 +41,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   private readonly connection: RedisConnection;
   private readonly batcher: WriteBatcher;
   private readonly taker: PredictionTake;
+  private readonly outcomes: OutcomeTake;
   private readonly reported = new Set<string>();
   private readonly unregisterPendingWrites: () => void;
 
@@ -59,6 +67,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     );
     this.batcher = new WriteBatcher(this.options, keys, this.connection, report);
     this.taker = new PredictionTake(keys, this.connection, report, () => this.batcher.flush(true));
+    this.outcomes = new OutcomeTake(keys, `${keyPrefix}o:`, this.connection, report, () => this.batcher.flush(true));
     // The preload's shutdown on SIGTERM (or the app's own flushPendingWrites()) writes the queue, so
     // that the last predictions before a service ends are not lost to their feedback.
     this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${redactUrl(this.options.url)}`, () =>
@@ -93,6 +102,16 @@ export class RedisFeedbackStore implements FeedbackStore {
       return Promise.resolve(MISSING);
     }
     return this.taker.takeByTraceId(traceId, actual);
+  }
+
+  /**
+   * Takes the business outcome `name` of a prediction made by any replica, once per (prediction,
+   * name) across all of them (one atomic script), leaving the prediction waiting for its label
+   * feedback. The names taken are kept in a set beside the prediction (`<keyPrefix>o:<id>`) that
+   * expires with it.
+   */
+  takeOutcome(id: string, name: string): Promise<OutcomeTakeResult> {
+    return this.outcomes.takeOutcome(id, name);
   }
 
   /**
