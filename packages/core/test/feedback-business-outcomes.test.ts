@@ -147,7 +147,7 @@ test('an outcome of an unknown prediction is unmatched; one after ttlMs is expir
   expect(tracker.recordOutcome(old, 'click')).toBe('expired');
   expect(await rejected('unmatched', 'click')).toBe(1);
   expect(await rejected('expired', 'click')).toBe(1);
-  expect(await total('click')).toBeUndefined();
+  expect(await total('click')).toBe(0);
 });
 
 /** A shared store kept in a Map, written against the interface as a store for another database would be. */
@@ -200,7 +200,7 @@ test('with a shared store an outcome sent to another replica is counted once the
   expect(await answer).toBe('counted');
   expect(await replicaA.tracker.recordOutcome(id, 'purchase', 99.99)).toBe('duplicate');
   expect(await replicaB.valueSum('purchase', v2)).toBe(99.99);
-  expect(await replicaA.total('purchase', v2)).toBeUndefined();
+  expect(await replicaA.total('purchase', v2)).toBe(0);
   // Refused before the store is asked: still a promise.
   expect(replicaB.tracker.recordOutcome(id, 'other')).toBeInstanceOf(Promise);
   store.unavailable = true;
@@ -230,6 +230,19 @@ test('outcome names: the option is checked, the environment variable is read, a 
   expect(diagnostics.warnings).toHaveLength(1);
   expect(diagnostics.warnings[0]).toContain('MODELSIGHT_OUTCOME_NAMES');
   expect(diagnostics.warnings[0]).toContain('"click,bad name"');
+});
+
+test('every declared name of a model version is counted from 0 once the version is known, pinned or seen', async () => {
+  const { total } = service({ model: v1 });
+  expect(await total('click', v1)).toBe(0);
+  expect(await total('purchase', v1)).toBe(0);
+  const other = service();
+  expect(await other.total('click', v2)).toBeUndefined();
+  other.predict(v2);
+  expect(await other.total('click', v2)).toBe(0);
+  expect(await other.total('purchase', v2)).toBe(0);
+  // The value sums start with the first outcome: a histogram cannot hold a 0 without counting it.
+  expect(await other.valueSum('purchase', v2)).toBeUndefined();
 });
 
 test('all 32 declared names of one prediction are kept apart in the tracker store', async () => {

@@ -63,10 +63,17 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
         ),
       );
     }
-    this.registry = new ModelRegistry(config, this.reporter, (reason) => this.dropped(reason));
+    this.registry = new ModelRegistry(
+      config,
+      this.reporter,
+      (reason) => this.dropped(reason),
+      // Undefined while the registry is built (the pinned model): announced below.
+      (quality) => this.outcomes?.announce(quality),
+    );
     this.intake = new PredictionIntake(config, this.registry, this.reporter, this.local, config.store);
     this.feedback = new FeedbackJoin(config, this.registry, this.reporter, this.instruments, this.local, config.store);
     this.outcomes = new OutcomeJoin(config, this.registry, this.reporter, this.instruments, this.local, config.store);
+    for (const quality of this.registry.values()) this.outcomes.announce(quality);
     config.meter.addBatchObservableCallback(this.collect, this.instruments.observables);
   }
 

@@ -41,6 +41,8 @@ export class ModelRegistry {
     private readonly reporter: ReportOnce,
     /** Told of every prediction that leaves the tracker's store without feedback. */
     private readonly onDrop: (reason: DropReason) => void,
+    /** Told of each model version when it is first known (not of `unknown`). */
+    private readonly onNewModel: (quality: ModelQuality) => void = () => {},
   ) {
     if (config.model !== undefined) this.pinned = this.qualityOf(config.model);
   }
@@ -114,6 +116,7 @@ export class ModelRegistry {
     if (quality === undefined) {
       quality = this.newQuality(model);
       this.models.set(key, quality);
+      this.onNewModel(quality);
     }
     return quality;
   }

@@ -32,6 +32,15 @@ export class OutcomeJoin {
     config.outcomes.forEach((name, i) => this.bits.set(name, 2 ** i));
   }
 
+  /**
+   * Starts the outcome counts of a model version at 0 for every declared name, so that a version
+   * whose predictions got no outcome yet has a conversion rate of 0 in PromQL, not none: a version
+   * that stopped converting altogether must not drop out of a comparison between versions.
+   */
+  announce(quality: ModelQuality): void {
+    for (const name of this.config.outcomes) this.instruments.outcome.add(0, quality.outcomeAttributesOf(name));
+  }
+
   /** See `FeedbackTracker.recordOutcome`. */
   record(predictionId: string, name: string, value: number): OutcomeStatus | Promise<OutcomeStatus> {
     return settleJoin(
