@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type { LuaScript } from './redis-scripts';
 
 const source = `
+-- Redis 6 replicates a script that reads TIME only by its effects when asked to; 7 always does.
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if now > tonumber(ARGV[2]) then return {'late', tostring(now)} end
 local value = redis.pcall('GET', KEYS[1])
 if not value then return {'missing'} end
 if type(value) ~= 'string' then return {'missing', ''} end
@@ -18,8 +23,10 @@ return {'taken', value, model}
 /**
  * Takes one business outcome of a prediction, atomically: whichever replica reports the
  * (prediction, outcome name) first gets `taken`, every later report `answered`.
- * KEYS[1]: the prediction key; KEYS[2]: the model hash; KEYS[3]: the set of the outcome names the
- * prediction got. ARGV[1]: the outcome name.
+ * KEYS[1]: the prediction key; KEYS[2]: the model hash of its group; KEYS[3]: the set of the outcome
+ * names the prediction got, in the same hash slot as the prediction key on Redis Cluster.
+ * ARGV[1]: the outcome name; ARGV[2]: the deadline (ms since the epoch) past which Redis refuses to
+ * take it, because the process that asked has given up waiting (as for feedback lookups).
  *
  * The prediction's own value is only read, never changed, whatever its state: label feedback and
  * outcomes do not take from each other. The set expires with the prediction (same remaining time),
@@ -27,6 +34,6 @@ return {'taken', value, model}
  * A full Redis (OOM) refuses the `SADD`: the outcome is then not counted anywhere, since counting
  * it without the mark could count it twice.
  * Returns `{state}` or `{state, value, model entry}` with state `missing`, `answered`, `taken`;
- * `{'missing', ''}` for a key of another type (another program's); `{'refused', error}`.
+ * `{'missing', ''}` for a key of another type (another program's); `{'refused', error}`; `{'late', now}`.
  */
 export const OUTCOME_SCRIPT: LuaScript = { source, sha: createHash('sha1').update(source).digest('hex') };

@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
-import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { createClient, createCluster, ErrorReply, type RedisClientType, type RedisClusterType } from 'redis';
 import type { LuaScript } from './redis-scripts';
-import { redactUrl, type ResolvedRedisStoreOptions } from './redis-store-options';
+import { storeAddress, type ResolvedRedisStoreOptions } from './redis-store-options';
 
 /** Wait before connecting again after a connection failed, was refused, or stopped answering. */
 const RECONNECT_DELAY_MS = 1000;
@@ -19,8 +19,26 @@ export interface ConnectionEvents {
   down(): void;
 }
 
+/** What the write batches and the feedback take need of a connection. */
+export interface StoreConnection {
+  /** Whether Redis answers now. */
+  readonly available: boolean;
+  /** Whether the store closed it. */
+  readonly closed: boolean;
+  /** Why Redis was last unavailable, or last refused a command. */
+  readonly lastError: unknown;
+  /** Runs a script on the node that holds its keys, within `timeoutMs`. */
+  evaluate(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /** A command failed: an error reply is reported once, anything else makes Redis count as away. */
+  failed(error: unknown): void;
+  close(): Promise<void>;
+}
+
+/** The client of either kind, as the connection uses it. */
+type Client = RedisClientType | RedisClusterType;
+
 /**
- * The connection to one Redis and whether it answers: every command gets a time limit, and a
+ * The connection to one Redis, or to a Redis Cluster (`clusterNodes`), and whether it answers: every command gets a time limit, and a
  * connection that fails or lets a command go unanswered is replaced.
  *
  * node-redis gives up waiting for a command once it is written, and would wait forever on a Redis
@@ -28,8 +46,8 @@ export interface ConnectionEvents {
  * `timeoutMs`, fails, or lets a command go unanswered for `timeoutMs` is dropped (failing every
  * command still waiting on it), and another is opened a second later.
  */
-export class RedisConnection {
-  private client: RedisClientType;
+export class RedisConnection implements StoreConnection {
+  private client: Client;
   private health: Health = 'connecting';
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** Why Redis was last unavailable, or last refused a command. */
@@ -56,30 +74,48 @@ export class RedisConnection {
   async evaluate(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.command(['EVALSHA', script.sha, ...tail]);
+      return await this.command(['EVALSHA', script.sha, ...tail], keys[0]);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.command(['EVAL', script.source, ...tail]);
+      return this.command(['EVAL', script.source, ...tail], keys[0]);
     }
   }
 
-  /** One command, failing with a `TimeoutError` when Redis has not answered within `timeoutMs`. */
-  command(args: string[]): Promise<unknown> {
+  /**
+   * One command, failing with a `TimeoutError` when Redis has not answered within `timeoutMs`. On a
+   * cluster, it goes to the primary of `key`'s slot.
+   */
+  command(args: string[], key?: string): Promise<unknown> {
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let settled = false;
+      // Timers run before the event loop reads sockets: after a stall of the process (a long GC, a busy
+      // core), an answer that came in time may be waiting unread. It is read before giving up.
+      const giveUp = () => {
+        if (settled) return;
+        settled = true;
         const error = new Error(`Redis did not answer within ${timeoutMs} ms`);
         error.name = 'TimeoutError';
         reject(error);
         this.reconnect(error);
-      }, timeoutMs);
-      this.client.sendCommand(args).then(
+      };
+      const timer = setTimeout(() => setImmediate(giveUp), timeoutMs);
+      const client = this.client;
+      const sent =
+        this.options.clusterNodes.length > 0
+          ? (client as RedisClusterType).sendCommand(key, false, args)
+          : (client as RedisClientType).sendCommand(args);
+      sent.then(
         (reply) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           resolve(reply);
         },
         (error: unknown) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           reject(error);
         },
       );
@@ -96,7 +132,7 @@ export class RedisConnection {
       this.lastError = error;
       this.report(
         `reply:${error.message.split(' ')[0]}`,
-        `Redis at ${redactUrl(this.options.url)} refused a command of the feedback store: ${error.message}`,
+        `Redis at ${storeAddress(this.options)} refused a command of the feedback store: ${error.message}`,
       );
       return;
     }
@@ -120,15 +156,41 @@ export class RedisConnection {
   }
 
   /** A new connection; see the class comment. */
-  private connect(): RedisClientType {
-    const { url, timeoutMs, clientOptions } = this.options;
-    const client = createClient({
+  private connect(): Client {
+    const { url, timeoutMs, clientOptions, clusterNodes } = this.options;
+    const settings = {
       ...clientOptions,
-      url,
       // Commands fail at once while disconnected instead of piling up in an unbounded queue.
       disableOfflineQueue: true,
       socket: { connectTimeout: timeoutMs, ...clientOptions.socket, reconnectStrategy: false },
-    } as Parameters<typeof createClient>[0]) as RedisClientType;
+    };
+    let client: Client;
+    if (clusterNodes.length > 0) {
+      // node-redis follows MOVED and ASK itself; after a failover, the next connection finds the
+      // promoted replica in the topology it reads.
+      const cluster = createCluster({
+        rootNodes: clusterNodes.map((node) => ({ url: node })),
+        defaults: settings as never,
+      });
+      // Every node's connection leaves the process free to exit, as a single connection does.
+      const unref = () => {
+        for (const node of [...cluster.masters, ...cluster.replicas]) node.client?.unref();
+      };
+      cluster.on('node-connect', () => setImmediate(unref));
+      cluster.on('node-error', () => {});
+      client = cluster as unknown as Client;
+    } else {
+      const single = createClient({ ...settings, url } as Parameters<typeof createClient>[0]) as RedisClientType;
+      single.on('end', () => {
+        if (current()) this.reconnect(this.lastError);
+      });
+      single.on('ready', () => {
+        clearTimeout(handshake);
+        if (current()) this.markUp();
+      });
+      single.unref();
+      client = single;
+    }
     const current = () => this.client === client && this.health !== 'closed';
     const handshake = setTimeout(() => {
       if (current() && !client.isReady) this.reconnect(new Error(`no answer within ${timeoutMs} ms`));
@@ -137,17 +199,17 @@ export class RedisConnection {
     client.on('error', (error: unknown) => {
       if (current()) this.reconnect(error);
     });
-    client.on('end', () => {
-      if (current()) this.reconnect(this.lastError);
-    });
-    client.on('ready', () => {
-      clearTimeout(handshake);
-      if (current()) this.markUp();
-    });
-    client.unref();
-    client.connect().catch((error: unknown) => {
-      if (current()) this.reconnect(error);
-    });
+    client.connect().then(
+      () => {
+        // A cluster is ready once its topology is read and its primaries are connected.
+        if (clusterNodes.length === 0) return;
+        clearTimeout(handshake);
+        if (current()) this.markUp();
+      },
+      (error: unknown) => {
+        if (current()) this.reconnect(error);
+      },
+    );
     return client;
   }
 
@@ -186,7 +248,7 @@ export class RedisConnection {
         ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}`
         : String(error);
     diag.warn(
-      `modelsight: Redis feedback store at ${redactUrl(this.options.url)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
+      `modelsight: Redis feedback store at ${storeAddress(this.options)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
         `predictions wait in a queue of at most ${this.options.maxQueue} (the rest counted in ml_feedback_pending_dropped_total{reason="unavailable"}), ` +
         'feedback counts as ml_feedback_total{ml_feedback_outcome="unavailable"}; retrying',
     );

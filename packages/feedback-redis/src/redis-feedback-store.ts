@@ -6,12 +6,13 @@ import {
   type PendingPrediction,
   type TakeResult,
 } from '@modelsight/core';
+import { clusterLayout, singleLayout } from './key-layout';
 import { OutcomeTake } from './outcome-take';
 import { PredictionTake } from './prediction-take';
 import { RedisConnection } from './redis-connection';
 import {
-  redactUrl,
   resolveRedisStoreOptions,
+  storeAddress,
   type RedisFeedbackStoreOptions,
   type ResolvedRedisStoreOptions,
 } from './redis-store-options';
@@ -44,12 +45,15 @@ export class RedisFeedbackStore implements FeedbackStore {
   private readonly outcomes: OutcomeTake;
   private readonly reported = new Set<string>();
   private readonly unregisterPendingWrites: () => void;
+  /** The URL or cluster nodes, for messages. */
+  private readonly where: string;
 
   /** @throws TypeError naming the option or environment variable when one is invalid. */
   constructor(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     this.options = resolveRedisStoreOptions(options, env);
+    this.where = storeAddress(this.options);
     const { keyPrefix } = this.options;
-    const keys = { prediction: `${keyPrefix}p:`, trace: `${keyPrefix}t:`, model: `${keyPrefix}m` };
+    const keys = this.options.clusterNodes.length > 0 ? clusterLayout(keyPrefix) : singleLayout(keyPrefix);
     const report = (cause: string, message: string) => this.report(cause, message);
     this.connection = new RedisConnection(
       this.options,
@@ -57,7 +61,7 @@ export class RedisFeedbackStore implements FeedbackStore {
         up: (wasDown) => {
           if (wasDown)
             diag.info(
-              `modelsight: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.batcher.queued} queued predictions are written now`,
+              `modelsight: Redis feedback store at ${this.where} answers again; ${this.batcher.queued} queued predictions are written now`,
             );
           this.batcher.resumed();
         },
@@ -66,11 +70,15 @@ export class RedisFeedbackStore implements FeedbackStore {
       report,
     );
     this.batcher = new WriteBatcher(this.options, keys, this.connection, report);
-    this.taker = new PredictionTake(keys, this.connection, report, () => this.batcher.flush(true));
-    this.outcomes = new OutcomeTake(keys, `${keyPrefix}o:`, this.connection, report, () => this.batcher.flush(true));
+    this.taker = new PredictionTake(this.options.timeoutMs, keys, this.connection, report, () =>
+      this.batcher.flush(true),
+    );
+    this.outcomes = new OutcomeTake(this.options.timeoutMs, keys, this.connection, report, () =>
+      this.batcher.flush(true),
+    );
     // The preload's shutdown on SIGTERM (or the app's own flushPendingWrites()) writes the queue, so
     // that the last predictions before a service ends are not lost to their feedback.
-    this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${redactUrl(this.options.url)}`, () =>
+    this.unregisterPendingWrites = registerPendingWrites(`Redis feedback store at ${this.where}`, () =>
       this.batcher.writeBeforeEnd(),
     );
   }
@@ -107,8 +115,8 @@ export class RedisFeedbackStore implements FeedbackStore {
   /**
    * Takes the business outcome `name` of a prediction made by any replica, once per (prediction,
    * name) across all of them (one atomic script), leaving the prediction waiting for its label
-   * feedback. The names taken are kept in a set beside the prediction (`<keyPrefix>o:<id>`) that
-   * expires with it.
+   * feedback. The names taken are kept in a set beside the prediction (`<keyPrefix>o:<id>`; on Redis
+   * Cluster `<keyPrefix>{<tag>}o:<id>`, in the prediction's hash slot) that expires with it.
    */
   takeOutcome(id: string, name: string): Promise<OutcomeTakeResult> {
     return this.outcomes.takeOutcome(id, name);
