@@ -171,6 +171,9 @@ export class RedisConnection implements StoreConnection {
       const cluster = createCluster({
         rootNodes: clusterNodes.map((node) => ({ url: node })),
         defaults: settings as never,
+        // Ready once the topology is read: a primary that died is not waited for, only the commands
+        // for its slots fail until its replica takes over.
+        minimizeConnections: true,
       });
       // Every node's connection leaves the process free to exit, as a single connection does.
       const unref = () => {
