@@ -52,10 +52,19 @@ export type {
   TracedResult,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
-export type { FeedbackActual, FeedbackOutcome, FeedbackResult, FeedbackTrackerOptions } from './feedback/types';
+export type {
+  FeedbackActual,
+  FeedbackOutcome,
+  FeedbackResult,
+  FeedbackTrackerOptions,
+  OutcomeRejectReason,
+  OutcomeResult,
+  OutcomeStatus,
+} from './feedback/types';
 export type {
   DropReason,
   FeedbackStore,
+  OutcomeTakeResult,
   PendingPrediction,
   PredictionSource,
   StoredPrediction,
@@ -63,6 +72,7 @@ export type {
 } from './feedback/feedback-store';
 export {
   ATTR_ML_FEEDBACK_OUTCOME,
+  ATTR_ML_OUTCOME_NAME,
   ERROR_ABSOLUTE_BUCKETS,
   MACRO_LABEL,
   METRIC_ML_FEEDBACK,
@@ -75,6 +85,9 @@ export {
   METRIC_ML_MODEL_PRECISION,
   METRIC_ML_MODEL_RECALL,
   METRIC_ML_MODEL_RMSE,
+  METRIC_ML_OUTCOME,
+  METRIC_ML_OUTCOME_REJECTED,
+  METRIC_ML_OUTCOME_VALUE,
   METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
 } from './feedback/feedback-semconv';
 export { MAX_CLASS_NAME_LENGTH } from './feedback/class-set';
@@ -123,3 +136,4 @@ export {
   METRIC_ML_VERSION_SHARE,
   SHADOW_DIFFERENCE_BUCKETS,
 } from './versions/versions-semconv';
+export { ENV_OUTCOME_NAMES, MAX_OUTCOME_NAMES } from './feedback/feedback-config';
