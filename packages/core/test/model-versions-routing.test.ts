@@ -184,6 +184,8 @@ test('versions must share the primary’s signature, and the sticky key takes it
     // @ts-expect-error the key is read from the call's arguments
     stickyKey: (request) => request.missing,
     guard: false,
+    // Every call to the primary: the canary above would answer with its input.
+    random: () => 0.99,
   });
   // @ts-expect-error called as the primary is
   expect(() => typed('not a request')).not.toThrow();
