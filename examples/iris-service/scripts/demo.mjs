@@ -36,7 +36,7 @@ for (const file of ['dist/server.cjs', 'dist/server.mjs', 'dist/seeded-random.mj
   if (!existsSync(join(serviceDir, file))) fail(`${file} is missing: run "npm run build" at the repository root first`);
 }
 // Loaded after the check above: the traffic draws from the service's built random generator.
-const { SHIFT_IN_STD, driveTraffic } = await import('./lib/traffic.mjs');
+const { CONVERSION_CHANCE, SHIFT_IN_STD, driveTraffic } = await import('./lib/traffic.mjs');
 
 /** The ESM entry of the preload, if the installed @modelsight/node has one. */
 function esmPreloadAvailable() {
@@ -249,6 +249,38 @@ function reportCanary(problems) {
   if (share('1.0.0') === undefined) problems.push('no ml_version_share in the /metrics of 1.0.0');
 }
 
+/** Conversions and purchases per version, from each service's /metrics, against the single answers each version gave. */
+function reportOutcomes(problems) {
+  console.log('\n== Business outcomes per version (POST /outcome), from /metrics');
+  const rows = [['version', 'single answers', 'conversions', 'conversion rate', 'purchases', 'purchase value']];
+  let any = 0;
+  const served = [
+    [versions[0], versions[0].version],
+    [versions[0], CANARY.version],
+    ...versions.slice(1).map((v) => [v, v.version]),
+  ];
+  for (const [v, version] of served) {
+    const match = { ml_model_name: MODEL, ml_model_version: version };
+    const count = (name) => sumOf(v.samples, 'ml_outcome_total', { ...match, ml_outcome_name: name });
+    const value = sumOf(v.samples, 'ml_outcome_value_sum', { ...match, ml_outcome_name: 'purchase' });
+    const answers = results.filter((r) => r.servedBy === version).length;
+    any += count('conversion');
+    rows.push([
+      version,
+      answers,
+      count('conversion'),
+      pct(count('conversion'), answers),
+      count('purchase'),
+      value.toFixed(2),
+    ]);
+  }
+  console.log(table(rows));
+  console.log(
+    `  (the traffic converts ${CONVERSION_CHANCE.right * 100}% of right answers and ${CONVERSION_CHANCE.wrong * 100}% of wrong ones; half the conversions are purchases)`,
+  );
+  if (any === 0) problems.push('no ml_outcome_total in /metrics');
+}
+
 async function queryPrometheus(server) {
   const queries = {
     'predictions by version and status': 'sum by (ml_model_version, ml_prediction_status) (ml_predictions_total)',
@@ -260,6 +292,8 @@ async function queryPrometheus(server) {
     'features drifted': 'sum by (ml_model_version) (ml_drift_detected)',
     'share of calls routed to each version': 'sum by (ml_model_version) (ml_version_share)',
     'canaries rolled back': 'sum by (ml_model_version, reason) (ml_rollbacks_total) > 0',
+    'conversions per ok prediction, by version':
+      'sum by (ml_model_version) (ml_outcome_total{ml_outcome_name="conversion"}) / sum by (ml_model_version) (ml_predictions_total{ml_prediction_status="ok"})',
     'share of predictions with confidence <= 0.6':
       'sum by (ml_model_version) (ml_prediction_confidence_bucket{le="0.6"}) / sum by (ml_model_version) (ml_prediction_confidence_count)',
   };
@@ -315,6 +349,7 @@ function report() {
   );
 
   reportCanary(problems);
+  reportOutcomes(problems);
 
   const reasons = new Map();
   for (const v of versions) {
