@@ -292,8 +292,6 @@ async function queryPrometheus(server) {
     'features drifted': 'sum by (ml_model_version) (ml_drift_detected)',
     'share of calls routed to each version': 'sum by (ml_model_version) (ml_version_share)',
     'canaries rolled back': 'sum by (ml_model_version, reason) (ml_rollbacks_total) > 0',
-    'conversions per ok prediction, by version':
-      'sum by (ml_model_version) (ml_outcome_total{ml_outcome_name="conversion"}) / sum by (ml_model_version) (ml_predictions_total{ml_prediction_status="ok"})',
     'share of predictions with confidence <= 0.6':
       'sum by (ml_model_version) (ml_prediction_confidence_bucket{le="0.6"}) / sum by (ml_model_version) (ml_prediction_confidence_count)',
   };

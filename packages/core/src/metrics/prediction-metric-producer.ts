@@ -51,7 +51,8 @@ export interface PredictionMetricProducerOptions {
 /**
  * A `MetricProducer` that hands the prediction metrics to a `MetricReader` at collection time:
  * `ml_predictions_total`, `ml_prediction_duration_seconds`, `ml_prediction_confidence`,
- * `ml_predictions_active`, `ml_prediction_batch_size` and `ml_instrumentation_errors_total`.
+ * `ml_predictions_active`, `ml_prediction_batch_size` and `ml_instrumentation_errors_total`, and the
+ * metrics of `modelVersions()` groups (`ml_version_share`, `ml_rollbacks_total`, `ml_shadow_*`).
  *
  * `traced()` keeps running totals per model instead of calling the SDK on every prediction: the SDK
  * hashes the attribute set of every `add` and `record`, which would cost several spans per prediction.

@@ -145,7 +145,9 @@ export interface RollbackRecord {
 
 /** One version of a group, as {@link ModelVersionsControl.state} gives it. */
 export interface VersionState {
+  /** `ml.model.version`. */
   readonly version: string;
+  /** How the version takes calls. */
   readonly role: 'primary' | 'canary' | 'shadow';
   /** Share of calls routed to it now (0 for a rolled-back canary and for shadows). */
   readonly share: number;
@@ -155,8 +157,11 @@ export interface VersionState {
   readonly rollback: RollbackRecord | undefined;
   /** Shadows only: calls waiting, running, and dropped by reason. */
   readonly shadow?: {
+    /** Calls waiting to run. */
     readonly queued: number;
+    /** Calls running now. */
     readonly running: number;
+    /** Calls dropped since the start: the queue was full, or the group was closed. */
     readonly dropped: { readonly queue_full: number; readonly closed: number };
   };
 }

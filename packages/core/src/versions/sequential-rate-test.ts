@@ -17,11 +17,13 @@ const LOG_K = Math.log(ALTERNATIVES.length);
 
 /** What the test has seen, for the evidence line and the state API. */
 export interface RateTestSnapshot {
-  /** Calls (or labelled predictions) of the canary and of the primary counted so far. */
+  /** Calls (labelled predictions, for accuracy) of the canary counted so far. */
   readonly canaryExposure: number;
+  /** Calls (labelled predictions, for accuracy) of the primary counted so far. */
   readonly primaryExposure: number;
-  /** Bad events of each. */
+  /** Bad events (errors, slow calls, incorrect feedback) of the canary. */
   readonly canaryEvents: number;
+  /** Bad events of the primary. */
   readonly primaryEvents: number;
   /** Natural log of the mixture likelihood ratio. */
   readonly logLikelihoodRatio: number;
