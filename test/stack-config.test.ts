@@ -129,7 +129,7 @@ describe('Prometheus config and rules', () => {
     const run = await runTool('promtool', ['check', 'rules', ...files, driftRules]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 18 rules found/);
-    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 13 rules found/);
+    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 14 rules found/);
     expect(run.output).toMatch(/SUCCESS: 5 rules found/); // fleet PSI
   });
 
