@@ -11,6 +11,7 @@ Commands:
                                             report on a running service from its /metrics
   report --profile profile.json --prometheus URL --model NAME --out report.html
                                             report on every replica of a model from Prometheus
+  respond --config responses.yaml           run actions on Alertmanager's alerts
 
 Options:
   -h, --help      show help (also after any command: modelsight report --help)
@@ -118,4 +119,26 @@ Examples:
   modelsight report --profile model/profile.json --current today.jsonl --label species --out drift.html
   modelsight report --profile model/profile.json --metrics http://localhost:9464/metrics --out drift.html
   modelsight report --profile model/profile.json --prometheus http://prometheus:9090 --model iris --range 1h --out fleet.html
+`;
+
+/** Help of `modelsight respond`. */
+export const RESPOND_HELP = `Usage: modelsight respond --config responses.yaml [--check]
+
+Receives Alertmanager's webhook notifications and runs the actions the config maps alerts to:
+a command (an argument list, never a shell), an HTTP request to a service (a rollback endpoint),
+or a POST of the alert group to a pipeline. An action runs once per alert group until the group
+resolves or the action's cooldown passes, and is stopped after its timeout. One JSON line per
+action on stdout: what fired, what ran, the result (succeeded, failed, timed_out, deduplicated,
+cooled_down, rejected) and the duration. Counters on GET /metrics.
+
+Requests must carry the bearer token of the config (token.env or token.file); without it the
+answer is 401 and nothing runs. Listens on 127.0.0.1:9095 unless listen.host and listen.port say
+otherwise. Label values reach an action only as whole values, for labels of the config's allow-list
+whose pattern they match.
+
+  --config FILE               the responses (YAML); checked at start. Required.
+  --check                     check the config (and read the token) and exit: 0 when it is valid
+  -h, --help                  show this help
+
+See the README of @modelsight/cli for a complete config.
 `;
