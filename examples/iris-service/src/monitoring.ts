@@ -45,7 +45,8 @@ export function createMonitoring(model: ModelIdentity, classifier: IrisClassifie
   // MODELSIGHT_FEEDBACK_STORE=redis (and MODELSIGHT_REDIS_URL) shares the predictions of every
   // replica in Redis, so feedback sent to any replica finds its prediction.
   const feedback = new FeedbackTracker({
-    model,
+    // Pinned to the model, unless a canary's predictions are to be judged too.
+    model: config.canaryVersion === undefined ? model : undefined,
     labels: classifier.classes,
     task: 'classification',
     store: feedbackStoreFromEnv(),

@@ -180,6 +180,8 @@ export class FeedbackJoin {
   }
 
   private count(quality: ModelQuality, outcome: FeedbackOutcome): FeedbackOutcome {
+    if (outcome === 'correct') quality.correct++;
+    else if (outcome === 'incorrect') quality.incorrect++;
     this.instruments.feedback.add(1, quality.outcomeAttributes[outcome]);
     return outcome;
   }

@@ -1,6 +1,6 @@
 import type { BatchObservableResult } from '@opentelemetry/api';
 import { ReportOnce } from '../errors/report-once';
-import type { PredictionObserver, PredictionRecord } from '../types';
+import type { ModelIdentity, PredictionObserver, PredictionRecord } from '../types';
 import { describeFeedbackValue as describe } from './describe-feedback-value';
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config';
 import { createFeedbackInstruments, type FeedbackInstruments } from './feedback-instruments';
@@ -12,6 +12,8 @@ import { PredictionIntake } from './prediction-intake';
 import { PredictionStore } from './prediction-store';
 import { observeQuality } from './quality-gauges';
 import type { FeedbackActual, FeedbackResult, FeedbackTrackerOptions, OutcomeResult } from './types';
+
+const NO_FEEDBACK = Object.freeze({ correct: 0, incorrect: 0 });
 
 /**
  * Joins late ground truth with the predictions it is about, and turns the result into model-quality
@@ -131,6 +133,16 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
    */
   recordOutcome(predictionId: string, name: string, value = 1): OutcomeResult<Store> {
     return this.outcomes.record(predictionId, name, value) as OutcomeResult<Store>;
+  }
+
+  /**
+   * Classification feedback joined so far with predictions of one model version: how many were right
+   * and how many wrong (`ml_feedback_total` with outcome `correct` and `incorrect`), counted since the
+   * tracker was created. The canary guard of `modelVersions()` compares versions' accuracy with it.
+   */
+  feedbackCounts(model: ModelIdentity): { readonly correct: number; readonly incorrect: number } {
+    const quality = this.registry.find(model);
+    return quality === undefined ? NO_FEEDBACK : { correct: quality.correct, incorrect: quality.incorrect };
   }
 
   /** Stops reporting the gauges (the counters keep what they have). The tracker can still be fed. */

@@ -35,6 +35,9 @@ export class ModelQuality implements PredictionSource {
   pending = 0;
   /** Predictions of this model that left the store without feedback, by reason. */
   readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0, unknown: 0, lost: 0 };
+  /** Classification feedback joined with this model's predictions: right and wrong, since the tracker started. */
+  correct = 0;
+  incorrect = 0;
   private classificationWindow: ClassificationWindow | undefined;
   private regressionWindow: NumberWindow | undefined;
   private confidenceWindow: NumberWindow | undefined;

@@ -110,6 +110,11 @@ export class ModelRegistry {
     return this.unknownQuality();
   }
 
+  /** The state of a model version seen already, or `undefined`; creates nothing. */
+  find(model: ModelIdentity): ModelQuality | undefined {
+    return this.models.get(modelKey(model));
+  }
+
   private qualityOf(model: ModelIdentity): ModelQuality {
     const key = modelKey(model);
     let quality = this.models.get(key);
