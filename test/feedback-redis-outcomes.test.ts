@@ -152,7 +152,9 @@ test('a full Redis refuses to mark an outcome: it is unavailable, not counted, a
     );
     expect(await a!.tracker.recordOutcome(record.predictionId, 'purchase', 7.5)).toBe('counted');
     expect(await b!.tracker.recordOutcome(record.predictionId, 'purchase', 7.5)).toBe('duplicate');
-    const sum = (await a!.metric(METRIC_ML_OUTCOME_VALUE, { 'ml.outcome.name': 'purchase' })) as { sum: number };
+    const sum = (await a!.metric(METRIC_ML_OUTCOME_VALUE, { 'ml.outcome.name': 'purchase' })) as unknown as {
+      sum: number;
+    };
     expect(sum.sum).toBe(7.5);
   } finally {
     await a!.close();
