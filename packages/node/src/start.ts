@@ -18,6 +18,7 @@ import {
   type InstrumentationTable,
 } from './instrumentations/instrumentations';
 import { LateSpanProcessor } from './traces/late-span-processor';
+import { queryRedactionProcessor } from './traces/query-redaction-processor';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
 import { buildResource } from './config/resource';
@@ -148,6 +149,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
 
   let sdk: NodeSDK | undefined;
   const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
+  // Query strings out of every URL or path attribute of every span exported, whatever instrumentation set it.
+  const redaction = queryRedactionProcessor(config.keepQueryParams);
   if (taken.trace) {
     notes.push(
       'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it',
@@ -163,7 +166,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
           resource,
           autoDetectResources: false,
           sampler: buildSampler(config),
-          spanProcessors: spanProcessor ? [spanProcessor] : [],
+          // The redaction first: the SDK calls onEnding of every processor before onEnd of any.
+          spanProcessors: spanProcessor ? [...(redaction ? [redaction] : []), spanProcessor] : [],
           // Metrics are set up above; logs go through pino to stdout.
           metricReaders: [],
           logRecordProcessors: [],
