@@ -138,6 +138,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const context: InstrumentationContext = {
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),
+    frameworkSpans: config.frameworkSpans,
   };
   const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
   const runtimeInstrumentations = meterProvider

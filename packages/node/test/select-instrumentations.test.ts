@@ -10,7 +10,7 @@ import {
 } from '../src/instrumentations/select-instrumentations';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation } from '../src/types';
 
-const ALL = ['http', 'express', 'fastify', 'undici', 'pino', 'runtime-node', 'host-metrics'];
+const ALL = ['http', 'express', 'fastify', 'koa', 'nestjs-core', 'undici', 'pino', 'runtime-node', 'host-metrics'];
 
 const select = (options: ModelsightNodeOptions, env: Record<string, string> = {}) =>
   selectInstrumentations(NODE_INSTRUMENTATIONS, resolveConfig(options, env));
@@ -64,7 +64,15 @@ describe('selectInstrumentations', () => {
   });
 
   it('leaves out the runtime metrics when runtimeMetrics is off', () => {
-    expect(select({ runtimeMetrics: false })).toEqual(['http', 'express', 'fastify', 'undici', 'pino']);
+    expect(select({ runtimeMetrics: false })).toEqual([
+      'http',
+      'express',
+      'fastify',
+      'koa',
+      'nestjs-core',
+      'undici',
+      'pino',
+    ]);
   });
 
   it('leaves out a built-in instrumentation replaced by one of the same name in the instrumentations option', () => {
@@ -97,6 +105,7 @@ describe('createInstrumentations', () => {
       const [instrumentation] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, {
         http: {},
         undici: {},
+        frameworkSpans: false,
       });
       created.push(instrumentation!);
       expect(instrumentation!.instrumentationName, name).toBe(entry.instrumentationName);
@@ -105,7 +114,13 @@ describe('createInstrumentations', () => {
   });
 
   it('creates the runtime metrics disabled, to be started on the meter provider of /metrics', () => {
-    created.push(...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', { http: {}, undici: {} }));
+    created.push(
+      ...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', {
+        http: {},
+        undici: {},
+        frameworkSpans: false,
+      }),
+    );
     expect(created.map((instrumentation) => instrumentation.getConfig().enabled)).toEqual([false, false]);
   });
 
@@ -120,7 +135,9 @@ describe('createInstrumentations', () => {
       },
       http: NODE_INSTRUMENTATIONS['http']!,
     };
-    created.push(...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {} }));
+    created.push(
+      ...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {}, frameworkSpans: false }),
+    );
     expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
       '@opentelemetry/instrumentation-http',
     ]);
