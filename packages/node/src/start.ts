@@ -19,6 +19,7 @@ import {
 } from './instrumentations/instrumentations';
 import { LateSpanProcessor } from './traces/late-span-processor';
 import { queryRedactionProcessor } from './traces/query-redaction-processor';
+import { RouteFromServerSpanProcessor } from './traces/route-from-server-span';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
 import { buildResource } from './config/resource';
@@ -167,8 +168,10 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
           resource,
           autoDetectResources: false,
           sampler: buildSampler(config),
-          // The redaction first: the SDK calls onEnding of every processor before onEnd of any.
-          spanProcessors: spanProcessor ? [...(redaction ? [redaction] : []), spanProcessor] : [],
+          // Before the export: the SDK calls onEnding of every processor before onEnd of any.
+          spanProcessors: spanProcessor
+            ? [new RouteFromServerSpanProcessor(), ...(redaction ? [redaction] : []), spanProcessor]
+            : [],
           // Metrics are set up above; logs go through pino to stdout.
           metricReaders: [],
           logRecordProcessors: [],
