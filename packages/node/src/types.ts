@@ -111,7 +111,8 @@ export interface ModelsightNodeOptions extends MetricShapeOptions {
   runtimeMetrics?: boolean;
   /**
    * The spans of the web frameworks themselves: Fastify's `request` and `handler` spans (`@fastify/otel`),
-   * Express's middleware, router and handler spans (`@opentelemetry/instrumentation-express`). Off, a request
+   * Express's middleware, router and handler spans (`@opentelemetry/instrumentation-express`), Koa's middleware
+   * and router spans, NestJS's app, controller and handler spans. Off, a request
    * makes two spans, the HTTP server span (named after the route, with `http.route`) and the predict span
    * under it; the route still names the server span and labels `http.server.request.duration`. On, the
    * framework's spans sit between the two. Env: `MODELSIGHT_FRAMEWORK_SPANS`. @default false
