@@ -70,7 +70,7 @@ beforeAll(async () => {
   await prometheus.waitFor('count(count by (instance) (ml_drift_bin_total))', (s) => s[0]?.value[1] === '3');
 
   // The rows each replica saw, with the model's outputs, make the union that `--current` reads.
-  const seen: Record<string, unknown>[] = [];
+  const seen: Row[] = [];
   for (const [i, replica] of replicas.entries()) {
     const count = ROWS_PER_REPLICA[i]!;
     const shifted = Math.round(count * SHIFTED_SHARES[i]!);
