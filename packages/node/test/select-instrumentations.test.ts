@@ -113,6 +113,21 @@ describe('createInstrumentations', () => {
     expect(created).toHaveLength(ALL.length);
   });
 
+  it('keeps the NestJS instrumentation disabled without frameworkSpans, also when the SDK enables it', () => {
+    const create = (frameworkSpans: boolean) => {
+      const [nest] = createInstrumentations(NODE_INSTRUMENTATIONS, ['nestjs-core'], 'traces', {
+        http: {},
+        undici: {},
+        frameworkSpans,
+      });
+      created.push(nest!);
+      nest!.enable();
+      return (nest as unknown as { isEnabled(): boolean }).isEnabled();
+    };
+    expect(create(false)).toBe(false);
+    expect(create(true)).toBe(true);
+  });
+
   it('creates the runtime metrics disabled, to be started on the meter provider of /metrics', () => {
     created.push(
       ...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', {
