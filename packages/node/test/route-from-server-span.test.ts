@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { RPCType, setRPCMetadata, type HTTPMetadata } from '@opentelemetry/core';
+import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { RouteFromServerSpanProcessor } from '../src/traces/route-from-server-span';
@@ -9,7 +9,7 @@ const tracer = new BasicTracerProvider({ spanProcessors: [new RouteFromServerSpa
 /** The RPC metadata of one request, as the HTTP server instrumentation puts it in the request's context. */
 function request(route?: string) {
   const serverSpan = tracer.startSpan('GET', { kind: SpanKind.SERVER });
-  const metadata: HTTPMetadata = { type: RPCType.HTTP, span: serverSpan, ...(route ? { route } : {}) };
+  const metadata: RPCMetadata = { type: RPCType.HTTP, span: serverSpan, ...(route ? { route } : {}) };
   return { metadata, context: setRPCMetadata(trace.setSpan(ROOT_CONTEXT, serverSpan), metadata) };
 }
 
