@@ -113,7 +113,7 @@ describe('createInstrumentations', () => {
     expect(created).toHaveLength(ALL.length);
   });
 
-  it('keeps the NestJS instrumentation disabled without frameworkSpans, also when the SDK enables it', () => {
+  it('leaves the NestJS instrumentation unloaded and disabled without frameworkSpans, also when the SDK enables it', () => {
     const create = (frameworkSpans: boolean) => {
       const [nest] = createInstrumentations(NODE_INSTRUMENTATIONS, ['nestjs-core'], 'traces', {
         http: {},
@@ -122,10 +122,12 @@ describe('createInstrumentations', () => {
       });
       created.push(nest!);
       nest!.enable();
-      return (nest as unknown as { isEnabled(): boolean }).isEnabled();
+      return nest as unknown as { getConfig(): { enabled?: boolean }; isEnabled?: () => boolean };
     };
-    expect(create(false)).toBe(false);
-    expect(create(true)).toBe(true);
+    const dormant = create(false);
+    expect(dormant.getConfig().enabled).toBe(false);
+    expect(dormant.isEnabled).toBeUndefined();
+    expect(create(true).isEnabled?.()).toBe(true);
   });
 
   it('creates the runtime metrics disabled, to be started on the meter provider of /metrics', () => {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import type { OpenTelemetryInstrumentation } from '../types';
+import { dormantInstrumentation } from './dormant-instrumentation';
 import { routeOnly } from './koa-route';
 
 // Each factory loads its package with require() when it is called, not when this file is loaded: the
@@ -80,17 +81,16 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
   },
   // NestJS: its spans ("Create Nest App" at start-up, then the controller and the handler of each request).
   // The route comes from the platform underneath (the Express or Fastify entry), as this instrumentation
-  // gives none to the server span; it has no option to keep some spans, so without frameworkSpans it stays
-  // disabled (the SDK enables every instrumentation it registers: enable() is made a no-op).
+  // gives none to the server span; it has no option to keep some spans, so without frameworkSpans it is not
+  // loaded at all.
   'nestjs-core': {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-nestjs-core',
     create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return dormantInstrumentation('@opentelemetry/instrumentation-nestjs-core');
       const { NestInstrumentation } =
         require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
-      const instrumentation = new NestInstrumentation({ enabled: frameworkSpans });
-      if (!frameworkSpans) instrumentation.enable = () => undefined;
-      return instrumentation;
+      return new NestInstrumentation();
     },
   },
   // Outgoing fetch(): Node's built-in undici reports its requests on diagnostics channels.
