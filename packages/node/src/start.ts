@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -17,6 +18,7 @@ import {
   type InstrumentationContext,
   type InstrumentationTable,
 } from './instrumentations/instrumentations';
+import { HttpServerDurations } from './instrumentations/http-server-durations';
 import { LateSpanProcessor } from './traces/late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
@@ -134,9 +136,18 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     const port = scrapes.port();
     return port !== undefined && request.socket?.localPort === port;
   };
+  // The NodeSDK's default, created here: the HTTP server spans enter each request's context through it.
+  const contextManager = new AsyncLocalStorageContextManager();
   const context: InstrumentationContext = {
+    httpServer: {
+      ignore: isScrape,
+      keepQueryParams: config.keepQueryParams,
+      attach: (requestContext) => contextManager.attach(requestContext),
+      durations: new HttpServerDurations(config.metricCardinalityLimit),
+    },
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),
+    frameworkSpans: config.frameworkSpans,
   };
   const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
   const runtimeInstrumentations = meterProvider
@@ -162,6 +173,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         new NodeSDK({
           resource,
           autoDetectResources: false,
+          contextManager,
           sampler: buildSampler(config),
           spanProcessors: spanProcessor ? [spanProcessor] : [],
           // Metrics are set up above; logs go through pino to stdout.
