@@ -14,7 +14,8 @@
 // Env: SERVICE_COST_QUICK=true (2 short rounds, trivial model only), SERVICE_COST_ROUNDS, SERVICE_COST_SECONDS,
 // SERVICE_COST_FRAMEWORKS (fastify,express), SERVICE_COST_MODELS (trivial,1ms), SERVICE_COST_VARIANTS (names
 // below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of the Fastify
-// service under the preload with its defaults, with node --cpu-prof).
+// service with the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs) and
+// SERVICE_COST_PROFILE_VARIANT (the variant profiled; default modelsight).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -29,6 +30,7 @@ const connections = Number(process.env.SERVICE_COST_CONNECTIONS ?? 16);
 const frameworks = list('SERVICE_COST_FRAMEWORKS', 'fastify,express');
 const models = list('SERVICE_COST_MODELS', quick ? 'trivial' : 'trivial,1ms');
 const profileDir = process.env.SERVICE_COST_PROFILE_DIR;
+const profileVariant = process.env.SERVICE_COST_PROFILE_VARIANT ?? 'modelsight';
 
 const PRELOAD = ['--require', '@modelsight/node/register'];
 const VARIANTS = {
@@ -74,7 +76,7 @@ async function startVariant(framework, model, name, index) {
   const variant = VARIANTS[name];
   const port = await freePort();
   const profile =
-    profileDir && framework === 'fastify' && model === 'trivial' && name === 'modelsight'
+    profileDir && framework === 'fastify' && model === 'trivial' && name === profileVariant
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
       : [];
   const service = await forkChild(

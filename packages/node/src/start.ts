@@ -18,7 +18,6 @@ import {
   type InstrumentationContext,
   type InstrumentationTable,
 } from './instrumentations/instrumentations';
-import { HttpServerDurations } from './instrumentations/http-server-durations';
 import { LateSpanProcessor } from './traces/late-span-processor';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
@@ -117,7 +116,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, scrapes, resourceSettled);
+  const {
+    readers,
+    metricsServer,
+    retries: metricRetries,
+    httpDurations,
+  } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -143,7 +147,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       ignore: isScrape,
       keepQueryParams: config.keepQueryParams,
       attach: (requestContext) => contextManager.attach(requestContext),
-      durations: new HttpServerDurations(config.metricCardinalityLimit),
+      durations: httpDurations,
     },
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),

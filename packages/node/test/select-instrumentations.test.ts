@@ -21,7 +21,7 @@ const CONTEXT: InstrumentationContext = {
     ignore: () => false,
     keepQueryParams: [],
     attach: () => undefined,
-    durations: new HttpServerDurations(10),
+    durations: new HttpServerDurations(10, { explicit: true, exponential: false }),
   },
   http: {},
   undici: {},

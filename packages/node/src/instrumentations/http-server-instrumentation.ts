@@ -97,9 +97,8 @@ export class HttpServerInstrumentation implements OpenTelemetryInstrumentation {
     this.tracer = tracerProvider.getTracer(HTTP_SCOPE, VERSION);
   }
 
-  setMeterProvider(meterProvider: MeterProvider): void {
-    this.options.durations.setMeterProvider(meterProvider);
-  }
+  /** The durations go to the readers through `HttpServerDurations.producer`, not through a meter. */
+  setMeterProvider(_meterProvider: MeterProvider): void {}
 
   getConfig(): { enabled: boolean } {
     return { enabled: this.enabled };

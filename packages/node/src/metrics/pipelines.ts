@@ -19,6 +19,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from '../traces/export-retries';
+import { HttpServerDurations } from '../instrumentations/http-server-durations';
 import { LateSpanProcessor } from '../traces/late-span-processor';
 import { installMetricSourceHub } from './metric-source-hub';
 import { serveMetrics, type MetricsServer } from './metrics-server';
@@ -68,7 +69,12 @@ export function buildMetricReaders(
   config: ResolvedConfig,
   isScrape: { port: () => number | undefined },
   resourceSettled: Promise<unknown>,
-): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined; retries: ShutdownAwareRetries[] } {
+): {
+  readers: IMetricReader[];
+  metricsServer: MetricsServer | undefined;
+  retries: ShutdownAwareRetries[];
+  httpDurations: HttpServerDurations;
+} {
   getPredictionMetricsRegistry().configure({
     cardinalityLimit: config.metricCardinalityLimit,
     durationBuckets: [...config.predictionDurationBuckets],
@@ -80,8 +86,19 @@ export function buildMetricReaders(
   // Drift monitors report through the hub only where they would otherwise reach our meter provider.
   const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
   const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
-  if (config.metricsExporters.includes('prometheus')) {
-    const reader = new PrometheusReader(producers(predictionMetricProducer()), config.metricCardinalityLimit);
+  const prometheus = config.metricsExporters.includes('prometheus');
+  const otlp = config.metricsExporters.includes('otlp');
+  const otlpExponential = config.otlpHistogramAggregation === 'base2_exponential_bucket_histogram';
+  // The HTTP server durations are kept in the shapes the readers export, and handed to each at collection.
+  const httpDurations = new HttpServerDurations(config.metricCardinalityLimit, {
+    explicit: prometheus || (otlp && !otlpExponential),
+    exponential: otlp && otlpExponential,
+  });
+  if (prometheus) {
+    const reader = new PrometheusReader(
+      producers(predictionMetricProducer(), httpDurations.producer('explicit')),
+      config.metricCardinalityLimit,
+    );
     // The host detector reads the host id asynchronously; a scrape before it settles would make the SDK
     // complain and miss the attribute in target_info, so the first scrapes wait for it (a few ms).
     metricsServer = serveMetrics(config.prometheusHost, config.prometheusPort, (request, response) => {
@@ -110,12 +127,13 @@ export function buildMetricReaders(
         exportTimeoutMillis: Math.min(config.metricExportTimeoutMs, config.metricExportIntervalMs),
         metricProducers: producers(
           predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' }),
+          httpDurations.producer(exponential ? 'exponential' : 'explicit'),
         ),
         cardinalityLimits: { default: config.metricCardinalityLimit },
       }),
     );
   }
-  return { readers, metricsServer, retries };
+  return { readers, metricsServer, retries, httpDurations };
 }
 
 /** Histograms as base-2 exponential histograms, everything else as the SDK's default. */
