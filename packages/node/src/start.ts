@@ -148,6 +148,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       keepQueryParams: config.keepQueryParams,
       attach: (requestContext) => contextManager.attach(requestContext),
       durations: httpDurations,
+      // The framework instrumentations, ours or the app's, report the route there.
+      rpcMetadata: config.frameworkSpans || config.instrumentations.length > 0,
     },
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),

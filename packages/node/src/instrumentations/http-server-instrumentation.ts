@@ -34,6 +34,11 @@ export interface HttpServerTracingOptions {
   readonly attach: AttachContext;
   /** Where the durations of the requests go. */
   readonly durations: HttpServerDurations;
+  /**
+   * Whether the request's context carries RPC metadata, where the Express and Fastify instrumentations
+   * report the route: needed only when they run. @default false
+   */
+  readonly rpcMetadata?: boolean;
 }
 
 /** What the server span of one request needs until the response is sent; also its RPC metadata. */
@@ -117,7 +122,8 @@ export class HttpServerInstrumentation implements OpenTelemetryInstrumentation {
     const span = this.tracer.startSpan(request.method ?? 'GET', SERVER_SPAN, parent);
     const state = new ServerRequestState(span, method, scheme, performance.now());
     request[SERVER_REQUEST_STATE] = state;
-    this.options.attach(setRPCMetadata(trace.setSpan(parent, span), state));
+    const requestContext = trace.setSpan(parent, span);
+    this.options.attach(this.options.rpcMetadata ? setRPCMetadata(requestContext, state) : requestContext);
     if (span.isRecording()) span.setAttributes(requestAttributes(request, scheme, method, this.keep));
     response.on('close', this.onResponseClose);
   };
