@@ -15,7 +15,9 @@
 // SERVICE_COST_FRAMEWORKS (fastify,express), SERVICE_COST_MODELS (trivial,1ms), SERVICE_COST_VARIANTS (names
 // below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of the Fastify
 // service with the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs) and
-// SERVICE_COST_PROFILE_VARIANT (the variant profiled; default modelsight).
+// SERVICE_COST_PROFILE_VARIANT (the variant profiled; default modelsight), SERVICE_COST_BASELINE (the path
+// of another build's dist/register.cjs, say of the main branch: adds the variants `baseline` and `baseline
+// always_off`, preloaded with it, to compare two builds in the same rounds).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -46,6 +48,12 @@ const VARIANTS = {
   'otel auto + span': { app: 'otel' },
   'prom-client': { app: 'prom' },
 };
+const baseline = process.env.SERVICE_COST_BASELINE;
+if (baseline) {
+  VARIANTS.baseline = { app: 'modelsight', preload: baseline };
+  VARIANTS['baseline always_off'] = { ...VARIANTS.baseline, env: VARIANTS['modelsight always_off'].env };
+  VARIANTS['baseline no export'] = { ...VARIANTS.baseline, env: VARIANTS['modelsight no export'].env };
+}
 const variantNames = list('SERVICE_COST_VARIANTS', Object.keys(VARIANTS).join(','));
 if (variantNames[0] !== 'bare') variantNames.unshift('bare');
 for (const name of variantNames) if (!VARIANTS[name]) throw new Error(`no variant ${name}`);
@@ -82,7 +90,7 @@ async function startVariant(framework, model, name, index) {
   const service = await forkChild(
     here('./service-cost-app.cjs'),
     [],
-    [...(variant.preload ? PRELOAD : []), ...profile],
+    [...(variant.preload === true ? PRELOAD : variant.preload ? ['--require', variant.preload] : []), ...profile],
     {
       PATH: process.env.PATH,
       PORT: String(port),
