@@ -6,7 +6,7 @@
 
 /** Metric label: what became of one feedback; see {@link FeedbackOutcome}. */
 export const ATTR_ML_FEEDBACK_OUTCOME = 'ml.feedback.outcome';
-/** Metric label of `ml_feedback_pending_dropped_total`: `evicted`, `expired` or (shared store) `unavailable`. */
+/** Metric label of `ml_feedback_pending_dropped_total`: `evicted`, `expired` or (shared store) `unavailable`, `unknown`, `lost`. */
 export const ATTR_REASON = 'reason';
 
 /** Prometheus `ml_feedback_total`: feedback received, by model, version and `ml_feedback_outcome`. */
@@ -34,7 +34,9 @@ export const METRIC_ML_MODEL_ESTIMATED_ACCURACY = 'ml_model_estimated_accuracy';
 export const METRIC_ML_FEEDBACK_PENDING = 'ml_feedback_pending';
 /**
  * Prometheus `ml_feedback_pending_dropped_total`: predictions that left the store without ever
- * receiving feedback, by `reason`: `evicted` (the store was full) or `expired` (older than the time to live).
+ * receiving feedback, by `reason`: `evicted` (the store was full) or `expired` (older than the time to live);
+ * with a shared store, `unavailable` (never stored), `unknown` (sent, never confirmed) or `lost` (the store lost
+ * what it held).
  */
 export const METRIC_ML_FEEDBACK_PENDING_DROPPED = 'ml_feedback_pending_dropped';
 

@@ -4,9 +4,13 @@ import type { ModelIdentity, ModelTask } from '../types';
  * Why a prediction left a store without feedback:
  * - `evicted`: the in-process store was full (`maxEntries`);
  * - `expired`: older than the time to live;
- * - `unavailable`: a shared store could not take it (down, not answering, full, or its write queue full).
+ * - `unavailable`: a shared store could not take it (down, not answering, full, or its write queue full);
+ * - `unknown`: a shared store sent it but could never learn whether it was stored (the store closed, or the
+ *   prediction's retention passed, while the answer was missing);
+ * - `lost`: a shared store had it, then lost what it held (a restart without persistence, a flush): at most
+ *   that many were still waiting, as some may have had their feedback already.
  */
-export type DropReason = 'evicted' | 'expired' | 'unavailable';
+export type DropReason = 'evicted' | 'expired' | 'unavailable' | 'unknown' | 'lost';
 
 /**
  * The model a prediction came from, as the tracker hands it to a store: one object per model

@@ -523,6 +523,10 @@ export class FeedbackTracker<Store extends FeedbackStore | undefined = undefined
         } else {
           // A shared store expires and evicts by itself; what a replica knows is what it could not store.
           result.observe(i.dropped, quality.drops.unavailable, quality.dropAttributes.unavailable);
+          // Only once they happen: most stores never see either, and a series that stays 0 costs every scrape.
+          if (quality.drops.unknown > 0)
+            result.observe(i.dropped, quality.drops.unknown, quality.dropAttributes.unknown);
+          if (quality.drops.lost > 0) result.observe(i.dropped, quality.drops.lost, quality.dropAttributes.lost);
         }
         const confidences = quality.confidences;
         if (confidences && confidences.count > 0)

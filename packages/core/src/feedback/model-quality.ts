@@ -18,7 +18,7 @@ const OUTCOMES: readonly FeedbackOutcome[] = [
   'invalid',
   'unavailable',
 ];
-const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable'];
+const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable', 'unknown', 'lost'];
 
 /**
  * Everything a tracker knows about one model version: its task, the windows its quality gauges
@@ -34,7 +34,7 @@ export class ModelQuality implements PredictionSource {
   /** Predictions of this model waiting for feedback in the tracker's own store. */
   pending = 0;
   /** Predictions of this model that left the store without feedback, by reason. */
-  readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0 };
+  readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0, unknown: 0, lost: 0 };
   private classificationWindow: ClassificationWindow | undefined;
   private regressionWindow: NumberWindow | undefined;
   private confidenceWindow: NumberWindow | undefined;
@@ -60,8 +60,9 @@ export class ModelQuality implements PredictionSource {
   }
 
   dropped(reason: DropReason): void {
-    // Only the tracker's own store counts pending predictions; a shared store drops before storing.
-    if (reason !== 'unavailable') this.pending--;
+    // Only the tracker's own store counts pending predictions (it evicts and expires them); a shared store's
+    // drops are of predictions this count never held.
+    if (reason === 'evicted' || reason === 'expired') this.pending--;
     this.drops[reason]++;
     this.onDrop(this, reason);
   }
