@@ -11,6 +11,8 @@ export { flushPendingWrites, registerPendingWrites } from './pending-writes';
 export type { FlushPendingWritesOptions, PendingWritesFlush } from './pending-writes';
 export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './metrics/prediction-metrics-options';
 export { ATTR_OTEL_METRIC_OVERFLOW } from './metrics/model-stats';
+export { ExponentialHistogram } from './metrics/exponential-histogram';
+export { FixedHistogram } from './metrics/fixed-histogram';
 export {
   ATTR_ERROR_TYPE,
   ATTR_ML_BATCH_SIZE,

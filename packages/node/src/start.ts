@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -117,7 +118,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, scrapes, resourceSettled);
+  const {
+    readers,
+    metricsServer,
+    retries: metricRetries,
+    httpDurations,
+  } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -136,7 +142,18 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     const port = scrapes.port();
     return port !== undefined && request.socket?.localPort === port;
   };
+  // The NodeSDK's default, created here: the HTTP server spans enter each request's context through it.
+  const contextManager = new AsyncLocalStorageContextManager();
   const context: InstrumentationContext = {
+    httpServer: {
+      ignore: isScrape,
+      keepQueryParams: config.keepQueryParams,
+      attach: (requestContext) => contextManager.attach(requestContext),
+      durations: httpDurations,
+      // Where routers hand the route to the server span: Koa's router, the framework instrumentations (ours
+      // or the app's), and Hono's middleware through RouteFromServerSpanProcessor. One small object a request.
+      rpcMetadata: true,
+    },
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),
     frameworkSpans: config.frameworkSpans,
@@ -171,6 +188,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         new NodeSDK({
           resource,
           autoDetectResources: false,
+          contextManager,
           sampler: buildSampler(config),
           spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
           // Before the export: the SDK calls onEnding of every processor before onEnd of any.

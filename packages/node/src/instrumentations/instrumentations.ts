@@ -3,6 +3,8 @@ import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-h
 import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import type { OpenTelemetryInstrumentation } from '../types';
 import { dormantInstrumentation } from './dormant-instrumentation';
+import { ExpressRouteInstrumentation, FastifyRouteInstrumentation } from './framework-routes';
+import { HttpServerInstrumentation, type HttpServerTracingOptions } from './http-server-instrumentation';
 import { routeOnly } from './koa-route';
 
 // Each factory loads its package with require() when it is called, not when this file is loaded: the
@@ -11,12 +13,17 @@ import { routeOnly } from './koa-route';
 
 /** What the factories get from the running preload. */
 export interface InstrumentationContext {
-  /** Configuration of the http instrumentation (it ignores the scrapes of `/metrics` and redacts query strings). */
+  /** What the HTTP server spans need (they ignore the scrapes of `/metrics` and redact query strings). */
+  readonly httpServer: HttpServerTracingOptions;
+  /** Configuration of the http instrumentation of outgoing requests (it redacts query strings). */
   readonly http: HttpInstrumentationConfig;
+  /**
+   * Whether Express, Fastify, Koa and Nest make spans of their own, or only report the route
+   * (`frameworkSpans`).
+   */
+  readonly frameworkSpans: boolean;
   /** Configuration of the `fetch` instrumentation (it redacts query strings in `url.full`). */
   readonly undici: UndiciInstrumentationConfig;
-  /** Whether Koa and Nest make spans of their own, or only the route reaches the server span (`frameworkSpans`). */
-  readonly frameworkSpans: boolean;
 }
 
 /** One instrumentation the preload can run, under its short name in `OTEL_NODE_ENABLED_INSTRUMENTATIONS`. */
@@ -29,8 +36,8 @@ export interface InstrumentationEntry {
   readonly kind: 'traces' | 'runtime-metrics';
   /** `instrumentationName` of what `create` returns: an instance of that name in the `instrumentations` option replaces it. */
   readonly instrumentationName: string;
-  /** Builds the instrumentation, loading its package. */
-  readonly create: (context: InstrumentationContext) => OpenTelemetryInstrumentation;
+  /** Builds the instrumentation (or the instrumentations), loading its package. */
+  readonly create: (context: InstrumentationContext) => OpenTelemetryInstrumentation | OpenTelemetryInstrumentation[];
 }
 
 /** Instrumentations by short name. */
@@ -38,31 +45,40 @@ export type InstrumentationTable = Readonly<Record<string, InstrumentationEntry>
 
 /** The instrumentations of web services that the preload runs unless told otherwise. */
 export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
+  // Server spans from Node's diagnostics channels (see HttpServerInstrumentation); outgoing requests through
+  // instrumentation-http, which patches http.request and http.get only.
   http: {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-http',
-    create: ({ http }) => {
+    create: ({ http, httpServer }) => {
       const { HttpInstrumentation } =
         require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-      return new HttpInstrumentation(http);
+      return [
+        new HttpInstrumentation({ ...http, disableIncomingRequestInstrumentation: true }),
+        new HttpServerInstrumentation(httpServer),
+      ];
     },
   },
+  // The route of each request; with frameworkSpans, the middleware, router and handler spans too.
   express: {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-express',
-    create: () => {
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return new ExpressRouteInstrumentation();
       const { ExpressInstrumentation } =
         require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
       return new ExpressInstrumentation();
     },
   },
-  // The Fastify project's own instrumentation (@opentelemetry/instrumentation-fastify is deprecated in its
-  // favour). It patches nothing: it listens on the `fastify.initialization` diagnostics channel and registers
-  // its plugin on every Fastify instance, for CommonJS and ES module apps alike.
+  // The route of each request; with frameworkSpans, the Fastify project's own instrumentation
+  // (@opentelemetry/instrumentation-fastify is deprecated in its favour) and its request and handler spans.
+  // Neither patches anything: both listen on the `fastify.initialization` diagnostics channel and hook every
+  // Fastify instance, for CommonJS and ES module apps alike.
   fastify: {
     kind: 'traces',
     instrumentationName: '@fastify/otel',
-    create: () => {
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return new FastifyRouteInstrumentation();
       const { FastifyOtelInstrumentation } = require('@fastify/otel') as typeof import('@fastify/otel');
       return new FastifyOtelInstrumentation({ registerOnInitialization: true });
     },
