@@ -6,11 +6,11 @@ import type {
   ExponentialHistogramMetricData,
   HistogramMetricData,
   MetricData,
-  MetricProducer,
   ResourceMetrics,
   SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { CappedSum } from './capped-series';
+import type { PredictionMetricProducer, PredictionMetricsCollection } from './metric-producer-shape';
 import type { FixedHistogram } from './fixed-histogram';
 import { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
 import { getPredictionMetricsRegistry, type PredictionMetricsRegistry } from './prediction-metrics-registry';
@@ -64,7 +64,7 @@ export interface PredictionMetricProducerOptions {
  * beyond is counted in one series labelled `otel_metric_overflow="true"`, and a `diag` warning names
  * the metrics the first time.
  */
-export function predictionMetricProducer(options: PredictionMetricProducerOptions = {}): MetricProducer {
+export function predictionMetricProducer(options: PredictionMetricProducerOptions = {}): PredictionMetricProducer {
   const registry = options.registry ?? getPredictionMetricsRegistry();
   const durationHistogram = options.durationHistogram ?? 'explicit';
   if (durationHistogram !== 'explicit' && durationHistogram !== 'exponential') {
@@ -75,7 +75,7 @@ export function predictionMetricProducer(options: PredictionMetricProducerOption
   const exponential = durationHistogram === 'exponential';
   registry.attachProducer({ exponentialDurations: exponential });
   return {
-    async collect(): Promise<CollectionResult> {
+    async collect(): Promise<PredictionMetricsCollection & CollectionResult> {
       const endTime = hrTimeFromMs(Date.now());
       const metrics = buildMetrics(registry, endTime, exponential);
       const resourceMetrics = {
