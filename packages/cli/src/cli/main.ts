@@ -3,7 +3,8 @@ import { removePendingWrites } from '../output/write-file-atomic';
 import type { CommandIo } from './command-io';
 import { profileBuildCommand } from './profile-build-command';
 import { reportCommand } from './report-command';
-import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, REPORT_HELP } from './usage';
+import { respondCommand } from './respond-command';
+import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, REPORT_HELP, RESPOND_HELP } from './usage';
 import { VERSION } from './version';
 
 /** Exit code for bad input or options. */
@@ -24,6 +25,8 @@ function findCommand(
   const [first, second] = argv;
   if (first === 'report')
     return { command: { name: 'modelsight report', help: REPORT_HELP, run: reportCommand }, rest: argv.slice(1) };
+  if (first === 'respond')
+    return { command: { name: 'modelsight respond', help: RESPOND_HELP, run: respondCommand }, rest: argv.slice(1) };
   if (first === 'profile') {
     if (second === 'build')
       return {
