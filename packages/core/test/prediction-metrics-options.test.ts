@@ -1,4 +1,10 @@
-import { DataPointType, MeterProvider, MetricReader, type ExponentialHistogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type ExponentialHistogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
 import { afterEach, expect, it } from 'vitest';
 import { DURATION_BUCKETS_SECONDS, predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { resolvePredictionMetricsOptions } from '../src/metrics/prediction-metrics-options';
