@@ -5,7 +5,6 @@ import {
   captureDiag,
   inProcessReplica,
   predictionRecord,
-  sleep,
   waitUntil,
   type InProcessReplica,
 } from './support/feedback-replicas';
@@ -101,8 +100,9 @@ test('predictions that waited in the queue longer than twice ttlMs are counted a
   await redis.stop();
   await waitUntil(() => !target.store.available, 5000, 'the store to see Redis gone');
   const stale = predictMany(20);
+  const madeAt = Date.now();
   expect(target.store.queued).toBe(20);
-  await sleep(250);
+  await waitUntil(() => Date.now() - madeAt > 200, 5000, 'the queued predictions to be older than twice ttlMs');
   await redis.start();
   await waitUntil(
     () => target.store.available && target.store.queued === 0,
@@ -158,7 +158,11 @@ test('a server that accepts connections and never answers, from the start: the s
   cleanups.push(() => target.close());
   const predictMany = tracedModel(target);
   const ids = predictMany(80);
-  await sleep(1500);
+  await waitUntil(
+    () => sockets.length > 0 && diagnostics.matching(/Redis feedback store at .* is not reachable yet/).length > 0,
+    10_000,
+    'the store to connect and give up waiting for an answer',
+  );
   expect(sockets.length).toBeGreaterThan(0);
   expect(target.store.available).toBe(false);
   expect(target.store.queued).toBe(50);

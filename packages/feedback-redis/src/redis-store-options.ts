@@ -9,6 +9,15 @@ export interface RedisFeedbackStoreOptions {
    */
   readonly url?: string;
   /**
+   * Nodes of a Redis Cluster to use instead of `url`, as `redis[s]://` URLs: a few are enough, the
+   * client reads the whole topology from the first that answers, and again after a failover. Keys
+   * are then grouped by hash tag, so that each script touches one slot. Give credentials and TLS in
+   * `clientOptions`, which apply to every node. Env: `MODELSIGHT_REDIS_CLUSTER_NODES` (comma-separated,
+   * e.g. `redis://10.0.0.1:6379,redis://10.0.0.2:6379`).
+   * @default [] (a single Redis at `url`)
+   */
+  readonly clusterNodes?: readonly string[];
+  /**
    * Prefix of every key the store writes, so that several services (or models) can share one
    * Redis without sharing predictions. Replicas of one service must use the same prefix. Short
    * on purpose: the key of each prediction is this prefix, `p:` and the prediction ID, and Redis
@@ -34,7 +43,7 @@ export interface RedisFeedbackStoreOptions {
   /**
    * Also index predictions by trace ID, for `recordFeedbackByTraceId`. It doubles the Redis memory
    * per prediction, so it is off unless asked for; without it, feedback by trace ID counts as
-   * `unmatched` (reported once). Env: `MODELSIGHT_REDIS_TRACE_INDEX=true`.
+   * `unmatched` (reported once). Not available with `clusterNodes`. Env: `MODELSIGHT_REDIS_TRACE_INDEX=true`.
    * @default false
    */
   readonly traceIndex?: boolean;
@@ -52,6 +61,8 @@ export interface RedisFeedbackStoreOptions {
 export interface ResolvedRedisStoreOptions {
   /** {@link RedisFeedbackStoreOptions.url} in effect. */
   readonly url: string;
+  /** {@link RedisFeedbackStoreOptions.clusterNodes} in effect: empty for a single Redis. */
+  readonly clusterNodes: readonly string[];
   /** {@link RedisFeedbackStoreOptions.keyPrefix} in effect. */
   readonly keyPrefix: string;
   /** {@link RedisFeedbackStoreOptions.timeoutMs} in effect. */
@@ -75,6 +86,8 @@ export const DEFAULT_MAX_QUEUE = 10_000;
 
 /** Environment variable of {@link RedisFeedbackStoreOptions.url}. */
 export const ENV_REDIS_URL = 'MODELSIGHT_REDIS_URL';
+/** Environment variable of {@link RedisFeedbackStoreOptions.clusterNodes} (comma-separated URLs). */
+export const ENV_CLUSTER_NODES = 'MODELSIGHT_REDIS_CLUSTER_NODES';
 /** Environment variable of {@link RedisFeedbackStoreOptions.keyPrefix}. */
 export const ENV_KEY_PREFIX = 'MODELSIGHT_REDIS_KEY_PREFIX';
 /** Environment variable of {@link RedisFeedbackStoreOptions.timeoutMs}. */
@@ -135,6 +148,18 @@ function flag(option: string, value: unknown, envName: string, env: NodeJS.Proce
   return fail(option, envName, fromEnv, raw, fromEnv ? '"true" or "false"' : 'a boolean');
 }
 
+const REDIS_URL = /^rediss?:\/\/[^\s,]*$/;
+
+function urlList(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv): readonly string[] {
+  const { raw, fromEnv } = pick(value, envName, env);
+  if (raw === undefined) return [];
+  const expected = fromEnv ? 'comma-separated redis:// or rediss:// URLs' : 'an array of redis:// or rediss:// URLs';
+  const list = fromEnv && typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && REDIS_URL.test(s)))
+    fail(option, envName, fromEnv, raw, expected);
+  return Object.freeze([...(list as string[])]);
+}
+
 /** Checks the options and resolves them against the environment: option > env var > default. */
 export function resolveRedisStoreOptions(
   options: RedisFeedbackStoreOptions = {},
@@ -144,6 +169,12 @@ export function resolveRedisStoreOptions(
   const clientOptions = options.clientOptions ?? {};
   if (clientOptions === null || typeof clientOptions !== 'object')
     fail('clientOptions', '', false, clientOptions, 'an object of node-redis client options');
+  const clusterNodes = urlList('clusterNodes', options.clusterNodes, ENV_CLUSTER_NODES, env);
+  const traceIndex = flag('traceIndex', options.traceIndex, ENV_TRACE_INDEX, env);
+  if (traceIndex && clusterNodes.length > 0)
+    throw new TypeError(
+      `modelsight redisFeedbackStore: the trace index (option traceIndex or ${ENV_TRACE_INDEX}) is not available on Redis Cluster (option clusterNodes or ${ENV_CLUSTER_NODES}); got both`,
+    );
   return {
     url: text(
       'url',
@@ -154,6 +185,7 @@ export function resolveRedisStoreOptions(
       (s) => /^rediss?:\/\/[^\s]*$/.test(s),
       'a redis:// or rediss:// URL',
     ),
+    clusterNodes,
     // A prefix of printable characters keeps the keys readable in redis-cli and out of other programs' ways.
     keyPrefix: text(
       'keyPrefix',
@@ -166,7 +198,7 @@ export function resolveRedisStoreOptions(
     ),
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, ENV_TIMEOUT_MS, env, DEFAULT_TIMEOUT_MS),
     maxQueue: positiveInteger('maxQueue', options.maxQueue, ENV_MAX_QUEUE, env, DEFAULT_MAX_QUEUE),
-    traceIndex: flag('traceIndex', options.traceIndex, ENV_TRACE_INDEX, env),
+    traceIndex,
     clientOptions,
   };
 }
@@ -174,4 +206,10 @@ export function resolveRedisStoreOptions(
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/** Where the store keeps its data, for messages: the URL, or the cluster's nodes, without passwords. */
+export function storeAddress(options: ResolvedRedisStoreOptions): string {
+  if (options.clusterNodes.length === 0) return redactUrl(options.url);
+  return `cluster ${options.clusterNodes.map(redactUrl).join(',')}`;
 }

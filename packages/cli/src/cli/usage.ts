@@ -5,6 +5,8 @@ Reference profiles and drift reports for machine-learning models.
 
 Commands:
   profile build DATA --out profile.json     build a reference profile from training data
+  profile merge PROFILE... --out profile.json
+                                            merge profiles built from partitions of the data
   report --profile profile.json --current DATA --out report.html
                                             compare current data with the profile
   report --profile profile.json --metrics URL --out report.html
@@ -27,12 +29,15 @@ export const PROFILE_HELP = `Usage: modelsight profile <subcommand> [options]
 
 Subcommands:
   build DATA --out profile.json   build a reference profile from a data file
+  merge PROFILE... --out profile.json
+                                  merge profiles built from partitions of the data
 
 Run "modelsight profile build --help" for its options.
 `;
 
 const DATA_OPTIONS = `Reading DATA (a file, or - for standard input; .gz files are decompressed):
-  --format csv|jsonl|json     default: from the file name (.csv .tsv .jsonl .ndjson .json)
+  --format csv|jsonl|json|parquet
+                              default: from the file name (.csv .tsv .jsonl .ndjson .json .parquet)
   --delimiter CHAR            CSV field separator; default , (tab for .tsv); "tab" for a tab
   --missing-values LIST       CSV cells read as missing, comma-separated;
                               default: ,NA,N/A,NaN,nan,null,NULL,None (the empty cell first)
@@ -62,6 +67,10 @@ ${DATA_OPTIONS} (left out of the profile)
   --type COLUMN=TYPE          numeric or categorical; repeat, or separate with commas
   --bins N                    quantile bins per numeric feature (default 10)
   --edges COLUMN=E1,E2,...    exact bin edges for a numeric feature; repeat per feature
+  --engine stream|duckdb      stream: this process reads the file and holds its values (the default);
+                              duckdb: DuckDB reads it out of core on every core, for files whose
+                              values do not fit in memory (npm install @duckdb/node-api); the same
+                              profile. A .parquet file is read with duckdb.
   --top-k N                   categories kept per categorical feature (default 20, at most 1000)
   --sample-size N             sample kept per numeric feature for KS and Wasserstein (default 1000)
   -q, --quiet                 no progress and no summary line
@@ -125,6 +134,26 @@ Examples:
   modelsight report --profile model/profile.json --current today.jsonl --label species --out drift.html
   modelsight report --profile model/profile.json --metrics http://localhost:9464/metrics --out drift.html
   modelsight report --profile model/profile.json --prometheus http://prometheus:9090 --model iris --range 1h --out fleet.html
+`;
+
+/** Help of `modelsight profile merge`. */
+export const PROFILE_MERGE_HELP = `Usage: modelsight profile merge PROFILE... --out profile.json [options]
+
+Merges profiles built from partitions of the same data (files profiled apart, on several machines)
+into the profile of all their rows. Exact: rows, counts, missing and invalid counts, minimum,
+maximum, mean and standard deviation, the bin shares of a numeric feature whose partitions have
+the same edges (build them with the same --edges), and the categories every partition kept.
+Estimated, and said on stderr: the edges and bin shares of a numeric feature whose partitions have
+different edges (from their samples), and the count of a kept category that some partition
+lumped into its other categories (build the partitions with a larger --top-k).
+With the DuckDB engine, "profile build 'data/part-*.parquet' --engine duckdb" profiles every
+partition together, exactly.
+
+  --out FILE                  where to write the profile (JSON); - for standard output. Required.
+  --bins N                    quantile bins where partitions' edges differ (default 10)
+  --sample-size N             sample kept per numeric feature (default 1000)
+  -q, --quiet                 no summary line
+  -h, --help                  show this help
 `;
 
 /** Help of `modelsight respond`. */
