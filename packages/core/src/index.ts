@@ -5,6 +5,7 @@ export type { TracedCall } from './traced/traced-call';
 export { getActivePrediction } from './traced/prediction-context';
 export { predictionMetricProducer } from './metrics/prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './metrics/prediction-metric-producer';
+export type { PredictionMetricProducer, PredictionMetricsCollection } from './metrics/metric-producer-shape';
 export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './metrics/prediction-metrics-registry';
 export { DEFAULT_CARDINALITY_LIMIT } from './metrics/prediction-metrics-options';
 export { flushPendingWrites, registerPendingWrites } from './pending-writes';
