@@ -125,7 +125,10 @@ test('a primary killed mid-traffic: its replica takes over, the store recovers w
     } finally {
       clearInterval(traffic);
     }
-    expect(stores.every((s) => s.available)).toBe(true);
+    expect(
+      stores.every((s) => s.available),
+      diagnostics.warnings.join('\n'),
+    ).toBe(true);
     expect(recoveredAt - promotedAt).toBeLessThan(RECOVERY_BOUND_MS);
     await waitUntil(
       () => stores.every((s) => s.queued === 0) || undefined,
