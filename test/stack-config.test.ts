@@ -128,8 +128,8 @@ describe('Prometheus config and rules', () => {
     expect(files).toHaveLength(2);
     const run = await runTool('promtool', ['check', 'rules', ...files, driftRules]);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 14 rules found/);
-    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 13 rules found/);
+    expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 18 rules found/);
+    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 14 rules found/);
     expect(run.output).toMatch(/SUCCESS: 5 rules found/); // fleet PSI
   });
 
@@ -205,6 +205,8 @@ describe('Prometheus config and rules', () => {
     expect(exprOf('ModelAccuracyLow')).toContain('ml_model_accuracy');
     expect(exprOf('TelemetryOverflow')).toContain('otel_metric_overflow="true"');
     expect(exprOf('ModelFeedbackLostShareHigh')).toBe('job:ml_feedback_lost:ratio_rate15m > 0.1');
+    expect(exprOf('ModelVersionOutcomeRateLow')).toContain('ml_model:ml_outcome:ratio_rate1h');
+    expect(exprOf('ModelVersionOutcomeRateLow')).toContain('ml_model:ml_predictions_ok:increase1h >= 1000');
     expect(exprOf('ModelFeatureDriftShareHigh')).toBe('ml_model:ml_drift_detected_features:ratio >= 0.3');
   });
 
@@ -341,7 +343,7 @@ describe('Grafana provisioning and dashboard', () => {
     }
   });
 
-  it('has model and version variables and the system, application and model rows', () => {
+  it('has model and version variables and the system, application, model and business outcome rows', () => {
     const variables = (dashboard.templating.list as any[]).map((item) => item.name);
     expect(variables).toEqual(expect.arrayContaining(['model', 'version']));
     const titles = (dashboard.panels as any[]).map((panel) => panel.title);
@@ -365,6 +367,10 @@ describe('Grafana provisioning and dashboard', () => {
       'Missing values',
       'Invalid values',
       'PSI across all replicas',
+      'Business outcomes',
+      'Outcome rate by version',
+      'Outcome value per 1,000 predictions',
+      'Outcomes not counted',
     ]);
     const ids = (dashboard.panels as any[]).map((panel) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,6 +1,13 @@
 import { diag } from '@opentelemetry/api';
-import { registerPendingWrites, type FeedbackStore, type PendingPrediction, type TakeResult } from '@modelsight/core';
+import {
+  registerPendingWrites,
+  type FeedbackStore,
+  type OutcomeTakeResult,
+  type PendingPrediction,
+  type TakeResult,
+} from '@modelsight/core';
 import { clusterLayout, singleLayout } from './key-layout';
+import { OutcomeTake } from './outcome-take';
 import { PredictionTake } from './prediction-take';
 import { RedisConnection } from './redis-connection';
 import {
@@ -35,6 +42,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   private readonly connection: RedisConnection;
   private readonly batcher: WriteBatcher;
   private readonly taker: PredictionTake;
+  private readonly outcomes: OutcomeTake;
   private readonly reported = new Set<string>();
   private readonly unregisterPendingWrites: () => void;
   /** The URL or cluster nodes, for messages. */
@@ -63,6 +71,9 @@ export class RedisFeedbackStore implements FeedbackStore {
     );
     this.batcher = new WriteBatcher(this.options, keys, this.connection, report);
     this.taker = new PredictionTake(this.options.timeoutMs, keys, this.connection, report, () =>
+      this.batcher.flush(true),
+    );
+    this.outcomes = new OutcomeTake(this.options.timeoutMs, keys, this.connection, report, () =>
       this.batcher.flush(true),
     );
     // The preload's shutdown on SIGTERM (or the app's own flushPendingWrites()) writes the queue, so
@@ -99,6 +110,16 @@ export class RedisFeedbackStore implements FeedbackStore {
       return Promise.resolve(MISSING);
     }
     return this.taker.takeByTraceId(traceId, actual);
+  }
+
+  /**
+   * Takes the business outcome `name` of a prediction made by any replica, once per (prediction,
+   * name) across all of them (one atomic script), leaving the prediction waiting for its label
+   * feedback. The names taken are kept in a set beside the prediction (`<keyPrefix>o:<id>`; on Redis
+   * Cluster `<keyPrefix>{<tag>}o:<id>`, in the prediction's hash slot) that expires with it.
+   */
+  takeOutcome(id: string, name: string): Promise<OutcomeTakeResult> {
+    return this.outcomes.takeOutcome(id, name);
   }
 
   /**

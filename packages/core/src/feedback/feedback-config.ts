@@ -19,6 +19,8 @@ export interface FeedbackConfig {
   readonly errorBuckets: readonly number[];
   readonly meter: Meter;
   readonly store: FeedbackStore | undefined;
+  /** The declared outcome names, in order: the bit of a name in the store is `1 << index`. */
+  readonly outcomes: readonly string[];
 }
 
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -29,6 +31,37 @@ export const DEFAULT_MAX_CLASSES = 50;
 export const ENV_MAX_ENTRIES = 'MODELSIGHT_FEEDBACK_MAX_ENTRIES';
 export const ENV_TTL_MS = 'MODELSIGHT_FEEDBACK_TTL_MS';
 export const ENV_WINDOW_SIZE = 'MODELSIGHT_FEEDBACK_WINDOW_SIZE';
+export const ENV_OUTCOME_NAMES = 'MODELSIGHT_OUTCOME_NAMES';
+
+/** Most outcome names a tracker declares: each is a label value, and a bit per prediction in the store. */
+export const MAX_OUTCOME_NAMES = 32;
+/** What an outcome name is made of: a label value that reads well in PromQL, and no separator of a store. */
+export const OUTCOME_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+const OUTCOME_NAMES_EXPECTED = `a list of at most ${MAX_OUTCOME_NAMES} distinct names of 1 to 64 characters among A-Z a-z 0-9 _ . : -`;
+
+/** The names when they are valid and distinct, else `undefined`. */
+function validOutcomeNames(names: readonly unknown[]): string[] | undefined {
+  if (names.length > MAX_OUTCOME_NAMES) return undefined;
+  for (const name of names) if (typeof name !== 'string' || !OUTCOME_NAME.test(name)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
+}
+
+/** The declared outcome names: option > env var (comma-separated) > none. */
+function resolveOutcomes(value: unknown, env: NodeJS.ProcessEnv): readonly string[] {
+  if (value !== undefined) {
+    const names = Array.isArray(value) ? validOutcomeNames(value) : undefined;
+    if (names === undefined) fail('outcomes', value, OUTCOME_NAMES_EXPECTED);
+    return Object.freeze([...names]);
+  }
+  const raw = env[ENV_OUTCOME_NAMES]?.trim();
+  if (raw === undefined || raw === '') return [];
+  const names = validOutcomeNames(raw.split(',').map((name) => name.trim()));
+  if (names === undefined) {
+    warnInvalidEnv(ENV_OUTCOME_NAMES, env[ENV_OUTCOME_NAMES] ?? '', `${OUTCOME_NAMES_EXPECTED}, separated by commas`);
+    return [];
+  }
+  return Object.freeze(names);
+}
 
 function fail(option: string, value: unknown, expected: string): never {
   throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${showValue(value)}`);
@@ -124,6 +157,15 @@ export function resolveFeedbackConfig(
     fail('maxClasses', maxClasses, 'a positive integer');
   }
   if (options.value !== undefined && typeof options.value !== 'function') fail('value', options.value, 'a function');
+  const outcomes = resolveOutcomes(options.outcomes, env);
+  const store = resolveStore(options.store);
+  if (store !== undefined && outcomes.length > 0 && typeof store.takeOutcome !== 'function') {
+    fail(
+      'store',
+      store,
+      `a FeedbackStore with a takeOutcome method, since outcomes are declared (${outcomes.join(', ')})`,
+    );
+  }
   const meter = options.meter ?? metrics.getMeter('@modelsight/core', VERSION);
   if (typeof (meter as Partial<Meter>).createCounter !== 'function') fail('meter', meter, 'an OpenTelemetry Meter');
   return {
@@ -137,6 +179,7 @@ export function resolveFeedbackConfig(
     value: options.value,
     errorBuckets: resolveBuckets(options.errorBuckets),
     meter,
-    store: resolveStore(options.store),
+    store,
+    outcomes,
   };
 }
