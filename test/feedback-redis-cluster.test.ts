@@ -143,7 +143,11 @@ test('a primary killed mid-traffic: its replica takes over, the store recovers w
     for (const reason of Object.keys(reasons) as Array<keyof typeof reasons>)
       reasons[reason] = await total(replicas, METRIC_ML_FEEDBACK_PENDING_DROPPED, { reason });
     const counted = reasons.unavailable + reasons.unknown + reasons.lost;
-    expect(joined + missing).toBe(made.length);
+    const outcomes: Record<string, number> = {};
+    for (const o of answers) outcomes[o] = (outcomes[o] ?? 0) + 1;
+    expect(joined + missing, `${JSON.stringify(outcomes)}\n${diagnostics.warnings.slice(-3).join('\n')}`).toBe(
+      made.length,
+    );
     expect(missing).toBe(counted);
     // No restart: the same stores, still open, join new predictions as before.
     expect(replicas.map((r) => r.store)).toEqual(stores);

@@ -53,8 +53,10 @@ export interface RedisFeedbackStoreOptions {
    * batch and before its replica copied it would lose it without anyone knowing. With the wait, a
    * batch whose copy is not confirmed (the primary died) is sent again to the promoted replica, which
    * stores what it lacks. A replica that does not confirm in time (or none) is reported once, and that
-   * group of keys is not waited for during the next 10 s. Ignored on a single Redis. Env: `MODELSIGHT_REDIS_WAIT_FOR_REPLICA`.
-   * @default true
+   * group of keys is not waited for during the next 10 s. Off by default: `WAIT` holds the connection
+   * it is sent on, and on a primary without a replica (one just promoted) the waits of its groups
+   * delay feedback lookups behind them past `timeoutMs` on a loaded host. Ignored on a single Redis. Env: `MODELSIGHT_REDIS_WAIT_FOR_REPLICA`.
+   * @default false
    */
   readonly waitForReplica?: boolean;
   /**
@@ -214,7 +216,7 @@ export function resolveRedisStoreOptions(
     maxQueue: positiveInteger('maxQueue', options.maxQueue, ENV_MAX_QUEUE, env, DEFAULT_MAX_QUEUE),
     traceIndex,
     waitForReplica:
-      flag('waitForReplica', options.waitForReplica, ENV_WAIT_FOR_REPLICA, env, true) && clusterNodes.length > 0,
+      flag('waitForReplica', options.waitForReplica, ENV_WAIT_FOR_REPLICA, env) && clusterNodes.length > 0,
     clientOptions,
   };
 }

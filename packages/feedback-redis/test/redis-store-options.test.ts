@@ -15,18 +15,18 @@ test('without options or environment the store talks to a local Redis under the 
   });
 });
 
-test('on Redis Cluster each write batch waits for a replica unless turned off; a single Redis never waits', () => {
+test('on Redis Cluster write batches wait for a replica when asked; a single Redis never waits', () => {
   const nodes = ['redis://10.0.0.1:6379'];
-  expect(resolveRedisStoreOptions({ clusterNodes: nodes }, {}).waitForReplica).toBe(true);
+  expect(resolveRedisStoreOptions({ clusterNodes: nodes }, {}).waitForReplica).toBe(false);
   expect(
-    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'false' }).waitForReplica,
-  ).toBe(false);
+    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' }).waitForReplica,
+  ).toBe(true);
   expect(
     resolveRedisStoreOptions(
-      { clusterNodes: nodes, waitForReplica: true },
-      { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'false' },
+      { clusterNodes: nodes, waitForReplica: false },
+      { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' },
     ).waitForReplica,
-  ).toBe(true);
+  ).toBe(false);
   expect(resolveRedisStoreOptions({ waitForReplica: true }, {}).waitForReplica).toBe(false);
   expect(() => resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'yes' })).toThrow(
     'environment variable MODELSIGHT_REDIS_WAIT_FOR_REPLICA must be "true" or "false"; got "yes"',
