@@ -18,6 +18,8 @@ import {
   type InstrumentationTable,
 } from './instrumentations/instrumentations';
 import { LateSpanProcessor } from './traces/late-span-processor';
+import { queryRedactionProcessor } from './traces/query-redaction-processor';
+import { RouteFromServerSpanProcessor } from './traces/route-from-server-span';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
 import { buildResource } from './config/resource';
@@ -137,6 +139,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const context: InstrumentationContext = {
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),
+    frameworkSpans: config.frameworkSpans,
   };
   const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
   const runtimeInstrumentations = meterProvider
@@ -152,6 +155,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   if (meterProvider && spanPipeline?.health) {
     spanPipeline.health.observeOn(meterProvider.getMeter('@modelsight/node'));
   }
+  // Query strings out of every URL or path attribute of every span exported, whatever instrumentation set it.
+  const redaction = queryRedactionProcessor(config.keepQueryParams);
   if (taken.trace) {
     notes.push(
       'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it',
@@ -168,7 +173,10 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
           autoDetectResources: false,
           sampler: buildSampler(config),
           spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
-          spanProcessors: spanProcessor ? [spanProcessor] : [],
+          // Before the export: the SDK calls onEnding of every processor before onEnd of any.
+          spanProcessors: spanProcessor
+            ? [new RouteFromServerSpanProcessor(), ...(redaction ? [redaction] : []), spanProcessor]
+            : [],
           // Metrics are set up above; logs go through pino to stdout.
           metricReaders: [],
           logRecordProcessors: [],

@@ -10,7 +10,7 @@ import {
 } from '../src/instrumentations/select-instrumentations';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation } from '../src/types';
 
-const ALL = ['http', 'express', 'fastify', 'undici', 'pino', 'runtime-node', 'host-metrics'];
+const ALL = ['http', 'express', 'fastify', 'koa', 'nestjs-core', 'undici', 'pino', 'runtime-node', 'host-metrics'];
 
 const select = (options: ModelsightNodeOptions, env: Record<string, string> = {}) =>
   selectInstrumentations(NODE_INSTRUMENTATIONS, resolveConfig(options, env));
@@ -64,7 +64,15 @@ describe('selectInstrumentations', () => {
   });
 
   it('leaves out the runtime metrics when runtimeMetrics is off', () => {
-    expect(select({ runtimeMetrics: false })).toEqual(['http', 'express', 'fastify', 'undici', 'pino']);
+    expect(select({ runtimeMetrics: false })).toEqual([
+      'http',
+      'express',
+      'fastify',
+      'koa',
+      'nestjs-core',
+      'undici',
+      'pino',
+    ]);
   });
 
   it('leaves out a built-in instrumentation replaced by one of the same name in the instrumentations option', () => {
@@ -97,6 +105,7 @@ describe('createInstrumentations', () => {
       const [instrumentation] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, {
         http: {},
         undici: {},
+        frameworkSpans: false,
       });
       created.push(instrumentation!);
       expect(instrumentation!.instrumentationName, name).toBe(entry.instrumentationName);
@@ -104,8 +113,31 @@ describe('createInstrumentations', () => {
     expect(created).toHaveLength(ALL.length);
   });
 
+  it('leaves the NestJS instrumentation unloaded and disabled without frameworkSpans, also when the SDK enables it', () => {
+    const create = (frameworkSpans: boolean) => {
+      const [nest] = createInstrumentations(NODE_INSTRUMENTATIONS, ['nestjs-core'], 'traces', {
+        http: {},
+        undici: {},
+        frameworkSpans,
+      });
+      created.push(nest!);
+      nest!.enable();
+      return nest as unknown as { getConfig(): { enabled?: boolean }; isEnabled?: () => boolean };
+    };
+    const dormant = create(false);
+    expect(dormant.getConfig().enabled).toBe(false);
+    expect(dormant.isEnabled).toBeUndefined();
+    expect(create(true).isEnabled?.()).toBe(true);
+  });
+
   it('creates the runtime metrics disabled, to be started on the meter provider of /metrics', () => {
-    created.push(...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', { http: {}, undici: {} }));
+    created.push(
+      ...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', {
+        http: {},
+        undici: {},
+        frameworkSpans: false,
+      }),
+    );
     expect(created.map((instrumentation) => instrumentation.getConfig().enabled)).toEqual([false, false]);
   });
 
@@ -120,7 +152,9 @@ describe('createInstrumentations', () => {
       },
       http: NODE_INSTRUMENTATIONS['http']!,
     };
-    created.push(...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {} }));
+    created.push(
+      ...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {}, frameworkSpans: false }),
+    );
     expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
       '@opentelemetry/instrumentation-http',
     ]);

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import type { OpenTelemetryInstrumentation } from '../types';
+import { dormantInstrumentation } from './dormant-instrumentation';
+import { routeOnly } from './koa-route';
 
 // Each factory loads its package with require() when it is called, not when this file is loaded: the
 // bundler turns those calls into modules that are evaluated on first use, so an instrumentation that is
@@ -13,6 +15,8 @@ export interface InstrumentationContext {
   readonly http: HttpInstrumentationConfig;
   /** Configuration of the `fetch` instrumentation (it redacts query strings in `url.full`). */
   readonly undici: UndiciInstrumentationConfig;
+  /** Whether Koa and Nest make spans of their own, or only the route reaches the server span (`frameworkSpans`). */
+  readonly frameworkSpans: boolean;
 }
 
 /** One instrumentation the preload can run, under its short name in `OTEL_NODE_ENABLED_INSTRUMENTATIONS`. */
@@ -61,6 +65,32 @@ export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
     create: () => {
       const { FastifyOtelInstrumentation } = require('@fastify/otel') as typeof import('@fastify/otel');
       return new FastifyOtelInstrumentation({ registerOnInitialization: true });
+    },
+  },
+  // Koa with @koa/router: the route (from the router) on the HTTP server span and its duration series; with
+  // frameworkSpans, a span per middleware and per routed handler too.
+  koa: {
+    kind: 'traces',
+    instrumentationName: '@opentelemetry/instrumentation-koa',
+    create: ({ frameworkSpans }) => {
+      const { KoaInstrumentation } =
+        require('@opentelemetry/instrumentation-koa') as typeof import('@opentelemetry/instrumentation-koa');
+      const instrumentation = new KoaInstrumentation();
+      return frameworkSpans ? instrumentation : routeOnly(instrumentation);
+    },
+  },
+  // NestJS: its spans ("Create Nest App" at start-up, then the controller and the handler of each request).
+  // The route comes from the platform underneath (the Express or Fastify entry), as this instrumentation
+  // gives none to the server span; it has no option to keep some spans, so without frameworkSpans it is not
+  // loaded at all.
+  'nestjs-core': {
+    kind: 'traces',
+    instrumentationName: '@opentelemetry/instrumentation-nestjs-core',
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return dormantInstrumentation('@opentelemetry/instrumentation-nestjs-core');
+      const { NestInstrumentation } =
+        require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
+      return new NestInstrumentation();
     },
   },
   // Outgoing fetch(): Node's built-in undici reports its requests on diagnostics channels.
