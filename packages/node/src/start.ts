@@ -29,7 +29,7 @@ import {
   selectInstrumentations,
 } from './instrumentations/select-instrumentations';
 import { shutdownSequence } from './shutdown/shutdown-sequence';
-import type { ModelsightNode, ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from './types';
+import type { ModelsightNode, ModelsightNodeOptions, ResolvedConfig } from './types';
 import { note, warnOnce } from './diagnostics/warn-once';
 
 // One instance per process, whichever copy of this package (CommonJS or ESM build, preload or app)
