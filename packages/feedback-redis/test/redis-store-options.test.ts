@@ -10,8 +10,27 @@ test('without options or environment the store talks to a local Redis under the 
     timeoutMs: 1000,
     maxQueue: 10_000,
     traceIndex: false,
+    waitForReplica: false,
     clientOptions: {},
   });
+});
+
+test('on Redis Cluster write batches wait for a replica when asked; a single Redis never waits', () => {
+  const nodes = ['redis://10.0.0.1:6379'];
+  expect(resolveRedisStoreOptions({ clusterNodes: nodes }, {}).waitForReplica).toBe(false);
+  expect(
+    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' }).waitForReplica,
+  ).toBe(true);
+  expect(
+    resolveRedisStoreOptions(
+      { clusterNodes: nodes, waitForReplica: false },
+      { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' },
+    ).waitForReplica,
+  ).toBe(false);
+  expect(resolveRedisStoreOptions({ waitForReplica: true }, {}).waitForReplica).toBe(false);
+  expect(() => resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'yes' })).toThrow(
+    'environment variable MODELSIGHT_REDIS_WAIT_FOR_REPLICA must be "true" or "false"; got "yes"',
+  );
 });
 
 test('environment variables configure the store, and options win over them', () => {

@@ -7,7 +7,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, expect, it } from 'vitest';
-import { NODE_INSTRUMENTATIONS } from '../src/instrumentations/instrumentations';
+import { NODE_INSTRUMENTATIONS, type InstrumentationContext } from '../src/instrumentations/instrumentations';
 import { RuntimeMetricProducer } from '../src/metrics/runtime-metric-producer';
 
 /** A pull reader kept in memory: collect() is what a scrape or an export would read. */
@@ -49,8 +49,9 @@ function attributeSets(resourceMetrics: ResourceMetrics, name: string): string[]
 
 const upstreamReader = new MemoryReader();
 const upstreamProvider = new MeterProvider({ readers: [upstreamReader] });
-const upstream = ['runtime-node', 'host-metrics'].map((name) =>
-  NODE_INSTRUMENTATIONS[name]!.create({ http: {}, undici: {} }),
+// The runtime entries build their instrumentations from no part of the context.
+const upstream = ['runtime-node', 'host-metrics'].flatMap((name) =>
+  [NODE_INSTRUMENTATIONS[name]!.create({} as InstrumentationContext)].flat(),
 );
 for (const instrumentation of upstream) {
   instrumentation.setMeterProvider(upstreamProvider);

@@ -31,6 +31,7 @@ export const DEFAULT_MAX_CLASSES = 50;
 export const ENV_MAX_ENTRIES = 'MODELSIGHT_FEEDBACK_MAX_ENTRIES';
 export const ENV_TTL_MS = 'MODELSIGHT_FEEDBACK_TTL_MS';
 export const ENV_WINDOW_SIZE = 'MODELSIGHT_FEEDBACK_WINDOW_SIZE';
+/** The environment variable of the tracker's `outcomes` option: names separated by commas. */
 export const ENV_OUTCOME_NAMES = 'MODELSIGHT_OUTCOME_NAMES';
 
 /** Most outcome names a tracker declares: each is a label value, and a bit per prediction in the store. */
