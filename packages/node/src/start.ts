@@ -23,6 +23,7 @@ import { queryRedactionProcessor } from './traces/query-redaction-processor';
 import { RouteFromServerSpanProcessor } from './traces/route-from-server-span';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
+import { RuntimeMetricProducer, type RuntimeMetricGroup } from './metrics/runtime-metric-producer';
 import { buildResource } from './config/resource';
 import { buildSampler } from './config/sampler';
 import {
@@ -31,7 +32,7 @@ import {
   selectInstrumentations,
 } from './instrumentations/select-instrumentations';
 import { shutdownSequence } from './shutdown/shutdown-sequence';
-import type { ModelsightNode, ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from './types';
+import type { ModelsightNode, ModelsightNodeOptions, ResolvedConfig } from './types';
 import { note, warnOnce } from './diagnostics/warn-once';
 
 // One instance per process, whichever copy of this package (CommonJS or ESM build, preload or app)
@@ -118,12 +119,13 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
+  const runtimeMetrics = new RuntimeMetricProducer();
   const {
     readers,
     metricsServer,
     retries: metricRetries,
     httpDurations,
-  } = buildMetricReaders(config, scrapes, resourceSettled);
+  } = buildMetricReaders(config, scrapes, resourceSettled, runtimeMetrics);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -159,9 +161,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     frameworkSpans: config.frameworkSpans,
   };
   const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
-  const runtimeInstrumentations = meterProvider
-    ? startRuntimeMetrics(meterProvider, createInstrumentations(INSTRUMENTATIONS, enabled, 'runtime-metrics', context))
-    : [];
+  if (meterProvider) {
+    runtimeMetrics.start(
+      enabled.filter((name) => INSTRUMENTATIONS[name]?.kind === 'runtime-metrics') as RuntimeMetricGroup[],
+      meterProvider,
+    );
+  }
 
   // Before the app loads pino: its destinations are written out before the process ends by a signal.
   const pinoDestinations = new PinoDestinations();
@@ -230,7 +235,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       metricsServer?.close(),
     ]);
     // Nothing reads them any more: stop the event-loop histogram and the GC observer.
-    for (const instrumentation of runtimeInstrumentations) instrumentation.disable();
+    runtimeMetrics.stop();
   };
   const lateSpans = spanProcessor instanceof LateSpanProcessor ? spanProcessor : undefined;
   let shutdownDeadline = Infinity;
@@ -299,28 +304,6 @@ function describeInstrumentations(enabled: readonly string[], config: ResolvedCo
   const running = enabled.filter((name) => metricsOn || INSTRUMENTATIONS[name]?.kind === 'traces');
   const names = [...running, ...config.instrumentations.map((instrumentation) => instrumentation.instrumentationName)];
   return names.length > 0 ? names.join(', ') : 'none';
-}
-
-/**
- * Event-loop delay and utilization, heap and GC from the runtime; CPU and memory of this process (not of
- * the host), all on `meterProvider`.
- *
- * Each `setMeterProvider` call adds the runtime collectors' callbacks again without removing the earlier
- * ones (instrumentation-runtime-node 0.36), and an instrumentation constructed while a global provider is
- * set registers on it at once. With several event-loop utilization callbacks, the last one measures only
- * the microseconds since the one before and `nodejs_eventloop_utilization` reads 1 on an idle service.
- * So they are constructed disabled (nothing registered anywhere), given the provider once, then enabled,
- * and never handed to the NodeSDK, which would set the provider again.
- */
-function startRuntimeMetrics(
-  meterProvider: MeterProvider,
-  instrumentations: OpenTelemetryInstrumentation[],
-): OpenTelemetryInstrumentation[] {
-  for (const instrumentation of instrumentations) {
-    instrumentation.setMeterProvider(meterProvider);
-    instrumentation.enable();
-  }
-  return instrumentations;
 }
 
 /**

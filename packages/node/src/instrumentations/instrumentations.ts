@@ -30,8 +30,10 @@ export interface InstrumentationContext {
 export interface InstrumentationEntry {
   /**
    * `traces`: handed to the tracer provider, left out when another SDK registered tracing first.
-   * `runtime-metrics`: created disabled, then started on the meter provider of `/metrics`; off with
-   * `MODELSIGHT_RUNTIME_METRICS=false`.
+   * `runtime-metrics`: reported by the preload's `RuntimeMetricProducer`, which writes what this
+   * instrumentation writes (its names, units, attributes and scope) at a fraction of the cost of its
+   * observable instruments; `create` builds the instrumentation itself, against which the producer is
+   * tested. Off with `MODELSIGHT_RUNTIME_METRICS=false`.
    */
   readonly kind: 'traces' | 'runtime-metrics';
   /** `instrumentationName` of what `create` returns: an instance of that name in the `instrumentations` option replaces it. */

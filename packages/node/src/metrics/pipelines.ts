@@ -78,12 +78,14 @@ export function buildSpanProcessor(config: ResolvedConfig): SpanPipeline | undef
 /**
  * The metric readers, plus the `/metrics` server when Prometheus is on. Each reader gets its own producer
  * of the prediction metrics: `/metrics` takes explicit duration buckets, OTLP exponential ones unless told
- * otherwise. Both bound every instrument to `metricCardinalityLimit` series.
+ * otherwise. Both bound every instrument to `metricCardinalityLimit` series. `runtimeMetrics`, when given,
+ * reports the runtime and process metrics to both.
  */
 export function buildMetricReaders(
   config: ResolvedConfig,
   isScrape: { port: () => number | undefined },
   resourceSettled: Promise<unknown>,
+  runtimeMetrics?: MetricProducer,
 ): {
   readers: IMetricReader[];
   metricsServer: MetricsServer | undefined;
@@ -100,7 +102,11 @@ export function buildMetricReaders(
   const wanted = config.metricsExporters.includes('prometheus') || config.metricsExporters.includes('otlp');
   // Drift monitors report through the hub only where they would otherwise reach our meter provider.
   const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
-  const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
+  const producers = (...own: MetricProducer[]) => [
+    ...own,
+    ...(runtimeMetrics ? [runtimeMetrics] : []),
+    ...(hub ? [hub.producer(config.metricCardinalityLimit)] : []),
+  ];
   const prometheus = config.metricsExporters.includes('prometheus');
   const otlp = config.metricsExporters.includes('otlp');
   const otlpExponential = config.otlpHistogramAggregation === 'base2_exponential_bucket_histogram';
