@@ -55,8 +55,8 @@ test('a flush that throws or rejects is reported once, the others still run, and
 
   expect(others).toBe(2);
   expect(diagnostics.warnings).toEqual([
-    'modelsight: throwing store could not write what it holds: Error: socket closed',
-    'modelsight: rejecting store could not write what it holds: RangeError: bad reply',
+    '@modelsight/core: throwing store could not write what it holds: Error: socket closed',
+    '@modelsight/core: rejecting store could not write what it holds: RangeError: bad reply',
   ]);
 });
 
@@ -70,7 +70,7 @@ test('with timeoutMs, a flush that hangs makes it resolve false in time, naming 
   expect(inTime).toBe(false);
   expect(performance.now() - started).toBeLessThan(1000);
   expect(diagnostics.warnings).toEqual([
-    'modelsight: hanging store did not finish writing within 50 ms; what it still holds may be lost',
+    '@modelsight/core: hanging store did not finish writing within 50 ms; what it still holds may be lost',
   ]);
 });
 

@@ -101,7 +101,7 @@ test('instrumentation errors beyond the limit fold into the overflow series of t
     expect(errors.map((s) => s.value)).toEqual([1, 1]);
     expect(diag.warnings.filter((w) => w.includes('reached the limit'))).toEqual([
       expect.stringMatching(
-        /^modelsight: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/,
+        /^@modelsight\/core: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/,
       ),
     ]);
   } finally {

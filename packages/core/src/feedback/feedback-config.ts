@@ -1,6 +1,8 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
-import { showValue, warnInvalidEnv } from '../errors/invalid-config';
+import type { Env } from '@modelsight/internal';
+import { coreEnv } from '../config/env-config';
+import { showValue } from '../errors/invalid-config';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
 import type { FeedbackStore } from './feedback-store';
@@ -21,42 +23,19 @@ export interface FeedbackConfig {
   readonly store: FeedbackStore | undefined;
 }
 
-export const DEFAULT_MAX_ENTRIES = 100_000;
-export const DEFAULT_TTL_MS = 3_600_000;
-export const DEFAULT_WINDOW_SIZE = 1000;
 export const DEFAULT_MAX_CLASSES = 50;
-
-export const ENV_MAX_ENTRIES = 'MODELSIGHT_FEEDBACK_MAX_ENTRIES';
-export const ENV_TTL_MS = 'MODELSIGHT_FEEDBACK_TTL_MS';
-export const ENV_WINDOW_SIZE = 'MODELSIGHT_FEEDBACK_WINDOW_SIZE';
 
 function fail(option: string, value: unknown, expected: string): never {
   throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${showValue(value)}`);
 }
 
-/** A positive integer (or, when `allowInfinity`, Infinity): option > env var > default. */
-function positiveNumber(
-  option: string,
-  value: unknown,
-  envName: string,
-  env: NodeJS.ProcessEnv,
-  fallback: number,
-  integer: boolean,
-): number {
+/** A positive number (an integer when `integer`) given as an option, else the value from the environment. */
+function positiveNumber(option: string, value: unknown, fromEnv: number, integer: boolean): number {
+  if (value === undefined) return fromEnv;
   const expected = integer ? 'a positive integer' : 'a positive number of milliseconds';
-  const valid = (n: number) => n > 0 && (integer ? Number.isSafeInteger(n) : !Number.isNaN(n));
-  if (value !== undefined) {
-    if (typeof value !== 'number' || !valid(value)) fail(option, value, expected);
-    return value;
-  }
-  const raw = env[envName]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = Number(raw);
-  if (!valid(parsed)) {
-    warnInvalidEnv(envName, env[envName] ?? '', expected);
-    return fallback;
-  }
-  return parsed;
+  if (typeof value !== 'number' || !(value > 0) || (integer ? !Number.isSafeInteger(value) : Number.isNaN(value)))
+    fail(option, value, expected);
+  return value;
 }
 
 function resolveLabels(value: unknown): string[] | undefined {
@@ -108,10 +87,7 @@ function resolveBuckets(value: unknown): readonly number[] {
 }
 
 /** Checks the options of a tracker and resolves them against the environment: option > env var > default. */
-export function resolveFeedbackConfig(
-  options: FeedbackTrackerOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
-): FeedbackConfig {
+export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env?: Env): FeedbackConfig {
   if (options === null || typeof options !== 'object') fail('options', options, 'an object');
   const task = options.task as unknown;
   if (task !== undefined && task !== 'classification' && task !== 'regression') {
@@ -126,14 +102,15 @@ export function resolveFeedbackConfig(
   if (options.value !== undefined && typeof options.value !== 'function') fail('value', options.value, 'a function');
   const meter = options.meter ?? metrics.getMeter('@modelsight/core', VERSION);
   if (typeof (meter as Partial<Meter>).createCounter !== 'function') fail('meter', meter, 'an OpenTelemetry Meter');
+  const fromEnv = coreEnv(env);
   return {
     task: (task as ModelTask | undefined) ?? (labels ? 'classification' : undefined),
     labels,
     maxClasses,
     model: resolveModel(options.model),
-    maxEntries: positiveNumber('maxEntries', options.maxEntries, ENV_MAX_ENTRIES, env, DEFAULT_MAX_ENTRIES, true),
-    ttlMs: positiveNumber('ttlMs', options.ttlMs, ENV_TTL_MS, env, DEFAULT_TTL_MS, false),
-    windowSize: positiveNumber('windowSize', options.windowSize, ENV_WINDOW_SIZE, env, DEFAULT_WINDOW_SIZE, true),
+    maxEntries: positiveNumber('maxEntries', options.maxEntries, fromEnv.MODELSIGHT_FEEDBACK_MAX_ENTRIES, true),
+    ttlMs: positiveNumber('ttlMs', options.ttlMs, fromEnv.MODELSIGHT_FEEDBACK_TTL_MS, false),
+    windowSize: positiveNumber('windowSize', options.windowSize, fromEnv.MODELSIGHT_FEEDBACK_WINDOW_SIZE, true),
     value: options.value,
     errorBuckets: resolveBuckets(options.errorBuckets),
     meter,

@@ -1,8 +1,8 @@
-import { diag } from '@opentelemetry/api';
+import { ReportOnce } from '../errors/report-once';
 import { ExponentialHistogram } from './exponential-histogram';
 import { ModelStats } from './model-stats';
+import { ENV_CARDINALITY_LIMIT } from '@modelsight/internal';
 import {
-  ENV_CARDINALITY_LIMIT,
   resolvePredictionMetricsOptions,
   type PredictionMetricsOptions,
   type ResolvedPredictionMetricsOptions,
@@ -27,6 +27,7 @@ export class PredictionMetricsRegistry {
   private firstFolded: ModelIdentity | undefined;
   private exponentialDurations = false;
   private readonly overflowReported = new Set<string>();
+  private readonly reporter = new ReportOnce();
   private producers = 0;
   private checkScheduled = false;
 
@@ -57,8 +58,9 @@ export class PredictionMetricsRegistry {
           (given.durationBuckets.length === current.durationBuckets.length &&
             given.durationBuckets.every((bound, i) => bound === current.durationBuckets[i])));
       if (!same) {
-        diag.warn(
-          'modelsight: prediction metric options given after the first model was wrapped are ignored; ' +
+        this.reporter.report(
+          'late-options',
+          'prediction metric options given after the first model was wrapped are ignored; ' +
             'start the preload (or call start()) before wrapping models',
         );
       }
@@ -85,8 +87,9 @@ export class PredictionMetricsRegistry {
     this.checkScheduled = true;
     const timer = setTimeout(() => {
       if (this.producers === 0) {
-        diag.warn(
-          'modelsight: prediction metrics are counted but no MetricReader exports them; preload @modelsight/node/register, ' +
+        this.reporter.report(
+          'no-producer',
+          'prediction metrics are counted but no MetricReader exports them; preload @modelsight/node/register, ' +
             'or pass predictionMetricProducer() in the metricProducers of your reader',
         );
       }
@@ -133,8 +136,9 @@ export class PredictionMetricsRegistry {
     if (fresh.length === 0) return;
     for (const name of fresh) this.overflowReported.add(name);
     const from = firstFolded ? `, from ${firstFolded.name} ${firstFolded.version} on,` : '';
-    diag.warn(
-      `modelsight: ${fresh.join(', ')} reached the limit of ${this.options.cardinalityLimit} series per metric ` +
+    this.reporter.report(
+      `overflow:${fresh.join()}`,
+      `${fresh.join(', ')} reached the limit of ${this.options.cardinalityLimit} series per metric ` +
         `(${ENV_CARDINALITY_LIMIT}): the series beyond it${from} are counted together in one series labelled ` +
         'otel_metric_overflow="true". Look for a model name or version that changes with every wrapper, or raise the limit.',
     );
