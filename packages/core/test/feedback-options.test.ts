@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { resolveFeedbackConfig } from '../src/feedback/feedback-config';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { collectedMetrics } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const meter = collectedMetrics().meter;
 

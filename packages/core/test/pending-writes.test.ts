@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { flushPendingWrites, registerPendingWrites } from '../src/index';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 // The registry is process-wide: every test unregisters what it registered.
 const diagnostics = captureDiag();

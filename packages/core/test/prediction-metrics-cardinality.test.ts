@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { metricsEndpoint } from './support/metrics-endpoint';
 import type { TextSample } from './support/prometheus-text';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 /** Series per metric family: histogram series are counted once (by their `_count` sample). */
 function seriesPerFamily(samples: TextSample[]): Map<string, number> {

@@ -2,7 +2,7 @@ import { DataPointType, MeterProvider, MetricReader, type ExponentialHistogram }
 import { afterEach, expect, it } from 'vitest';
 import { DURATION_BUCKETS_SECONDS, predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { resolvePredictionMetricsOptions } from '../src/metrics/prediction-metrics-options';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 class ManualReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}

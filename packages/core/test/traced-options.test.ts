@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { traced } from '../src/index';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 const fn = () => 1;
 const model = { name: 'm', version: '1' };

@@ -3,7 +3,7 @@
 // tests under test/ (another TypeScript root) write the same generated data files.
 const { writeFileSync } = require('node:fs');
 const { gzipSync } = require('node:zlib');
-const { normalGenerator, uniformGenerator } = require('../../../drift/test/support/seeded-random.cjs');
+const { normalGenerator, uniformGenerator } = require('@modelsight/test-support');
 
 /**
  * Rows of a small churn model's data: a rounded numeric feature (many ties), a continuous one with
