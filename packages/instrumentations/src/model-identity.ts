@@ -1,4 +1,6 @@
 import type { TracedCallOptions } from '@modelsight/core';
+import type { Env } from '@modelsight/internal';
+import { instrumentationsEnv } from './config/env-config';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
 
 /** `ml.model.version` when neither the option nor `MODELSIGHT_MODEL_VERSION` gives one. */
@@ -16,10 +18,11 @@ function pick<T>(option: T | ((model: ModelSource) => T | undefined) | undefined
 export function modelCallOptions(
   config: ModelInstrumentationConfig,
   model: ModelSource,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: Env,
 ): Pick<TracedCallOptions, 'model' | 'classes' | 'task' | 'observers' | 'label' | 'confidence'> {
   const name = pick(config.modelName, model) || model.name;
-  const version = pick(config.modelVersion, model) || env['MODELSIGHT_MODEL_VERSION']?.trim() || UNKNOWN_VERSION;
+  const version =
+    pick(config.modelVersion, model) || instrumentationsEnv(env).MODELSIGHT_MODEL_VERSION || UNKNOWN_VERSION;
   return {
     model: { name, version },
     classes: pick(config.classes, model),

@@ -89,11 +89,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(Model, 'from_pretrained', (original) => this.rememberModelId(original as AnyMethod) as never);
       }
       const classes = this.pipelineClasses(exports);
-      if (classes.length === 0)
-        this.warnOnce(
-          'no-pipelines',
-          `${this.instrumentationName}: no pipeline classes found; pipelines are not traced`,
-        );
+      if (classes.length === 0) this.warnOnce('no-pipelines', `no pipeline classes found; pipelines are not traced`);
       for (const [name, prototype] of classes) {
         if (isWrapped(prototype._call)) continue;
         const tracing: MethodTracing = {
@@ -105,11 +101,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(prototype, '_call', (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
       }
     } catch (error) {
-      this.warnOnce(
-        'patch',
-        `${this.instrumentationName}: patching @huggingface/transformers failed; pipelines are not traced`,
-        error,
-      );
+      this.warnOnce('patch', `patching @huggingface/transformers failed; pipelines are not traced`, error);
     }
     return exports;
   }
@@ -121,7 +113,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
       for (const [, prototype] of this.pipelineClasses(exports))
         if (isWrapped(prototype._call)) this._unwrap(prototype, '_call');
     } catch (error) {
-      this.warnOnce('unpatch', `${this.instrumentationName}: unpatching @huggingface/transformers failed`, error);
+      this.warnOnce('unpatch', `unpatching @huggingface/transformers failed`, error);
     }
   }
 
