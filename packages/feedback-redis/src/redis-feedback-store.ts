@@ -1,3 +1,4 @@
+import { type Env, ReportOnce } from '@modelsight/internal';
 import { diag } from '@opentelemetry/api';
 import {
   registerPendingWrites,
@@ -7,6 +8,7 @@ import {
   type TakeResult,
 } from '@modelsight/core';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { FEEDBACK_REDIS } from './config/env-config';
 import { decodePrediction, encodeModel, encodePrediction, type EncodedModel } from './prediction-codec';
 import { TAKE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './redis-scripts';
 import {
@@ -61,7 +63,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   private inFlight = 0;
   private scheduled = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly reported = new Set<string>();
+  private readonly reporter = new ReportOnce(FEEDBACK_REDIS);
   private readonly idle: Array<() => void> = [];
   private readonly unregisterPendingWrites: () => void;
   private readonly flushSoon = (): void => {
@@ -70,7 +72,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   };
 
   /** @throws TypeError naming the option or environment variable when one is invalid. */
-  constructor(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+  constructor(options: RedisFeedbackStoreOptions = {}, env?: Env) {
     this.options = resolveRedisStoreOptions(options, env);
     const { maxQueue, keyPrefix } = this.options;
     this.queue = new WriteQueue(maxQueue);
@@ -433,7 +435,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.health = 'up';
     if (wasDown)
       diag.info(
-        `modelsight: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.queue.size} queued predictions are written now`,
+        `${FEEDBACK_REDIS}: Redis feedback store at ${redactUrl(this.options.url)} answers again; ${this.queue.size} queued predictions are written now`,
       );
     this.flush(false);
   }
@@ -447,8 +449,9 @@ export class RedisFeedbackStore implements FeedbackStore {
       error instanceof Error
         ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}`
         : String(error);
+    // Each outage is warned about (not once per cause): an operator needs to see that Redis went away again.
     diag.warn(
-      `modelsight: Redis feedback store at ${redactUrl(this.options.url)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
+      `${FEEDBACK_REDIS}: Redis feedback store at ${redactUrl(this.options.url)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
         `predictions wait in a queue of at most ${this.options.maxQueue} (the rest counted in ml_feedback_pending_dropped_total{reason="unavailable"}), ` +
         'feedback counts as ml_feedback_total{ml_feedback_outcome="unavailable"}; retrying',
     );
@@ -456,9 +459,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   private report(cause: string, message: string): void {
-    if (this.reported.has(cause)) return;
-    this.reported.add(cause);
-    diag.warn(`modelsight: ${message}`);
+    this.reporter.report(cause, message);
   }
 }
 

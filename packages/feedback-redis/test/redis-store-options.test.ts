@@ -1,3 +1,4 @@
+import { captureDiag } from '@modelsight/test-support';
 import { expect, test } from 'vitest';
 import { feedbackStoreFromEnv } from '../src/feedback-store-from-env';
 import { redactUrl, resolveRedisStoreOptions } from '../src/redis-store-options';
@@ -51,25 +52,29 @@ test('an invalid option throws a TypeError naming the option and the value', () 
   );
 });
 
-test('an invalid environment variable throws a TypeError naming the variable and the value', () => {
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_TIMEOUT_MS must be a positive integer; got "soon"',
-  );
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TRACE_INDEX: '1' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_TRACE_INDEX must be "true" or "false"; got "1"',
-  );
+test('an invalid environment variable is warned about once, naming the variable, the value and the default used', () => {
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon', MODELSIGHT_REDIS_TRACE_INDEX: '1' }),
+  ).toMatchObject({ timeoutMs: 1000, traceIndex: false });
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_TIMEOUT_MS="soon" is not valid (expected a whole number greater than 0); using 1000',
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_TRACE_INDEX="1" is not valid (expected true or false); using false',
+  ]);
 });
 
-test('MODELSIGHT_FEEDBACK_STORE unset, empty or memory leaves the tracker its own store, and another value throws', () => {
+test('MODELSIGHT_FEEDBACK_STORE unset, empty or memory leaves the tracker its own store, and another value is warned about', () => {
+  const diag = captureDiag();
   expect(feedbackStoreFromEnv({}, {})).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: ' ' })).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'Memory' })).toBeUndefined();
-  expect(() => feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toThrow(
-    'environment variable MODELSIGHT_FEEDBACK_STORE must be "memory" or "redis"; got "postgres"',
+  expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toBeUndefined();
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_FEEDBACK_STORE="postgres" is not valid (expected one of memory, redis); using memory',
+  ]);
+  expect(() => feedbackStoreFromEnv({ url: 'localhost:6379' }, { MODELSIGHT_FEEDBACK_STORE: 'redis' })).toThrow(
+    'option url must be a redis:// or rediss:// URL; got "localhost:6379"',
   );
-  expect(() =>
-    feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'redis', MODELSIGHT_REDIS_URL: 'localhost:6379' }),
-  ).toThrow('MODELSIGHT_REDIS_URL');
 });
 
 test('messages show the Redis URL without its password', () => {
