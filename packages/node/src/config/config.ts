@@ -43,16 +43,13 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
   const timeoutOption =
     options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
+  // Each general variable is read once; a signal's own variable wins over it (and falls back to it).
+  const generalProtocol = read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/json');
+  const generalTimeout = read.positiveInt('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000);
   const protocolFor = (signal: 'TRACES' | 'METRICS') =>
-    protocolOption ??
-    read.oneOf(
-      read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
-      PROTOCOLS,
-      'http/json',
-    );
+    protocolOption ?? read.oneOf(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, PROTOCOLS, generalProtocol);
   const timeoutFor = (signal: 'TRACES' | 'METRICS') =>
-    timeoutOption ??
-    read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
+    timeoutOption ?? read.positiveInt(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, generalTimeout);
 
   const sampler =
     options.sampler !== undefined

@@ -34,11 +34,6 @@ export class NodeEnvReader {
     return this.source;
   }
 
-  /** `specific` when it is set, else `general`: a signal's own variable wins over the one for every signal. */
-  specificFirst(specific: string, general: string): string {
-    return this.string(specific) !== undefined ? specific : general;
-  }
-
   /** The trimmed value, or `undefined` when unset or blank (blank means unset in the OTel spec). */
   string(name: string): string | undefined {
     return readString(this.source, name, undefined);
