@@ -5,6 +5,7 @@ import { ReportOnce } from './errors/report-once';
  * for a shared feedback store, for instance). It should bound its own wait; it may reject, which is
  * reported, never thrown.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a flush may be any function, also one that returns nothing (void)
 export type PendingWritesFlush = () => Promise<unknown> | void;
 
 /** Options of {@link flushPendingWrites}. */
@@ -35,7 +36,8 @@ const GLOBAL_KEY = Symbol.for('@modelsight/core.pending-writes.v1');
 
 function registry(): PendingWritesRegistry {
   const holder = globalThis as { [GLOBAL_KEY]?: PendingWritesRegistry };
-  return (holder[GLOBAL_KEY] ??= { registrations: new Set(), reporter: new ReportOnce() });
+  holder[GLOBAL_KEY] ??= { registrations: new Set(), reporter: new ReportOnce() };
+  return holder[GLOBAL_KEY];
 }
 
 /**

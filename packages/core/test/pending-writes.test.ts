@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { flushPendingWrites, registerPendingWrites } from '../src/index';
+import { flushPendingWrites, type PendingWritesFlush, registerPendingWrites } from '../src/index';
 import { captureDiag } from '@modelsight/test-support';
 
 // The registry is process-wide: every test unregisters what it registered.
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const register = (name: string, flush: () => Promise<unknown> | void) => {
+const register = (name: string, flush: PendingWritesFlush) => {
   const remove = registerPendingWrites(name, flush);
   unregister.push(remove);
   return remove;

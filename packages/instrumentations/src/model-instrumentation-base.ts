@@ -6,7 +6,7 @@ import { checkModelInstrumentationConfig, modelCallOptions } from './model-ident
 import type { ModelInstrumentationConfig, ModelSource } from './types';
 import { VERSION } from './version';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a method of a model from any library, called with its own arguments
 export type AnyMethod = (this: any, ...args: any[]) => any;
 
 /** How a patched method turns its calls into predictions. */

@@ -68,7 +68,7 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
         for (const method of methods) {
           // Only the class's own method: Sequential's predict, not the LayersModel one it inherits.
           if (
-            !Object.prototype.hasOwnProperty.call(prototype, method) ||
+            !Object.hasOwn(prototype, method) ||
             typeof prototype[method] !== 'function' ||
             isWrapped(prototype[method])
           )

@@ -71,11 +71,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
       const value = exports[name];
       const prototype =
         typeof value === 'function' ? (value.prototype as Record<string, unknown> | undefined) : undefined;
-      if (
-        prototype !== undefined &&
-        Object.prototype.hasOwnProperty.call(prototype, '_call') &&
-        typeof prototype._call === 'function'
-      ) {
+      if (prototype !== undefined && Object.hasOwn(prototype, '_call') && typeof prototype._call === 'function') {
         found.push([name, prototype]);
       }
     }

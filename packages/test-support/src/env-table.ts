@@ -13,9 +13,9 @@ export interface EnvCase {
  * (expected …); using <default>` (the node package collects it without the prefix, then writes it prefixed).
  */
 export function badValuePattern(name: string, bad: string, prefix?: string): RegExp {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const head = prefix === undefined ? '' : `${escape(prefix)}: `;
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const head = prefix === undefined ? '' : `${literal(prefix)}: `;
   return new RegExp(
-    `^${head}${escape(name)}=${escape(JSON.stringify(bad))} is not valid \\(expected [^)]+\\); using .+$`,
+    `^${head}${literal(name)}=${literal(JSON.stringify(bad))} is not valid \\(expected [^)]+\\); using .+$`,
   );
 }
