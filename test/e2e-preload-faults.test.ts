@@ -117,12 +117,14 @@ describe('a collector that hangs', () => {
     const running = await startWithReceiver('hang', {
       OTEL_BSP_MAX_QUEUE_SIZE: '20',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
+      MODELSIGHT_DROPPED_SPANS_REPORT_INTERVAL_MS: '200',
     });
     expect(await predictMany(running, 300)).toBe(300);
     await running.waitForOutput('stderr', `cannot export spans to ${receiver!.url}/v1/traces`);
-    // A span added after the queue was full reports how many were dropped: the queue never grew past 20.
+    // Spans ended while the queue was full are dropped and reported: the queue never grew past 20.
     expect(await predictMany(running, 20, 1)).toBe(20);
-    await running.waitForOutput('stderr', 'spans because maxQueueSize reached');
+    await running.waitForOutput('stderr', 'queue full: ');
+    expect(running.stderr()).toMatch(/Dropped \d+ spans in the last 200 ms \(queue full: \d+/);
     const requests = receiver!.requests();
     expect(requests.length).toBeGreaterThan(0);
     for (const request of requests) {

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING_DROPPED, traced } from '@modelsight/core';
-import { captureDiag, inProcessReplica, sleep, waitUntil, type InProcessReplica } from './support/feedback-replicas';
+import { captureDiag, inProcessReplica, waitUntil, type InProcessReplica } from './support/feedback-replicas';
 import { freePort } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
 
@@ -94,8 +94,9 @@ test('predictions that waited in the queue longer than twice ttlMs are counted a
   await redis.stop();
   await waitUntil(() => !target.store.available, 5000, 'the store to see Redis gone');
   const stale = predictMany(20);
+  const madeAt = Date.now();
   expect(target.store.queued).toBe(20);
-  await sleep(250);
+  await waitUntil(() => Date.now() - madeAt > 200, 5000, 'the queued predictions to be older than twice ttlMs');
   await redis.start();
   await waitUntil(
     () => target.store.available && target.store.queued === 0,
@@ -151,7 +152,11 @@ test('a server that accepts connections and never answers, from the start: the s
   cleanups.push(() => target.close());
   const predictMany = tracedModel(target);
   const ids = predictMany(80);
-  await sleep(1500);
+  await waitUntil(
+    () => sockets.length > 0 && diagnostics.matching(/Redis feedback store at .* is not reachable yet/).length > 0,
+    10_000,
+    'the store to connect and give up waiting for an answer',
+  );
   expect(sockets.length).toBeGreaterThan(0);
   expect(target.store.available).toBe(false);
   expect(target.store.queued).toBe(50);

@@ -43,6 +43,15 @@ afterAll(async () => {
   await redis?.remove();
 });
 
+/** Polls an asynchronous condition (a Redis query) every 20 ms, for at most 5 s. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
 const outcomes = async (replica: InProcessReplica, model = iris) => ({
   correct:
     (await replica.metric(METRIC_ML_FEEDBACK, {
@@ -136,11 +145,14 @@ test('feedback after ttlMs counts as expired, and after twice ttlMs the predicti
   const ttl = Number(await redis.cli('pttl', `ms:fb:p:${late.predictionId}`));
   expect(ttl).toBeGreaterThan(400);
   expect(ttl).toBeLessThanOrEqual(800);
-  await sleep(450);
+  // Older than ttlMs: Redis's time to live (twice ttlMs from the prediction) has less than ttlMs left.
+  await until(async () => Number(await redis.cli('pttl', `ms:fb:p:${late.predictionId}`)) < 390, 'ttlMs to pass');
   expect(await b!.tracker.recordFeedback(late.predictionId, 'setosa')).toBe('expired');
   expect(await b!.tracker.recordFeedback(late.predictionId, 'setosa')).toBe('duplicate');
-  await sleep(400);
-  expect(await redis.cli('exists', `ms:fb:p:${gone.predictionId}`)).toBe('0');
+  await until(
+    async () => (await redis.cli('exists', `ms:fb:p:${gone.predictionId}`)) === '0',
+    'Redis to expire the prediction',
+  );
   expect(await b!.tracker.recordFeedback(gone.predictionId, 'setosa')).toBe('unmatched');
 });
 

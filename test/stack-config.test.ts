@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { modelsight } from './support/modelsight-cli';
 import { runTool } from './support/promtool';
 
 // Docker cannot run here: the stack's files are checked with the real tools that
@@ -60,15 +61,18 @@ describe('compose file', () => {
       .filter(([, service]) => service.image && !service.build)
       .map(([name, service]) => [name, service.image as string]);
     expect(images.map(([name]) => name).sort()).toEqual(
-      ['alert-webhook', 'alertmanager', 'grafana', 'jaeger', 'prometheus', 'redis', 'traffic'].sort(),
+      ['alertmanager', 'grafana', 'jaeger', 'prometheus', 'redis', 'responder-token', 'traffic'].sort(),
     );
     for (const [name, image] of images) {
       expect(image, name).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+[a-z0-9.-]*$/);
     }
   });
 
-  it('mounts only files that exist in the repository', () => {
-    const mounts = Object.values(services).flatMap((service) => (service.volumes ?? []) as string[]);
+  it('mounts only files that exist in the repository, and named volumes it declares', () => {
+    const all = Object.values(services).flatMap((service) => (service.volumes ?? []) as string[]);
+    const named = all.filter((mount) => !/^[./]/.test(mount));
+    for (const mount of named) expect(Object.keys(compose['volumes'] ?? {}), mount).toContain(mount.split(':')[0]);
+    const mounts = all.filter((mount) => !named.includes(mount));
     expect(mounts.length).toBeGreaterThan(5);
     for (const mount of mounts) {
       const source = mount.split(':')[0]!;
@@ -124,8 +128,8 @@ describe('Prometheus config and rules', () => {
     expect(files).toHaveLength(2);
     const run = await runTool('promtool', ['check', 'rules', ...files, driftRules]);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 13 rules found/);
-    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 12 rules found/);
+    expect(run.output).toMatch(/modelsight-recording\.rules\.yml\s+SUCCESS: 18 rules found/);
+    expect(run.output).toMatch(/modelsight-alerts\.rules\.yml\s+SUCCESS: 14 rules found/);
     expect(run.output).toMatch(/SUCCESS: 5 rules found/); // fleet PSI
   });
 
@@ -201,6 +205,9 @@ describe('Prometheus config and rules', () => {
     expect(exprOf('ModelAccuracyLow')).toContain('ml_model_accuracy');
     expect(exprOf('TelemetryOverflow')).toContain('otel_metric_overflow="true"');
     expect(exprOf('ModelFeedbackLostShareHigh')).toBe('job:ml_feedback_lost:ratio_rate15m > 0.1');
+    expect(exprOf('ModelVersionOutcomeRateLow')).toContain('ml_model:ml_outcome:ratio_rate1h');
+    expect(exprOf('ModelVersionOutcomeRateLow')).toContain('ml_model:ml_predictions_ok:increase1h >= 1000');
+    expect(exprOf('ModelFeatureDriftShareHigh')).toBe('ml_model:ml_drift_detected_features:ratio >= 0.3');
   });
 
   it('runs the iris replicas on the Redis service, so feedback joins on any replica', () => {
@@ -246,12 +253,60 @@ describe('Alertmanager config', () => {
     expect(await route('severity=warning', 'alertname=ModelFeatureDriftDetected')).toBe('webhook-warning');
   });
 
-  it('sends notifications to the webhook service of the compose file', () => {
+  it('sends notifications to the responder of the compose file, with the token file the responder reads', () => {
     const receivers = yamlFile('alertmanager/alertmanager.yml')['receivers'] as any[];
-    const port = services['alert-webhook'].environment.PORT;
+    const responses = yamlFile('responder/responses.yaml');
+    const secrets = (services['alertmanager'].volumes as string[]).find((volume) =>
+      volume.startsWith('responder-secrets:'),
+    );
+    expect(secrets).toBe('responder-secrets:/run/secrets:ro');
+    expect(services['responder'].volumes).toContain(secrets);
+    expect(services['responder-token'].volumes).toEqual(['responder-secrets:/run/secrets']);
+    expect(services['responder-token'].command.join(' ')).toContain(responses.token.file);
+    expect(receivers).toHaveLength(2);
     for (const receiver of receivers) {
-      expect(receiver.webhook_configs[0].url).toMatch(new RegExp(`^http://alert-webhook:${port}/`));
+      expect(receiver.webhook_configs[0].url).toMatch(new RegExp(`^http://responder:${responses.listen.port}/`));
+      expect(receiver.webhook_configs[0].http_config.authorization).toEqual({
+        type: 'Bearer',
+        credentials_file: responses.token.file,
+      });
     }
+  });
+});
+
+describe('Responder config', () => {
+  const responses = yamlFile('responder/responses.yaml');
+
+  it('passes modelsight respond --check, with the token where the stack writes it', () => {
+    const tokenFile = join(temp, 'responder-token');
+    writeFileSync(tokenFile, 'a'.repeat(64));
+    const config = join(temp, 'responses.yaml');
+    writeFileSync(config, read('responder/responses.yaml').replace(responses.token.file, tokenFile));
+    const run = modelsight(['respond', '--config', config, '--check'], temp);
+    expect(run.stderr).toBe(`${config}: 1 actions, 1 routes: OK\n`);
+  });
+
+  it('runs the retraining script it mounts, on an alert the stack defines, with labels Alertmanager groups by', () => {
+    const mounts = new Map(
+      (services['responder'].volumes as string[]).map((volume) => [volume.split(':')[1], volume.split(':')[0]]),
+    );
+    expect(mounts.get('/etc/modelsight/responses.yaml')).toBe('./responder/responses.yaml');
+    // The image runs the responder on the mounted config.
+    const dockerfile = read(services['responder'].build.dockerfile.replace('examples/stack/', ''));
+    expect(dockerfile).toMatch(
+      /CMD \["node", "packages\/cli\/dist\/cli\.cjs", "respond", "--config", "\/etc\/modelsight\/responses\.yaml"\]/,
+    );
+    const retrain = responses.actions.retrain.command as string[];
+    expect(mounts.get(retrain[1]!)).toBe('./responder/retrain.mjs');
+    const groupBy = yamlFile('alertmanager/alertmanager.yml')['route'].group_by as string[];
+    for (const arg of retrain) {
+      const label = /^\{\{ labels\.(\w+) \}\}$/.exec(arg)?.[1];
+      if (label) expect(groupBy, arg).toContain(label);
+    }
+    const routed = (responses.routes as any[]).map((route) => route.match.alertname);
+    expect(routed).toEqual(['ModelFeatureDriftShareHigh']);
+    for (const name of routed) expect(alerts.map((alert) => alert.alert)).toContain(name);
+    expect(services['responder'].ports).toBeUndefined();
   });
 });
 
@@ -288,7 +343,7 @@ describe('Grafana provisioning and dashboard', () => {
     }
   });
 
-  it('has model and version variables and the system, application and model rows', () => {
+  it('has model and version variables and the system, application, model and business outcome rows', () => {
     const variables = (dashboard.templating.list as any[]).map((item) => item.name);
     expect(variables).toEqual(expect.arrayContaining(['model', 'version']));
     const titles = (dashboard.panels as any[]).map((panel) => panel.title);
@@ -312,6 +367,10 @@ describe('Grafana provisioning and dashboard', () => {
       'Missing values',
       'Invalid values',
       'PSI across all replicas',
+      'Business outcomes',
+      'Outcome rate by version',
+      'Outcome value per 1,000 predictions',
+      'Outcomes not counted',
     ]);
     const ids = (dashboard.panels as any[]).map((panel) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -62,7 +62,7 @@ function row(shifted: boolean) {
 }
 
 // A model service with every monitor: nearest species centroid, softmax of the
-// negative distances as probabilities; POST /predict and POST /feedback.
+// negative distances as probabilities; POST /predict, POST /feedback and POST /outcome.
 const FULLY_MONITORED_SERVICE = `
 const { readFileSync } = require('node:fs');
 const { createServer } = require('node:http');
@@ -71,7 +71,7 @@ const { DriftMonitor } = require(process.env.DRIFT_MODULE);
 const model = { name: 'centroid-classifier', version: '2.0.0' };
 const centroids = JSON.parse(process.env.CENTROIDS);
 const drift = new DriftMonitor({ model, profile: JSON.parse(readFileSync(process.env.PROFILE_PATH, 'utf8')) });
-const feedback = new FeedbackTracker({ model, labels: Object.keys(centroids) });
+const feedback = new FeedbackTracker({ model, labels: Object.keys(centroids), outcomes: ['conversion', 'purchase'] });
 function classify(features) {
   const scores = Object.entries(centroids).map(([label, centre]) =>
     [label, Math.exp(-Object.keys(centre).reduce((d, k) => d + (features[k] - centre[k]) ** 2, 0))]);
@@ -96,6 +96,8 @@ createServer((request, response) => {
       answer = { ...result, predictionId: prediction.predictionId };
     } else if (request.url === '/feedback') {
       answer = { outcome: feedback.recordFeedback(input.predictionId, input.label) };
+    } else if (request.url === '/outcome') {
+      answer = { outcome: feedback.recordOutcome(input.predictionId, input.name, input.value ?? 1) };
     } else {
       response.writeHead(404).end();
       return;
@@ -222,7 +224,8 @@ for (const service of services) {
         return { status: res.status, text };
       };
       // Six seconds of traffic (about six scrapes): predictions, a third of them
-      // shifted, the true species sent back for half of them, a malformed request.
+      // shifted, the true species sent back for half of them, a conversion for a third
+      // (reported twice for a ninth), a purchase for a sixth, a malformed request.
       const until = Date.now() + 6000;
       while (Date.now() < until) {
         await Promise.all(
@@ -232,6 +235,10 @@ for (const service of services) {
             predictionsSent++;
             const { predictionId } = JSON.parse(text) as { predictionId?: string };
             if (predictionsSent % 2 === 0 && predictionId) await post('/feedback', { predictionId, label });
+            if (predictionsSent % 3 === 0 && predictionId) await post('/outcome', { predictionId, name: 'conversion' });
+            if (predictionsSent % 9 === 0 && predictionId) await post('/outcome', { predictionId, name: 'conversion' });
+            if (predictionsSent % 6 === 0 && predictionId)
+              await post('/outcome', { predictionId, name: 'purchase', value: 12.5 });
           }),
         );
         await post('/predict', { features: { sepal_length: 'wide' } });
@@ -281,7 +288,7 @@ for (const service of services) {
       const records = [resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'), driftRules].flatMap((file) =>
         [...readFileSync(file, 'utf8').matchAll(/- record: (\S+)/g)].map((match) => match[1]!),
       );
-      expect(records.length).toBe(18);
+      expect(records.length).toBe(22);
       expect(records).toContain('ml_feature:ml_drift_psi:fleet1h');
       let missing: string[] = [];
       const deadline = Date.now() + 20_000;

@@ -132,5 +132,7 @@ export default defineConfig([
   { ...base({ register: 'src/register.ts' }, 'cjs'), esbuildPlugins: [ownIndex('index.cjs')] },
   // Started by both builds (final-span-export.ts) to export the last spans while the main thread waits.
   { ...base({ 'final-export-worker': 'src/shutdown/final-export-worker.ts' }, 'cjs'), dts: false },
+  // Started by both builds (span-export-channel.ts): serializes and posts spans off the event loop.
+  { ...base({ 'span-export-worker': 'src/traces/span-export-worker.ts' }, 'cjs'), dts: false },
   { ...base({ register: 'src/register-esm.mts' }, 'esm'), esbuildPlugins: [ownIndex('index.mjs')] },
 ]);

@@ -26,14 +26,14 @@ export interface InProcessReplica {
 
 /** Starts a replica; it waits for Redis to answer unless `waitForRedis` is false. */
 export async function inProcessReplica(
-  options: RedisFeedbackStoreOptions & { ttlMs?: number; model?: ModelIdentity },
+  options: RedisFeedbackStoreOptions & { ttlMs?: number; model?: ModelIdentity; outcomes?: string[] },
   waitForRedis = true,
 ): Promise<InProcessReplica> {
-  const { ttlMs, model, ...storeOptions } = options;
+  const { ttlMs, model, outcomes, ...storeOptions } = options;
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
   const store = redisFeedbackStore(storeOptions);
-  const tracker = new FeedbackTracker({ store, meter: provider.getMeter('replica'), ttlMs, model });
+  const tracker = new FeedbackTracker({ store, meter: provider.getMeter('replica'), ttlMs, model, outcomes });
   if (waitForRedis) await waitUntil(() => store.available, 10_000, 'the store to connect');
   const points = async () => {
     const { resourceMetrics } = await reader.collect();

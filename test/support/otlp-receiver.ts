@@ -17,7 +17,9 @@ export type ReceiverMode =
   /** Closes each connection as soon as it is accepted. */
   | 'refuse'
   /** Reads the request and never answers. */
-  | 'hang';
+  | 'hang'
+  /** Reads the request and answers 500 (a collector failing; not retryable in OTLP/HTTP). */
+  | 'error';
 
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
@@ -131,7 +133,10 @@ export async function startOtlpReceiver(options: StartOtlpReceiverOptions = {}):
         notify();
         return; // never answered; the socket is destroyed on close()
       }
-      if (request.method !== 'POST' || !PATHS.has(path)) {
+      if (mode === 'error') {
+        response.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"collector failure"}');
+        notify();
+      } else if (request.method !== 'POST' || !PATHS.has(path)) {
         response.writeHead(404).end();
       } else if (failure !== undefined) {
         errors.push(failure);

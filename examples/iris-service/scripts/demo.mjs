@@ -36,7 +36,7 @@ for (const file of ['dist/server.cjs', 'dist/server.mjs', 'dist/seeded-random.mj
   if (!existsSync(join(serviceDir, file))) fail(`${file} is missing: run "npm run build" at the repository root first`);
 }
 // Loaded after the check above: the traffic draws from the service's built random generator.
-const { SHIFT_IN_STD, driveTraffic } = await import('./lib/traffic.mjs');
+const { CONVERSION_CHANCE, SHIFT_IN_STD, driveTraffic } = await import('./lib/traffic.mjs');
 
 /** The ESM entry of the preload, if the installed @modelsight/node has one. */
 function esmPreloadAvailable() {
@@ -55,8 +55,22 @@ const userEndpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.e
 const receiver = userEndpoint ? undefined : await startOtlpReceiver();
 const esm = esmPreloadAvailable();
 
+// 1.0.0 shares its single predictions with a canary, 1.0.1, deliberately broken on a quarter of its
+// inputs: the guard of modelVersions() rolls it back once each version has made CANARY_MIN_CALLS calls.
+const CANARY = { version: '1.0.1', share: 0.3, errorRate: 0.25, minCalls: smoke ? 30 : 100 };
 const versions = [
-  { version: '1.0.0', weight: 0.7, entry: 'dist/server.cjs', preloadFlag: '--require', env: {} },
+  {
+    version: '1.0.0',
+    weight: 0.7,
+    entry: 'dist/server.cjs',
+    preloadFlag: '--require',
+    env: {
+      CANARY_VERSION: CANARY.version,
+      CANARY_SHARE: String(CANARY.share),
+      CANARY_ERROR_RATE: String(CANARY.errorRate),
+      CANARY_MIN_CALLS: String(CANARY.minCalls),
+    },
+  },
   {
     version: '1.1.0',
     weight: 0.3,
@@ -156,6 +170,10 @@ console.log(
   `\nTraffic: ${durationSeconds} s at ${ratePerSecond} requests/s, ${versions.map((v) => `${v.weight * 100}% to ${v.version}`).join(', ')}; ` +
     `shifted inputs (${shiftText}) from ${Math.round(shiftStart / 1000)} s to ${Math.round(shiftEnd / 1000)} s`,
 );
+console.log(
+  `Canary: inside 1.0.0's service, ${CANARY.version} takes ${CANARY.share * 100}% of its single predictions and fails ` +
+    `${CANARY.errorRate * 100}% of them on purpose; the guard may act after ${CANARY.minCalls} calls of each version`,
+);
 
 const startedAt = Date.now();
 let nextProgress = 10_000;
@@ -202,6 +220,67 @@ if (smoke) {
   console.log('\nsmoke: ok');
 }
 
+/** The canary inside 1.0.0's service: its share and rollbacks from /metrics, the guard's evidence line, what clients got. */
+function reportCanary(problems) {
+  const host = versions[0];
+  console.log(`\n== Canary ${CANARY.version} inside 1.0.0's service (modelVersions), from its /metrics and its log`);
+  const share = (version) =>
+    host.samples.find((s) => s.name === 'ml_version_share' && s.labels.ml_model_version === version)?.value;
+  const rollbacks = host.samples.filter(
+    (s) => s.name === 'ml_rollbacks_total' && s.labels.ml_model_version === CANARY.version && s.value > 0,
+  );
+  const answered = results.filter((r) => r.servedBy === CANARY.version);
+  const last = answered.reduce((latest, r) => Math.max(latest, r.at), 0);
+  console.log(
+    table([
+      ['version', 'ml_version_share', 'ml_rollbacks_total', 'answers 200 seen by clients'],
+      ['1.0.0', share('1.0.0') ?? '–', '', results.filter((r) => r.servedBy === '1.0.0').length],
+      [
+        CANARY.version,
+        share(CANARY.version) ?? '–',
+        rollbacks.map((s) => `${s.value} (${s.labels.reason})`).join(', ') || '0',
+        `${answered.length}${answered.length > 0 ? `, the last at ${seconds(last / 1000)}` : ''}`,
+      ],
+    ]),
+  );
+  const evidence = host.service.stderr.find((line) => line.includes(`canary ${MODEL} ${CANARY.version} rolled back`));
+  if (evidence) console.log(`  ${evidence.replace(/^.*?modelsight: /, 'modelsight: ')}`);
+  else console.log(`  (not rolled back in this run: the guard waits for ${CANARY.minCalls} calls of each version)`);
+  if (share('1.0.0') === undefined) problems.push('no ml_version_share in the /metrics of 1.0.0');
+}
+
+/** Conversions and purchases per version, from each service's /metrics, against the single answers each version gave. */
+function reportOutcomes(problems) {
+  console.log('\n== Business outcomes per version (POST /outcome), from /metrics');
+  const rows = [['version', 'single answers', 'conversions', 'conversion rate', 'purchases', 'purchase value']];
+  let any = 0;
+  const served = [
+    [versions[0], versions[0].version],
+    [versions[0], CANARY.version],
+    ...versions.slice(1).map((v) => [v, v.version]),
+  ];
+  for (const [v, version] of served) {
+    const match = { ml_model_name: MODEL, ml_model_version: version };
+    const count = (name) => sumOf(v.samples, 'ml_outcome_total', { ...match, ml_outcome_name: name });
+    const value = sumOf(v.samples, 'ml_outcome_value_sum', { ...match, ml_outcome_name: 'purchase' });
+    const answers = results.filter((r) => r.servedBy === version).length;
+    any += count('conversion');
+    rows.push([
+      version,
+      answers,
+      count('conversion'),
+      pct(count('conversion'), answers),
+      count('purchase'),
+      value.toFixed(2),
+    ]);
+  }
+  console.log(table(rows));
+  console.log(
+    `  (the traffic converts ${CONVERSION_CHANCE.right * 100}% of right answers and ${CONVERSION_CHANCE.wrong * 100}% of wrong ones; half the conversions are purchases)`,
+  );
+  if (any === 0) problems.push('no ml_outcome_total in /metrics');
+}
+
 async function queryPrometheus(server) {
   const queries = {
     'predictions by version and status': 'sum by (ml_model_version, ml_prediction_status) (ml_predictions_total)',
@@ -211,6 +290,8 @@ async function queryPrometheus(server) {
     'accuracy from feedback, across both services':
       'sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome="correct"}) / sum by (ml_model_version) (ml_feedback_total{ml_feedback_outcome=~"correct|incorrect"})',
     'features drifted': 'sum by (ml_model_version) (ml_drift_detected)',
+    'share of calls routed to each version': 'sum by (ml_model_version) (ml_version_share)',
+    'canaries rolled back': 'sum by (ml_model_version, reason) (ml_rollbacks_total) > 0',
     'share of predictions with confidence <= 0.6':
       'sum by (ml_model_version) (ml_prediction_confidence_bucket{le="0.6"}) / sum by (ml_model_version) (ml_prediction_confidence_count)',
   };
@@ -234,7 +315,11 @@ function report() {
 
   console.log(`\n== Predictions, from each service's /metrics`);
   const rows = [['version', 'ok', 'error', 'error rate', 'p50', 'p95', 'confidence <= 0.6', 'rejected (400)']];
-  for (const v of versions) {
+  const served = versions.flatMap((v) => [
+    [v, v.version],
+    ...(v.version === '1.0.0' ? [[{ ...v, version: CANARY.version }, `${CANARY.version} (canary in 1.0.0)`]] : []),
+  ]);
+  for (const [v, title] of served) {
     const match = { ml_model_name: MODEL, ml_model_version: v.version };
     const ok = sumOf(v.samples, 'ml_predictions_total', { ...match, ml_prediction_status: 'ok' });
     const error = sumOf(v.samples, 'ml_predictions_total', { ...match, ml_prediction_status: 'error' });
@@ -244,22 +329,25 @@ function report() {
     const confidenceCount = confidence[confidence.length - 1]?.count ?? 0;
     const rejected = sumOf(v.samples, 'http_rejected_requests_total');
     rows.push([
-      v.version,
+      title,
       ok,
       error,
       pct(error, ok + error),
       seconds(histogramQuantile(0.5, duration)),
       seconds(histogramQuantile(0.95, duration)),
       pct(lowConfidence, confidenceCount),
-      rejected,
+      v.version === CANARY.version ? '' : rejected,
     ]);
-    if (ok === 0) problems.push(`no ok prediction of ${v.version} in ${v.metricsUrl}`);
+    if (ok === 0 && v.version !== CANARY.version) problems.push(`no ok prediction of ${v.version} in ${v.metricsUrl}`);
     if (v.samples.length === 0) problems.push(`nothing read from ${v.metricsUrl}`);
   }
   console.log(table(rows));
   console.log(
     '  (p50/p95 interpolated in the histogram buckets, as histogram_quantile() does; the buckets start at 10 µs)',
   );
+
+  reportCanary(problems);
+  reportOutcomes(problems);
 
   const reasons = new Map();
   for (const v of versions) {

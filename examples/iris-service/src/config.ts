@@ -22,6 +22,14 @@ export interface ServiceConfig {
   readonly predictionLogSampleRate: number;
   /** `REJECTION_LOG_INTERVAL_MS`, default 10000: at most one warning per route and reason (or feedback outcome) this often; 0 logs every one. */
   readonly rejectionLogIntervalMs: number;
+  /** `CANARY_VERSION`, default none: serve a deliberately worse canary of this version beside the model. */
+  readonly canaryVersion: string | undefined;
+  /** `CANARY_SHARE`, default 0.3: share of single predictions routed to the canary. */
+  readonly canaryShare: number;
+  /** `CANARY_ERROR_RATE`, default 0.2: share of its inputs the canary fails on. */
+  readonly canaryErrorRate: number;
+  /** `CANARY_MIN_CALLS`, default 500: calls of each version before the guard may roll the canary back. */
+  readonly canaryMinCalls: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -37,6 +45,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 256, 1, 100_000),
     predictionLogSampleRate: number(env, 'PREDICTION_LOG_SAMPLE_RATE', 1, 0, 1),
     rejectionLogIntervalMs: integer(env, 'REJECTION_LOG_INTERVAL_MS', 10_000, 0, 3_600_000),
+    canaryVersion: env['CANARY_VERSION'] || undefined,
+    canaryShare: number(env, 'CANARY_SHARE', 0.3, 0.001, 0.999),
+    canaryErrorRate: number(env, 'CANARY_ERROR_RATE', 0.2, 0, 1),
+    canaryMinCalls: integer(env, 'CANARY_MIN_CALLS', 500, 1, 1_000_000),
   };
 }
 

@@ -4,14 +4,18 @@ import { feedbackStoreFromEnv, type RedisFeedbackStore } from '@modelsight/feedb
 import { predictionLogger } from '@modelsight/pino';
 import type { ServiceConfig } from './config';
 import { feedbackRoute } from './http/feedback-route';
+import { outcomeRoute } from './http/outcome-route';
 import type { Route } from './http/route';
 import { logger } from './logger';
 import type { IrisClassifier } from './model/iris-classifier';
 
+/** The business outcomes a client can report for a prediction (`POST /outcome`). */
+export const OUTCOME_NAMES = ['conversion', 'purchase'];
+
 /** Everything that watches predictions: handed to `traced()` as its observers. */
 export interface Monitoring {
   readonly observers: PredictionObserver[];
-  /** HTTP routes the monitoring adds (`POST /feedback`). */
+  /** HTTP routes the monitoring adds (`POST /feedback`, `POST /outcome`). */
   readonly routes: Route[];
   readonly drift: DriftMonitor;
   /** Its predictions wait in this process, or in Redis when `MODELSIGHT_FEEDBACK_STORE=redis`. */
@@ -41,15 +45,18 @@ export function createMonitoring(model: ModelIdentity, classifier: IrisClassifie
   // MODELSIGHT_FEEDBACK_STORE=redis (and MODELSIGHT_REDIS_URL) shares the predictions of every
   // replica in Redis, so feedback sent to any replica finds its prediction.
   const feedback = new FeedbackTracker({
-    model,
+    // Pinned to the model, unless a canary's predictions are to be judged too.
+    model: config.canaryVersion === undefined ? model : undefined,
     labels: classifier.classes,
     task: 'classification',
     store: feedbackStoreFromEnv(),
+    // Business outcomes of a prediction, sent to POST /outcome: counted per model version.
+    outcomes: OUTCOME_NAMES,
   });
   const observers: PredictionObserver[] = [
     predictionLogger({ logger, sampleRate: config.predictionLogSampleRate }),
     drift,
     feedback,
   ];
-  return { observers, routes: [feedbackRoute(feedback, config)], drift, feedback };
+  return { observers, routes: [feedbackRoute(feedback, config), outcomeRoute(feedback, config)], drift, feedback };
 }

@@ -30,7 +30,7 @@ logger.info(
 );
 
 const monitoring = createMonitoring(model, classifier, config);
-const predictor = createPredictor(classifier, model, monitoring.observers);
+const predictor = createPredictor(classifier, model, monitoring.observers, config, monitoring.feedback);
 const app = buildApp(
   [healthRoute(classifier, model), predictRoute(predictor, model, config), ...monitoring.routes],
   config,

@@ -1,7 +1,12 @@
 export { buildProfileFromFile } from './profile/build-profile-from-file';
 export type { ProfileFileOptions } from './profile/build-profile-from-file';
-export { buildReportFromFile, buildReportFromMetrics } from './report/build-report';
-export type { FileReportOptions, MetricsReportOptions, ReportOptions } from './report/build-report';
+export { buildReportFromFile, buildReportFromMetrics, buildReportFromPrometheus } from './report/build-report';
+export type {
+  FileReportOptions,
+  MetricsReportOptions,
+  PrometheusReportOptions,
+  ReportOptions,
+} from './report/build-report';
 export type { DataFileOptions } from './input/data-file-options';
 export { InputError } from './input/input-error';
 export { renderReportHtml } from './html/render-report';

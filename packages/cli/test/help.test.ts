@@ -9,6 +9,7 @@ test.each([
   [['profile', 'build', '--help'], 'Usage: modelsight profile build DATA --out profile.json'],
   [['profile', 'build', 'data.csv', '-h'], 'Usage: modelsight profile build DATA --out profile.json'],
   [['report', '--help'], 'Usage: modelsight report --profile profile.json'],
+  [['respond', '--help'], 'Usage: modelsight respond --config responses.yaml'],
 ])('modelsight %j shows its help', (args, usage) => {
   const result = runCli(args);
   expect([result.code, result.stderr]).toEqual([0, '']);

@@ -52,10 +52,19 @@ export type {
   TracedResult,
 } from './types';
 export { FeedbackTracker } from './feedback/feedback-tracker';
-export type { FeedbackActual, FeedbackOutcome, FeedbackResult, FeedbackTrackerOptions } from './feedback/types';
+export type {
+  FeedbackActual,
+  FeedbackOutcome,
+  FeedbackResult,
+  FeedbackTrackerOptions,
+  OutcomeRejectReason,
+  OutcomeResult,
+  OutcomeStatus,
+} from './feedback/types';
 export type {
   DropReason,
   FeedbackStore,
+  OutcomeTakeResult,
   PendingPrediction,
   PredictionSource,
   StoredPrediction,
@@ -63,6 +72,7 @@ export type {
 } from './feedback/feedback-store';
 export {
   ATTR_ML_FEEDBACK_OUTCOME,
+  ATTR_ML_OUTCOME_NAME,
   ERROR_ABSOLUTE_BUCKETS,
   MACRO_LABEL,
   METRIC_ML_FEEDBACK,
@@ -75,6 +85,55 @@ export {
   METRIC_ML_MODEL_PRECISION,
   METRIC_ML_MODEL_RECALL,
   METRIC_ML_MODEL_RMSE,
+  METRIC_ML_OUTCOME,
+  METRIC_ML_OUTCOME_REJECTED,
+  METRIC_ML_OUTCOME_VALUE,
   METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
 } from './feedback/feedback-semconv';
 export { MAX_CLASS_NAME_LENGTH } from './feedback/class-set';
+export { modelVersions } from './versions/model-versions';
+export type {
+  CanaryGuardOptions,
+  CanaryVersion,
+  ModelVersion,
+  ModelVersionsControl,
+  ModelVersionsFunction,
+  ModelVersionsOptions,
+  ModelVersionsState,
+  RollbackRecord,
+  ShadowQueueOptions,
+  ShadowVersion,
+  VersionState,
+} from './versions/model-versions-types';
+export type { FeedbackCounts, FeedbackCountsSource, RollbackReason } from './versions/canary-guard';
+export type { RateTestSnapshot } from './versions/sequential-rate-test';
+export type { ShadowDropReason } from './versions/shadow-queue';
+export type { ComparisonOutcome } from './versions/versions-metrics';
+export type { RegistryMetricSource } from './metrics/prediction-metrics-registry';
+export {
+  DEFAULT_ACCURACY_MARGIN,
+  DEFAULT_CANARY_CONFIDENCE,
+  DEFAULT_ERROR_MARGIN,
+  DEFAULT_LATENCY_MARGIN,
+  DEFAULT_MIN_CALLS,
+  DEFAULT_MIN_LABELS,
+  DEFAULT_SHADOW_CONCURRENCY,
+  DEFAULT_SHADOW_MAX_QUEUED,
+  ENV_CANARY_CONFIDENCE,
+  ENV_CANARY_GUARD,
+  ENV_SHADOW_CONCURRENCY,
+  ENV_SHADOW_MAX_QUEUED,
+} from './versions/model-versions-config';
+export {
+  ATTR_ML_ROLLBACK_EVIDENCE,
+  ATTR_ML_ROLLBACK_REASON,
+  ATTR_OUTCOME,
+  EVENT_ML_VERSION_ROLLBACK,
+  METRIC_ML_ROLLBACKS,
+  METRIC_ML_SHADOW_COMPARISONS,
+  METRIC_ML_SHADOW_DIFFERENCE_ABSOLUTE,
+  METRIC_ML_SHADOW_DROPPED,
+  METRIC_ML_VERSION_SHARE,
+  SHADOW_DIFFERENCE_BUCKETS,
+} from './versions/versions-semconv';
+export { ENV_OUTCOME_NAMES, MAX_OUTCOME_NAMES } from './feedback/feedback-config';

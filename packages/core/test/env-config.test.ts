@@ -16,6 +16,11 @@ const CASES: readonly EnvCase[] = [
     bad: '0.1,0.01',
     fallback: CORE_ENV_DEFAULTS.MODELSIGHT_PREDICTION_DURATION_BUCKETS,
   },
+  { name: 'MODELSIGHT_OUTCOME_NAMES', bad: 'signup,signup', fallback: [] },
+  { name: 'MODELSIGHT_CANARY_GUARD', bad: 'off', fallback: true },
+  { name: 'MODELSIGHT_CANARY_CONFIDENCE', bad: '1', fallback: 0.99 },
+  { name: 'MODELSIGHT_SHADOW_MAX_QUEUED', bad: 'many', fallback: 100 },
+  { name: 'MODELSIGHT_SHADOW_CONCURRENCY', bad: '0', fallback: 1 },
 ];
 
 test('the table covers every variable the package reads', () => {

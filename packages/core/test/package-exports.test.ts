@@ -68,3 +68,24 @@ test('a flush registered through the CommonJS build is run by flushPendingWrites
   ]);
   expect(out.trim()).toBe('true 1');
 });
+
+test('require() and import of the built package both give modelVersions, routing and rolling back by hand', () => {
+  const script = (load: string) =>
+    `${load} const p = modelVersions({ name: 'm', primary: { version: '1', predict: (x) => ({ label: 'a', x }) }, canaries: [{ version: '2', predict: (x) => ({ label: 'b', x }), share: 0.5 }], stickyKey: (x) => String(x) });
+     p.rollback('2'); console.log(JSON.stringify([p(1), p.state().versions.map((v) => [v.version, v.share]), METRIC_ML_VERSION_SHARE, METRIC_ML_ROLLBACKS, METRIC_ML_SHADOW_COMPARISONS]))`;
+  const expected = [
+    { label: 'a', x: 1 },
+    [
+      ['1', 1],
+      ['2', 0],
+    ],
+    'ml_version_share',
+    'ml_rollbacks',
+    'ml_shadow_comparisons',
+  ];
+  const names = '{ modelVersions, METRIC_ML_VERSION_SHARE, METRIC_ML_ROLLBACKS, METRIC_ML_SHADOW_COMPARISONS }';
+  expect(JSON.parse(run(['-e', script(`const ${names} = require('@modelsight/core');`)]))).toEqual(expected);
+  expect(JSON.parse(run(['--input-type=module', '-e', script(`import ${names} from '@modelsight/core';`)]))).toEqual(
+    expected,
+  );
+});

@@ -15,6 +15,7 @@ export type {
   PredictionRecordLike,
 } from './monitor/monitor-types';
 export { buildProfile } from './profile/build-profile';
+export { binEdges, halfway, nextUp } from './profile/bin-edges';
 export { loadProfile, parseProfile, ProfileError, saveProfile, serializeProfile } from './profile/parse-profile';
 export { PROFILE_FORMAT, PROFILE_FORMAT_VERSION } from './profile/profile-types';
 export type {

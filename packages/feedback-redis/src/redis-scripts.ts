@@ -13,34 +13,53 @@ function script(source: string): LuaScript {
 /**
  * Writes a batch of predictions, each only when its key is free (`SET NX`, never overwriting)
  * and with its own expiry. KEYS: the model hash, the prediction keys, then (with the trace index)
- * the trace keys of the predictions that have one. ARGV: the number of models, each model's code
- * and entry (written to the model hash with every batch, so that a restarted Redis learns them
- * again), then per prediction its value, its expiry in ms (`0`: none), and its prediction ID when
- * it is indexed by trace (else an empty string).
+ * the trace keys of the predictions that have one. ARGV: an epoch for the model hash, the number
+ * of models, each model's code and entry (written to the model hash with every batch, so that a
+ * restarted Redis learns them again), then per prediction its value, its expiry in ms (`0`: none),
+ * and its prediction ID when it is indexed by trace (else an empty string).
  *
  * `pcall` keeps one refused write (a full Redis answers OOM) from failing the others. A trace key
  * holds the ID of its only prediction, or the empty string once a second prediction shares it.
- * Returns one character per prediction: `s` stored, `e` the ID existed, `o` refused.
+ * A key that already holds this very prediction (the state character aside) counts as stored: a
+ * batch whose answer never came is sent again, and finds what its first sending wrote.
+ *
+ * The model hash's `~epoch` field is set once, by the first batch after Redis started empty: a
+ * replica that sees it change knows that Redis lost what it held (a restart without persistence, a
+ * flush). Returns one character per prediction (`s` stored, `a` stored by an earlier sending, `e` the ID existed,
+ * `o` refused), a
+ * space, and the epoch (empty when a full Redis refused to set it).
  */
 export const WRITE_SCRIPT = script(`
-local models = tonumber(ARGV[1])
-for m = 1, models do redis.pcall('HSET', KEYS[1], ARGV[2 * m], ARGV[2 * m + 1]) end
-local first = 2 * models + 1
-local n = (#ARGV - first) / 3
+local epoch = redis.pcall('HGET', KEYS[1], '~epoch')
+if type(epoch) ~= 'string' then
+  epoch = ARGV[1]
+  local set = redis.pcall('HSET', KEYS[1], '~epoch', epoch)
+  if type(set) == 'table' and set.err then epoch = '' end
+end
+local models = tonumber(ARGV[2])
+for m = 1, models do redis.pcall('HSET', KEYS[1], ARGV[2 * m + 1], ARGV[2 * m + 2]) end
+local first = 2 * models + 3
+local n = (#ARGV - first + 1) / 3
 local status = {}
 local traceKey = n + 1
 for i = 1, n do
-  local at = first + 3 * i - 2
+  local at = first + 3 * i - 3
   local value, px, id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
   local expiry = {'PX', px}
   if px == '0' then expiry = {} end
   local done = redis.pcall('SET', KEYS[i + 1], value, 'NX', unpack(expiry))
-  if type(done) == 'table' and done.err then
-    status[i] = 'o'
-  elseif done then
+  if done and not (type(done) == 'table' and done.err) then
     status[i] = 's'
   else
-    status[i] = 'e'
+    -- Not set: the key exists, or a full Redis refused (it refuses before looking).
+    local held = redis.pcall('GET', KEYS[i + 1])
+    if type(held) == 'string' and string.sub(held, 2) == string.sub(value, 2) then
+      status[i] = 'a'
+    elseif done then
+      status[i] = 'o'
+    else
+      status[i] = 'e'
+    end
   end
   if id ~= '' then
     traceKey = traceKey + 1
@@ -50,7 +69,7 @@ for i = 1, n do
     end
   end
 end
-return table.concat(status)
+return table.concat(status) .. ' ' .. epoch
 `);
 
 /**
@@ -64,8 +83,20 @@ return table.concat(status)
  * still taken only once, but a later duplicate counts as unmatched.
  * Returns `{state}` or `{state, value, model entry}` with state `missing`, `ambiguous`, `answered`, `kept`, `taken`;
  * `{'missing', ''}` for a key of another type (another program's), which `GET` refuses.
+ *
+ * ARGV[3], when not empty, is the lookup's deadline in ms since the epoch by the clock of the replica
+ * that asks: a script that Redis starts after it (by Redis's own clock, `TIME`) changes nothing and
+ * returns `{'late', Redis time}`. The replica has given up waiting by then and answered the feedback
+ * `unavailable`; the prediction stays waiting, so that the feedback sent again is joined.
  */
 export const TAKE_SCRIPT = script(`
+-- Redis 6 replicates a script that reads TIME only by its effects when asked to; 7 always does.
+if redis.replicate_commands then redis.replicate_commands() end
+if ARGV[3] ~= '' then
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if now > tonumber(ARGV[3]) then return {'late', tostring(now)} end
+end
 local key = KEYS[1]
 if ARGV[2] ~= '' then
   local id = redis.pcall('GET', key)

@@ -11,6 +11,15 @@ export interface RedisFeedbackStoreOptions {
    */
   readonly url?: string;
   /**
+   * Nodes of a Redis Cluster to use instead of `url`, as `redis[s]://` URLs: a few are enough, the
+   * client reads the whole topology from the first that answers, and again after a failover. Keys
+   * are then grouped by hash tag, so that each script touches one slot. Give credentials and TLS in
+   * `clientOptions`, which apply to every node. Env: `MODELSIGHT_REDIS_CLUSTER_NODES` (comma-separated,
+   * e.g. `redis://10.0.0.1:6379,redis://10.0.0.2:6379`).
+   * @default [] (a single Redis at `url`)
+   */
+  readonly clusterNodes?: readonly string[];
+  /**
    * Prefix of every key the store writes, so that several services (or models) can share one
    * Redis without sharing predictions. Replicas of one service must use the same prefix. Short
    * on purpose: the key of each prediction is this prefix, `p:` and the prediction ID, and Redis
@@ -36,7 +45,7 @@ export interface RedisFeedbackStoreOptions {
   /**
    * Also index predictions by trace ID, for `recordFeedbackByTraceId`. It doubles the Redis memory
    * per prediction, so it is off unless asked for; without it, feedback by trace ID counts as
-   * `unmatched` (reported once). Env: `MODELSIGHT_REDIS_TRACE_INDEX=true`.
+   * `unmatched` (reported once). Not available with `clusterNodes`. Env: `MODELSIGHT_REDIS_TRACE_INDEX=true`.
    * @default false
    */
   readonly traceIndex?: boolean;
@@ -54,6 +63,8 @@ export interface RedisFeedbackStoreOptions {
 export interface ResolvedRedisStoreOptions {
   /** {@link RedisFeedbackStoreOptions.url} in effect. */
   readonly url: string;
+  /** {@link RedisFeedbackStoreOptions.clusterNodes} in effect: empty for a single Redis. */
+  readonly clusterNodes: readonly string[];
   /** {@link RedisFeedbackStoreOptions.keyPrefix} in effect. */
   readonly keyPrefix: string;
   /** {@link RedisFeedbackStoreOptions.timeoutMs} in effect. */
@@ -77,6 +88,8 @@ export const DEFAULT_MAX_QUEUE = FEEDBACK_REDIS_ENV_DEFAULTS.MODELSIGHT_REDIS_MA
 
 /** Environment variable of {@link RedisFeedbackStoreOptions.url}. */
 export const ENV_REDIS_URL = 'MODELSIGHT_REDIS_URL';
+/** Environment variable of {@link RedisFeedbackStoreOptions.clusterNodes} (comma-separated URLs). */
+export const ENV_CLUSTER_NODES = 'MODELSIGHT_REDIS_CLUSTER_NODES';
 /** Environment variable of {@link RedisFeedbackStoreOptions.keyPrefix}. */
 export const ENV_KEY_PREFIX = 'MODELSIGHT_REDIS_KEY_PREFIX';
 /** Environment variable of {@link RedisFeedbackStoreOptions.timeoutMs}. */
@@ -110,6 +123,15 @@ function text(
   return value;
 }
 
+const REDIS_URL = /^rediss?:\/\/[^\s,]*$/;
+
+function urlList(option: string, value: unknown, fromEnv: readonly string[]): readonly string[] {
+  if (value === undefined) return fromEnv;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((s) => typeof s === 'string' && REDIS_URL.test(s)))
+    fail(option, value, 'an array of redis:// or rediss:// URLs');
+  return Object.freeze([...(value as string[])]);
+}
+
 /**
  * Checks the options and resolves them against the environment: option > env var > default. A bad option
  * throws naming it; a bad variable is warned about once (naming it, the value and the default) and its
@@ -123,9 +145,17 @@ export function resolveRedisStoreOptions(
   const clientOptions = options.clientOptions ?? {};
   if (clientOptions === null || typeof clientOptions !== 'object')
     fail('clientOptions', clientOptions, 'an object of node-redis client options');
-  const traceIndex = options.traceIndex;
-  if (traceIndex !== undefined && typeof traceIndex !== 'boolean') fail('traceIndex', traceIndex, 'a boolean');
+  const traceIndexOption = options.traceIndex;
+  if (traceIndexOption !== undefined && typeof traceIndexOption !== 'boolean')
+    fail('traceIndex', traceIndexOption, 'a boolean');
   const fromEnv = feedbackRedisEnv(env);
+  const clusterNodes = urlList('clusterNodes', options.clusterNodes, fromEnv.MODELSIGHT_REDIS_CLUSTER_NODES);
+  const traceIndex = traceIndexOption ?? fromEnv.MODELSIGHT_REDIS_TRACE_INDEX;
+  // Not a bad value but two settings that contradict each other: the store could not keep its promise.
+  if (traceIndex && clusterNodes.length > 0)
+    throw new TypeError(
+      `modelsight redisFeedbackStore: the trace index (option traceIndex or ${ENV_TRACE_INDEX}) is not available on Redis Cluster (option clusterNodes or ${ENV_CLUSTER_NODES}); got both`,
+    );
   return {
     url: text(
       'url',
@@ -134,6 +164,7 @@ export function resolveRedisStoreOptions(
       (s) => /^rediss?:\/\/[^\s]*$/.test(s),
       'a redis:// or rediss:// URL',
     ),
+    clusterNodes,
     keyPrefix: text(
       'keyPrefix',
       options.keyPrefix,
@@ -143,7 +174,7 @@ export function resolveRedisStoreOptions(
     ),
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, fromEnv.MODELSIGHT_REDIS_TIMEOUT_MS),
     maxQueue: positiveInteger('maxQueue', options.maxQueue, fromEnv.MODELSIGHT_REDIS_MAX_QUEUE),
-    traceIndex: traceIndex ?? fromEnv.MODELSIGHT_REDIS_TRACE_INDEX,
+    traceIndex,
     clientOptions,
   };
 }
@@ -151,4 +182,10 @@ export function resolveRedisStoreOptions(
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/** Where the store keeps its data, for messages: the URL, or the cluster's nodes, without passwords. */
+export function storeAddress(options: ResolvedRedisStoreOptions): string {
+  if (options.clusterNodes.length === 0) return redactUrl(options.url);
+  return `cluster ${options.clusterNodes.map(redactUrl).join(',')}`;
 }

@@ -6,6 +6,7 @@ import { FEEDBACK_REDIS_ENV_DEFAULTS, type FeedbackRedisEnv, feedbackRedisEnv } 
 const CASES: readonly EnvCase[] = [
   { name: 'MODELSIGHT_FEEDBACK_STORE', bad: 'postgres', fallback: 'memory' },
   { name: 'MODELSIGHT_REDIS_URL', bad: 'localhost:6379', fallback: 'redis://127.0.0.1:6379' },
+  { name: 'MODELSIGHT_REDIS_CLUSTER_NODES', bad: 'redis://a:1,10.0.0.2:6379', fallback: [] },
   { name: 'MODELSIGHT_REDIS_KEY_PREFIX', bad: 'with space', fallback: 'ms:fb:' },
   { name: 'MODELSIGHT_REDIS_TIMEOUT_MS', bad: 'soon', fallback: 1000 },
   { name: 'MODELSIGHT_REDIS_MAX_QUEUE', bad: '1e3', fallback: 10_000 },

@@ -6,6 +6,7 @@ import { redactUrl, resolveRedisStoreOptions } from '../src/redis-store-options'
 test('without options or environment the store talks to a local Redis under the ms:fb: prefix', () => {
   expect(resolveRedisStoreOptions({}, {})).toEqual({
     url: 'redis://127.0.0.1:6379',
+    clusterNodes: [],
     keyPrefix: 'ms:fb:',
     timeoutMs: 1000,
     maxQueue: 10_000,
@@ -81,4 +82,26 @@ test('messages show the Redis URL without its password', () => {
   expect(redactUrl('redis://user:secret@host:6379/1')).toBe('redis://user:***@host:6379/1');
   expect(redactUrl('redis://:secret@host')).toBe('redis://:***@host');
   expect(redactUrl('redis://host:6379')).toBe('redis://host:6379');
+});
+
+test('MODELSIGHT_REDIS_CLUSTER_NODES lists the nodes of a Redis Cluster, and the option wins over it', () => {
+  const env = { MODELSIGHT_REDIS_CLUSTER_NODES: ' redis://10.0.0.1:6379, rediss://u:p@10.0.0.2:6380 ' };
+  expect(resolveRedisStoreOptions({}, env).clusterNodes).toEqual([
+    'redis://10.0.0.1:6379',
+    'rediss://u:p@10.0.0.2:6380',
+  ]);
+  expect(resolveRedisStoreOptions({ clusterNodes: ['redis://a:1'] }, env).clusterNodes).toEqual(['redis://a:1']);
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_CLUSTER_NODES: 'redis://a:1,10.0.0.2:6379' }).clusterNodes,
+  ).toEqual([]);
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_CLUSTER_NODES="redis://a:1,10.0.0.2:6379" is not valid (expected comma-separated redis:// or rediss:// URLs); using none',
+  ]);
+  expect(() => resolveRedisStoreOptions({ clusterNodes: [] }, {})).toThrow(
+    'option clusterNodes must be an array of redis:// or rediss:// URLs',
+  );
+  expect(() => resolveRedisStoreOptions({ clusterNodes: ['redis://a:1'], traceIndex: true }, {})).toThrow(
+    'the trace index (option traceIndex or MODELSIGHT_REDIS_TRACE_INDEX) is not available on Redis Cluster',
+  );
 });

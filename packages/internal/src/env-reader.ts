@@ -34,7 +34,7 @@ export function badValueMessage(name: string, raw: string, expected: string, fal
 /** A default as the warning shows it. */
 export function showDefault(value: unknown): string {
   if (value === undefined) return 'no value';
-  if (Array.isArray(value)) return value.join(',');
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -148,7 +148,11 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const pinoDestinations = new PinoDestinations();
 
   let sdk: NodeSDK | undefined;
-  const spanProcessor = taken.trace ? undefined : buildSpanProcessor(config);
+  const spanPipeline = taken.trace ? undefined : buildSpanProcessor(config);
+  const spanProcessor = spanPipeline?.processor;
+  if (meterProvider && spanPipeline?.health) {
+    spanPipeline.health.observeOn(meterProvider.getMeter('@modelsight/node'));
+  }
   if (taken.trace) {
     notes.push(
       'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it',
@@ -164,6 +168,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
           resource,
           autoDetectResources: false,
           sampler: buildSampler(config),
+          spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
           spanProcessors: spanProcessor ? [spanProcessor] : [],
           // Metrics are set up above; logs go through pino to stdout.
           metricReaders: [],
@@ -225,6 +230,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
       },
       finishSync: (deadline) => {
         lateSpans?.exportLateSpansSync(deadline);
+        spanPipeline?.health?.flushReport();
         pinoDestinations.flushSync();
       },
     },

@@ -31,8 +31,35 @@ describe('resolveConfig', () => {
       handleSignals: true,
       shutdownTimeoutMs: 5000,
       disabled: false,
+      attributeValueLengthLimit: 4096,
+      prometheusScopeLabels: true,
+      droppedSpansReportIntervalMs: 10_000,
       warnings: [],
     });
+  });
+
+  it('limits span attribute values by OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, and an option over both', () => {
+    expect(fromEnv({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100' }).attributeValueLengthLimit).toBe(100);
+    const both = { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '50' };
+    expect(fromEnv(both).attributeValueLengthLimit).toBe(50);
+    expect(resolveConfig({ attributeValueLengthLimit: 10 }, both).attributeValueLengthLimit).toBe(10);
+    const bad = fromEnv({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'long' });
+    expect(bad.attributeValueLengthLimit).toBe(4096);
+    expect(bad.warnings).toEqual([
+      'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT="long" is not valid (expected a whole number greater than 0); using 4096',
+    ]);
+    expect(() => resolveConfig({ attributeValueLengthLimit: 0 })).toThrow(/attributeValueLengthLimit = 0/);
+  });
+
+  it('reads MODELSIGHT_PROMETHEUS_SCOPE_LABELS and MODELSIGHT_DROPPED_SPANS_REPORT_INTERVAL_MS', () => {
+    const config = fromEnv({
+      MODELSIGHT_PROMETHEUS_SCOPE_LABELS: 'false',
+      MODELSIGHT_DROPPED_SPANS_REPORT_INTERVAL_MS: '60000',
+    });
+    expect(config).toMatchObject({ prometheusScopeLabels: false, droppedSpansReportIntervalMs: 60_000, warnings: [] });
+    expect(fromEnv({ MODELSIGHT_PROMETHEUS_SCOPE_LABELS: 'no' }).warnings).toEqual([
+      'MODELSIGHT_PROMETHEUS_SCOPE_LABELS="no" is not valid (expected true or false); using true',
+    ]);
   });
 
   it('reads the standard OTEL_* variables', () => {

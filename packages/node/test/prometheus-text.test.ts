@@ -98,6 +98,15 @@ it('writes exactly what the upstream Prometheus serializer writes', async () => 
   );
 });
 
+it('writes what the upstream serializer writes with withoutScopeInfo when scope labels are off', async () => {
+  const { collect } = setup();
+  const metrics = await collect();
+  const text = new PrometheusTextSerializer(undefined, false).serialize(metrics);
+  expect(text).toBe(new PrometheusSerializer(undefined, false, undefined, false, true).serialize(metrics));
+  expect(text).not.toContain('otel_scope_');
+  expect(text).toContain('ml_prediction_duration_seconds_bucket{ml_model_name="iris",ml_model_version="1.0.0",le=');
+});
+
 it('reuses the text of families whose values did not change, and rebuilds the others', async () => {
   const { collect, change } = setup();
   const serializer = new PrometheusTextSerializer();

@@ -86,6 +86,11 @@ export function trafficSource(seed) {
 
 /** Share of answered single predictions whose true class is sent back to `POST /feedback`. */
 export const FEEDBACK_SHARE = 0.5;
+/**
+ * Chance that an answered single prediction leads to a conversion (`POST /outcome`), when the predicted
+ * class was right and when it was wrong: a right answer converts more. Half the conversions are purchases.
+ */
+export const CONVERSION_CHANCE = { right: 0.3, wrong: 0.05 };
 
 /**
  * Sends `ratePerSecond` requests for `durationMs`, routed to the targets by weight, and records what
@@ -96,6 +101,7 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
   const next = trafficSource(seed);
   const route = mulberry32(seed ^ 0x5bd1e995);
   const feedbackDraw = mulberry32(seed ^ 0x27d4eb2f);
+  const outcomeDraw = mulberry32(seed ^ 0x165667b1);
   const results = [];
   const started = Date.now();
   const inFlight = new Set();
@@ -124,6 +130,8 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
       const body = await response.json().catch(() => ({}));
       record.status = response.status;
       record.traceId = body.traceId;
+      // The version that answered: a canary inside the service answers under its own version.
+      record.servedBy = body.model?.version;
       record.confidence = body.confidence;
       record.error = body.error;
       if (request.truth !== undefined && response.ok && body.predictionId && feedbackDraw() < FEEDBACK_SHARE) {
@@ -133,6 +141,24 @@ export async function driveTraffic({ targets, ratePerSecond, durationMs, seed, p
           body: JSON.stringify({ predictionId: body.predictionId, label: request.truth }),
         });
         record.feedback = (await feedback.json().catch(() => ({}))).outcome;
+      }
+      if (request.truth !== undefined && response.ok && body.predictionId) {
+        const chance = body.prediction === request.truth ? CONVERSION_CHANCE.right : CONVERSION_CHANCE.wrong;
+        const sendOutcome = async (name, value) => {
+          const answer = await fetch(`${target.url}/outcome`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ predictionId: body.predictionId, name, ...(value === undefined ? {} : { value }) }),
+          });
+          return (await answer.json().catch(() => ({}))).outcome;
+        };
+        if (outcomeDraw() < chance) {
+          record.conversion = await sendOutcome('conversion');
+          if (outcomeDraw() < 0.5) {
+            record.purchase = Math.round(1000 + outcomeDraw() * 9000) / 100;
+            await sendOutcome('purchase', record.purchase);
+          }
+        }
       }
     } catch (error) {
       record.status = 0;

@@ -32,7 +32,8 @@ export function predictRoute(predictor: Predictor, model: ModelIdentity, config:
         if ('features' in body) {
           const { result, prediction } = predictor.predictOne.withPrediction(named(body.features));
           return reply.send({
-            model,
+            // The version that answered: a canary's, for the calls routed to it.
+            model: prediction.model,
             prediction: result.label,
             confidence: result.confidence,
             probabilities: result.probabilities,

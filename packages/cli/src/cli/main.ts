@@ -2,8 +2,10 @@ import { InputError } from '../input/input-error';
 import { removePendingWrites } from '../output/write-file-atomic';
 import type { CommandIo } from './command-io';
 import { profileBuildCommand } from './profile-build-command';
+import { profileMergeCommand } from './profile-merge-command';
 import { reportCommand } from './report-command';
-import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, REPORT_HELP } from './usage';
+import { respondCommand } from './respond-command';
+import { MAIN_HELP, PROFILE_BUILD_HELP, PROFILE_HELP, PROFILE_MERGE_HELP, REPORT_HELP, RESPOND_HELP } from './usage';
 import { VERSION } from './version';
 
 /** Exit code for bad input or options. */
@@ -24,10 +26,17 @@ function findCommand(
   const [first, second] = argv;
   if (first === 'report')
     return { command: { name: 'modelsight report', help: REPORT_HELP, run: reportCommand }, rest: argv.slice(1) };
+  if (first === 'respond')
+    return { command: { name: 'modelsight respond', help: RESPOND_HELP, run: respondCommand }, rest: argv.slice(1) };
   if (first === 'profile') {
     if (second === 'build')
       return {
         command: { name: 'modelsight profile build', help: PROFILE_BUILD_HELP, run: profileBuildCommand },
+        rest: argv.slice(2),
+      };
+    if (second === 'merge')
+      return {
+        command: { name: 'modelsight profile merge', help: PROFILE_MERGE_HELP, run: profileMergeCommand },
         rest: argv.slice(2),
       };
     return {

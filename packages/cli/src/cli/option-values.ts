@@ -72,3 +72,13 @@ export function thresholds(values: readonly string[] | undefined): DriftThreshol
   }
   return result;
 }
+
+/** A PromQL duration (`1h`, `30m`, `1h30m`, `7d`), or undefined when the option is not given. */
+export function promqlDuration(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(value))
+    throw new InputError(
+      `--${option} must be a Prometheus duration such as 1h, 30m or 7d, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}

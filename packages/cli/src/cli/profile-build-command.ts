@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseProfile, serializeProfile, type DriftProfile } from '@modelsight/drift';
 import { InputError } from '../input/input-error';
-import { buildProfileFromFile } from '../profile/build-profile-from-file';
+import { buildProfileFromFile, type ProfileEngine } from '../profile/build-profile-from-file';
 import type { CommandIo } from './command-io';
 import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
 import { featureEdges, featureTypes, nameList, positiveInteger } from './option-values';
@@ -18,6 +18,7 @@ const ARGS = {
   edges: { type: 'string', multiple: true },
   'top-k': { type: 'string' },
   'sample-size': { type: 'string' },
+  engine: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -50,6 +51,7 @@ export async function profileBuildCommand(argv: readonly string[], io: CommandIo
       bins: positiveInteger('bins', values.bins),
       topK: positiveInteger('top-k', values['top-k']),
       sampleSize: positiveInteger('sample-size', values['sample-size']),
+      engine: values.engine as ProfileEngine | undefined,
       onWarning: (message) => warnings.push(message),
       progress,
     });

@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderReportHtml } from '../html/render-report';
 import { InputError } from '../input/input-error';
-import { buildReportFromFile, buildReportFromMetrics } from '../report/build-report';
+import { buildReportFromFile, buildReportFromMetrics, buildReportFromPrometheus } from '../report/build-report';
 import type { ReportDocument } from '../report/report-types';
 import type { CommandIo } from './command-io';
 import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
-import { positiveInteger, thresholds } from './option-values';
+import { positiveInteger, promqlDuration, thresholds } from './option-values';
 import { checkOutput, writeOutput } from './write-output';
 
 const ARGS = {
@@ -14,6 +14,8 @@ const ARGS = {
   profile: { type: 'string' },
   current: { type: 'string' },
   metrics: { type: 'string' },
+  prometheus: { type: 'string' },
+  range: { type: 'string' },
   out: { type: 'string' },
   model: { type: 'string' },
   'model-version': { type: 'string' },
@@ -42,21 +44,32 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
       `unexpected argument ${JSON.stringify(positionals[0])}: the current data goes after --current`,
     );
   if (values.profile === undefined) throw new InputError('give --profile FILE, the reference profile');
-  if ((values.current === undefined) === (values.metrics === undefined)) {
-    throw new InputError('give either --current DATA (a data file) or --metrics URL (a running service)');
+  const sources = [values.current, values.metrics, values.prometheus].filter((v) => v !== undefined);
+  if (sources.length !== 1) {
+    throw new InputError(
+      'give one of --current DATA (a data file), --metrics URL (a running service) or --prometheus URL (a fleet)',
+    );
   }
+  if (values.prometheus !== undefined && values.model === undefined)
+    throw new InputError('give --model NAME with --prometheus: the model whose replicas to report on');
+  if (values.range !== undefined && values.prometheus === undefined)
+    throw new InputError('--range applies to --prometheus only');
+  const range = promqlDuration('range', values.range);
   if (values.out === undefined)
     throw new InputError('give --out FILE, where the report goes (.html or .json; - for standard output)');
   checkOutput(values.out);
   const given = thresholds(values.threshold);
   if (values.metrics !== undefined && Object.keys(given).length > 0) {
     throw new InputError(
-      '--threshold applies to --current only: with --metrics the service decides drift under its own thresholds',
+      '--threshold applies to --current and --prometheus: with --metrics the service decides drift under its own thresholds',
     );
   }
   const common = { minSamples: positiveInteger('min-samples', values['min-samples']), title: values.title };
   const quiet = values.quiet === true;
-  const progress = io.progress(quiet, basename(values.current ?? '/metrics'));
+  const progress = io.progress(
+    quiet,
+    basename(values.current ?? (values.metrics === undefined ? 'Prometheus' : '/metrics')),
+  );
   let doc: ReportDocument;
   try {
     doc =
@@ -67,11 +80,18 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
             thresholds: given,
             progress,
           })
-        : await buildReportFromMetrics(values.profile, values.metrics as string, {
-            ...common,
-            model: values.model,
-            modelVersion: values['model-version'],
-          });
+        : values.metrics !== undefined
+          ? await buildReportFromMetrics(values.profile, values.metrics, {
+              ...common,
+              model: values.model,
+              modelVersion: values['model-version'],
+            })
+          : await buildReportFromPrometheus(values.profile, values.prometheus as string, values.model as string, {
+              ...common,
+              modelVersion: values['model-version'],
+              range,
+              thresholds: given,
+            });
   } finally {
     progress.done();
   }

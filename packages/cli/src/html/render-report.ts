@@ -31,7 +31,7 @@ function badge(f: ReportFeature, doc: ReportDocument): string {
     case 'stable':
       return '<span class="badge ok">stable</span>';
     case 'absent':
-      return `<span class="badge idle">${doc.source.kind === 'metrics' ? 'not watched' : 'not in the data'}</span>`;
+      return `<span class="badge idle">${doc.source.kind === 'data' ? 'not in the data' : 'not watched'}</span>`;
     default:
       return `<span class="badge idle" title="scores need ${formatCount(doc.settings.minSamples ?? 0)} values">too few values</span>`;
   }
@@ -88,7 +88,7 @@ function statsTable(f: ReportFeature, doc: ReportDocument): string {
     group(
       doc.source.kind === 'metrics'
         ? `Service window (${formatCount(f.samples)} values)`
-        : `Scores (${formatCount(f.samples)} values)`,
+        : `Scores (${formatCount(f.samples)} values${doc.source.kind === 'prometheus' ? ' of the fleet' : ''})`,
     );
     for (const n of names) row(SCORE_LABELS[n], formatScore(f.scores[n]), f.driftedBy.includes(n) ? 'crossed' : '');
   }
@@ -99,7 +99,7 @@ function statsTable(f: ReportFeature, doc: ReportDocument): string {
   }
   group('Current data');
   const counted = f.bins.reduce((s, b) => s + b.count, 0);
-  row(doc.source.kind === 'metrics' ? 'Values counted' : 'Values', formatCount(counted));
+  row(doc.source.kind === 'data' ? 'Values' : 'Values counted', formatCount(counted));
   row('Missing', formatCount(f.missing));
   if (f.type === 'numeric') {
     row('Out of range', formatCount(f.invalid.out_of_range));
@@ -127,9 +127,9 @@ function featureCard(f: ReportFeature, index: number, doc: ReportDocument): stri
     notes.push(`Scores need ${formatCount(doc.settings.minSamples ?? 0)} values; there are ${formatCount(f.samples)}.`);
   if (status === 'absent')
     notes.push(
-      doc.source.kind === 'metrics'
-        ? 'The service does not watch this feature: only the reference is drawn.'
-        : 'The current data has no such column: only the reference is drawn.',
+      doc.source.kind === 'data'
+        ? 'The current data has no such column: only the reference is drawn.'
+        : `The ${doc.source.kind === 'metrics' ? 'service' : 'fleet'} does not watch this feature: only the reference is drawn.`,
     );
   if (f.driftedBy.length > 0)
     notes.push(`Drifted: ${f.driftedBy.map((n) => crossingText(f, n, doc.settings.thresholds[n])).join(', ')}.`);
@@ -137,6 +137,8 @@ function featureCard(f: ReportFeature, index: number, doc: ReportDocument): stri
   const { merged } = binsToDraw(f.bins);
   if (merged > 0) notes.push(`The ${merged} smallest bins are drawn as one bar.`);
   if (doc.source.kind === 'metrics') notes.push('Bars: every value the service counted since it started.');
+  if (doc.source.kind === 'prometheus')
+    notes.push(`Bars: every value the fleet counted${rangeText(doc.source.range)}.`);
   return (
     `<article class="panel feature ${status === 'drift' ? 'drifted' : status}" id="${anchor(index)}" data-feature="${h(f.name)}" data-drifted="${f.drifted}">` +
     `<header><h3>${h(f.name)}</h3>${badge(f, doc)}<span class="role">${f.type} ${f.role}</span></header>` +
@@ -164,6 +166,15 @@ function qualitySection(q: ReportQuality): string {
     figure(formatCount(q.predictions.ok), 'predictions');
     figure(formatCount(q.predictions.error), 'failed predictions');
   }
+  for (const outcome of q.outcomes ?? []) {
+    const predicted = q.predictions?.ok;
+    figure(
+      predicted === undefined || predicted === 0
+        ? formatCount(outcome.predictions)
+        : formatShare(outcome.predictions / predicted),
+      `${outcome.name}: ${formatCount(outcome.predictions)} predictions, value ${formatStatistic(outcome.value)}`,
+    );
+  }
   if (q.mae !== undefined) figure(formatStatistic(q.mae), 'mean absolute error');
   if (q.rmse !== undefined) figure(formatStatistic(q.rmse), 'root mean squared error');
   const classes =
@@ -178,6 +189,18 @@ function qualitySection(q: ReportQuality): string {
   return `<section id="quality"><h2>Model quality</h2><div class="panel quality"><div class="figures">${figures.join('')}</div>${classes}</div></section>`;
 }
 
+/** ` over the last 1h`, or ` since each replica started`. */
+function rangeText(range: string | undefined): string {
+  return range === undefined ? ' since each replica started' : ` over the last ${range}`;
+}
+
+/** `PSI ≥ 0.2 or χ² p-value < 0.01`. */
+function thresholdList(doc: ReportDocument): string {
+  return (Object.entries(doc.settings.thresholds) as [DriftScoreName, number][])
+    .map(([n, v]) => thresholdText(n, v))
+    .join(' or ');
+}
+
 function metaLine(doc: ReportDocument): string {
   const items: string[] = [];
   if (doc.source.kind === 'data') {
@@ -185,11 +208,17 @@ function metaLine(doc: ReportDocument): string {
       `current data <b>${h(doc.source.current)}</b> (${formatCount(doc.source.rows)} rows)`,
       `profile <b>${h(doc.source.profile)}</b>`,
     );
-    const thresholds = (Object.entries(doc.settings.thresholds) as [DriftScoreName, number][]).map(([n, v]) =>
-      thresholdText(n, v),
-    );
     items.push(
-      `drift when ${h(thresholds.join(' or ') || 'never (no threshold)')}`,
+      `drift when ${h(thresholdList(doc) || 'never (no threshold)')}`,
+      `scores from ${formatCount(doc.settings.minSamples ?? 0)} values`,
+    );
+  } else if (doc.source.kind === 'prometheus') {
+    items.push(
+      `Prometheus <b>${h(doc.source.url)}</b>`,
+      `model <b>${h(doc.source.model)} ${h(doc.source.version)}</b>`,
+      `${formatCount(doc.source.replicas)} replica${doc.source.replicas === 1 ? '' : 's'}, values counted${h(rangeText(doc.source.range))}`,
+      `profile <b>${h(doc.source.profile)}</b>`,
+      `drift when ${h(thresholdList(doc) || 'never (no threshold)')}`,
       `scores from ${formatCount(doc.settings.minSamples ?? 0)} values`,
     );
   } else {

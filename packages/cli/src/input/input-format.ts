@@ -1,11 +1,14 @@
 import { basename } from 'node:path';
 import { InputError } from './input-error';
 
-/** How a data file is written: CSV (any delimiter), JSON Lines (one object a line) or one JSON array of objects. */
-export type InputFormat = 'csv' | 'jsonl' | 'json';
+/**
+ * How a data file is written: CSV (any delimiter), JSON Lines (one object a line), one JSON array of
+ * objects, or Parquet (read by the DuckDB engine only).
+ */
+export type InputFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
 /** The formats, as accepted by `--format`. */
-export const INPUT_FORMATS: readonly InputFormat[] = ['csv', 'jsonl', 'json'];
+export const INPUT_FORMATS: readonly InputFormat[] = ['csv', 'jsonl', 'json', 'parquet'];
 
 const BY_EXTENSION: Record<string, InputFormat> = {
   '.csv': 'csv',
@@ -15,6 +18,7 @@ const BY_EXTENSION: Record<string, InputFormat> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.json': 'json',
+  '.parquet': 'parquet',
 };
 
 /** The file name without a trailing `.gz` (gzip-compressed files are read through gunzip). */
@@ -39,7 +43,7 @@ export function resolveFormat(file: string, given: string | undefined): InputFor
   if (file === '-') throw new InputError('reading standard input needs --format csv, jsonl or json');
   const format = BY_EXTENSION[extensionOf(file)];
   if (format === undefined) {
-    throw new InputError(`cannot tell the format of ${file} from its name: give --format csv, jsonl or json`);
+    throw new InputError(`cannot tell the format of ${file} from its name: give --format csv, jsonl, json or parquet`);
   }
   return format;
 }

@@ -18,6 +18,11 @@ export async function readDataFile(
   checkColumns: (sources: readonly string[]) => void,
 ): Promise<Table> {
   const format = resolveFormat(file, options.format);
+  if (format === 'parquet') {
+    throw new InputError(
+      `${file} is a Parquet file: profile build reads it with DuckDB (--engine duckdb); other commands read CSV and JSON`,
+    );
+  }
   const delimiter = resolveDelimiter(file, options.delimiter);
   const progress = options.progress ?? SILENT_PROGRESS;
   const input = openInput(file);

@@ -3,7 +3,7 @@ import type { InputFormat } from './input-format';
 
 /** How a data file is read into a {@link Table}. */
 export interface ReadTableOptions {
-  readonly format: InputFormat;
+  readonly format: Exclude<InputFormat, 'parquet'>;
   /** CSV only. */
   readonly delimiter: string;
   /** CSV cells read as missing values. */

@@ -1,9 +1,17 @@
 import type { BuildProfileOptions, DriftProfile } from '@modelsight/drift';
 import type { DataFileOptions } from '../input/data-file-options';
 import { InputError } from '../input/input-error';
+import { resolveFormat } from '../input/input-format';
 import { readDataFile, requireColumns, roleColumns } from '../input/read-data-file';
 import { profilePlanner } from '../table/column-planners';
+import { buildProfileWithDuckDB } from './duckdb/profile-with-duckdb';
 import { profileFromTable } from './profile-from-table';
+
+/** How a profile is computed: see {@link ProfileFileOptions.engine}. */
+export type ProfileEngine = 'stream' | 'duckdb';
+
+/** The engines, as accepted by `--engine`. */
+export const PROFILE_ENGINES: readonly ProfileEngine[] = ['stream', 'duckdb'];
 
 /**
  * Options of {@link buildProfileFromFile}: how to read the file, which columns to keep, and the
@@ -16,6 +24,13 @@ export interface ProfileFileOptions
   readonly features?: readonly string[];
   /** Columns left out. */
   readonly ignore?: readonly string[];
+  /**
+   * `stream`: the file is streamed in this process and its values held (8 bytes a number), `buildProfile`
+   * on each column. `duckdb`: DuckDB (`@duckdb/node-api`, an optional dependency) reads the file out of core
+   * on every core and computes the same profile in SQL, for files whose values do not fit in memory, and
+   * for Parquet. @default `duckdb` for a Parquet file, else `stream`
+   */
+  readonly engine?: ProfileEngine;
 }
 
 /**
@@ -37,9 +52,22 @@ export async function buildProfileFromFile(file: string, options: ProfileFileOpt
     ...Object.keys(options.types ?? {}).map((name): [string, string] => ['--type', name]),
     ...Object.keys(options.edges ?? {}).map((name): [string, string] => ['--edges', name]),
   ];
-  const table = await readDataFile(file, options, profilePlanner(options), (sources) =>
-    requireColumns(file, sources, named),
-  );
+  const check = (sources: readonly string[]) => requireColumns(file, sources, named);
+  const format = resolveFormat(file, options.format);
+  const engine = options.engine ?? (format === 'parquet' ? 'duckdb' : 'stream');
+  if (!(PROFILE_ENGINES as readonly string[]).includes(engine)) {
+    throw new InputError(`--engine must be one of ${PROFILE_ENGINES.join(', ')}, got ${JSON.stringify(engine)}`);
+  }
+  if (engine === 'duckdb') {
+    try {
+      return await buildProfileWithDuckDB(file, format, options, check);
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) throw new InputError(error.message);
+      throw error;
+    }
+  }
+  if (format === 'parquet') throw new InputError(`${file} is a Parquet file: it is read with --engine duckdb`);
+  const table = await readDataFile(file, options, profilePlanner(options), check);
   for (const column of table.columns) {
     if (column.kind === 'empty')
       options.onWarning?.(`column ${JSON.stringify(column.source)} holds no value: it is left out`);

@@ -8,6 +8,7 @@ import { fetchMetricsText } from './fetch-metrics';
 import { parsePrometheusText } from './prometheus-text';
 import { reportFromData } from './report-from-data';
 import { reportFromMetrics } from './report-from-metrics';
+import { reportFromPrometheus } from './report-from-prometheus';
 import type { ReportDocument } from './report-types';
 
 /** Options shared by both kinds of report. */
@@ -35,6 +36,19 @@ export interface MetricsReportOptions extends ReportOptions {
   readonly model?: string;
   /** Its version. */
   readonly modelVersion?: string;
+}
+
+/** Options of {@link buildReportFromPrometheus}. */
+export interface PrometheusReportOptions extends ReportOptions {
+  /** The model version to report on; may be left out when Prometheus holds one version of the model. */
+  readonly modelVersion?: string;
+  /** A PromQL duration (`1h`, `7d`): what the fleet counted over that range. @default the counters as they stand */
+  readonly range?: string;
+  /**
+   * Drift thresholds of the bin scores (`psi`, `jensen_shannon`, `chi2`), merged over `DriftMonitor`'s
+   * defaults; `null` turns one off. Env: `MODELSIGHT_DRIFT_PSI_THRESHOLD`. @default { psi: 0.2 }
+   */
+  readonly thresholds?: DriftThresholds;
 }
 
 /** A profile given as data, or the path of its file. */
@@ -128,6 +142,42 @@ export async function buildReportFromMetrics(
     samples,
     model: options.model,
     version: options.modelVersion,
+    settings,
+    title: options.title,
+    warnings,
+  });
+  for (const warning of doc.warnings) options.onWarning?.(warning);
+  return doc;
+}
+
+/**
+ * The drift report of every replica of a model version together, from the Prometheus server that scrapes
+ * them: the bin counters of all replicas summed and scored against the profile, as a monitor that saw
+ * every value of the fleet would score them; predictions, feedback accuracy and business outcomes summed.
+ *
+ * @param profile A profile, or the path of a profile file: the one the replicas watch with.
+ * @param url The Prometheus server's base URL, e.g. `http://prometheus:9090`.
+ * @param model The model name (`ml_model_name`).
+ * @throws InputError when Prometheus cannot be reached or holds no drift series of the model.
+ */
+export async function buildReportFromPrometheus(
+  profile: DriftProfile | string,
+  url: string,
+  model: string,
+  options: PrometheusReportOptions = {},
+): Promise<ReportDocument> {
+  const warnings: string[] = [];
+  const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) =>
+    warnings.push(message),
+  );
+  const reference = profileOf(profile);
+  const doc = await reportFromPrometheus({
+    profile: reference.profile,
+    profileName: reference.name,
+    url,
+    model,
+    ...(options.modelVersion === undefined ? {} : { version: options.modelVersion }),
+    ...(options.range === undefined ? {} : { range: options.range }),
     settings,
     title: options.title,
     warnings,

@@ -3,6 +3,8 @@ import {
   ATTR_ML_MODEL_VERSION,
   ATTR_ML_PREDICTION_LABEL,
   ATTR_ML_PREDICTION_STATUS,
+  ATTR_ML_FEEDBACK_OUTCOME,
+  METRIC_ML_FEEDBACK,
   METRIC_ML_MODEL_ACCURACY,
   METRIC_ML_MODEL_ESTIMATED_ACCURACY,
   METRIC_ML_MODEL_F1,
@@ -40,6 +42,8 @@ export const LABELS = {
   reason: label(ATTR_REASON),
   status: label(ATTR_ML_PREDICTION_STATUS),
   predictionLabel: label(ATTR_ML_PREDICTION_LABEL),
+  feedbackOutcome: label(ATTR_ML_FEEDBACK_OUTCOME),
+  outcomeName: 'ml_outcome_name',
 } as const;
 
 /** Series names on `/metrics`, as the packages of modelsight export them. */
@@ -52,6 +56,10 @@ export const SERIES = {
   missing: counter(METRIC_ML_DATA_MISSING),
   invalid: counter(METRIC_ML_DATA_INVALID),
   predictions: counter(METRIC_ML_PREDICTIONS),
+  feedback: counter(METRIC_ML_FEEDBACK),
+  // Business outcomes joined to predictions: how many predictions got each declared outcome, and the sum of its values.
+  outcomes: 'ml_outcome_total',
+  outcomeValues: 'ml_outcome_value_sum',
   accuracy: METRIC_ML_MODEL_ACCURACY,
   estimatedAccuracy: METRIC_ML_MODEL_ESTIMATED_ACCURACY,
   precision: METRIC_ML_MODEL_PRECISION,

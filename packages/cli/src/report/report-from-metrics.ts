@@ -1,7 +1,6 @@
 import {
   chiSquareTest,
   DEFAULT_DRIFT_OPTIONS,
-  DriftMonitor,
   jensenShannon,
   psi,
   type DriftProfile,
@@ -9,6 +8,7 @@ import {
   type FeatureProfile,
 } from '@modelsight/drift';
 import { InputError } from '../input/input-error';
+import { binDescriptions } from './bin-descriptions';
 import { binLabels } from './bin-labels';
 import type { DriftSettings } from './drift-settings';
 import { LABELS, SERIES } from './metric-names';
@@ -72,19 +72,6 @@ function chooseModel(input: MetricsReportInput): { name: string; version: string
     );
   }
   return matching[0]!;
-}
-
-/** Bin descriptions exactly as `DriftMonitor.report()` writes them, from a monitor that saw nothing. */
-function binDescriptions(profile: DriftProfile): Map<string, string[]> {
-  const monitor = new DriftMonitor({
-    model: { name: 'report', version: 'profile' },
-    profile,
-    windowSize: 1,
-    minSamples: 1,
-  });
-  const descriptions = new Map(monitor.report().features.map((f) => [f.name, f.bins.map((b) => b.description)]));
-  monitor.close();
-  return descriptions;
 }
 
 function featureFromMetrics(

@@ -67,6 +67,11 @@ export interface ReportQuality {
   /** From `/metrics`: mean absolute error and root mean squared error (regression). */
   readonly mae?: number;
   readonly rmse?: number;
+  /**
+   * From Prometheus: each declared business outcome (`ml_outcome_total`, `ml_outcome_value_sum`):
+   * the predictions that got it and the sum of its values.
+   */
+  readonly outcomes?: readonly { readonly name: string; readonly predictions: number; readonly value: number }[];
   /** From `/metrics`: precision, recall and F1 per class and `macro`. */
   readonly classes?: readonly {
     readonly label: string;
@@ -85,6 +90,18 @@ export type ReportSource =
       readonly url: string;
       readonly model: string;
       readonly version: string;
+    }
+  | {
+      readonly kind: 'prometheus';
+      readonly profile: string;
+      /** The Prometheus server the fleet's series were read from. */
+      readonly url: string;
+      readonly model: string;
+      readonly version: string;
+      /** Replicas whose series Prometheus holds for this version. */
+      readonly replicas: number;
+      /** The PromQL range counted over (`1h`); absent: the counters of each replica since it started. */
+      readonly range?: string;
     };
 
 /** A drift report as data: what the HTML report shows, and what `--out report.json` writes. */

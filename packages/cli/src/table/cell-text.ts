@@ -7,8 +7,13 @@
 /** Markers read as missing by default, besides the empty cell (those of pandas' `read_csv` most often met). */
 export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None'];
 
-const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-const INFINITE = /^\s*([+-]?)(?:inf|Inf|INF|infinity|Infinity|INFINITY)\s*$/;
+/** The text of a decimal number, as a regular expression pattern that JavaScript and RE2 (DuckDB) read alike. */
+export const DECIMAL_PATTERN = '\\s*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*';
+/** The text of an infinity (as numpy writes them), the sign captured. */
+export const INFINITE_PATTERN = '\\s*([+-]?)(?:inf|Inf|INF|infinity|Infinity|INFINITY)\\s*';
+
+const DECIMAL = new RegExp(`^${DECIMAL_PATTERN}$`);
+const INFINITE = new RegExp(`^${INFINITE_PATTERN}$`);
 
 /** Whether `text` is a decimal number (optionally signed, with a fraction and an exponent). */
 export const isDecimal = (text: string): boolean => DECIMAL.test(text);

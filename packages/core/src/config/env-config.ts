@@ -8,6 +8,7 @@ import {
   readInteger,
   readList,
   readNumber,
+  readValue,
 } from '@modelsight/internal';
 import { DURATION_BUCKETS_SECONDS } from '../semconv';
 
@@ -31,6 +32,25 @@ export interface CoreEnv {
   MODELSIGHT_FEEDBACK_WINDOW_SIZE: number;
   MODELSIGHT_METRIC_CARDINALITY_LIMIT: number;
   MODELSIGHT_PREDICTION_DURATION_BUCKETS: readonly number[];
+  MODELSIGHT_OUTCOME_NAMES: readonly string[];
+  MODELSIGHT_CANARY_GUARD: boolean;
+  MODELSIGHT_CANARY_CONFIDENCE: number;
+  MODELSIGHT_SHADOW_MAX_QUEUED: number;
+  MODELSIGHT_SHADOW_CONCURRENCY: number;
+}
+
+/** Most outcome names a tracker declares: each is a label value, and a bit per prediction in the store. */
+export const MAX_OUTCOME_NAMES = 32;
+/** What an outcome name is made of: a label value that reads well in PromQL, and no separator of a store. */
+export const OUTCOME_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** What the outcome names must be, for messages. */
+export const OUTCOME_NAMES_EXPECTED = `a list of at most ${MAX_OUTCOME_NAMES} distinct names of 1 to 64 characters among A-Z a-z 0-9 _ . : -`;
+
+/** The names when they are valid and distinct, else `undefined`. */
+export function validOutcomeNames(names: readonly unknown[]): string[] | undefined {
+  if (names.length > MAX_OUTCOME_NAMES) return undefined;
+  for (const name of names) if (typeof name !== 'string' || !OUTCOME_NAME.test(name)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
 }
 
 /** Every environment variable of `@modelsight/core`, with its default. */
@@ -43,6 +63,11 @@ export const CORE_ENV_DEFAULTS: Readonly<CoreEnv> = Object.freeze({
   MODELSIGHT_FEEDBACK_WINDOW_SIZE: DEFAULT_WINDOW_SIZE,
   MODELSIGHT_METRIC_CARDINALITY_LIMIT: DEFAULT_CARDINALITY_LIMIT,
   MODELSIGHT_PREDICTION_DURATION_BUCKETS: DURATION_BUCKETS_SECONDS,
+  MODELSIGHT_OUTCOME_NAMES: [],
+  MODELSIGHT_CANARY_GUARD: true,
+  MODELSIGHT_CANARY_CONFIDENCE: 0.99,
+  MODELSIGHT_SHADOW_MAX_QUEUED: 100,
+  MODELSIGHT_SHADOW_CONCURRENCY: 1,
 });
 
 const NAMES = Object.keys(CORE_ENV_DEFAULTS) as (keyof CoreEnv)[];
@@ -80,6 +105,33 @@ export function coreEnv(vars: Env = processEnv()): CoreEnv {
     ),
     MODELSIGHT_METRIC_CARDINALITY_LIMIT: readCardinalityLimit(source, d.MODELSIGHT_METRIC_CARDINALITY_LIMIT),
     MODELSIGHT_PREDICTION_DURATION_BUCKETS: readDurationBuckets(source, d.MODELSIGHT_PREDICTION_DURATION_BUCKETS),
+    MODELSIGHT_OUTCOME_NAMES: readValue(
+      source,
+      'MODELSIGHT_OUTCOME_NAMES',
+      d.MODELSIGHT_OUTCOME_NAMES,
+      (value) => {
+        const names = validOutcomeNames(value.split(',').map((name) => name.trim()));
+        return names === undefined ? undefined : Object.freeze(names);
+      },
+      `${OUTCOME_NAMES_EXPECTED}, separated by commas`,
+    ),
+    MODELSIGHT_CANARY_GUARD: readBoolean(source, 'MODELSIGHT_CANARY_GUARD', d.MODELSIGHT_CANARY_GUARD),
+    MODELSIGHT_CANARY_CONFIDENCE: readValue(
+      source,
+      'MODELSIGHT_CANARY_CONFIDENCE',
+      d.MODELSIGHT_CANARY_CONFIDENCE,
+      (value) => {
+        const n = Number(value);
+        return n > 0 && n < 1 ? n : undefined;
+      },
+      'a number between 0 and 1',
+    ),
+    MODELSIGHT_SHADOW_MAX_QUEUED: readInteger(source, 'MODELSIGHT_SHADOW_MAX_QUEUED', d.MODELSIGHT_SHADOW_MAX_QUEUED),
+    MODELSIGHT_SHADOW_CONCURRENCY: readInteger(
+      source,
+      'MODELSIGHT_SHADOW_CONCURRENCY',
+      d.MODELSIGHT_SHADOW_CONCURRENCY,
+    ),
   };
   last = { vars, values, env };
   return env;

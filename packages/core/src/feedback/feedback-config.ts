@@ -1,7 +1,7 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
 import type { Env } from '@modelsight/internal';
-import { coreEnv } from '../config/env-config';
+import { coreEnv, OUTCOME_NAMES_EXPECTED, validOutcomeNames } from '../config/env-config';
 import { showValue } from '../errors/invalid-config';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
@@ -21,9 +21,24 @@ export interface FeedbackConfig {
   readonly errorBuckets: readonly number[];
   readonly meter: Meter;
   readonly store: FeedbackStore | undefined;
+  /** The declared outcome names, in order: the bit of a name in the store is `1 << index`. */
+  readonly outcomes: readonly string[];
 }
 
 export const DEFAULT_MAX_CLASSES = 50;
+export { MAX_OUTCOME_NAMES } from '../config/env-config';
+/** Environment variable of the declared outcome names (comma-separated). */
+export const ENV_OUTCOME_NAMES = 'MODELSIGHT_OUTCOME_NAMES';
+
+/** The declared outcome names: option > env var (comma-separated, read in config/env-config.ts) > none. */
+function resolveOutcomes(value: unknown, fromEnv: readonly string[]): readonly string[] {
+  if (value !== undefined) {
+    const names = Array.isArray(value) ? validOutcomeNames(value) : undefined;
+    if (names === undefined) fail('outcomes', value, OUTCOME_NAMES_EXPECTED);
+    return Object.freeze([...names]);
+  }
+  return fromEnv;
+}
 
 function fail(option: string, value: unknown, expected: string): never {
   throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${showValue(value)}`);
@@ -100,9 +115,18 @@ export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env?
     fail('maxClasses', maxClasses, 'a positive integer');
   }
   if (options.value !== undefined && typeof options.value !== 'function') fail('value', options.value, 'a function');
+  const fromEnv = coreEnv(env);
+  const outcomes = resolveOutcomes(options.outcomes, fromEnv.MODELSIGHT_OUTCOME_NAMES);
+  const store = resolveStore(options.store);
+  if (store !== undefined && outcomes.length > 0 && typeof store.takeOutcome !== 'function') {
+    fail(
+      'store',
+      store,
+      `a FeedbackStore with a takeOutcome method, since outcomes are declared (${outcomes.join(', ')})`,
+    );
+  }
   const meter = options.meter ?? metrics.getMeter('@modelsight/core', VERSION);
   if (typeof (meter as Partial<Meter>).createCounter !== 'function') fail('meter', meter, 'an OpenTelemetry Meter');
-  const fromEnv = coreEnv(env);
   return {
     task: (task as ModelTask | undefined) ?? (labels ? 'classification' : undefined),
     labels,
@@ -114,6 +138,7 @@ export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env?
     value: options.value,
     errorBuckets: resolveBuckets(options.errorBuckets),
     meter,
-    store: resolveStore(options.store),
+    store,
+    outcomes,
   };
 }

@@ -10,6 +10,9 @@ import {
   METRIC_ML_MODEL_PRECISION,
   METRIC_ML_MODEL_RECALL,
   METRIC_ML_MODEL_RMSE,
+  METRIC_ML_OUTCOME,
+  METRIC_ML_OUTCOME_REJECTED,
+  METRIC_ML_OUTCOME_VALUE,
   METRIC_ML_PREDICTION_ERROR_ABSOLUTE,
 } from './feedback-semconv';
 
@@ -17,6 +20,9 @@ import {
 export interface FeedbackInstruments {
   readonly feedback: Counter;
   readonly absoluteError: Histogram;
+  readonly outcome: Counter;
+  readonly outcomeValue: Histogram;
+  readonly outcomeRejected: Counter;
   readonly accuracy: ObservableGauge;
   readonly precision: ObservableGauge;
   readonly recall: ObservableGauge;
@@ -70,6 +76,18 @@ export function createFeedbackInstruments(meter: Meter, errorBuckets: readonly n
       description:
         'Absolute error |predicted - actual| of matched regression feedback, in the unit of the model output',
       advice: { explicitBucketBoundaries: [...errorBuckets] },
+    }),
+    outcome: meter.createCounter(METRIC_ML_OUTCOME, {
+      description: 'Predictions that got a business outcome, by ml_outcome_name (each prediction and name once)',
+    }),
+    outcomeValue: meter.createHistogram(METRIC_ML_OUTCOME_VALUE, {
+      description: 'Values of the business outcomes counted in ml_outcome_total (its _sum is the total value)',
+      // No bucket bounds: the sum and the count are what is queried; buckets would only add series.
+      advice: { explicitBucketBoundaries: [] },
+    }),
+    outcomeRejected: meter.createCounter(METRIC_ML_OUTCOME_REJECTED, {
+      description:
+        'Business outcomes reported but not counted, by reason (unmatched, duplicate, expired, invalid, unavailable)',
     }),
     accuracy,
     precision,

@@ -6,7 +6,7 @@
 
 /** Metric label: what became of one feedback; see {@link FeedbackOutcome}. */
 export const ATTR_ML_FEEDBACK_OUTCOME = 'ml.feedback.outcome';
-/** Metric label of `ml_feedback_pending_dropped_total`: `evicted`, `expired` or (shared store) `unavailable`. */
+/** Metric label of `ml_feedback_pending_dropped_total`: `evicted`, `expired` or (shared store) `unavailable`, `unknown`, `lost`. */
 export const ATTR_REASON = 'reason';
 
 /** Prometheus `ml_feedback_total`: feedback received, by model, version and `ml_feedback_outcome`. */
@@ -34,9 +34,33 @@ export const METRIC_ML_MODEL_ESTIMATED_ACCURACY = 'ml_model_estimated_accuracy';
 export const METRIC_ML_FEEDBACK_PENDING = 'ml_feedback_pending';
 /**
  * Prometheus `ml_feedback_pending_dropped_total`: predictions that left the store without ever
- * receiving feedback, by `reason`: `evicted` (the store was full) or `expired` (older than the time to live).
+ * receiving feedback, by `reason`: `evicted` (the store was full) or `expired` (older than the time to live);
+ * with a shared store, `unavailable` (never stored), `unknown` (sent, never confirmed) or `lost` (the store lost
+ * what it held).
  */
 export const METRIC_ML_FEEDBACK_PENDING_DROPPED = 'ml_feedback_pending_dropped';
+
+/** Metric label of the outcome metrics: one of the tracker's declared outcome names. */
+export const ATTR_ML_OUTCOME_NAME = 'ml.outcome.name';
+
+/**
+ * Prometheus `ml_outcome_total`: predictions that got a business outcome, by model, version and
+ * `ml_outcome_name`, each (prediction, outcome name) counted once across every replica sharing a store.
+ */
+export const METRIC_ML_OUTCOME = 'ml_outcome';
+/**
+ * Prometheus `ml_outcome_value_sum` (with `ml_outcome_value_count` and one `+Inf` bucket): the sum of
+ * the values of counted outcomes, by model, version and `ml_outcome_name`. A histogram without bucket
+ * bounds, because its `_sum` series is a cumulative sum under the exact name (a counter would gain
+ * `_total`); values are ≥ 0, so it only grows, and `rate()` applies.
+ */
+export const METRIC_ML_OUTCOME_VALUE = 'ml_outcome_value';
+/**
+ * Prometheus `ml_outcome_rejected_total`: outcomes reported but not counted, by model, version,
+ * `ml_outcome_name` (absent when the name itself was not a declared one) and `reason`
+ * (`unmatched`, `duplicate`, `expired`, `invalid`, `unavailable`).
+ */
+export const METRIC_ML_OUTCOME_REJECTED = 'ml_outcome_rejected';
 
 /** The `ml_prediction_label` value of the macro-averaged precision, recall and F1. */
 export const MACRO_LABEL = 'macro';

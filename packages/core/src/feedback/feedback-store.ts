@@ -4,9 +4,13 @@ import type { ModelIdentity, ModelTask } from '../types';
  * Why a prediction left a store without feedback:
  * - `evicted`: the in-process store was full (`maxEntries`);
  * - `expired`: older than the time to live;
- * - `unavailable`: a shared store could not take it (down, not answering, full, or its write queue full).
+ * - `unavailable`: a shared store could not take it (down, not answering, full, or its write queue full);
+ * - `unknown`: a shared store sent it but could never learn whether it was stored (the store closed, or the
+ *   prediction's retention passed, while the answer was missing);
+ * - `lost`: a shared store had it, then lost what it held (a restart without persistence, a flush): at most
+ *   that many were still waiting, as some may have had their feedback already.
  */
-export type DropReason = 'evicted' | 'expired' | 'unavailable';
+export type DropReason = 'evicted' | 'expired' | 'unavailable' | 'unknown' | 'lost';
 
 /**
  * The model a prediction came from, as the tracker hands it to a store: one object per model
@@ -83,6 +87,23 @@ export type TakeResult =
   | { readonly state: 'unavailable'; readonly error: unknown };
 
 /**
+ * What a store found when asked to take a business outcome of a prediction (a conversion, a
+ * click…). Outcomes are independent of label feedback and of each other: taking one leaves the
+ * prediction waiting for its label and for its other outcomes.
+ * - `taken`: the prediction is known and had no outcome of this name yet; it now has, in every process sharing the store;
+ * - `answered`: the prediction had an outcome of this name already;
+ * - `missing`: the store knows no prediction by that ID (never stored, or forgotten);
+ * - `unavailable`: the store could not answer (down, not answering); `error` says why.
+ *
+ * The time to live is the tracker's to judge (from the prediction's `time`), as for feedback: a store
+ * takes an outcome of any prediction it still holds.
+ */
+export type OutcomeTakeResult =
+  | { readonly state: 'taken' | 'answered'; readonly prediction: StoredPrediction }
+  | { readonly state: 'missing' }
+  | { readonly state: 'unavailable'; readonly error: unknown };
+
+/**
  * Where a {@link FeedbackTracker} keeps the predictions waiting for feedback. The tracker's own
  * in-process ring is the default; a shared store (such as the Redis store of
  * `@modelsight/feedback-redis`) lets feedback join on any replica of a service.
@@ -106,4 +127,15 @@ export interface FeedbackStore {
   take(id: string, actual: string | number | undefined): Promise<TakeResult>;
   /** Like `take`, by the trace ID (lower case) of a request that made exactly one prediction. */
   takeByTraceId(traceId: string, actual: string | number | undefined): Promise<TakeResult>;
+  /**
+   * Takes the outcome `name` of the prediction with this ID, atomically and at most once per
+   * (prediction, outcome name) across every process sharing the store. It neither takes the
+   * prediction for its label feedback nor is blocked by it: `take` and `takeOutcome` keep apart
+   * what they have answered. Never rejects: failures are an {@link OutcomeTakeResult} of state `unavailable`.
+   *
+   * Optional, so that stores written before outcomes keep working for label feedback; a tracker
+   * with declared `outcomes` needs it (its constructor says so).
+   * @param name one of the tracker's declared outcome names (at most 64 characters of `A-Z a-z 0-9 _ . : -`).
+   */
+  takeOutcome?(id: string, name: string): Promise<OutcomeTakeResult>;
 }

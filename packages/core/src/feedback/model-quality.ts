@@ -3,10 +3,10 @@ import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION, ATTR_ML_PREDICTION_LABEL } f
 import type { ModelIdentity } from '../types';
 import { ClassSet } from './class-set';
 import { ClassificationWindow } from './classification-window';
-import { ATTR_ML_FEEDBACK_OUTCOME, ATTR_REASON, MACRO_LABEL } from './feedback-semconv';
+import { ATTR_ML_FEEDBACK_OUTCOME, ATTR_ML_OUTCOME_NAME, ATTR_REASON, MACRO_LABEL } from './feedback-semconv';
 import { NumberWindow } from './number-window';
 import type { DropReason, PredictionSource } from './feedback-store';
-import type { FeedbackOutcome, ModelTask } from './types';
+import type { FeedbackOutcome, ModelTask, OutcomeRejectReason } from './types';
 
 const OUTCOMES: readonly FeedbackOutcome[] = [
   'correct',
@@ -18,7 +18,7 @@ const OUTCOMES: readonly FeedbackOutcome[] = [
   'invalid',
   'unavailable',
 ];
-const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable'];
+const DROP_REASONS: readonly DropReason[] = ['evicted', 'expired', 'unavailable', 'unknown', 'lost'];
 
 /**
  * Everything a tracker knows about one model version: its task, the windows its quality gauges
@@ -34,11 +34,17 @@ export class ModelQuality implements PredictionSource {
   /** Predictions of this model waiting for feedback in the tracker's own store. */
   pending = 0;
   /** Predictions of this model that left the store without feedback, by reason. */
-  readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0 };
+  readonly drops: Record<DropReason, number> = { evicted: 0, expired: 0, unavailable: 0, unknown: 0, lost: 0 };
+  /** Classification feedback joined with this model's predictions: right and wrong, since the tracker started. */
+  correct = 0;
+  incorrect = 0;
   private classificationWindow: ClassificationWindow | undefined;
   private regressionWindow: NumberWindow | undefined;
   private confidenceWindow: NumberWindow | undefined;
   private readonly labelAttributes = new Map<string, Attributes>();
+  /** Attributes of the outcome metrics, by outcome name (declared names only, so bounded). */
+  private readonly outcomeNameAttributes = new Map<string, Attributes>();
+  private readonly rejectAttributes = new Map<string, Attributes>();
 
   constructor(
     readonly model: ModelIdentity,
@@ -60,8 +66,9 @@ export class ModelQuality implements PredictionSource {
   }
 
   dropped(reason: DropReason): void {
-    // Only the tracker's own store counts pending predictions; a shared store drops before storing.
-    if (reason !== 'unavailable') this.pending--;
+    // Only the tracker's own store counts pending predictions (it evicts and expires them); a shared store's
+    // drops are of predictions this count never held.
+    if (reason === 'evicted' || reason === 'expired') this.pending--;
     this.drops[reason]++;
     this.onDrop(this, reason);
   }
@@ -104,6 +111,33 @@ export class ModelQuality implements PredictionSource {
     if (attributes === undefined) {
       attributes = { ...this.attributes, [ATTR_ML_PREDICTION_LABEL]: label };
       this.labelAttributes.set(label, attributes);
+    }
+    return attributes;
+  }
+
+  /** Attributes of `ml_outcome_total` and `ml_outcome_value` for a declared outcome name, built once. */
+  outcomeAttributesOf(name: string): Attributes {
+    let attributes = this.outcomeNameAttributes.get(name);
+    if (attributes === undefined) {
+      attributes = { ...this.attributes, [ATTR_ML_OUTCOME_NAME]: name };
+      this.outcomeNameAttributes.set(name, attributes);
+    }
+    return attributes;
+  }
+
+  /**
+   * Attributes of `ml_outcome_rejected_total`, built once per declared name (or none, for a name that
+   * was not declared) and reason.
+   */
+  rejectAttributesOf(name: string | undefined, reason: OutcomeRejectReason): Attributes {
+    const key = `${reason}\u0000${name ?? ''}`;
+    let attributes = this.rejectAttributes.get(key);
+    if (attributes === undefined) {
+      attributes =
+        name === undefined
+          ? { ...this.attributes, [ATTR_REASON]: reason }
+          : { ...this.attributes, [ATTR_ML_OUTCOME_NAME]: name, [ATTR_REASON]: reason };
+      this.rejectAttributes.set(key, attributes);
     }
     return attributes;
   }

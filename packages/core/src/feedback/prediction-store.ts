@@ -1,5 +1,12 @@
 import type { ModelTask } from '../types';
-import type { DropReason, PendingPrediction, PredictionSource, StoredPrediction, TakeResult } from './feedback-store';
+import type {
+  DropReason,
+  OutcomeTakeResult,
+  PendingPrediction,
+  PredictionSource,
+  StoredPrediction,
+  TakeResult,
+} from './feedback-store';
 
 /** A remembered prediction waits for feedback. */
 const PENDING = 0;
@@ -16,7 +23,7 @@ const CLASSIFICATION = 0;
 const REGRESSION = 1;
 
 const INITIAL_CAPACITY = 1024;
-const MISSING: TakeResult = Object.freeze({ state: 'missing' });
+const MISSING = Object.freeze({ state: 'missing' as const });
 const AMBIGUOUS: TakeResult = Object.freeze({ state: 'ambiguous' });
 
 /**
@@ -48,6 +55,8 @@ export class PredictionStore {
   private times = new Float64Array(0);
   private states = new Uint8Array(0);
   private tasks = new Uint8Array(0);
+  /** Per entry, one bit per declared outcome name that it got already (at most 32 names). */
+  private outcomes = new Uint32Array(0);
   private head = 0;
   private count = 0;
   /** How many entries from the head are older than the time to live. */
@@ -82,6 +91,7 @@ export class PredictionStore {
     this.times[slot] = time;
     this.states[slot] = PENDING;
     this.tasks[slot] = prediction.task === 'regression' ? REGRESSION : CLASSIFICATION;
+    this.outcomes[slot] = 0;
     this.count++;
     this.bySlotOfId.set(id, slot);
     if (this.byTrace !== undefined) this.indexTrace(this.byTrace, slot);
@@ -114,6 +124,22 @@ export class PredictionStore {
     return known < 0 ? AMBIGUOUS : this.takeSlot(known, actual);
   }
 
+  /**
+   * Takes outcome `bit` (one bit per declared outcome name) of the remembered prediction with this ID,
+   * after expiring what is due at `now`. The entry's feedback state is left alone: an answered
+   * prediction still takes outcomes, and one that took outcomes still waits for its label.
+   */
+  takeOutcome(id: string, bit: number, now = Date.now()): OutcomeTakeResult {
+    this.sweep(now);
+    const slot = this.bySlotOfId.get(id);
+    if (slot === undefined) return MISSING;
+    const prediction = this.predictionAt(slot);
+    const got = this.outcomes[slot]!;
+    if ((got & bit) !== 0) return { state: 'answered', prediction };
+    this.outcomes[slot] = got | bit;
+    return { state: 'taken', prediction };
+  }
+
   /** Expires entries older than the time to live, and forgets those older than twice that. */
   sweep(now: number): void {
     const expireBefore = now - this.ttlMs;
@@ -130,19 +156,23 @@ export class PredictionStore {
     while (this.retired > 0 && this.times[this.head]! <= forgetBefore) this.shift('expired');
   }
 
-  private takeSlot(slot: number, actual: string | number | undefined): TakeResult {
-    const state = this.states[slot];
-    const task: ModelTask = this.tasks[slot] === REGRESSION ? 'regression' : 'classification';
+  private predictionAt(slot: number): StoredPrediction {
     const value = this.values[slot]!;
-    const prediction: StoredPrediction = {
+    return {
       model: this.sources[slot]!.model,
       source: this.sources[slot],
-      task,
+      task: this.tasks[slot] === REGRESSION ? 'regression' : 'classification',
       label: this.labels[slot],
       value: Number.isNaN(value) ? undefined : value,
       confidence: undefined,
       time: this.times[slot]!,
     };
+  }
+
+  private takeSlot(slot: number, actual: string | number | undefined): TakeResult {
+    const state = this.states[slot];
+    const prediction = this.predictionAt(slot);
+    const task: ModelTask = prediction.task;
     if (state === ANSWERED) return { state: 'answered', prediction };
     if (actual === undefined || (task === 'regression' && typeof actual !== 'number'))
       return { state: 'kept', prediction };
@@ -181,7 +211,7 @@ export class PredictionStore {
       for (let i = 0; i < this.count; i++) to[i] = from[order(i)]!;
       return to;
     };
-    const copyTyped = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
+    const copyTyped = <T extends Float64Array | Uint8Array | Uint32Array>(from: T, to: T): T => {
       for (let i = 0; i < this.count; i++) to[i] = from[order(i)]!;
       return to;
     };
@@ -193,6 +223,7 @@ export class PredictionStore {
     this.times = copyTyped(this.times, new Float64Array(capacity));
     this.states = copyTyped(this.states, new Uint8Array(capacity));
     this.tasks = copyTyped(this.tasks, new Uint8Array(capacity));
+    this.outcomes = copyTyped(this.outcomes, new Uint32Array(capacity));
     this.capacity = capacity;
     this.head = 0;
     for (let slot = 0; slot < this.count; slot++) {

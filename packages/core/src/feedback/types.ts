@@ -34,6 +34,32 @@ export type FeedbackResult<Store extends FeedbackStore | undefined> = Store exte
   : FeedbackOutcome;
 
 /**
+ * What became of one business outcome reported with `recordOutcome`:
+ * - `counted`: joined with its prediction, counted in `ml_outcome_total` and its value added to `ml_outcome_value_sum`;
+ * - `unmatched`: no prediction is known for the ID (never seen, failed, evicted, or forgotten after twice `ttlMs`);
+ * - `duplicate`: the prediction already got an outcome of this name; only the first one counts;
+ * - `expired`: the prediction is older than `ttlMs`; the outcome is not counted;
+ * - `invalid`: the ID is not a non-empty string, the name is not one of the declared `outcomes`,
+ *   or the value is not a finite number ≥ 0;
+ * - `unavailable`: the tracker's shared store (`store` option) could not be asked; the outcome is lost.
+ *
+ * Every status but `counted` is counted in `ml_outcome_rejected_total{reason}` (a counter apart from
+ * `ml_feedback_total`, so that the feedback ratios keep meaning what they say).
+ */
+export type OutcomeStatus = 'counted' | 'unmatched' | 'duplicate' | 'expired' | 'invalid' | 'unavailable';
+
+/** Why an outcome was not counted: the `reason` label of `ml_outcome_rejected_total`. */
+export type OutcomeRejectReason = Exclude<OutcomeStatus, 'counted'>;
+
+/**
+ * What `recordOutcome` returns: the status itself with the tracker's own store, a promise of it
+ * with a shared `store`, as {@link FeedbackResult}. `await` works on both.
+ */
+export type OutcomeResult<Store extends FeedbackStore | undefined> = Store extends FeedbackStore
+  ? Promise<OutcomeStatus>
+  : OutcomeStatus;
+
+/**
  * A true outcome: a class label (a string, or a finite number turned into a string) for
  * classification, a finite number for regression.
  */
@@ -114,6 +140,14 @@ export interface FeedbackTrackerOptions<Store extends FeedbackStore | undefined 
    * @default {@link ERROR_ABSOLUTE_BUCKETS} (0.01 … 1000)
    */
   readonly errorBuckets?: readonly number[];
+  /**
+   * Names of the business outcomes that `recordOutcome` accepts (a conversion, a click, a purchase…),
+   * declared up front because each is the value of the `ml_outcome_name` label. At most 32 names of
+   * 1 to 64 characters among `A-Z a-z 0-9 _ . : -`. An outcome of another name counts as `invalid`.
+   * Env: `MODELSIGHT_OUTCOME_NAMES` (comma-separated, e.g. `click,purchase`).
+   * @default none: every outcome counts as `invalid` until names are declared
+   */
+  readonly outcomes?: readonly string[];
   /**
    * Meter of the feedback and quality metrics. Note that `metrics.getMeter()` of
    * `@opentelemetry/api` returns a meter that never records when no MeterProvider was registered

@@ -11,6 +11,7 @@ import type {
   SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { CappedSum } from './capped-series';
+import { ReportOnce } from '../errors/report-once';
 import type { FixedHistogram } from './fixed-histogram';
 import { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
 import { getPredictionMetricsRegistry, type PredictionMetricsRegistry } from './prediction-metrics-registry';
@@ -50,7 +51,8 @@ export interface PredictionMetricProducerOptions {
 /**
  * A `MetricProducer` that hands the prediction metrics to a `MetricReader` at collection time:
  * `ml_predictions_total`, `ml_prediction_duration_seconds`, `ml_prediction_confidence`,
- * `ml_predictions_active`, `ml_prediction_batch_size` and `ml_instrumentation_errors_total`.
+ * `ml_predictions_active`, `ml_prediction_batch_size` and `ml_instrumentation_errors_total`, and the
+ * metrics of `modelVersions()` groups (`ml_version_share`, `ml_rollbacks_total`, `ml_shadow_*`).
  *
  * `traced()` keeps running totals per model instead of calling the SDK on every prediction: the SDK
  * hashes the attribute set of every `add` and `record`, which would cost several spans per prediction.
@@ -78,6 +80,7 @@ export function predictionMetricProducer(options: PredictionMetricProducerOption
     async collect(): Promise<CollectionResult> {
       const endTime = hrTimeFromMs(Date.now());
       const metrics = buildMetrics(registry, endTime, exponential);
+      appendSourceMetrics(registry, endTime, metrics);
       const resourceMetrics = {
         // A MetricReader keeps the SDK's own resource and takes only the scope metrics of producers.
         resource: undefined,
@@ -166,6 +169,34 @@ function buildMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, expo
   }
   return metrics;
 }
+
+/**
+ * Adds the metrics of the registry's other sources; one metric reported by several sources (two model
+ * groups) becomes one metric with the points of all. A source that throws is reported once and skipped.
+ */
+function appendSourceMetrics(registry: PredictionMetricsRegistry, endTime: HrTime, metrics: MetricData[]): void {
+  const byName = new Map<string, MetricData>();
+  for (const source of registry.sources()) {
+    let collected: MetricData[];
+    try {
+      collected = source.collect(endTime);
+    } catch (error) {
+      sourceFailures.report('source', 'collecting the model-versions metrics failed; they are left out', error);
+      continue;
+    }
+    for (const metric of collected) {
+      const known = byName.get(metric.descriptor.name);
+      if (known === undefined) {
+        byName.set(metric.descriptor.name, metric);
+        metrics.push(metric);
+      } else {
+        (known.dataPoints as unknown[]).push(...metric.dataPoints);
+      }
+    }
+  }
+}
+
+const sourceFailures = new ReportOnce();
 
 const DURATION_DESCRIPTION = 'Wall time of a wrapped prediction call.';
 

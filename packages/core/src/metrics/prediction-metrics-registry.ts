@@ -1,4 +1,6 @@
 import { ReportOnce } from '../errors/report-once';
+import type { HrTime } from '@opentelemetry/api';
+import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { ExponentialHistogram } from './exponential-histogram';
 import { ModelStats } from './model-stats';
 import { ENV_CARDINALITY_LIMIT } from '@modelsight/internal';
@@ -10,6 +12,16 @@ import {
 import type { ModelIdentity } from '../types';
 
 const PRODUCER_CHECK_DELAY_MS = 10_000;
+
+/**
+ * Metrics kept beside the prediction totals by other parts of core (the model-versions metrics), handed
+ * to the SDK by the same producer at collection time. Their series are few and fixed when the source is
+ * built (versions and reasons), so they need no cardinality limit of their own.
+ */
+export interface RegistryMetricSource {
+  /** The metrics as they are now; called at every collection. */
+  collect(endTime: HrTime): MetricData[];
+}
 
 /**
  * Holds the running totals of every wrapped model in the process. The default registry lives on
@@ -30,6 +42,7 @@ export class PredictionMetricsRegistry {
   private readonly reporter = new ReportOnce();
   private producers = 0;
   private checkScheduled = false;
+  private readonly extraSources = new Set<RegistryMetricSource>();
 
   /** @throws TypeError naming the option when one is invalid (a bad environment variable is warned about and ignored) */
   constructor(options: PredictionMetricsOptions = {}) {
@@ -114,6 +127,19 @@ export class PredictionMetricsRegistry {
     stats = this.newStats({ name: model.name, version: model.version });
     this.byModel.set(key, stats);
     return stats;
+  }
+
+  /** Adds metrics that the producer exports with the prediction metrics; returns the function that removes them. */
+  addSource(source: RegistryMetricSource): () => void {
+    this.extraSources.add(source);
+    return () => {
+      this.extraSources.delete(source);
+    };
+  }
+
+  /** The sources added with {@link addSource}. */
+  sources(): IterableIterator<RegistryMetricSource> {
+    return this.extraSources.values();
   }
 
   /** Every model version with totals of its own, in the order they were first wrapped, then the overflow totals. */

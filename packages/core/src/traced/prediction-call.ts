@@ -6,8 +6,10 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  ROOT_CONTEXT,
   type Context,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import { batchItems } from './batch-items';
 import { ClassIndexError } from '../extraction/default-extractors';
@@ -28,8 +30,32 @@ import type { TracedConfig } from './traced-config';
 import type { ModelTask, PredictionInfo, PredictionRecord, PredictionStatus } from '../types';
 import { describeValue, looksLikeRegression } from '../extraction/value-description';
 
-/** Calls the wrapped function once; `withInfo` asks for `{ result, prediction }` instead of the result. */
-export type PredictionCall = (thisArg: unknown, args: unknown[], withInfo: boolean) => unknown;
+/**
+ * Calls the wrapped function once; `withInfo` asks for `{ result, prediction }` instead of the result.
+ * `link`: the span starts a trace of its own, linked to that span (work done off the request path).
+ * `tag` is handed to the settle hook as it is.
+ */
+export type PredictionCall = (
+  thisArg: unknown,
+  args: unknown[],
+  withInfo: boolean,
+  link?: SpanContext,
+  tag?: unknown,
+) => unknown;
+
+/**
+ * Sees a single (non-batch) call end while its span is still open, so that it can add events to it:
+ * `ok` and the result (or the error), the wall time, the label found on the result, and the call's tag.
+ * It must not throw (what it throws is counted as an instrumentation error).
+ */
+export type SettleHook = (
+  span: Span,
+  ok: boolean,
+  seconds: number,
+  label: string | undefined,
+  outcome: unknown,
+  tag: unknown,
+) => void;
 
 const NO_ITEM_IDS: readonly string[] = Object.freeze([]);
 const WHOLE_NUMBER = /^[-+]?\d+$/;
@@ -68,7 +94,11 @@ function errorType(error: unknown): string {
  * confidence and label, observers. Everything that depends only on the options was resolved in
  * `config`; what runs per call allocates little and never throws at the caller.
  */
-export function createPredictionCall(fn: (...args: unknown[]) => unknown, config: TracedConfig): PredictionCall {
+export function createPredictionCall(
+  fn: (...args: unknown[]) => unknown,
+  config: TracedConfig,
+  onSettle?: SettleHook,
+): PredictionCall {
   const { stats, tracer, spanName, baseAttributes, observers, model } = config;
   const reporter = new ReportOnce();
   const wantsFeatures = config.features !== undefined && (observers.length > 0 || config.captureFeatures);
@@ -198,6 +228,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     size: number,
     seconds: number,
     batch: boolean,
+    tag: unknown,
   ): void {
     stats.active--;
     stats.recordDuration(seconds);
@@ -215,6 +246,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       if (confidence !== undefined) span.setAttribute(ATTR_ML_PREDICTION_CONFIDENCE, confidence);
       if (label !== undefined) span.setAttribute(ATTR_ML_PREDICTION_LABEL, label);
     }
+    if (onSettle !== undefined) onSettle(span, true, seconds, label, result, tag);
     span.end();
     if (observers.length > 0) {
       notify(
@@ -288,6 +320,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     size: number,
     seconds: number,
     batch: boolean,
+    tag: unknown,
   ): void {
     stats.active--;
     stats.recordDuration(seconds);
@@ -299,6 +332,7 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       span.setAttribute(ATTR_ERROR_TYPE, type);
       span.setStatus({ code: SpanStatusCode.ERROR, message: description });
     }
+    if (onSettle !== undefined && !batch) onSettle(span, false, seconds, undefined, error, tag);
     span.end();
     if (observers.length > 0) {
       const traceId = traceIdOf(span, info);
@@ -358,11 +392,12 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
     size: number,
     batch: boolean,
     start: number,
+    tag: unknown,
   ): void {
     const seconds = (performance.now() - start) / 1000;
     try {
-      if (ok) completed(span, info, outcome, features, size, seconds, batch);
-      else failed(span, info, outcome, features, size, seconds, batch);
+      if (ok) completed(span, info, outcome, features, size, seconds, batch, tag);
+      else failed(span, info, outcome, features, size, seconds, batch, tag);
     } catch (error) {
       instrumentationError('internal', 'recording the prediction failed', error);
       // The span always ends, also when recording what happened failed half-way.
@@ -385,9 +420,15 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
   }
 
   /** Starts the span and gathers what the call needs; may throw (a user's tracer or features object). */
-  function begin(args: unknown[]): Started {
-    const parent = context.active();
-    const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes: baseAttributes }, parent);
+  function begin(args: unknown[], link: SpanContext | undefined): Started {
+    const parent = link === undefined ? context.active() : ROOT_CONTEXT;
+    const span = tracer.startSpan(
+      spanName,
+      link === undefined
+        ? { kind: SpanKind.INTERNAL, attributes: baseAttributes }
+        : { kind: SpanKind.INTERNAL, attributes: baseAttributes, root: true, links: [{ context: link }] },
+      parent,
+    );
     try {
       return prepare(span, parent, args);
     } catch (error) {
@@ -488,10 +529,10 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       : { result, prediction };
   }
 
-  return function predictionCall(thisArg, args, withInfo) {
+  return function predictionCall(thisArg, args, withInfo, link, tag) {
     let started: Started;
     try {
-      started = begin(args);
+      started = begin(args, link);
     } catch (error) {
       return uninstrumented(thisArg, args, withInfo, error);
     }
@@ -504,22 +545,22 @@ export function createPredictionCall(fn: (...args: unknown[]) => unknown, config
       // (a bound function per call, for the instrumentations' method calls) nor spreads the arguments twice.
       result = context.with(ctx, Reflect.apply, undefined, fn, thisArg, args);
     } catch (error) {
-      settle(span, info, false, error, features, size, batch, start);
+      settle(span, info, false, error, features, size, batch, start, tag);
       throw error;
     }
     if (isPromiseLike(result)) {
       return Promise.resolve(result).then(
         (value) => {
-          settle(span, info, true, value, features, size, batch, start);
+          settle(span, info, true, value, features, size, batch, start, tag);
           return withInfo ? { result: value, prediction: info } : value;
         },
         (error: unknown) => {
-          settle(span, info, false, error, features, size, batch, start);
+          settle(span, info, false, error, features, size, batch, start, tag);
           throw error;
         },
       );
     }
-    settle(span, info, true, result, features, size, batch, start);
+    settle(span, info, true, result, features, size, batch, start, tag);
     return withInfo ? { result, prediction: info } : result;
   };
 }

@@ -73,7 +73,7 @@ const scratch = new Float64Array(1);
 const scratchBits = new BigInt64Array(scratch.buffer);
 
 /** The smallest double greater than `x` (finite `x`), so that `[x, nextUp(x))` holds `x`. */
-function nextUp(x: number): number {
+export function nextUp(x: number): number {
   if (x === 0) return Number.MIN_VALUE;
   scratch[0] = x;
   scratchBits[0] = (scratchBits[0] as bigint) + (x > 0 ? 1n : -1n);

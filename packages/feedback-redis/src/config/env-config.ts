@@ -7,6 +7,7 @@ import {
   readInteger,
   readString,
   readUrl,
+  readValue,
 } from '@modelsight/internal';
 
 /** The package's name, the prefix of its warnings. */
@@ -25,6 +26,7 @@ export const STORE_KINDS = ['memory', 'redis'] as const;
 export interface FeedbackRedisEnv {
   MODELSIGHT_FEEDBACK_STORE: (typeof STORE_KINDS)[number];
   MODELSIGHT_REDIS_URL: string;
+  MODELSIGHT_REDIS_CLUSTER_NODES: readonly string[];
   MODELSIGHT_REDIS_KEY_PREFIX: string;
   MODELSIGHT_REDIS_TIMEOUT_MS: number;
   MODELSIGHT_REDIS_MAX_QUEUE: number;
@@ -35,6 +37,7 @@ export interface FeedbackRedisEnv {
 export const FEEDBACK_REDIS_ENV_DEFAULTS: Readonly<FeedbackRedisEnv> = Object.freeze({
   MODELSIGHT_FEEDBACK_STORE: 'memory',
   MODELSIGHT_REDIS_URL: 'redis://127.0.0.1:6379',
+  MODELSIGHT_REDIS_CLUSTER_NODES: [],
   MODELSIGHT_REDIS_KEY_PREFIX: 'ms:fb:',
   MODELSIGHT_REDIS_TIMEOUT_MS: 1000,
   MODELSIGHT_REDIS_MAX_QUEUE: 10_000,
@@ -50,6 +53,16 @@ export function feedbackRedisEnv(vars: Env = processEnv()): FeedbackRedisEnv {
     MODELSIGHT_REDIS_URL: readUrl(source, 'MODELSIGHT_REDIS_URL', d.MODELSIGHT_REDIS_URL, {
       protocols: ['redis:', 'rediss:'],
     }),
+    MODELSIGHT_REDIS_CLUSTER_NODES: readValue(
+      source,
+      'MODELSIGHT_REDIS_CLUSTER_NODES',
+      d.MODELSIGHT_REDIS_CLUSTER_NODES,
+      (value) => {
+        const urls = value.split(',').map((url) => url.trim());
+        return urls.every((url) => /^rediss?:\/\/[^\s,]+$/.test(url)) ? urls : undefined;
+      },
+      'comma-separated redis:// or rediss:// URLs',
+    ),
     MODELSIGHT_REDIS_KEY_PREFIX: readString(
       source,
       'MODELSIGHT_REDIS_KEY_PREFIX',

@@ -97,7 +97,22 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     exportTimeoutMs: pick(options.exportTimeoutMs, 'exportTimeoutMs', () =>
       read.positiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30_000),
     ),
+    droppedSpansReportIntervalMs: pick(options.droppedSpansReportIntervalMs, 'droppedSpansReportIntervalMs', () =>
+      read.positiveInt('MODELSIGHT_DROPPED_SPANS_REPORT_INTERVAL_MS', 10_000),
+    ),
+    // A client must not decide how large our spans are (a 12 kB URL or user agent): values are cut at 4096
+    // characters unless the standard variables say otherwise.
+    attributeValueLengthLimit: pick(options.attributeValueLengthLimit, 'attributeValueLengthLimit', () =>
+      read.positiveInt(
+        'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+        read.positiveInt('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 4096),
+      ),
+    ),
     metricsExporters,
+    prometheusScopeLabels:
+      options.prometheusScopeLabels !== undefined
+        ? bool('prometheusScopeLabels', options.prometheusScopeLabels)
+        : read.bool('MODELSIGHT_PROMETHEUS_SCOPE_LABELS', true),
     // localhost as in the OpenTelemetry specification: metrics name models and hosts, not for everyone to read.
     prometheusHost:
       options.prometheusHost !== undefined

@@ -23,7 +23,8 @@ export function serveMetrics(
   let listening: AddressInfo | undefined;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method === 'GET' && path === '/metrics') {
+    if ((request.method === 'GET' || request.method === 'HEAD') && path === '/metrics') {
+      // HEAD answers as GET does, without the body (node:http leaves it out).
       handler(request, response);
       return;
     }

@@ -1,7 +1,5 @@
 import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   AggregationType,
   InstrumentType,
@@ -11,12 +9,7 @@ import {
   type MetricProducer,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from '../traces/export-retries';
 import { LateSpanProcessor } from '../traces/late-span-processor';
@@ -26,35 +19,57 @@ import { registeredSignals } from '../diagnostics/other-sdk';
 import { overflowingMetrics, reportOverflows } from './overflow-warnings';
 import { PrometheusReader } from './prometheus-reader';
 import type { ResolvedConfig } from '../types';
-import { WarnOnceSpanExporter } from '../traces/warn-once-exporter';
+import { spanExportChannel } from '../traces/span-export-channel';
+import { SpanExportHealth } from '../traces/span-export-health';
+import { WorkerSpanProcessor } from '../traces/worker-span-processor';
 import { rememberReported, warnOnce } from '../diagnostics/warn-once';
 
-/** The span processor for `tracesExporter`, or none when traces are off. */
-export function buildSpanProcessor(config: ResolvedConfig): SpanProcessor | undefined {
+/** The span processor for `tracesExporter`, and the counters of what became of the spans when they are exported. */
+export interface SpanPipeline {
+  readonly processor: SpanProcessor;
+  /** Spans processed, exported and dropped (OTLP only). */
+  readonly health: SpanExportHealth | undefined;
+}
+
+/** The span pipeline for `tracesExporter`, or none when traces are off. */
+export function buildSpanProcessor(config: ResolvedConfig): SpanPipeline | undefined {
   switch (config.tracesExporter) {
     case 'none':
       return undefined;
     case 'console':
       // Printed as each span ends: the console exporter is for looking at spans while developing.
-      return new SimpleSpanProcessor(new ConsoleSpanExporter());
+      return { processor: new SimpleSpanProcessor(new ConsoleSpanExporter()), health: undefined };
     case 'otlp': {
-      const options = { url: config.otlpTracesEndpoint, timeoutMillis: config.otlpTimeoutMs };
-      const exporter =
-        config.otlpProtocol === 'http/protobuf'
-          ? new OTLPProtoTraceExporter(options)
-          : new OTLPJsonTraceExporter(options);
-      const retries = shutdownAwareRetries(exporter);
       const batchSize = Math.min(config.maxExportBatchSize, config.maxQueueSize);
-      // A bounded queue and a timeout per batch: a collector that is down or hangs costs a fixed amount
-      // of memory (spans beyond maxQueueSize are dropped and counted) and no time on the request path.
-      const batches = new BatchSpanProcessor(new WarnOnceSpanExporter(exporter, config.otlpTracesEndpoint), {
-        maxQueueSize: config.maxQueueSize,
-        maxExportBatchSize: batchSize,
-        scheduledDelayMillis: config.scheduledDelayMs,
-        exportTimeoutMillis: config.exportTimeoutMs,
+      const json = config.otlpProtocol !== 'http/protobuf';
+      const health = new SpanExportHealth({
+        exporterType: json ? 'otlp_http_json_span_exporter' : 'otlp_http_span_exporter',
+        url: config.otlpTracesEndpoint,
+        reportIntervalMs: config.droppedSpansReportIntervalMs,
       });
+      // A bounded queue, serialization and sending on the export thread, a timeout per batch: a collector
+      // that is down or hangs costs a fixed amount of memory (spans beyond maxQueueSize are dropped and
+      // counted) and no time on the request path.
+      const batches = new WorkerSpanProcessor(
+        spanExportChannel({
+          url: config.otlpTracesEndpoint,
+          protocol: config.otlpProtocol,
+          requestTimeoutMs: config.otlpTimeoutMs,
+          batchTimeoutMs: config.exportTimeoutMs,
+        }),
+        {
+          maxQueueSize: config.maxQueueSize,
+          maxExportBatchSize: batchSize,
+          scheduledDelayMs: config.scheduledDelayMs,
+          endpoint: config.otlpTracesEndpoint,
+        },
+        health,
+      );
       const target = { url: config.otlpTracesEndpoint, protocol: config.otlpProtocol, batchSize };
-      return new LateSpanProcessor(batches, target, config.maxQueueSize, retries);
+      const processor = new LateSpanProcessor(batches, target, config.maxQueueSize, batches, undefined, (lost) =>
+        health.droppedBy('shutdown_timeout', lost),
+      );
+      return { processor, health };
     }
   }
 }
@@ -81,7 +96,11 @@ export function buildMetricReaders(
   const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
   const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
   if (config.metricsExporters.includes('prometheus')) {
-    const reader = new PrometheusReader(producers(predictionMetricProducer()), config.metricCardinalityLimit);
+    const reader = new PrometheusReader(
+      producers(predictionMetricProducer()),
+      config.metricCardinalityLimit,
+      config.prometheusScopeLabels,
+    );
     // The host detector reads the host id asynchronously; a scrape before it settles would make the SDK
     // complain and miss the attribute in target_info, so the first scrapes wait for it (a few ms).
     metricsServer = serveMetrics(config.prometheusHost, config.prometheusPort, (request, response) => {

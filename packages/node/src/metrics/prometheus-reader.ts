@@ -14,14 +14,15 @@ const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export class PrometheusReader extends MetricReader {
   private readonly serializer: PrometheusTextSerializer;
 
-  constructor(metricProducers: MetricProducer[], cardinalityLimit: number) {
+  /** @param scopeLabels whether series carry `otel_scope_*` labels (see `prometheusScopeLabels`) */
+  constructor(metricProducers: MetricProducer[], cardinalityLimit: number, scopeLabels = true) {
     super({
       aggregationSelector: () => ({ type: AggregationType.DEFAULT }),
       aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
       cardinalitySelector: () => cardinalityLimit,
       metricProducers,
     });
-    this.serializer = new PrometheusTextSerializer((names) => reportOverflows(names, cardinalityLimit));
+    this.serializer = new PrometheusTextSerializer((names) => reportOverflows(names, cardinalityLimit), scopeLabels);
   }
 
   /**

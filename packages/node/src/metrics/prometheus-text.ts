@@ -32,8 +32,13 @@ export class PrometheusTextSerializer {
   /**
    * @param onOverflow called, after a `serialize` that rebuilt families with a series labelled
    *   `otel.metric.overflow` (attribute sets folded beyond a cardinality limit), with their Prometheus names
+   * @param scopeLabels whether every series carries the `otel_scope_*` labels of its instrumentation scope
+   *   (`withoutScopeInfo: false` of the upstream exporter)
    */
-  constructor(private readonly onOverflow: (metricNames: string[]) => void = () => {}) {}
+  constructor(
+    private readonly onOverflow: (metricNames: string[]) => void = () => {},
+    private readonly scopeLabels = true,
+  ) {}
 
   serialize(resourceMetrics: ResourceMetrics): string {
     this.rebuilt = 0;
@@ -69,7 +74,7 @@ export class PrometheusTextSerializer {
     seen.add(key);
     let family = this.families.get(key);
     if (family === undefined || !family.describes(metric)) {
-      family = new FamilyText(metric, scopeMetrics);
+      family = new FamilyText(metric, scopeMetrics, this.scopeLabels);
       this.families.set(key, family);
     }
     if (family.unchanged(metric, this.labelTexts)) return family.text;
@@ -96,7 +101,7 @@ class FamilyText {
   private leValues: string[] = [];
   text = '';
 
-  constructor(metric: MetricData, { scope }: ScopeMetrics) {
+  constructor(metric: MetricData, { scope }: ScopeMetrics, withScopeLabels: boolean) {
     const { descriptor } = metric;
     this.description = descriptor.description;
     this.unit = descriptor.unit;
@@ -110,7 +115,7 @@ class FamilyText {
     const scopeAttributes: Attributes = { 'otel.scope.name': scope.name };
     if (scope.schemaUrl) scopeAttributes['otel.scope.schema_url'] = scope.schemaUrl;
     if (scope.version) scopeAttributes['otel.scope.version'] = scope.version;
-    this.scopeLabels = labelText(scopeAttributes);
+    this.scopeLabels = withScopeLabels ? labelText(scopeAttributes) : '';
   }
 
   /** Whether this text was made for a metric with the same description and unit. */

@@ -1,6 +1,5 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ShutdownAwareRetries } from './export-retries';
 import { exportSpansSync, type FinalExportOutcome, type FinalExportTarget } from '../shutdown/final-span-export';
 import { warnOnce } from '../diagnostics/warn-once';
 
@@ -12,6 +11,16 @@ import { warnOnce } from '../diagnostics/warn-once';
  * `maxQueueSize`, as the batch queue), and {@link exportLateSpansSync}, called last, sends them with the
  * main thread blocked, so that nothing answered before the process ends is missing from the traces.
  */
+/** What the final export asks of the exporter: no more retries from a deadline on, and how its last requests went. */
+export interface ShutdownControl {
+  /** No more retries; requests end by `deadline` (ms since the epoch). */
+  endBy(deadline: number): void;
+  /** Whether a request answered since shutdown began failed. */
+  failedSinceShutdown(): boolean;
+  /** Spans the exporter still holds, unanswered (lost if the shutdown ends now). */
+  unfinished?(): number;
+}
+
 export class LateSpanProcessor implements SpanProcessor {
   private late: ReadableSpan[] | undefined;
   private dropped = 0;
@@ -20,12 +29,13 @@ export class LateSpanProcessor implements SpanProcessor {
     private readonly inner: SpanProcessor,
     private readonly target: FinalExportTarget,
     private readonly maxQueueSize: number,
-    private readonly retries: ShutdownAwareRetries | undefined,
+    private readonly retries: ShutdownControl | undefined,
     private readonly exportSync: (
       spans: readonly ReadableSpan[],
       target: FinalExportTarget,
       timeoutMs: number,
     ) => FinalExportOutcome = exportSpansSync,
+    private readonly onLost: (count: number) => void = () => {},
   ) {}
 
   onStart(span: Span, parentContext: Context): void {
@@ -64,12 +74,16 @@ export class LateSpanProcessor implements SpanProcessor {
   exportLateSpansSync(deadline: number): void {
     const spans = this.late ?? [];
     this.late = [];
+    // What the exporter still holds at this point will not be answered before the process ends.
+    const unfinished = this.retries?.unfinished?.() ?? 0;
+    if (unfinished > 0) this.onLost(unfinished);
     if (spans.length === 0 && this.dropped === 0) return;
     const outcome = this.retries?.failedSinceShutdown()
       ? 'failed'
       : this.exportSync(spans, this.target, deadline - Date.now());
     const lost = (outcome === 'exported' ? 0 : spans.length) + this.dropped;
     this.dropped = 0;
+    this.onLost(lost);
     if (lost > 0) {
       warnOnce(
         'late-spans',
