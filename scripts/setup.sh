@@ -22,5 +22,6 @@ prometheus --version 2>&1 | head -n 1
 # earlier run installed. `npm ci` (the stack's Dockerfile uses it) accepts the same lock file, but
 # removes node_modules first.
 # onnxruntime-node bundles its CPU binaries; its install script would fetch CUDA files from outside the npm
-# registry. .npmrc says so too (onnxruntime-node-install=skip), for npm versions that still pass it on.
+# registry, and fail the install where that is out of reach. The script reads ONNXRUNTIME_NODE_INSTALL (any
+# npm); npm 11 also skips it through "allowScripts" of package.json.
 ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --no-save

@@ -187,13 +187,12 @@ describe.each<[Framework, PreloadMode, string]>([
     }
   });
 
-  it(`puts the predict span under that server span, inside the span of the ${framework} handler`, () => {
+  it(`puts the predict span right under that server span, with no span of ${framework} by default`, () => {
     for (const traceId of scenario.traceIds) {
       const predictSpan = spansOf(traceId).find((span) => span.name === PREDICT_SPAN)!;
-      const chain = ancestors(predictSpan, scenario.spans);
-      expect(chain.at(-1)).toBe(serverSpan(traceId));
-      expect(chain[0]!.scope.name).toBe(FRAMEWORK_SCOPE[framework]);
+      expect(ancestors(predictSpan, scenario.spans)).toEqual([serverSpan(traceId)]);
     }
+    expect(scenario.spans.filter((span) => span.scope.name === FRAMEWORK_SCOPE[framework])).toEqual([]);
   });
 
   it('traces the fetch to the feature store as a client span of the same request', () => {
@@ -214,6 +213,32 @@ describe.each<[Framework, PreloadMode, string]>([
 
   it('writes no warning', () => {
     expect(scenario.service.stderr()).toBe('');
+  });
+});
+
+describe.each<[Framework, PreloadMode, string]>([
+  ['express', 'require', 'express-app.cjs'],
+  ['fastify', 'import', 'fastify-app.mjs'],
+])('MODELSIGHT_FRAMEWORK_SPANS=true on the %s service (--%s)', (framework, mode, script) => {
+  let scenario: Scenario;
+  beforeAll(async () => {
+    scenario = await runScenario(script, mode, { MODELSIGHT_FRAMEWORK_SPANS: 'true' });
+  });
+  afterAll(() => endScenario(scenario));
+
+  it(`puts the spans of ${framework} between the server span, still named after the route, and the predict span`, () => {
+    for (const traceId of scenario.traceIds) {
+      const ofTrace = scenario.spans.filter((span) => span.traceId === traceId);
+      const server = ofTrace.find((span) => span.kind === SERVER)!;
+      expect(server).toMatchObject({
+        name: 'POST /predict',
+        attributes: expect.objectContaining({ 'http.route': '/predict' }),
+      });
+      const chain = ancestors(ofTrace.find((span) => span.name === PREDICT_SPAN)!, scenario.spans);
+      expect(chain.at(-1)).toBe(server);
+      expect(chain[0]!.scope.name).toBe(FRAMEWORK_SCOPE[framework]);
+    }
+    expect(requestCount(scenario.metrics, 'GET', '/models/:name')).toBe(2);
   });
 });
 

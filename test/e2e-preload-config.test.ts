@@ -274,7 +274,7 @@ describe('OTEL_LOG_LEVEL', () => {
     const notes = running.stdoutLines().filter((line) => line.startsWith('@modelsight/node:'));
     expect(notes[0]).toBe(
       '@modelsight/node: traces: console; sampler parentbased_always_on; metrics: prometheus; ' +
-        'instrumentations: http, express, fastify, undici, pino, runtime-node, host-metrics, onnxruntime, tfjs, transformers',
+        'instrumentations: http, express, fastify, koa, nestjs-core, undici, pino, runtime-node, host-metrics, onnxruntime, tfjs, transformers',
     );
     expect(notes[1]).toMatch(/^@modelsight\/node: Prometheus metrics served at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect(running.stderr()).toBe('');

@@ -51,7 +51,7 @@ describe('an http instrumentation passed to start() in the instrumentations opti
 
   it('runs beside the built-in instrumentations that are not disabled, as start() reports', () => {
     expect(service.stdoutLines().find((line) => line.startsWith('fixture: '))).toContain(
-      'instrumentations: express, fastify, pino, runtime-node, host-metrics, onnxruntime, tfjs, transformers, @opentelemetry/instrumentation-http',
+      'instrumentations: express, fastify, koa, nestjs-core, pino, runtime-node, host-metrics, onnxruntime, tfjs, transformers, @opentelemetry/instrumentation-http',
     );
   });
 });

@@ -125,3 +125,40 @@ test('with Redis stopped an outcome is unavailable at once, and counted as such'
   expect(diagnostics.matching(/unavailable/).length).toBeGreaterThan(0);
   await redis.start();
 });
+
+test('a full Redis refuses to mark an outcome: it is unavailable, not counted, and counted once when reported again after space is freed', async () => {
+  const full = await startRedis({ maxmemory: '3mb' });
+  const [a, b] = await Promise.all(
+    [0, 1].map(() => inProcessReplica({ url: full.url, outcomes: ['click', 'purchase'], model: shop })),
+  );
+  try {
+    const record = predictionRecord(shop, { label: 'shoes', confidence: 0.8 });
+    a!.tracker.onPrediction(record);
+    await a!.store.flushed();
+    // Fill Redis past its limit with values of another program (a running script may overshoot; the next write is refused).
+    await full.cli(
+      'eval',
+      "for i = 1, 4000 do redis.call('SET', 'fill:' .. i, string.rep('x', 1000)) end return 0",
+      '0',
+    );
+    expect(await full.cli('set', 'probe', 'x')).toMatch(/^OOM/);
+    expect(await b!.tracker.recordOutcome(record.predictionId, 'purchase', 7.5)).toBe('unavailable');
+    expect(await full.cli('exists', `ms:fb:o:${record.predictionId}`)).toBe('0');
+    expect(await b!.metric(METRIC_ML_OUTCOME_VALUE, { 'ml.outcome.name': 'purchase' })).toBeUndefined();
+    await full.cli(
+      'eval',
+      "for _, k in ipairs(redis.call('KEYS', 'fill:*')) do redis.call('DEL', k) end return 0",
+      '0',
+    );
+    expect(await a!.tracker.recordOutcome(record.predictionId, 'purchase', 7.5)).toBe('counted');
+    expect(await b!.tracker.recordOutcome(record.predictionId, 'purchase', 7.5)).toBe('duplicate');
+    const sum = (await a!.metric(METRIC_ML_OUTCOME_VALUE, { 'ml.outcome.name': 'purchase' })) as unknown as {
+      sum: number;
+    };
+    expect(sum.sum).toBe(7.5);
+  } finally {
+    await a!.close();
+    await b!.close();
+    await full.remove();
+  }
+});

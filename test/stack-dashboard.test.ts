@@ -288,7 +288,7 @@ for (const service of services) {
       const records = [resolve(stack, 'prometheus/rules/modelsight-recording.rules.yml'), driftRules].flatMap((file) =>
         [...readFileSync(file, 'utf8').matchAll(/- record: (\S+)/g)].map((match) => match[1]!),
       );
-      expect(records.length).toBe(22);
+      expect(records.length).toBe(23);
       expect(records).toContain('ml_feature:ml_drift_psi:fleet1h');
       let missing: string[] = [];
       const deadline = Date.now() + 20_000;

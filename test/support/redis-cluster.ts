@@ -34,7 +34,8 @@ function run(command: string, args: string[]): Promise<string> {
 /**
  * Starts six `redis-server --cluster-enabled yes` on free ports (no persistence, a node timeout of
  * `nodeTimeoutMs` so that a replica takes over quickly) and joins them with
- * `redis-cli --cluster create … --cluster-replicas 1 --cluster-yes`; resolves once every slot is served.
+ * `redis-cli --cluster create … --cluster-replicas 1 --cluster-yes`; resolves once every slot is served and
+ * every replica has finished its first sync (so that it can take over when its primary dies).
  */
 export async function startRedisCluster(nodeTimeoutMs = 1000): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'modelsight-redis-cluster-'));
@@ -68,6 +69,9 @@ export async function startRedisCluster(nodeTimeoutMs = 1000): Promise<RedisClus
         'no',
         '--dir',
         nodeDir,
+        // A replica syncs at once instead of waiting 5 s for others to share the transfer.
+        '--repl-diskless-sync-delay',
+        '0',
         '--loglevel',
         'warning',
       ],
@@ -96,6 +100,16 @@ export async function startRedisCluster(nodeTimeoutMs = 1000): Promise<RedisClus
   for (const port of ports) {
     while (!(await cli(port, 'cluster', 'info')).includes('cluster_state:ok')) {
       if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok');
+      await sleep(50);
+    }
+  }
+  // A replica that never finished its first sync cannot take over: its primary killed before then
+  // would leave the slots unserved for good. Ready once every replica's link to its primary is up.
+  for (const port of ports) {
+    for (;;) {
+      const info = await cli(port, 'info', 'replication');
+      if (info.includes('role:master') || info.includes('master_link_status:up')) break;
+      if (Date.now() > deadline) throw new Error(`the replica on port ${port} did not finish its first sync:\n${info}`);
       await sleep(50);
     }
   }

@@ -10,8 +10,11 @@ export type {
 export type { DataFileOptions } from './input/data-file-options';
 export { InputError } from './input/input-error';
 export { renderReportHtml } from './html/render-report';
+export { reportVerdict } from './report/verdict';
+export type { ReportOutcome, ReportVerdict } from './report/verdict';
 export { REPORT_FORMAT, REPORT_FORMAT_VERSION } from './report/report-types';
 export type {
+  FeatureDataQuality,
   ReferenceSummary,
   ReportBin,
   ReportDocument,

@@ -5,12 +5,15 @@ export type { TracedCall } from './traced/traced-call';
 export { getActivePrediction } from './traced/prediction-context';
 export { predictionMetricProducer } from './metrics/prediction-metric-producer';
 export type { PredictionMetricProducerOptions } from './metrics/prediction-metric-producer';
+export type { PredictionMetricProducer, PredictionMetricsCollection } from './metrics/metric-producer-shape';
 export { PredictionMetricsRegistry, getPredictionMetricsRegistry } from './metrics/prediction-metrics-registry';
 export { DEFAULT_CARDINALITY_LIMIT } from './metrics/prediction-metrics-options';
 export { flushPendingWrites, registerPendingWrites } from './pending-writes';
 export type { FlushPendingWritesOptions, PendingWritesFlush } from './pending-writes';
 export type { PredictionMetricsOptions, ResolvedPredictionMetricsOptions } from './metrics/prediction-metrics-options';
 export { ATTR_OTEL_METRIC_OVERFLOW } from './metrics/model-stats';
+export { ExponentialHistogram } from './metrics/exponential-histogram';
+export { FixedHistogram } from './metrics/fixed-histogram';
 export {
   ATTR_ERROR_TYPE,
   ATTR_ML_BATCH_SIZE,

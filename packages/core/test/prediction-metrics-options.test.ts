@@ -1,4 +1,10 @@
-import { DataPointType, MeterProvider, MetricReader, type ExponentialHistogram } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type ExponentialHistogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
 import { afterEach, expect, it } from 'vitest';
 import { DURATION_BUCKETS_SECONDS, predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { resolvePredictionMetricsOptions } from '../src/metrics/prediction-metrics-options';
@@ -108,7 +114,7 @@ it('exports the duration as a base-2 exponential histogram to a producer that as
   // The explicit histogram is still kept for Prometheus.
   const { resourceMetrics } = await explicit.collect();
   const duration = resourceMetrics.scopeMetrics[0]!.metrics.find(
-    (m) => m.descriptor.name === 'ml_prediction_duration_seconds',
+    (m: MetricData) => m.descriptor.name === 'ml_prediction_duration_seconds',
   )!;
   expect(duration.dataPointType).toBe(DataPointType.HISTOGRAM);
 });

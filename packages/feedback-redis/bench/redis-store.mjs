@@ -10,8 +10,11 @@ import { FeedbackTracker, traced } from '@modelsight/core';
 import { redisFeedbackStore } from '@modelsight/feedback-redis';
 import { model, predict, PullReader, tracerWith } from '../../core/bench/support.mjs';
 
-const CALLS_PER_ROUND = 50_000;
-const ROUNDS = 11;
+// Smaller runs on a busy machine: BENCH_CALLS (per round) and BENCH_ROUNDS.
+const CALLS_PER_ROUND = Number(process.env.BENCH_CALLS) || 50_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 11;
+// BENCH_BASELINE=<path to another build's dist/index.mjs>: the same Redis scenario with that build, for before/after ratios.
+const baseline = process.env.BENCH_BASELINE ? await import(process.env.BENCH_BASELINE) : undefined;
 const MEMORY_PREDICTIONS = 100_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,18 +45,84 @@ async function redisServer() {
   return { url: `redis://127.0.0.1:${port}`, child, cli };
 }
 
+/** Six cluster nodes (three primaries, three replicas) on free ports, joined by `redis-cli --cluster create`. */
+async function redisCluster() {
+  const nodes = [];
+  for (let i = 0; i < 6; i++) {
+    let port = await freePort();
+    while (port > 55_000 || nodes.some((n) => n.port === port)) port = await freePort();
+    const dir = `/tmp/modelsight-bench-cluster-${process.pid}-${port}`;
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `${dir}/nodes.conf`,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--repl-diskless-sync-delay',
+        '0',
+      ],
+      { stdio: 'ignore' },
+    );
+    nodes.push({ port, child, dir });
+  }
+  const cli = (port, ...args) =>
+    new Promise((resolve) => {
+      let out = '';
+      const c = spawn('redis-cli', ['-p', String(port), ...args]);
+      c.stdout.on('data', (d) => (out += d));
+      c.on('close', () => resolve(out.trim()));
+    });
+  for (const { port } of nodes) for (let i = 0; i < 100 && (await cli(port, 'ping')) !== 'PONG'; i++) await sleep(50);
+  await cli(
+    nodes[0].port,
+    '--cluster',
+    'create',
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas',
+    '1',
+    '--cluster-yes',
+  );
+  for (const { port } of nodes)
+    for (;;) {
+      const info = await cli(port, 'info', 'replication');
+      if (
+        (await cli(port, 'cluster', 'info')).includes('cluster_state:ok') &&
+        (info.includes('role:master') || info.includes('master_link_status:up'))
+      )
+        break;
+      await sleep(50);
+    }
+  return { urls: nodes.map((n) => `redis://127.0.0.1:${n.port}`), nodes };
+}
+
 const tracer = tracerWith(new AlwaysOnSampler());
 const meter = new MeterProvider({ readers: [new PullReader()] }).getMeter('bench');
 const redis = await redisServer();
 const hung = await redisServer();
 const downPort = await freePort();
+const cluster = await redisCluster();
 
 const stores = {
   up: redisFeedbackStore({ url: redis.url }),
   hung: redisFeedbackStore({ url: hung.url, timeoutMs: 200 }),
   down: redisFeedbackStore({ url: `redis://127.0.0.1:${downPort}`, timeoutMs: 200 }),
+  clusterWait: redisFeedbackStore({ clusterNodes: cluster.urls, keyPrefix: 'w:' }),
+  clusterNoWait: redisFeedbackStore({ clusterNodes: cluster.urls, keyPrefix: 'n:', waitForReplica: false }),
+  ...(baseline ? { baseline: baseline.redisFeedbackStore({ url: redis.url, keyPrefix: 'b:' }) } : {}),
 };
-while (!stores.up.available || !stores.hung.available) await sleep(20);
+while (Object.entries(stores).some(([name, store]) => name !== 'down' && !store.available)) await sleep(20);
 hung.child.kill('SIGSTOP');
 
 const wrap = (observers) => traced(predict, { model, tracer, observers });
@@ -63,6 +132,11 @@ const scenarios = {
   'traced(), FeedbackTracker, Redis store': wrap([new FeedbackTracker({ meter, store: stores.up })]),
   'same, Redis hanging (SIGSTOP)': wrap([new FeedbackTracker({ meter, store: stores.hung })]),
   'same, Redis down (refused)': wrap([new FeedbackTracker({ meter, store: stores.down })]),
+  'same, Redis Cluster, WAIT for a replica': wrap([new FeedbackTracker({ meter, store: stores.clusterWait })]),
+  'same, Redis Cluster, no WAIT': wrap([new FeedbackTracker({ meter, store: stores.clusterNoWait })]),
+  ...(baseline
+    ? { 'same, Redis store, BENCH_BASELINE build': wrap([new FeedbackTracker({ meter, store: stores.baseline })]) }
+    : {}),
 };
 
 const rows = Array.from({ length: 256 }, (_, i) => [
@@ -89,7 +163,7 @@ async function round(fn) {
     pathUs += used.user + used.system;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  await stores.up.flushed();
+  await Promise.all([stores.up, stores.clusterWait, stores.clusterNoWait, stores.baseline].map((s) => s?.flushed()));
   const used = process.cpuUsage(whole);
   if (sink < 0) console.log(sink);
   const calls = Math.ceil(CALLS_PER_ROUND / 1024) * 1024;
@@ -164,4 +238,7 @@ for (const traceIndex of [false, true]) {
 hung.child.kill('SIGCONT');
 for (const store of Object.values(stores)) await store.close();
 redis.child.kill('SIGTERM');
+for (const node of cluster.nodes) node.child.kill('SIGTERM');
+const { rmSync } = await import('node:fs');
+for (const node of cluster.nodes) rmSync(node.dir, { recursive: true, force: true });
 hung.child.kill('SIGTERM');

@@ -11,5 +11,6 @@ export {
   ENV_REDIS_URL,
   ENV_TIMEOUT_MS,
   ENV_TRACE_INDEX,
+  ENV_WAIT_FOR_REPLICA,
 } from './redis-store-options';
 export type { RedisFeedbackStoreOptions, ResolvedRedisStoreOptions } from './redis-store-options';

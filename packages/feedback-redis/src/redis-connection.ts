@@ -30,6 +30,13 @@ export interface StoreConnection {
   readonly lastError: unknown;
   /** Runs a script on the node that holds its keys, within `timeoutMs`. */
   evaluate(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /**
+   * `WAIT 1 <timeoutMs / 50>` on the primary of `key`'s slot: resolves with the number of replicas that
+   * hold every write sent before it on that connection (0 when none confirmed in time).
+   */
+  replicas(key: string): Promise<number>;
+  /** How long `replicas` lets a replica take to confirm (ms). */
+  readonly waitMs: number;
   /** A command failed: an error reply is reported once, anything else makes Redis count as away. */
   failed(error: unknown): void;
   close(): Promise<void>;
@@ -53,12 +60,17 @@ export class RedisConnection implements StoreConnection {
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** Why Redis was last unavailable, or last refused a command. */
   lastError: unknown = new Error('not connected yet');
+  /** How long `WAIT` lets a replica take (ms): a fiftieth of the time limit (20 ms by default). */
+  readonly waitMs: number;
 
   constructor(
     private readonly options: ResolvedRedisStoreOptions,
     private readonly events: ConnectionEvents,
     private readonly report: ReportOnce,
   ) {
+    // WAIT holds the connection it is sent on: with one primary serving many groups (at most 16), their
+    // waits run one after another, and must all fit within the time limit of the commands behind them.
+    this.waitMs = Math.max(1, Math.floor(options.timeoutMs / 50));
     this.client = this.connect();
   }
 
@@ -80,6 +92,10 @@ export class RedisConnection implements StoreConnection {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return this.command(['EVAL', script.source, ...tail], keys[0]);
     }
+  }
+
+  async replicas(key: string): Promise<number> {
+    return Number(await this.command(['WAIT', '1', String(this.waitMs)], key));
   }
 
   /**
@@ -201,7 +217,10 @@ export class RedisConnection implements StoreConnection {
     }, timeoutMs);
     handshake.unref();
     client.on('error', (error: unknown) => {
-      if (current()) this.reconnect(error);
+      // A cluster reports every node that failed to give the topology, even when the next one gives
+      // it: a dead primary among the nodes would tear down each new connection while it reads the
+      // topology. Only a failed connect() means that no node answered.
+      if (clusterNodes.length === 0 && current()) this.reconnect(error);
     });
     client.connect().then(
       () => {

@@ -50,6 +50,18 @@ export interface RedisFeedbackStoreOptions {
    */
   readonly traceIndex?: boolean;
   /**
+   * On Redis Cluster, after each batch of writes, wait (`WAIT 1 <timeoutMs / 50>`, 20 ms by default) until the primary's
+   * replica has it too. Redis replicates asynchronously: a primary that dies after acknowledging a
+   * batch and before its replica copied it would lose it without anyone knowing. With the wait, a
+   * batch whose copy is not confirmed (the primary died) is sent again to the promoted replica, which
+   * stores what it lacks. A replica that does not confirm in time (or none) is reported once, and that
+   * group of keys is not waited for during the next 10 s. Off by default: `WAIT` holds the connection
+   * it is sent on, and on a primary without a replica (one just promoted) the waits of its groups
+   * delay feedback lookups behind them past `timeoutMs` on a loaded host. Ignored on a single Redis. Env: `MODELSIGHT_REDIS_WAIT_FOR_REPLICA`.
+   * @default false
+   */
+  readonly waitForReplica?: boolean;
+  /**
    * Further options of the node-redis client (`socket.tls`, `username`, `password`, `database`,
    * `name`…). `url` and `timeoutMs` above win over the same settings here; the store always
    * turns the client's offline queue off (its own queue is bounded) and never lets the connection
@@ -73,6 +85,8 @@ export interface ResolvedRedisStoreOptions {
   readonly maxQueue: number;
   /** {@link RedisFeedbackStoreOptions.traceIndex} in effect. */
   readonly traceIndex: boolean;
+  /** {@link RedisFeedbackStoreOptions.waitForReplica} in effect: always false on a single Redis. */
+  readonly waitForReplica: boolean;
   /** {@link RedisFeedbackStoreOptions.clientOptions} as given (`{}` when none). */
   readonly clientOptions: RedisClientOptions;
 }
@@ -98,6 +112,8 @@ export const ENV_TIMEOUT_MS = 'MODELSIGHT_REDIS_TIMEOUT_MS';
 export const ENV_MAX_QUEUE = 'MODELSIGHT_REDIS_MAX_QUEUE';
 /** Environment variable of {@link RedisFeedbackStoreOptions.traceIndex} (`true` or `false`). */
 export const ENV_TRACE_INDEX = 'MODELSIGHT_REDIS_TRACE_INDEX';
+/** Environment variable of {@link RedisFeedbackStoreOptions.waitForReplica} (`true` or `false`). */
+export const ENV_WAIT_FOR_REPLICA = 'MODELSIGHT_REDIS_WAIT_FOR_REPLICA';
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
@@ -151,6 +167,9 @@ export function resolveRedisStoreOptions(
   const fromEnv = feedbackRedisEnv(env);
   const clusterNodes = urlList('clusterNodes', options.clusterNodes, fromEnv.MODELSIGHT_REDIS_CLUSTER_NODES);
   const traceIndex = traceIndexOption ?? fromEnv.MODELSIGHT_REDIS_TRACE_INDEX;
+  if (options.waitForReplica !== undefined && typeof options.waitForReplica !== 'boolean')
+    fail('waitForReplica', options.waitForReplica, 'a boolean');
+  const waitForReplica = options.waitForReplica ?? fromEnv.MODELSIGHT_REDIS_WAIT_FOR_REPLICA;
   // Not a bad value but two settings that contradict each other: the store could not keep its promise.
   if (traceIndex && clusterNodes.length > 0)
     throw new TypeError(
@@ -175,6 +194,7 @@ export function resolveRedisStoreOptions(
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, fromEnv.MODELSIGHT_REDIS_TIMEOUT_MS),
     maxQueue: positiveInteger('maxQueue', options.maxQueue, fromEnv.MODELSIGHT_REDIS_MAX_QUEUE),
     traceIndex,
+    waitForReplica: waitForReplica && clusterNodes.length > 0,
     clientOptions,
   };
 }

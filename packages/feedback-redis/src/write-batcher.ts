@@ -13,6 +13,12 @@ import { WriteQueue } from './write-queue';
 const BATCH_SIZE = 256;
 /** Write commands awaiting Redis at once, per group of keys; further predictions wait in the queue meanwhile. */
 const MAX_IN_FLIGHT = 16;
+/**
+ * After a replica did not confirm a batch in time, the batches of that group are not waited for during
+ * this span: `WAIT` holds the primary's connection while it waits, and a primary without a replica
+ * (its replica just took over from a dead one) would make every batch behind it wait.
+ */
+const UNREPLICATED_PAUSE_MS = 10_000;
 /** Predictions of one model whose retention ends within this span are remembered together (see `Ledger`). */
 const LEDGER_STEP_MS = 60_000;
 
@@ -48,6 +54,9 @@ interface Ledger {
  * batches of 256 (one `EVALSHA` each, per group of keys; at most 16 batches per group awaiting Redis
  * at once), right after they are made, or in rounds while a flush is awaited.
  *
+ * On Redis Cluster (with `waitForReplica`), a batch counts as written once a replica of its primary
+ * holds it too (see {@link WriteBatcher.replicated}).
+ *
  * Every prediction is counted once in `ml_feedback_pending_dropped_total` when, and only when, it is
  * not stored: `unavailable` when it was never sent or Redis refused it; a batch whose answer never
  * came (a time limit, a lost connection) is sent again once Redis answers, and finds what its first
@@ -68,6 +77,12 @@ export class WriteBatcher {
    */
   private readonly epochBase = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}.`;
   private epochs = 0;
+  /** Per group, until when batches are not waited for (see {@link UNREPLICATED_PAUSE_MS}). */
+  private readonly unreplicatedUntil: number[];
+  /** Per group, replies and batches (alternating) answered by the primary and waiting for a `WAIT`. */
+  private readonly awaitingCopy: unknown[][];
+  /** Per group, whether a `WAIT` is on its way. */
+  private readonly copyAsked: boolean[];
   private readonly maxInFlight: number;
   private inFlight = 0;
   private scheduled = false;
@@ -85,6 +100,9 @@ export class WriteBatcher {
   ) {
     this.queue = new WriteQueue(options.maxQueue);
     this.maxInFlight = MAX_IN_FLIGHT * keys.groups;
+    this.unreplicatedUntil = new Array<number>(keys.groups).fill(0);
+    this.awaitingCopy = Array.from({ length: keys.groups }, () => []);
+    this.copyAsked = new Array<boolean>(keys.groups).fill(false);
     this.ledgers = Array.from({ length: keys.groups }, () => ({
       epoch: undefined,
       sources: [],
@@ -281,9 +299,60 @@ export class WriteBatcher {
     if (emptied) return;
     this.inFlight++;
     for (const key of traceKeys) keys.push(key);
-    this.connection.evaluate(WRITE_SCRIPT, keys, args).then(
-      (reply) => this.written(reply, batch),
-      (error: unknown) => this.unwritten(error, batch),
+    const sent = this.connection.evaluate(WRITE_SCRIPT, keys, args);
+    if (this.options.waitForReplica && now >= this.unreplicatedUntil[batch.group]!)
+      sent.then(
+        (reply) => this.replicated(reply, batch, keys[0]!),
+        (error: unknown) => this.unwritten(error, batch),
+      );
+    else
+      sent.then(
+        (reply) => this.written(reply, batch),
+        (error: unknown) => this.unwritten(error, batch),
+      );
+  }
+
+  /**
+   * Redis Cluster: the batch counts as written once the primary's replica has it too (`WAIT`, which
+   * covers every write sent before it on the connection, so one `WAIT` per group at a time confirms
+   * every batch answered meanwhile: `WAIT` holds the connection while it waits). Without an answer
+   * (the primary died, perhaps before its replica copied the batch), it is treated as a batch whose
+   * answer never came: sent again, to the promoted replica, it stores what that one lacks and finds
+   * what it holds. A replica that does not confirm in time (slow, or none) leaves the batch written as
+   * the primary said, reported once, and the group's batches are not waited for during the next 10 s.
+   */
+  private replicated(reply: unknown, batch: Batch, key: string): void {
+    const group = batch.group;
+    this.awaitingCopy[group]!.push(reply, batch);
+    if (this.copyAsked[group]) return;
+    this.copyAsked[group] = true;
+    const confirming = this.awaitingCopy[group]!.splice(0);
+    const done = (each: (reply: unknown, batch: Batch) => void) => {
+      this.copyAsked[group] = false;
+      for (let i = 0; i < confirming.length; i += 2) each(confirming[i], confirming[i + 1] as Batch);
+      const next = this.awaitingCopy[group]!;
+      if (next.length > 0) {
+        const [nextReply, nextBatch] = next.splice(0, 2);
+        this.replicated(nextReply, nextBatch as Batch, key);
+      }
+    };
+    this.connection.replicas(key).then(
+      (copies) => {
+        if (copies < 1) {
+          this.unreplicatedUntil[group] = Date.now() + UNREPLICATED_PAUSE_MS;
+          this.report(
+            'no-replica',
+            `Redis at ${storeAddress(this.options)}: a primary's replica did not confirm a batch of predictions within ${this.connection.waitMs} ms (WAIT), or it has none; should that primary die, what it did not copy is lost without being counted`,
+          );
+        }
+        done((r, b) => this.written(r, b));
+      },
+      (error: unknown) => {
+        if (error instanceof ErrorReply) {
+          this.connection.failed(error);
+          done((r, b) => this.written(r, b));
+        } else done((_, b) => this.unwritten(error, b));
+      },
     );
   }
 

@@ -11,6 +11,7 @@ const CASES: readonly EnvCase[] = [
   { name: 'MODELSIGHT_REDIS_TIMEOUT_MS', bad: 'soon', fallback: 1000 },
   { name: 'MODELSIGHT_REDIS_MAX_QUEUE', bad: '1e3', fallback: 10_000 },
   { name: 'MODELSIGHT_REDIS_TRACE_INDEX', bad: '1', fallback: false },
+  { name: 'MODELSIGHT_REDIS_WAIT_FOR_REPLICA', bad: 'yes', fallback: false },
 ];
 
 test('the table covers every variable the package reads', () => {

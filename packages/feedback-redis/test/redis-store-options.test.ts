@@ -11,8 +11,31 @@ test('without options or environment the store talks to a local Redis under the 
     timeoutMs: 1000,
     maxQueue: 10_000,
     traceIndex: false,
+    waitForReplica: false,
     clientOptions: {},
   });
+});
+
+test('on Redis Cluster write batches wait for a replica when asked; a single Redis never waits', () => {
+  const nodes = ['redis://10.0.0.1:6379'];
+  expect(resolveRedisStoreOptions({ clusterNodes: nodes }, {}).waitForReplica).toBe(false);
+  expect(
+    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' }).waitForReplica,
+  ).toBe(true);
+  expect(
+    resolveRedisStoreOptions(
+      { clusterNodes: nodes, waitForReplica: false },
+      { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'true' },
+    ).waitForReplica,
+  ).toBe(false);
+  expect(resolveRedisStoreOptions({ waitForReplica: true }, {}).waitForReplica).toBe(false);
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'yes' }).waitForReplica,
+  ).toBe(false);
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_WAIT_FOR_REPLICA="yes" is not valid (expected true or false); using false',
+  ]);
 });
 
 test('environment variables configure the store, and options win over them', () => {

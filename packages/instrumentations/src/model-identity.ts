@@ -1,7 +1,8 @@
 import type { TracedCallOptions } from '@modelsight/core';
 import type { Env } from '@modelsight/internal';
 import { instrumentationsEnv } from './config/env-config';
-import type { ModelInstrumentationConfig, ModelSource } from './types';
+import { findModelMapping, ModelCatalogError, parseModelMappings } from './model-catalog';
+import type { ModelInstrumentationConfig, ModelMapping, ModelSource } from './types';
 
 /** `ml.model.version` when neither the option nor `MODELSIGHT_MODEL_VERSION` gives one. */
 export const UNKNOWN_VERSION = 'unknown';
@@ -12,20 +13,26 @@ function pick<T>(option: T | ((model: ModelSource) => T | undefined) | undefined
 
 /**
  * The options of `createTracedCall` for one model met by an instrumentation: name, version and classes
- * from the configuration (option > `MODELSIGHT_MODEL_VERSION` > default), observers, task and extractors. May throw
- * (a user's function, a bad option): the caller reports it and leaves the model uninstrumented.
+ * from the configuration (option > the first model mapping that matches > `MODELSIGHT_MODEL_VERSION` >
+ * default), observers, task and extractors. May throw (a user's function, a bad option): the caller
+ * reports it and leaves the model uninstrumented.
  */
 export function modelCallOptions(
   config: ModelInstrumentationConfig,
   model: ModelSource,
+  mappings: readonly ModelMapping[] = [],
   env?: Env,
 ): Pick<TracedCallOptions, 'model' | 'classes' | 'task' | 'observers' | 'label' | 'confidence'> {
-  const name = pick(config.modelName, model) || model.name;
+  const mapped = findModelMapping(mappings, model);
+  const name = pick(config.modelName, model) || mapped?.name || model.name;
   const version =
-    pick(config.modelVersion, model) || instrumentationsEnv(env).MODELSIGHT_MODEL_VERSION || UNKNOWN_VERSION;
+    pick(config.modelVersion, model) ||
+    mapped?.version ||
+    instrumentationsEnv(env).MODELSIGHT_MODEL_VERSION ||
+    UNKNOWN_VERSION;
   return {
     model: { name, version },
-    classes: pick(config.classes, model),
+    classes: pick(config.classes, model) ?? mapped?.classes,
     task: config.task,
     observers: config.observers ?? [],
     ...(config.label === undefined ? {} : { label: config.label }),
@@ -79,6 +86,16 @@ export function checkModelInstrumentationConfig(instrumentation: string, config:
   ) {
     fail('observers', observers, 'an array of objects with an onPrediction(record) method');
   }
+  if (config.models !== undefined) {
+    try {
+      parseModelMappings(config.models);
+    } catch (error) {
+      if (!(error instanceof ModelCatalogError)) throw error;
+      throw new TypeError(`${instrumentation}: option models must be model mappings; ${error.message}`);
+    }
+  }
+  const root: unknown = config.traceRootPredictions;
+  if (root !== undefined && typeof root !== 'boolean') fail('traceRootPredictions', root, 'true or false');
   for (const option of ['label', 'confidence'] as const) {
     const value: unknown = config[option];
     if (value !== undefined && typeof value !== 'function') fail(option, value, 'a function');
@@ -95,4 +112,14 @@ export function baseName(location: string): string {
       .pop() ?? '';
   const dot = file.lastIndexOf('.');
   return dot > 0 ? file.slice(0, dot) : file;
+}
+
+/** The names of a model's inputs or outputs (`session.inputNames`, `model.outputNames`), when they are strings. */
+export function namesOf(model: object, key: 'inputNames' | 'outputNames'): readonly string[] | undefined {
+  try {
+    const names: unknown = (model as Record<string, unknown>)[key];
+    return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,10 @@
 import { ReportOnce } from '@modelsight/internal';
 import { createTracedCall, getActivePrediction, type TracedCall, type TracedCallOptions } from '@modelsight/core';
-import type { Context, SpanOptions, Tracer } from '@opentelemetry/api';
+import { context, trace, type Context, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { modelMappingsFromEnv, traceRootPredictionsFromEnv } from './env';
 import { checkModelInstrumentationConfig, modelCallOptions } from './model-identity';
-import type { ModelInstrumentationConfig, ModelSource } from './types';
+import type { ModelInstrumentationConfig, ModelMapping, ModelSource } from './types';
 import { VERSION } from './version';
 
 // biome-ignore lint/suspicious/noExplicitAny: a method of a model from any library, called with its own arguments
@@ -28,7 +29,8 @@ export interface MethodTracing {
  * `traced()` is built on (`createTracedCall` of `@modelsight/core`), one per model instance, so that spans,
  * attributes, metrics and observers are exactly those of `traced()`. A call made inside another prediction
  * (a `traced()` function, a pipeline, `Sequential.predict` calling its inner model) goes straight to the
- * original: one span per user call. Nothing here throws at the caller.
+ * original: one span per user call. So does a call made outside any span (no request: a warm-up at load
+ * time) unless `traceRootPredictions` is on. Nothing here throws at the caller.
  */
 export abstract class ModelInstrumentationBase extends InstrumentationBase<ModelInstrumentationConfig> {
   /** Per instance and method; `null` when the instance could not be instrumented (reported once). */
@@ -41,14 +43,27 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
       (this.tracer.startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
   } satisfies Tracer;
 
+  /** Model mappings in effect: the option, else those of the environment. */
+  private mappings: readonly ModelMapping[] = [];
+  /** Whether calls made outside any span are traced. */
+  private traceRoot = false;
+
   constructor(shortName: string, config: ModelInstrumentationConfig = {}) {
     super(`@modelsight/instrumentation-${shortName}`, VERSION, config);
+    // The base constructor applies the options before these fields are defined: apply them again.
+    this.applyConfig(this.getConfig());
+  }
+
+  private applyConfig(config: ModelInstrumentationConfig): void {
+    this.mappings = config.models ?? modelMappingsFromEnv();
+    this.traceRoot = config.traceRootPredictions ?? traceRootPredictionsFromEnv();
   }
 
   /** @throws TypeError naming the option and the value when one is invalid; the options in effect stay. */
   override setConfig(config: ModelInstrumentationConfig = {}): void {
     checkModelInstrumentationConfig(this.instrumentationName, config);
     super.setConfig(config);
+    this.applyConfig(this.getConfig());
     // Calls built with the old options are dropped; each instance builds its call again on its next call.
     this.calls = new WeakMap();
   }
@@ -71,7 +86,8 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
       if (
         getActivePrediction() !== undefined ||
         this === null ||
-        (typeof this !== 'object' && typeof this !== 'function')
+        (typeof this !== 'object' && typeof this !== 'function') ||
+        (!instrumentation.traceRoot && trace.getSpan(context.active()) === undefined)
       ) {
         return original.apply(this, args);
       }
@@ -98,7 +114,7 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
     if (call !== undefined) return call;
     try {
       const options: TracedCallOptions = {
-        ...modelCallOptions(this.getConfig(), tracing.source(instance)),
+        ...modelCallOptions(this.getConfig(), tracing.source(instance), this.mappings),
         tracer: this.tracerProxy,
         batch: tracing.batch ?? false,
         expectLabel: tracing.expectLabel?.(instance) ?? true,

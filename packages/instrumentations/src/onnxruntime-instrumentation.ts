@@ -3,7 +3,7 @@ import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/i
 import type * as ort from 'onnxruntime-node';
 import { batchSizeOf, inputShapesAttribute } from './input-shapes';
 import { ModelInstrumentationBase, type AnyMethod } from './model-instrumentation-base';
-import { baseName } from './model-identity';
+import { baseName, namesOf } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
 
 type InferenceSessionClass = typeof ort.InferenceSession & { prototype: ort.InferenceSession };
@@ -104,6 +104,12 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
 
   private sourceOf(session: object): ModelSource {
     const location = this.locations.get(session);
-    return { runtime: 'onnxruntime', name: (location && baseName(location)) || DEFAULT_ONNX_MODEL_NAME, location };
+    return {
+      runtime: 'onnxruntime',
+      name: (location && baseName(location)) || DEFAULT_ONNX_MODEL_NAME,
+      location,
+      inputNames: namesOf(session, 'inputNames'),
+      outputNames: namesOf(session, 'outputNames'),
+    };
   }
 }

@@ -4,7 +4,7 @@ import type * as tfconverter from '@tensorflow/tfjs-converter';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import { batchSizeOf, inputShapesAttribute } from './input-shapes';
 import { ModelInstrumentationBase, type AnyMethod, type MethodTracing } from './model-instrumentation-base';
-import { baseName } from './model-identity';
+import { baseName, namesOf } from './model-identity';
 import type { ModelInstrumentationConfig, ModelSource } from './types';
 
 /** `ml.model.name` of a graph model loaded from memory when no `modelName` option names it. */
@@ -105,17 +105,27 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
   }
 }
 
+const ioNames = (model: object) => ({
+  inputNames: namesOf(model, 'inputNames'),
+  outputNames: namesOf(model, 'outputNames'),
+});
+
 function layersModelSource(model: object): ModelSource {
   const name = (model as { name?: unknown }).name;
-  return { runtime: 'tfjs', name: typeof name === 'string' && name !== '' ? name : 'tfjs-model', location: undefined };
+  return {
+    runtime: 'tfjs',
+    name: typeof name === 'string' && name !== '' ? name : 'tfjs-model',
+    location: undefined,
+    ...ioNames(model),
+  };
 }
 
 /** A graph model is named by its file, or by its directory when the file is the usual `model.json`. */
 function graphModelSource(model: object): ModelSource {
   const url = (model as { modelUrl?: unknown }).modelUrl;
   if (typeof url !== 'string' || url === '')
-    return { runtime: 'tfjs', name: DEFAULT_TFJS_GRAPH_MODEL_NAME, location: undefined };
+    return { runtime: 'tfjs', name: DEFAULT_TFJS_GRAPH_MODEL_NAME, location: undefined, ...ioNames(model) };
   const file = baseName(url);
   const name = file === 'model' ? baseName(url.replace(/[\\/][^\\/]*$/, '')) : file;
-  return { runtime: 'tfjs', name: name || DEFAULT_TFJS_GRAPH_MODEL_NAME, location: url };
+  return { runtime: 'tfjs', name: name || DEFAULT_TFJS_GRAPH_MODEL_NAME, location: url, ...ioNames(model) };
 }

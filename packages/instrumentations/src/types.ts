@@ -13,6 +13,36 @@ export interface ModelSource {
   readonly name: string;
   /** The file path, URL or model id the model came from, when known. */
   readonly location: string | undefined;
+  /** The model's input names, when the runtime tells them (onnxruntime sessions, tfjs models). */
+  readonly inputNames?: readonly string[];
+  /** The model's output names, when the runtime tells them (onnxruntime sessions, tfjs models). */
+  readonly outputNames?: readonly string[];
+}
+
+/**
+ * Names a model met by an instrumentation: an entry of `MODELSIGHT_MODELS_FILE`, `MODELSIGHT_MODELS` or the
+ * `models` option. The first entry whose every `match` key holds for the model gives its name, version and classes.
+ */
+export interface ModelMapping {
+  /** What the model must show, every key given (at least one). */
+  readonly match: {
+    /** The instrumentation that meets it. */
+    readonly runtime?: ModelSource['runtime'];
+    /** The name the instrumentation found (`ModelSource.name`: `model_1`, `onnx-model`, a model id). */
+    readonly name?: string;
+    /** The file path, URL or model id it came from, whole or as its last path segments (`models/vad.onnx`). */
+    readonly location?: string;
+    /** Its input names, in any order (an ONNX session created from bytes is known by them). */
+    readonly inputNames?: readonly string[];
+    /** Its output names, in any order. */
+    readonly outputNames?: readonly string[];
+  };
+  /** `ml.model.name`. @default the name the instrumentation found */
+  readonly name?: string;
+  /** `ml.model.version`. @default `MODELSIGHT_MODEL_VERSION`, else `'unknown'` */
+  readonly version?: string;
+  /** Names of the class indices, index 0 first. @default none */
+  readonly classes?: readonly string[];
 }
 
 /**
@@ -21,6 +51,20 @@ export interface ModelSource {
  * `ml.prediction.confidence`, `ml.batch.size`, `error.type`) and each prediction feeds the same metrics.
  */
 export interface ModelInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * Names, versions and classes of models by what they show (see {@link ModelMapping}); the options
+   * `modelName`, `modelVersion` and `classes` win over them. Env: `MODELSIGHT_MODELS` (inline JSON), then
+   * `MODELSIGHT_MODELS_FILE` (a JSON file); both hold `{ "models": [...] }` or the array itself.
+   * @default the mappings of the environment, else none
+   */
+  models?: readonly ModelMapping[];
+  /**
+   * Whether a runtime call made outside any span (no request: a warm-up at load time, a script) is traced
+   * as a prediction. Calls inside a request, and `traced()` functions, are traced either way.
+   * Env: `MODELSIGHT_TRACE_ROOT_PREDICTIONS` (`true`/`false`).
+   * @default false
+   */
+  traceRootPredictions?: boolean;
   /**
    * `ml.model.name`: a string for every model, or a function of what the model is known by.
    * @default the model file's name, the tfjs model's name, or the transformers.js model id (`ModelSource.name`)

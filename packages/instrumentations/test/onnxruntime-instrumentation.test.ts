@@ -13,7 +13,11 @@ const { IRIS_CLASSES, irisOnnxModel } =
   require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
-const instrumentation = new OnnxRuntimeInstrumentation({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+const instrumentation = new OnnxRuntimeInstrumentation({
+  modelVersion: '2.0.0',
+  classes: IRIS_CLASSES,
+  traceRootPredictions: true,
+});
 instrumentation.setTracerProvider(tracing.provider);
 const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
 
@@ -85,6 +89,7 @@ test('a session created from bytes is named by the modelName option, or onnx-mod
   expect(tracing.spans()[0]!.attributes['ml.model.name']).toBe('onnx-model');
   tracing.reset();
   instrumentation.setConfig({
+    traceRootPredictions: true,
     modelName: (model) => (model.location === undefined ? 'iris-from-bytes' : model.name),
     modelVersion: '2.0.0',
   });
@@ -92,7 +97,7 @@ test('a session created from bytes is named by the modelName option, or onnx-mod
     await fromBytes.run(feeds(SETOSA));
     await session.run(feeds(SETOSA));
   } finally {
-    instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
   expect(tracing.spans().map((span) => span.attributes['ml.model.name'])).toEqual([
     'iris-from-bytes',
@@ -103,13 +108,13 @@ test('a session created from bytes is named by the modelName option, or onnx-mod
 });
 
 test('the version comes from MODELSIGHT_MODEL_VERSION when no option gives one', async () => {
-  instrumentation.setConfig({});
+  instrumentation.setConfig({ traceRootPredictions: true });
   process.env.MODELSIGHT_MODEL_VERSION = '3.1.4';
   try {
     await session.run(feeds(SETOSA));
   } finally {
     delete process.env.MODELSIGHT_MODEL_VERSION;
-    instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
   expect(tracing.spans()[0]!.attributes['ml.model.version']).toBe('3.1.4');
 });
@@ -139,6 +144,7 @@ test('a disabled instrumentation leaves run untouched', async () => {
 
 test('a model name function that throws leaves the model uninstrumented, reported once', async () => {
   instrumentation.setConfig({
+    traceRootPredictions: true,
     modelName: () => {
       throw new Error('no registry');
     },
@@ -148,7 +154,7 @@ test('a model name function that throws leaves the model uninstrumented, reporte
     await session.run(feeds(SETOSA));
     expect(outputs.label!.data).toEqual(BigInt64Array.from([0n]));
   } finally {
-    instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
   expect(tracing.spans()).toEqual([]);
   expect(diagnostics.warnings).toHaveLength(1);
@@ -157,6 +163,7 @@ test('a model name function that throws leaves the model uninstrumented, reporte
 
 test('label and confidence extractors given as options replace the defaults', async () => {
   instrumentation.setConfig({
+    traceRootPredictions: true,
     modelVersion: '2.0.0',
     label: (outputs) =>
       (outputs as { label: { data: BigInt64Array } }).label.data[0] === 0n ? 'small flower' : 'large flower',
@@ -165,7 +172,7 @@ test('label and confidence extractors given as options replace the defaults', as
   try {
     await session.run(feeds(SETOSA));
   } finally {
-    instrumentation.setConfig({ modelVersion: '2.0.0', classes: IRIS_CLASSES });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '2.0.0', classes: IRIS_CLASSES });
   }
   expect(tracing.spans()[0]!.attributes).toMatchObject({
     'ml.prediction.label': 'small flower',

@@ -11,7 +11,11 @@ const { IRIS_CLASSES, irisGraphModel, trainIrisSequential } =
   require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
-const instrumentation = new TfjsInstrumentation({ modelVersion: '1.2.0', classes: IRIS_CLASSES });
+const instrumentation = new TfjsInstrumentation({
+  modelVersion: '1.2.0',
+  classes: IRIS_CLASSES,
+  traceRootPredictions: true,
+});
 instrumentation.setTracerProvider(tracing.provider);
 const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
 
@@ -70,6 +74,7 @@ test('a predict of several rows is a batch with a confidence per row', () => {
 
 test('GraphModel.predict and executeAsync are traced, named by the modelName option for a model loaded from memory', async () => {
   instrumentation.setConfig({
+    traceRootPredictions: true,
     modelVersion: '1.2.0',
     classes: IRIS_CLASSES,
     modelName: (model) => (model.location === undefined ? 'iris-graph' : model.name),
@@ -78,7 +83,7 @@ test('GraphModel.predict and executeAsync are traced, named by the modelName opt
     graph.predict(tf.tensor2d([VIRGINICA]));
     await graph.executeAsync(tf.tensor2d([SETOSA]));
   } finally {
-    instrumentation.setConfig({ modelVersion: '1.2.0', classes: IRIS_CLASSES });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '1.2.0', classes: IRIS_CLASSES });
   }
   const spans = tracing.spans();
   expect(spans.map((span) => [span.name, span.attributes['ml.prediction.label']])).toEqual([

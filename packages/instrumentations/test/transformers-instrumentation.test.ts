@@ -14,10 +14,10 @@ const require = createRequire(__filename);
 const { writeSentimentModel } = require('./support/tiny-models.cjs') as typeof import('./support/tiny-models.cjs');
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
-const instrumentation = new TransformersInstrumentation({ modelVersion: '0.3.0' });
+const instrumentation = new TransformersInstrumentation({ modelVersion: '0.3.0', traceRootPredictions: true });
 instrumentation.setTracerProvider(tracing.provider);
 // Both on, as under the preload: the sessions run by the pipeline must not make spans of their own.
-const onnxInstrumentation = new OnnxRuntimeInstrumentation();
+const onnxInstrumentation = new OnnxRuntimeInstrumentation({ traceRootPredictions: true });
 onnxInstrumentation.setTracerProvider(tracing.provider);
 const transformers = require('@huggingface/transformers') as typeof import('@huggingface/transformers');
 
@@ -68,13 +68,14 @@ test('an array of texts is a batch: one span with ml.batch.size, a prediction pe
   const before = { ok: stats.ok, confidences: stats.confidence.count };
   const seen: (string | undefined)[] = [];
   instrumentation.setConfig({
+    traceRootPredictions: true,
     modelVersion: '0.3.0',
     observers: [{ onPrediction: (record) => seen.push(record.label) }],
   });
   try {
     await classify(['good good', 'bad awful', 'great']);
   } finally {
-    instrumentation.setConfig({ modelVersion: '0.3.0' });
+    instrumentation.setConfig({ traceRootPredictions: true, modelVersion: '0.3.0' });
   }
   expect(tracing.spans()).toHaveLength(1);
   expect(tracing.spans()[0]!.attributes['ml.batch.size']).toBe(3);

@@ -1,7 +1,7 @@
 // Start-up cost of the preload: `node --require @modelsight/node/register -e 0` (and `--import`) against
 // `node -e 0`, interleaved in the same run so that all see the same machine load. The last variant runs
 // only the instrumentations the preload had before Express, Fastify and fetch: the difference is what
-// those three cost.
+// those three cost; the one after, what Koa's and NestJS's cost.
 // Run: npm run build -w @modelsight/node && node packages/node/bench/preload-startup.mjs [runs]
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -24,6 +24,10 @@ const variants = {
   '  same, without express, fastify, undici': {
     args: ['--require', '@modelsight/node/register', '-e', '0'],
     env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express,fastify,undici' },
+  },
+  '  same, without koa, nestjs-core': {
+    args: ['--require', '@modelsight/node/register', '-e', '0'],
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'koa,nestjs-core' },
   },
 };
 // Most added ms allowed, by variant.

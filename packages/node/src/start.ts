@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { metrics } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -18,6 +19,8 @@ import {
   type InstrumentationTable,
 } from './instrumentations/instrumentations';
 import { LateSpanProcessor } from './traces/late-span-processor';
+import { queryRedactionProcessor } from './traces/query-redaction-processor';
+import { RouteFromServerSpanProcessor } from './traces/route-from-server-span';
 import { registeredSignals, unregisterLoggerProvider } from './diagnostics/other-sdk';
 import { buildMetricReaders, buildSpanProcessor } from './metrics/pipelines';
 import { buildResource } from './config/resource';
@@ -116,7 +119,12 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const resource = buildResource(config);
   const scrapes = { port: (): number | undefined => undefined };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
-  const { readers, metricsServer, retries: metricRetries } = buildMetricReaders(config, scrapes, resourceSettled);
+  const {
+    readers,
+    metricsServer,
+    retries: metricRetries,
+    httpDurations,
+  } = buildMetricReaders(config, scrapes, resourceSettled);
 
   // The meter provider is ours even when another SDK registered one: the prediction metrics and the
   // Prometheus endpoint then still work, from a provider that is simply not the global one.
@@ -135,9 +143,21 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     const port = scrapes.port();
     return port !== undefined && request.socket?.localPort === port;
   };
+  // The NodeSDK's default, created here: the HTTP server spans enter each request's context through it.
+  const contextManager = new AsyncLocalStorageContextManager();
   const context: InstrumentationContext = {
+    httpServer: {
+      ignore: isScrape,
+      keepQueryParams: config.keepQueryParams,
+      attach: (requestContext) => contextManager.attach(requestContext),
+      durations: httpDurations,
+      // Where routers hand the route to the server span: Koa's router, the framework instrumentations (ours
+      // or the app's), and Hono's middleware through RouteFromServerSpanProcessor. One small object a request.
+      rpcMetadata: true,
+    },
     http: { ignoreIncomingRequestHook: isScrape, ...queryRedaction(config.keepQueryParams) },
     undici: fetchQueryRedaction(config.keepQueryParams),
+    frameworkSpans: config.frameworkSpans,
   };
   const enabled = selectInstrumentations(INSTRUMENTATIONS, config);
   const runtimeInstrumentations = meterProvider
@@ -153,6 +173,8 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   if (meterProvider && spanPipeline?.health) {
     spanPipeline.health.observeOn(meterProvider.getMeter('@modelsight/node'));
   }
+  // Query strings out of every URL or path attribute of every span exported, whatever instrumentation set it.
+  const redaction = queryRedactionProcessor(config.keepQueryParams);
   if (taken.trace) {
     notes.push(
       'another OpenTelemetry SDK registered a tracer provider first; tracing and instrumentation are left to it, prediction spans go to it',
@@ -167,9 +189,13 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
         new NodeSDK({
           resource,
           autoDetectResources: false,
+          contextManager,
           sampler: buildSampler(config),
           spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
-          spanProcessors: spanProcessor ? [spanProcessor] : [],
+          // Before the export: the SDK calls onEnding of every processor before onEnd of any.
+          spanProcessors: spanProcessor
+            ? [new RouteFromServerSpanProcessor(), ...(redaction ? [redaction] : []), spanProcessor]
+            : [],
           // Metrics are set up above; logs go through pino to stdout.
           metricReaders: [],
           logRecordProcessors: [],

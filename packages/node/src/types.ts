@@ -127,6 +127,15 @@ export interface ModelsightNodeOptions extends MetricShapeOptions {
   metricExportTimeoutMs?: number;
   /** Event-loop delay, heap and GC metrics, and process CPU and memory. Env: `MODELSIGHT_RUNTIME_METRICS`. @default true */
   runtimeMetrics?: boolean;
+  /**
+   * The spans of the web frameworks themselves: Fastify's `request` and `handler` spans (`@fastify/otel`),
+   * Express's middleware, router and handler spans (`@opentelemetry/instrumentation-express`), Koa's middleware
+   * and router spans, NestJS's app, controller and handler spans. Off, a request
+   * makes two spans, the HTTP server span (named after the route, with `http.route`) and the predict span
+   * under it; the route still names the server span and labels `http.server.request.duration`. On, the
+   * framework's spans sit between the two. Env: `MODELSIGHT_FRAMEWORK_SPANS`. @default false
+   */
+  frameworkSpans?: boolean;
   /** Level of the `diag` messages written to the console. Env: `OTEL_LOG_LEVEL`. @default 'warn' */
   logLevel?: LogLevelName;
   /**
@@ -222,6 +231,8 @@ export interface ResolvedConfig extends ResolvedMetricShape {
   readonly metricExportTimeoutMs: number;
   /** See {@link ModelsightNodeOptions.runtimeMetrics}. */
   readonly runtimeMetrics: boolean;
+  /** See {@link ModelsightNodeOptions.frameworkSpans}. */
+  readonly frameworkSpans: boolean;
   /** See {@link ModelsightNodeOptions.logLevel}. */
   readonly logLevel: LogLevelName;
   /** See {@link ModelsightNodeOptions.keepQueryParams}. */

@@ -110,6 +110,7 @@ const CASES: readonly NodeEnvCase[] = [
     fallback: 4096,
   },
   { name: 'MODELSIGHT_PROMETHEUS_SCOPE_LABELS', bad: 'yes', setting: (c) => c.prometheusScopeLabels, fallback: true },
+  { name: 'MODELSIGHT_FRAMEWORK_SPANS', bad: 'on', setting: (c) => c.frameworkSpans, fallback: false },
   { name: 'MODELSIGHT_RUNTIME_METRICS', bad: 'on', setting: (c) => c.runtimeMetrics, fallback: true },
   { name: 'MODELSIGHT_HANDLE_SIGNALS', bad: '0', setting: (c) => c.handleSignals, fallback: true },
   { name: 'MODELSIGHT_KEEP_QUERY_PARAMS', bad: undefined, setting: (c) => c.keepQueryParams, fallback: [] },

@@ -2,7 +2,12 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/config';
-import { NODE_INSTRUMENTATIONS, type InstrumentationTable } from '../src/instrumentations/instrumentations';
+import { HttpServerDurations } from '../src/instrumentations/http-server-durations';
+import {
+  NODE_INSTRUMENTATIONS,
+  type InstrumentationContext,
+  type InstrumentationTable,
+} from '../src/instrumentations/instrumentations';
 import {
   checkInstrumentationNames,
   createInstrumentations,
@@ -10,7 +15,18 @@ import {
 } from '../src/instrumentations/select-instrumentations';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation } from '../src/types';
 
-const ALL = ['http', 'express', 'fastify', 'undici', 'pino', 'runtime-node', 'host-metrics'];
+const ALL = ['http', 'express', 'fastify', 'koa', 'nestjs-core', 'undici', 'pino', 'runtime-node', 'host-metrics'];
+const CONTEXT: InstrumentationContext = {
+  httpServer: {
+    ignore: () => false,
+    keepQueryParams: [],
+    attach: () => undefined,
+    durations: new HttpServerDurations(10, { explicit: true, exponential: false }),
+  },
+  http: {},
+  undici: {},
+  frameworkSpans: false,
+};
 
 const select = (options: ModelsightNodeOptions, env: Record<string, string> = {}) =>
   selectInstrumentations(NODE_INSTRUMENTATIONS, resolveConfig(options, env));
@@ -64,7 +80,15 @@ describe('selectInstrumentations', () => {
   });
 
   it('leaves out the runtime metrics when runtimeMetrics is off', () => {
-    expect(select({ runtimeMetrics: false })).toEqual(['http', 'express', 'fastify', 'undici', 'pino']);
+    expect(select({ runtimeMetrics: false })).toEqual([
+      'http',
+      'express',
+      'fastify',
+      'koa',
+      'nestjs-core',
+      'undici',
+      'pino',
+    ]);
   });
 
   it('leaves out a built-in instrumentation replaced by one of the same name in the instrumentations option', () => {
@@ -94,18 +118,46 @@ describe('createInstrumentations', () => {
 
   it('creates each built-in instrumentation under the instrumentationName its entry declares', () => {
     for (const [name, entry] of Object.entries(NODE_INSTRUMENTATIONS)) {
-      const [instrumentation] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, {
-        http: {},
-        undici: {},
+      const [instrumentation, ...others] = createInstrumentations(NODE_INSTRUMENTATIONS, [name], entry.kind, {
+        ...CONTEXT,
+        frameworkSpans: true,
       });
-      created.push(instrumentation!);
+      created.push(instrumentation!, ...others);
       expect(instrumentation!.instrumentationName, name).toBe(entry.instrumentationName);
     }
-    expect(created).toHaveLength(ALL.length);
+    // The http entry also creates the server spans' instrumentation.
+    expect(created.map((instrumentation) => instrumentation.instrumentationName)).toContain(
+      '@modelsight/node/http-server',
+    );
+    expect(created).toHaveLength(ALL.length + 1);
+  });
+
+  it('creates, without frameworkSpans, instrumentations of Express and Fastify that only report the route', () => {
+    created.push(...createInstrumentations(NODE_INSTRUMENTATIONS, ['express', 'fastify'], 'traces', CONTEXT));
+    expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
+      '@modelsight/node/express-route',
+      '@modelsight/node/fastify-route',
+    ]);
+  });
+
+  it('leaves the NestJS instrumentation unloaded and disabled without frameworkSpans, also when the SDK enables it', () => {
+    const create = (frameworkSpans: boolean) => {
+      const [nest] = createInstrumentations(NODE_INSTRUMENTATIONS, ['nestjs-core'], 'traces', {
+        ...CONTEXT,
+        frameworkSpans,
+      });
+      created.push(nest!);
+      nest!.enable();
+      return nest as unknown as { getConfig(): { enabled?: boolean }; isEnabled?: () => boolean };
+    };
+    const dormant = create(false);
+    expect(dormant.getConfig().enabled).toBe(false);
+    expect(dormant.isEnabled).toBeUndefined();
+    expect(create(true).isEnabled?.()).toBe(true);
   });
 
   it('creates the runtime metrics disabled, to be started on the meter provider of /metrics', () => {
-    created.push(...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', { http: {}, undici: {} }));
+    created.push(...createInstrumentations(NODE_INSTRUMENTATIONS, ALL, 'runtime-metrics', CONTEXT));
     expect(created.map((instrumentation) => instrumentation.getConfig().enabled)).toEqual([false, false]);
   });
 
@@ -120,9 +172,10 @@ describe('createInstrumentations', () => {
       },
       http: NODE_INSTRUMENTATIONS['http']!,
     };
-    created.push(...createInstrumentations(table, ['broken', 'http'], 'traces', { http: {}, undici: {} }));
+    created.push(...createInstrumentations(table, ['broken', 'http'], 'traces', CONTEXT));
     expect(created.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
       '@opentelemetry/instrumentation-http',
+      '@modelsight/node/http-server',
     ]);
     expect(messages).toEqual([
       '@modelsight/node: the broken instrumentation (@example/broken) could not be started and is left out: Cannot find module @example/lib',

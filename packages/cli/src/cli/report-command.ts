@@ -4,6 +4,7 @@ import { renderReportHtml } from '../html/render-report';
 import { InputError } from '../input/input-error';
 import { buildReportFromFile, buildReportFromMetrics, buildReportFromPrometheus } from '../report/build-report';
 import type { ReportDocument } from '../report/report-types';
+import { reportVerdict } from '../report/verdict';
 import type { CommandIo } from './command-io';
 import { DATA_FILE_ARGS, dataFileOptions } from './data-file-args';
 import { positiveInteger, promqlDuration, thresholds } from './option-values';
@@ -22,18 +23,23 @@ const ARGS = {
   'min-samples': { type: 'string' },
   threshold: { type: 'string', multiple: true },
   title: { type: 'string' },
+  'max-missing-increase': { type: 'string' },
   'fail-on-drift': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
-/** Exit code when a feature drifted and `--fail-on-drift` is given. */
+/** Exit code when a feature drifted (or its data quality degraded) and `--fail-on-drift` is given. */
 export const DRIFT_EXIT_CODE = 3;
+/** Exit code when `--fail-on-drift` is given, nothing drifted, but a feature was not scored (too few values). */
+export const INSUFFICIENT_DATA_EXIT_CODE = 4;
 
-function summary(doc: ReportDocument): string {
-  const drifted = doc.features.filter((f) => f.drifted);
-  return drifted.length === 0
-    ? `no drift among ${doc.features.length} features`
-    : `${drifted.length} of ${doc.features.length} features drifted (${drifted.map((f) => f.name).join(', ')})`;
+/** `--max-missing-increase 0.02`: a share from 0 to 1. */
+function share(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InputError(`--${option} must be a share from 0 to 1 (0.02 is 2 points), got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** `modelsight report --profile FILE (--current DATA | --metrics URL) --out FILE`. */
@@ -64,7 +70,11 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
       '--threshold applies to --current and --prometheus: with --metrics the service decides drift under its own thresholds',
     );
   }
-  const common = { minSamples: positiveInteger('min-samples', values['min-samples']), title: values.title };
+  const common = {
+    minSamples: positiveInteger('min-samples', values['min-samples']),
+    maxMissingIncrease: share('max-missing-increase', values['max-missing-increase']),
+    title: values.title,
+  };
   const quiet = values.quiet === true;
   const progress = io.progress(
     quiet,
@@ -98,6 +108,9 @@ export async function reportCommand(argv: readonly string[], io: CommandIo): Pro
   const json = values.out.toLowerCase().endsWith('.json');
   writeOutput(values.out, json ? `${JSON.stringify(doc, null, 2)}\n` : renderReportHtml(doc), io);
   for (const warning of doc.warnings) io.warn(warning);
-  if (!quiet) io.info(`${values.out === '-' ? 'report' : values.out}: ${summary(doc)}`);
-  return values['fail-on-drift'] === true && doc.drifted ? DRIFT_EXIT_CODE : 0;
+  const verdict = reportVerdict(doc);
+  if (!quiet) io.info(`${values.out === '-' ? 'report' : values.out}: ${verdict.summary}`);
+  if (values['fail-on-drift'] !== true) return 0;
+  if (verdict.outcome === 'drift') return DRIFT_EXIT_CODE;
+  return verdict.outcome === 'insufficient_data' ? INSUFFICIENT_DATA_EXIT_CODE : 0;
 }

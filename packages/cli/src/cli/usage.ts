@@ -20,7 +20,8 @@ Options:
   -v, --version   show the version
 
 Exit codes: 0 done, 2 bad input or options (one line on stderr, nothing written),
-3 drift found with --fail-on-drift (the report is written).
+3 drift or degraded data quality found with --fail-on-drift (the report is written),
+4 too little data scored with --fail-on-drift, no drift found (the report is written), 1 unexpected failure.
 `;
 
 /** Help of `modelsight profile`. */
@@ -111,7 +112,12 @@ ${DATA_OPTIONS}; with the predicted label, gives the accuracy
                               psi=0.2 (env MODELSIGHT_DRIFT_PSI_THRESHOLD). With --current and
                               --prometheus (psi, jensen_shannon, chi2: the scores of bin counts).
   --title TEXT                the report's title
-  --fail-on-drift             exit with code 3 when a feature drifted
+  --max-missing-increase S    mark a feature whose share of missing (or wrong-type) values exceeds
+                              the reference's by more than S (default 0.02, 2 points; env
+                              MODELSIGHT_MAX_MISSING_INCREASE)
+  --fail-on-drift             exit with code 3 when a feature drifted or was marked for its
+                              missing values, 4 when none was but a feature was not scored
+                              (fewer values than --min-samples, or absent)
   -q, --quiet                 no progress and no summary line
   -h, --help                  show this help
 

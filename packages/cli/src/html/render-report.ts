@@ -1,6 +1,7 @@
 import type { DriftScoreName } from '@modelsight/drift';
 import { SCORE_NAMES } from '../report/drift-settings';
 import type { ReportDocument, ReportFeature, ReportQuality } from '../report/report-types';
+import { reportVerdict } from '../report/verdict';
 import { barChartSvg, binsToDraw } from './bar-chart-svg';
 import { escapeHtml as h, formatCount, formatScore, formatShare, formatStatistic } from './format';
 import { REPORT_STYLES } from './report-styles';
@@ -24,7 +25,28 @@ function statusOf(f: ReportFeature): Status {
   return f.ready ? 'stable' : 'idle';
 }
 
+/** `missing 20.0% (reference 5.0%)`: the shares that rose beyond the limit. */
+function qualityText(f: ReportFeature): string {
+  const q = f.dataQuality;
+  if (q === undefined) return '';
+  return q.degradedBy
+    .map((kind) =>
+      kind === 'missing'
+        ? `missing ${formatShare(q.missingShare)} (reference ${formatShare(q.referenceMissingShare)})`
+        : `wrong type ${formatShare(q.invalidShare)} (reference ${formatShare(q.referenceInvalidShare)})`,
+    )
+    .join(', ');
+}
+
 function badge(f: ReportFeature, doc: ReportDocument): string {
+  const quality =
+    f.dataQuality?.degraded === true
+      ? ` <span class="badge drift" data-quality="degraded" title="${h(qualityText(f))}">data quality</span>`
+      : '';
+  return statusBadge(f, doc) + quality;
+}
+
+function statusBadge(f: ReportFeature, doc: ReportDocument): string {
   switch (statusOf(f)) {
     case 'drift':
       return '<span class="badge drift">drift</span>';
@@ -131,6 +153,12 @@ function featureCard(f: ReportFeature, index: number, doc: ReportDocument): stri
         ? 'The current data has no such column: only the reference is drawn.'
         : `The ${doc.source.kind === 'metrics' ? 'service' : 'fleet'} does not watch this feature: only the reference is drawn.`,
     );
+  if (f.dataQuality?.degraded === true) {
+    const limit = doc.settings.maxMissingIncrease;
+    notes.push(
+      `Data quality: ${qualityText(f)}, more than ${limit === undefined ? 'the limit' : `${+(limit * 100).toFixed(4)} points`} above the reference.`,
+    );
+  }
   if (f.driftedBy.length > 0)
     notes.push(`Drifted: ${f.driftedBy.map((n) => crossingText(f, n, doc.settings.thresholds[n])).join(', ')}.`);
   else if (status === 'drift') notes.push('Drifted, as the service decided (ml_drift_detected).');
@@ -234,15 +262,25 @@ function metaLine(doc: ReportDocument): string {
 }
 
 function verdict(doc: ReportDocument): string {
-  const drifted = doc.features.filter((f) => f.drifted);
-  if (drifted.length === 0) {
-    const scored = doc.features.filter((f) => f.ready).length;
-    return `<div class="verdict ok" id="verdict">No drift: ${scored} of ${doc.features.length} features scored, none drifted.</div>`;
+  const { outcome, drifted, degraded, unscored } = reportVerdict(doc);
+  const total = doc.features.length;
+  const list = (features: readonly ReportFeature[]) =>
+    `<span class="names">${features.map((f) => h(f.name)).join(', ')}</span>`;
+  if (outcome === 'no_drift')
+    return `<div class="verdict ok" id="verdict" data-outcome="${outcome}">No drift: ${total} of ${total} features scored, none drifted.</div>`;
+  if (outcome === 'insufficient_data') {
+    return (
+      `<div class="verdict idle" id="verdict" data-outcome="${outcome}">Too little data: ${total - unscored.length} of ${total} features scored` +
+      `${doc.settings.minSamples === undefined ? '' : ` (scores need ${formatCount(doc.settings.minSamples)} values)`}; not scored: ${list(unscored)}</div>`
+    );
   }
-  return (
-    `<div class="verdict drift" id="verdict">${drifted.length} of ${doc.features.length} features drifted: ` +
-    `<span class="names">${drifted.map((f) => h(f.name)).join(', ')}</span></div>`
-  );
+  const parts: string[] = [];
+  if (drifted.length > 0) parts.push(`${drifted.length} of ${total} features drifted: ${list(drifted)}`);
+  if (degraded.length > 0)
+    parts.push(
+      `${degraded.length} of ${total} with more missing or invalid values than the reference: ${list(degraded)}`,
+    );
+  return `<div class="verdict drift" id="verdict" data-outcome="${outcome}">${parts.join('. ')}</div>`;
 }
 
 const DEFINITIONS = `<footer><dl>

@@ -17,6 +17,7 @@ h3 { font-size: 16px; margin: 0; font-weight: 650; word-break: break-word; }
 .verdict { margin: 20px 0 0; padding: 14px 18px; border-radius: 8px; font-size: 16px; font-weight: 600; }
 .verdict.drift { background: var(--drift-bg); color: var(--drift); border: 1px solid #f5b5b5; }
 .verdict.ok { background: var(--ok-bg); color: var(--ok); border: 1px solid #b7dfc2; }
+.verdict.idle { background: var(--idle-bg); color: var(--idle); border: 1px solid #d0d4da; }
 .verdict .names { font-weight: 400; }
 .warnings { margin: 12px 0 0; padding: 10px 18px 10px 34px; background: #fff8e1; border: 1px solid #f3d98b; border-radius: 8px; color: #6b4e00; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }

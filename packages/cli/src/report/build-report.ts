@@ -3,6 +3,7 @@ import type { DataFileOptions } from '../input/data-file-options';
 import { InputError } from '../input/input-error';
 import { readDataFile, requireColumns, roleColumns } from '../input/read-data-file';
 import { reportPlanner } from '../table/column-planners';
+import { resolveMaxMissingIncrease, withDataQuality } from './data-quality';
 import { resolveDriftSettings } from './drift-settings';
 import { fetchMetricsText } from './fetch-metrics';
 import { parsePrometheusText } from './prometheus-text';
@@ -15,6 +16,12 @@ import type { ReportDocument } from './report-types';
 export interface ReportOptions {
   /** No scores with fewer values. Env: `MODELSIGHT_DRIFT_MIN_SAMPLES`. @default 100 */
   readonly minSamples?: number;
+  /**
+   * Largest rise of a feature's share of missing (or wrong-type) values above the reference's, as a share:
+   * beyond it the feature is marked, in the verdict and under `--fail-on-drift`.
+   * Env: `MODELSIGHT_MAX_MISSING_INCREASE`. @default 0.02 (2 points)
+   */
+  readonly maxMissingIncrease?: number;
   /** The report's title. @default names the data and the profile, or the model */
   readonly title?: string;
   /** Called with each remark of the report (a feature absent from the data, ...). */
@@ -79,6 +86,7 @@ export async function buildReportFromFile(
   const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) =>
     warnings.push(message),
   );
+  const maxMissingIncrease = resolveMaxMissingIncrease(options.maxMissingIncrease, (message) => warnings.push(message));
   const reference = profileOf(profile);
   const table = await readDataFile(
     current,
@@ -103,16 +111,20 @@ export async function buildReportFromFile(
     },
   );
   options.progress?.step('computing the scores');
-  const doc = reportFromData({
-    profile: reference.profile,
-    profileName: reference.name,
-    table,
-    currentName: current,
-    labelColumn: options.label,
-    settings,
-    title: options.title,
-    warnings,
-  });
+  const doc = withDataQuality(
+    reportFromData({
+      profile: reference.profile,
+      profileName: reference.name,
+      table,
+      currentName: current,
+      labelColumn: options.label,
+      settings,
+      title: options.title,
+      warnings,
+    }),
+    reference.profile,
+    maxMissingIncrease,
+  );
   for (const warning of doc.warnings) options.onWarning?.(warning);
   return doc;
 }
@@ -133,19 +145,24 @@ export async function buildReportFromMetrics(
 ): Promise<ReportDocument> {
   const warnings: string[] = [];
   const settings = resolveDriftSettings(options.minSamples, {}, (message) => warnings.push(message));
+  const maxMissingIncrease = resolveMaxMissingIncrease(options.maxMissingIncrease, (message) => warnings.push(message));
   const reference = profileOf(profile);
   const samples = parsePrometheusText(await fetchMetricsText(source));
-  const doc = reportFromMetrics({
-    profile: reference.profile,
-    profileName: reference.name,
-    url: source,
-    samples,
-    model: options.model,
-    version: options.modelVersion,
-    settings,
-    title: options.title,
-    warnings,
-  });
+  const doc = withDataQuality(
+    reportFromMetrics({
+      profile: reference.profile,
+      profileName: reference.name,
+      url: source,
+      samples,
+      model: options.model,
+      version: options.modelVersion,
+      settings,
+      title: options.title,
+      warnings,
+    }),
+    reference.profile,
+    maxMissingIncrease,
+  );
   for (const warning of doc.warnings) options.onWarning?.(warning);
   return doc;
 }
@@ -170,8 +187,9 @@ export async function buildReportFromPrometheus(
   const settings = resolveDriftSettings(options.minSamples, options.thresholds ?? {}, (message) =>
     warnings.push(message),
   );
+  const maxMissingIncrease = resolveMaxMissingIncrease(options.maxMissingIncrease, (message) => warnings.push(message));
   const reference = profileOf(profile);
-  const doc = await reportFromPrometheus({
+  const fleet = await reportFromPrometheus({
     profile: reference.profile,
     profileName: reference.name,
     url,
@@ -182,6 +200,7 @@ export async function buildReportFromPrometheus(
     title: options.title,
     warnings,
   });
+  const doc = withDataQuality(fleet, reference.profile, maxMissingIncrease);
   for (const warning of doc.warnings) options.onWarning?.(warning);
   return doc;
 }

@@ -19,6 +19,21 @@ export interface ReportBin {
   readonly count: number;
 }
 
+/**
+ * Data quality of a feature against its reference: shares of missing values and of values of the wrong
+ * type among the values given, and whether one rose above the reference's by more than the limit.
+ */
+export interface FeatureDataQuality {
+  readonly missingShare: number;
+  readonly invalidShare: number;
+  readonly referenceMissingShare: number;
+  readonly referenceInvalidShare: number;
+  /** A share rose above the reference's by more than `settings.maxMissingIncrease`. */
+  readonly degraded: boolean;
+  /** Which shares rose: `missing`, `invalid`. */
+  readonly degradedBy: readonly ('missing' | 'invalid')[];
+}
+
 /** What the profile says of a feature's reference data. */
 export interface ReferenceSummary {
   readonly count: number;
@@ -52,6 +67,8 @@ export interface ReportFeature
    * counters), beside the scores of the service's window in `scores`.
    */
   readonly sinceStart?: Partial<Record<DriftScoreName, number>>;
+  /** Data quality against the reference; absent when the feature got no values. */
+  readonly dataQuality?: FeatureDataQuality;
 }
 
 /** Accuracy of the predictions against the labels given with the current data, or as a service reports it. */
@@ -113,8 +130,15 @@ export interface ReportDocument {
   readonly generatedAt: string;
   readonly source: ReportSource;
   /** The drift settings the decisions were made under. */
-  readonly settings: { readonly minSamples?: number; readonly thresholds: Partial<Record<DriftScoreName, number>> };
+  readonly settings: {
+    readonly minSamples?: number;
+    readonly thresholds: Partial<Record<DriftScoreName, number>>;
+    /** Largest rise of a feature's missing or invalid share above the reference's before it is marked. */
+    readonly maxMissingIncrease?: number;
+  };
   readonly drifted: boolean;
+  /** A feature's missing or invalid share rose above the reference's by more than `settings.maxMissingIncrease`. */
+  readonly dataQualityDegraded?: boolean;
   /** Drifted first, then by PSI, highest first; features without scores last. */
   readonly features: readonly ReportFeature[];
   readonly quality?: ReportQuality;

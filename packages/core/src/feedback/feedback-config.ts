@@ -27,7 +27,7 @@ export interface FeedbackConfig {
 
 export const DEFAULT_MAX_CLASSES = 50;
 export { MAX_OUTCOME_NAMES } from '../config/env-config';
-/** Environment variable of the declared outcome names (comma-separated). */
+/** The environment variable of the tracker's `outcomes` option: names separated by commas. */
 export const ENV_OUTCOME_NAMES = 'MODELSIGHT_OUTCOME_NAMES';
 
 /** The declared outcome names: option > env var (comma-separated, read in config/env-config.ts) > none. */

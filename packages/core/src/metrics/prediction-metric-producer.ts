@@ -6,12 +6,12 @@ import type {
   ExponentialHistogramMetricData,
   HistogramMetricData,
   MetricData,
-  MetricProducer,
   ResourceMetrics,
   SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { CappedSum } from './capped-series';
 import { ReportOnce } from '../errors/report-once';
+import type { PredictionMetricProducer, PredictionMetricsCollection } from './metric-producer-shape';
 import type { FixedHistogram } from './fixed-histogram';
 import { ATTR_OTEL_METRIC_OVERFLOW } from './model-stats';
 import { getPredictionMetricsRegistry, type PredictionMetricsRegistry } from './prediction-metrics-registry';
@@ -66,7 +66,7 @@ export interface PredictionMetricProducerOptions {
  * beyond is counted in one series labelled `otel_metric_overflow="true"`, and a `diag` warning names
  * the metrics the first time.
  */
-export function predictionMetricProducer(options: PredictionMetricProducerOptions = {}): MetricProducer {
+export function predictionMetricProducer(options: PredictionMetricProducerOptions = {}): PredictionMetricProducer {
   const registry = options.registry ?? getPredictionMetricsRegistry();
   const durationHistogram = options.durationHistogram ?? 'explicit';
   if (durationHistogram !== 'explicit' && durationHistogram !== 'exponential') {
@@ -77,7 +77,7 @@ export function predictionMetricProducer(options: PredictionMetricProducerOption
   const exponential = durationHistogram === 'exponential';
   registry.attachProducer({ exponentialDurations: exponential });
   return {
-    async collect(): Promise<CollectionResult> {
+    async collect(): Promise<PredictionMetricsCollection & CollectionResult> {
       const endTime = hrTimeFromMs(Date.now());
       const metrics = buildMetrics(registry, endTime, exponential);
       appendSourceMetrics(registry, endTime, metrics);
@@ -179,7 +179,8 @@ function appendSourceMetrics(registry: PredictionMetricsRegistry, endTime: HrTim
   for (const source of registry.sources()) {
     let collected: MetricData[];
     try {
-      collected = source.collect(endTime);
+      // The sources are core's own (the model-versions metrics), which build the SDK's MetricData.
+      collected = source.collect(endTime) as MetricData[];
     } catch (error) {
       sourceFailures.report('source', 'collecting the model-versions metrics failed; they are left out', error);
       continue;

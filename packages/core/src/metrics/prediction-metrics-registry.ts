@@ -1,6 +1,5 @@
 import { ReportOnce } from '../errors/report-once';
 import type { HrTime } from '@opentelemetry/api';
-import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { ExponentialHistogram } from './exponential-histogram';
 import { ModelStats } from './model-stats';
 import { ENV_CARDINALITY_LIMIT } from '@modelsight/internal';
@@ -19,8 +18,11 @@ const PRODUCER_CHECK_DELAY_MS = 10_000;
  * built (versions and reasons), so they need no cardinality limit of their own.
  */
 export interface RegistryMetricSource {
-  /** The metrics as they are now; called at every collection. */
-  collect(endTime: HrTime): MetricData[];
+  /**
+   * The metrics as they are now, as the SDK's `MetricData` (typed `object` here so that these
+   * declarations name no SDK package); called at every collection.
+   */
+  collect(endTime: HrTime): readonly object[];
 }
 
 /**

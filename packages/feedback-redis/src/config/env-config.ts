@@ -31,6 +31,7 @@ export interface FeedbackRedisEnv {
   MODELSIGHT_REDIS_TIMEOUT_MS: number;
   MODELSIGHT_REDIS_MAX_QUEUE: number;
   MODELSIGHT_REDIS_TRACE_INDEX: boolean;
+  MODELSIGHT_REDIS_WAIT_FOR_REPLICA: boolean;
 }
 
 /** Every environment variable of `@modelsight/feedback-redis`, with its default. */
@@ -42,6 +43,7 @@ export const FEEDBACK_REDIS_ENV_DEFAULTS: Readonly<FeedbackRedisEnv> = Object.fr
   MODELSIGHT_REDIS_TIMEOUT_MS: 1000,
   MODELSIGHT_REDIS_MAX_QUEUE: 10_000,
   MODELSIGHT_REDIS_TRACE_INDEX: false,
+  MODELSIGHT_REDIS_WAIT_FOR_REPLICA: false,
 });
 
 /** Reads every variable of the package, with the shared policy: a bad value is warned about once, the default used. */
@@ -72,5 +74,10 @@ export function feedbackRedisEnv(vars: Env = processEnv()): FeedbackRedisEnv {
     MODELSIGHT_REDIS_TIMEOUT_MS: readInteger(source, 'MODELSIGHT_REDIS_TIMEOUT_MS', d.MODELSIGHT_REDIS_TIMEOUT_MS),
     MODELSIGHT_REDIS_MAX_QUEUE: readInteger(source, 'MODELSIGHT_REDIS_MAX_QUEUE', d.MODELSIGHT_REDIS_MAX_QUEUE),
     MODELSIGHT_REDIS_TRACE_INDEX: readBoolean(source, 'MODELSIGHT_REDIS_TRACE_INDEX', d.MODELSIGHT_REDIS_TRACE_INDEX),
+    MODELSIGHT_REDIS_WAIT_FOR_REPLICA: readBoolean(
+      source,
+      'MODELSIGHT_REDIS_WAIT_FOR_REPLICA',
+      d.MODELSIGHT_REDIS_WAIT_FOR_REPLICA,
+    ),
   };
 }

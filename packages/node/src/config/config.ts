@@ -132,6 +132,10 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
       options.runtimeMetrics !== undefined
         ? bool('runtimeMetrics', options.runtimeMetrics)
         : read.bool('MODELSIGHT_RUNTIME_METRICS', true),
+    frameworkSpans:
+      options.frameworkSpans !== undefined
+        ? bool('frameworkSpans', options.frameworkSpans)
+        : read.bool('MODELSIGHT_FRAMEWORK_SPANS', false),
     logLevel:
       options.logLevel !== undefined
         ? optionOneOf('logLevel', options.logLevel, LOG_LEVELS)

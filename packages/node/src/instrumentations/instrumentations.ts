@@ -2,6 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import type { OpenTelemetryInstrumentation } from '../types';
+import { dormantInstrumentation } from './dormant-instrumentation';
+import { ExpressRouteInstrumentation, FastifyRouteInstrumentation } from './framework-routes';
+import { HttpServerInstrumentation, type HttpServerTracingOptions } from './http-server-instrumentation';
+import { routeOnly } from './koa-route';
 
 // Each factory loads its package with require() when it is called, not when this file is loaded: the
 // bundler turns those calls into modules that are evaluated on first use, so an instrumentation that is
@@ -9,8 +13,15 @@ import type { OpenTelemetryInstrumentation } from '../types';
 
 /** What the factories get from the running preload. */
 export interface InstrumentationContext {
-  /** Configuration of the http instrumentation (it ignores the scrapes of `/metrics` and redacts query strings). */
+  /** What the HTTP server spans need (they ignore the scrapes of `/metrics` and redact query strings). */
+  readonly httpServer: HttpServerTracingOptions;
+  /** Configuration of the http instrumentation of outgoing requests (it redacts query strings). */
   readonly http: HttpInstrumentationConfig;
+  /**
+   * Whether Express, Fastify, Koa and Nest make spans of their own, or only report the route
+   * (`frameworkSpans`).
+   */
+  readonly frameworkSpans: boolean;
   /** Configuration of the `fetch` instrumentation (it redacts query strings in `url.full`). */
   readonly undici: UndiciInstrumentationConfig;
 }
@@ -25,8 +36,8 @@ export interface InstrumentationEntry {
   readonly kind: 'traces' | 'runtime-metrics';
   /** `instrumentationName` of what `create` returns: an instance of that name in the `instrumentations` option replaces it. */
   readonly instrumentationName: string;
-  /** Builds the instrumentation, loading its package. */
-  readonly create: (context: InstrumentationContext) => OpenTelemetryInstrumentation;
+  /** Builds the instrumentation (or the instrumentations), loading its package. */
+  readonly create: (context: InstrumentationContext) => OpenTelemetryInstrumentation | OpenTelemetryInstrumentation[];
 }
 
 /** Instrumentations by short name. */
@@ -34,33 +45,68 @@ export type InstrumentationTable = Readonly<Record<string, InstrumentationEntry>
 
 /** The instrumentations of web services that the preload runs unless told otherwise. */
 export const NODE_INSTRUMENTATIONS: InstrumentationTable = {
+  // Server spans from Node's diagnostics channels (see HttpServerInstrumentation); outgoing requests through
+  // instrumentation-http, which patches http.request and http.get only.
   http: {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-http',
-    create: ({ http }) => {
+    create: ({ http, httpServer }) => {
       const { HttpInstrumentation } =
         require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-      return new HttpInstrumentation(http);
+      return [
+        new HttpInstrumentation({ ...http, disableIncomingRequestInstrumentation: true }),
+        new HttpServerInstrumentation(httpServer),
+      ];
     },
   },
+  // The route of each request; with frameworkSpans, the middleware, router and handler spans too.
   express: {
     kind: 'traces',
     instrumentationName: '@opentelemetry/instrumentation-express',
-    create: () => {
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return new ExpressRouteInstrumentation();
       const { ExpressInstrumentation } =
         require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
       return new ExpressInstrumentation();
     },
   },
-  // The Fastify project's own instrumentation (@opentelemetry/instrumentation-fastify is deprecated in its
-  // favour). It patches nothing: it listens on the `fastify.initialization` diagnostics channel and registers
-  // its plugin on every Fastify instance, for CommonJS and ES module apps alike.
+  // The route of each request; with frameworkSpans, the Fastify project's own instrumentation
+  // (@opentelemetry/instrumentation-fastify is deprecated in its favour) and its request and handler spans.
+  // Neither patches anything: both listen on the `fastify.initialization` diagnostics channel and hook every
+  // Fastify instance, for CommonJS and ES module apps alike.
   fastify: {
     kind: 'traces',
     instrumentationName: '@fastify/otel',
-    create: () => {
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return new FastifyRouteInstrumentation();
       const { FastifyOtelInstrumentation } = require('@fastify/otel') as typeof import('@fastify/otel');
       return new FastifyOtelInstrumentation({ registerOnInitialization: true });
+    },
+  },
+  // Koa with @koa/router: the route (from the router) on the HTTP server span and its duration series; with
+  // frameworkSpans, a span per middleware and per routed handler too.
+  koa: {
+    kind: 'traces',
+    instrumentationName: '@opentelemetry/instrumentation-koa',
+    create: ({ frameworkSpans }) => {
+      const { KoaInstrumentation } =
+        require('@opentelemetry/instrumentation-koa') as typeof import('@opentelemetry/instrumentation-koa');
+      const instrumentation = new KoaInstrumentation();
+      return frameworkSpans ? instrumentation : routeOnly(instrumentation);
+    },
+  },
+  // NestJS: its spans ("Create Nest App" at start-up, then the controller and the handler of each request).
+  // The route comes from the platform underneath (the Express or Fastify entry), as this instrumentation
+  // gives none to the server span; it has no option to keep some spans, so without frameworkSpans it is not
+  // loaded at all.
+  'nestjs-core': {
+    kind: 'traces',
+    instrumentationName: '@opentelemetry/instrumentation-nestjs-core',
+    create: ({ frameworkSpans }) => {
+      if (!frameworkSpans) return dormantInstrumentation('@opentelemetry/instrumentation-nestjs-core');
+      const { NestInstrumentation } =
+        require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
+      return new NestInstrumentation();
     },
   },
   // Outgoing fetch(): Node's built-in undici reports its requests on diagnostics channels.

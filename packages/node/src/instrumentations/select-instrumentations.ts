@@ -71,7 +71,7 @@ export function createInstrumentations(
     const entry = table[name];
     if (entry?.kind !== kind) continue;
     try {
-      created.push(entry.create(context));
+      created.push(...[entry.create(context)].flat());
     } catch (error) {
       warnOnce(
         `instrumentation:${name}`,

@@ -12,6 +12,7 @@ import {
 import { ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { getPredictionMetricsRegistry, predictionMetricProducer } from '@modelsight/core';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from '../traces/export-retries';
+import { HttpServerDurations } from '../instrumentations/http-server-durations';
 import { LateSpanProcessor } from '../traces/late-span-processor';
 import { installMetricSourceHub } from './metric-source-hub';
 import { serveMetrics, type MetricsServer } from './metrics-server';
@@ -83,7 +84,12 @@ export function buildMetricReaders(
   config: ResolvedConfig,
   isScrape: { port: () => number | undefined },
   resourceSettled: Promise<unknown>,
-): { readers: IMetricReader[]; metricsServer: MetricsServer | undefined; retries: ShutdownAwareRetries[] } {
+): {
+  readers: IMetricReader[];
+  metricsServer: MetricsServer | undefined;
+  retries: ShutdownAwareRetries[];
+  httpDurations: HttpServerDurations;
+} {
   getPredictionMetricsRegistry().configure({
     cardinalityLimit: config.metricCardinalityLimit,
     durationBuckets: [...config.predictionDurationBuckets],
@@ -95,9 +101,17 @@ export function buildMetricReaders(
   // Drift monitors report through the hub only where they would otherwise reach our meter provider.
   const hub = wanted && !registeredSignals().metrics ? installMetricSourceHub() : undefined;
   const producers = (...own: MetricProducer[]) => (hub ? [...own, hub.producer(config.metricCardinalityLimit)] : own);
-  if (config.metricsExporters.includes('prometheus')) {
+  const prometheus = config.metricsExporters.includes('prometheus');
+  const otlp = config.metricsExporters.includes('otlp');
+  const otlpExponential = config.otlpHistogramAggregation === 'base2_exponential_bucket_histogram';
+  // The HTTP server durations are kept in the shapes the readers export, and handed to each at collection.
+  const httpDurations = new HttpServerDurations(config.metricCardinalityLimit, {
+    explicit: prometheus || (otlp && !otlpExponential),
+    exponential: otlp && otlpExponential,
+  });
+  if (prometheus) {
     const reader = new PrometheusReader(
-      producers(predictionMetricProducer()),
+      producers(predictionMetricProducer(), httpDurations.producer('explicit')),
       config.metricCardinalityLimit,
       config.prometheusScopeLabels,
     );
@@ -129,12 +143,13 @@ export function buildMetricReaders(
         exportTimeoutMillis: Math.min(config.metricExportTimeoutMs, config.metricExportIntervalMs),
         metricProducers: producers(
           predictionMetricProducer({ durationHistogram: exponential ? 'exponential' : 'explicit' }),
+          httpDurations.producer(exponential ? 'exponential' : 'explicit'),
         ),
         cardinalityLimits: { default: config.metricCardinalityLimit },
       }),
     );
   }
-  return { readers, metricsServer, retries };
+  return { readers, metricsServer, retries, httpDurations };
 }
 
 /** Histograms as base-2 exponential histograms, everything else as the SDK's default. */
