@@ -11,7 +11,7 @@ import {
   type NumericFeatureProfile,
 } from '@modelsight/drift';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { normalGenerator, uniformGenerator } from '../packages/drift/test/support/seeded-random.cjs';
+import { normalGenerator, uniformGenerator } from '@modelsight/test-support';
 import { freePort, startPrometheus, type PrometheusServer, type PromSample } from './support/prometheus';
 
 // Two replicas of one service, each with its own DriftMonitor and the real Prometheus exporter,

@@ -1,13 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { METRIC_ML_FEEDBACK, METRIC_ML_FEEDBACK_PENDING_DROPPED, traced } from '@modelsight/core';
-import {
-  captureDiag,
-  inProcessReplica,
-  predictionRecord,
-  waitUntil,
-  type InProcessReplica,
-} from './support/feedback-replicas';
+import { captureDiag, inProcessReplica, waitUntil, type InProcessReplica } from './support/feedback-replicas';
 import { freePort } from './support/prometheus';
 import { startRedis, type RedisServer } from './support/redis-server';
 

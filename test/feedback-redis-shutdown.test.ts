@@ -153,7 +153,7 @@ describe('shutdown() of start() while Redis is away', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatch(
       new RegExp(
-        `^modelsight: Redis feedback store at ${url} could not write what it holds: Error: 300 predictions not sent: Redis unavailable \\(Error: (not connected yet|connect ECONNREFUSED .+)\\)$`,
+        `^@modelsight\\/core: Redis feedback store at ${url} could not write what it holds: Error: 300 predictions not sent: Redis unavailable \\(Error: (not connected yet|connect ECONNREFUSED .+)\\)$`,
       ),
     );
   });

@@ -92,7 +92,7 @@ function exposition(version: string, per: PerScrape, scrapes: number): string {
 /** An endpoint whose counters grow by `per` at each scrape. */
 function fixture(version: string, per: PerScrape): Server {
   let scrapes = 0;
-  return createServer((request, response) => {
+  return createServer((_request, response) => {
     scrapes += 1;
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(version, per, scrapes));
   });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProfile, psi, type DriftProfile } from '@modelsight/drift';
+import { waitUntil } from '@modelsight/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, startPrometheus, type PrometheusServer } from './support/prometheus';
 
@@ -67,8 +68,6 @@ let prometheus: PrometheusServer;
 let profile: DriftProfile;
 const sentRows: Row[][] = [];
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 beforeAll(async () => {
   profile = buildProfile(
     Array.from({ length: 3000 }, () => row(false)),
@@ -102,13 +101,12 @@ beforeAll(async () => {
     replicas.push(replica);
     targets.push(`127.0.0.1:${metricsPort}`);
   }
-  const deadline = Date.now() + 60_000;
   for (const [i, replica] of replicas.entries()) {
-    while (!replica.output.includes('ready')) {
-      if (replica.process.exitCode !== null || Date.now() > deadline)
-        throw new Error(`replica ${i} did not start:\n${replica.output}`);
-      await sleep(100);
-    }
+    await waitUntil(() => replica.output.includes('ready') || replica.process.exitCode !== null, {
+      timeoutMs: 60_000,
+      what: `replica ${i} to start:\n${replica.output}`,
+    });
+    if (replica.process.exitCode !== null) throw new Error(`replica ${i} did not start:\n${replica.output}`);
   }
 
   prometheus = await startPrometheus({
@@ -137,7 +135,10 @@ afterAll(async () => {
     if (replica.process.exitCode === null) {
       const gone = new Promise((done) => replica.process.once('exit', done));
       replica.process.kill('SIGTERM');
-      await Promise.race([gone, sleep(5000)]);
+      await Promise.race([
+        gone,
+        waitUntil(() => replica.process.exitCode !== null, { timeoutMs: 5000 }).catch(() => {}),
+      ]);
       if (replica.process.exitCode === null) replica.process.kill('SIGKILL');
     }
   }
@@ -160,15 +161,27 @@ it('records a fleet PSI equal to the PSI of the union of what the replicas obser
     'ml_feature:ml_drift_bin:increase1h{ml_model_name="fleet-model"}',
     (answer) => answer.length === 3 && answer.every((sample) => Number(sample.value[1]) === total),
   );
-  await sleep(2500); // two more evaluations of the group, now on the final counts
-
   const union = sentRows.flat();
-  const recorded = await prometheus.query('ml_feature:ml_drift_psi:fleet1h{ml_model_name="fleet-model"}');
+  const expectedPsi = new Map(
+    profile.features.map((feature) => {
+      const counts = new Array<number>(feature.proportions.length).fill(0);
+      for (const r of union) counts[binOf(feature, r[feature.name as keyof Row])]! += 1;
+      return [feature.name, psi(feature.proportions, counts)];
+    }),
+  );
+  // The recorded PSI follows its input at the group's next evaluation: wait for it to cover every row.
+  const recorded = await prometheus.waitFor(
+    'ml_feature:ml_drift_psi:fleet1h{ml_model_name="fleet-model"}',
+    (answer) =>
+      answer.length === 3 &&
+      answer.every(
+        (sample) =>
+          Math.abs(Number(sample.value[1]) - (expectedPsi.get(sample.metric['ml_feature_name'] ?? '') ?? NaN)) < 1e-6,
+      ),
+  );
   expect(recorded).toHaveLength(3);
   for (const feature of profile.features) {
-    const counts = new Array<number>(feature.proportions.length).fill(0);
-    for (const r of union) counts[binOf(feature, r[feature.name as keyof Row])]! += 1;
-    const expected = psi(feature.proportions, counts);
+    const expected = expectedPsi.get(feature.name)!;
     const sample = recorded.find((s) => s.metric['ml_feature_name'] === feature.name);
     expect(sample?.metric).toMatchObject({ ml_model_name: MODEL.name, ml_model_version: MODEL.version });
     expect(

@@ -151,7 +151,7 @@ console.log(
       v.version,
       `node ${v.preloadFlag} @modelsight/node/register ${v.entry}`,
       v.url,
-      `test accuracy ${v.trained ? (100 * v.trained.test_accuracy).toFixed(1) + '%' : '?'}`,
+      `test accuracy ${v.trained ? `${(100 * v.trained.test_accuracy).toFixed(1)}%` : '?'}`,
     ]),
   ),
 );

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import seeded from '../../drift/test/support/seeded-random.cjs';
+import * as seeded from '@modelsight/test-support';
 
 const { normalGenerator, uniformGenerator } = seeded;
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noControlCharactersInRegex: the progress bar is drawn with terminal escape sequences
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ test('on a terminal a progress bar is redrawn in place and cleared at the end', 
     env: { PATH: process.env.PATH ?? '', TERM: 'xterm', COLUMNS: '120' },
   });
   expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/\r\x1b\[Krows\.csv \[[#-]{24}\] +\d+%  [\d,]+ rows/);
+  expect(result.stdout).toMatch(/\r\x1b\[Krows\.csv \[[#-]{24}\] +\d+% {2}[\d,]+ rows/);
   expect(result.stdout).toContain('\r\x1b[Krows.csv: profiling age (1 of 8)');
-  expect(result.stdout).toContain('\r\x1b[K' + join(dir, 'tty.json') + ': 8 features');
+  expect(result.stdout).toContain(`\r\x1b[K${join(dir, 'tty.json')}: 8 features`);
 });

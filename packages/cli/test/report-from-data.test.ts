@@ -159,10 +159,10 @@ test('an unusable MODELSIGHT_DRIFT_* variable is named in a warning and ignored,
   );
   expect(result.code).toBe(0);
   expect(result.stderr).toContain(
-    'modelsight: warning: ignoring MODELSIGHT_DRIFT_MIN_SAMPLES="2.5": expected a positive integer',
+    'modelsight: warning: MODELSIGHT_DRIFT_MIN_SAMPLES="2.5" is not valid (expected a whole number from 1 to 10000000); using 100',
   );
   expect(result.stderr).toContain(
-    'modelsight: warning: ignoring MODELSIGHT_DRIFT_PSI_THRESHOLD="high": expected a positive number',
+    'modelsight: warning: MODELSIGHT_DRIFT_PSI_THRESHOLD="high" is not valid (expected a number greater than 0); using 0.2',
   );
   const doc = JSON.parse(readFileSync(out, 'utf8')) as ReportDocument;
   expect(doc.settings).toMatchObject({ minSamples: 100, thresholds: { psi: 0.2 } });

@@ -1,10 +1,11 @@
-import { diag } from '@opentelemetry/api';
+import { ReportOnce } from './errors/report-once';
 
 /**
  * Writes out what a component holds in this process and has not delivered yet (predictions queued
  * for a shared feedback store, for instance). It should bound its own wait; it may reject, which is
  * reported, never thrown.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a flush may be any function, also one that returns nothing (void)
 export type PendingWritesFlush = () => Promise<unknown> | void;
 
 /** Options of {@link flushPendingWrites}. */
@@ -25,8 +26,8 @@ interface Registration {
 
 interface PendingWritesRegistry {
   readonly registrations: Set<Registration>;
-  /** Names already warned about, so that a flush failing at every shutdown attempt warns once. */
-  readonly reported: Set<string>;
+  /** Warns once per name, so that a flush failing at every shutdown attempt warns once. */
+  readonly reporter: ReportOnce;
 }
 
 // On `globalThis` under a registered symbol: a store created by the app's ESM copy of a package and
@@ -35,7 +36,8 @@ const GLOBAL_KEY = Symbol.for('@modelsight/core.pending-writes.v1');
 
 function registry(): PendingWritesRegistry {
   const holder = globalThis as { [GLOBAL_KEY]?: PendingWritesRegistry };
-  return (holder[GLOBAL_KEY] ??= { registrations: new Set(), reported: new Set() });
+  holder[GLOBAL_KEY] ??= { registrations: new Set(), reporter: new ReportOnce() };
+  return holder[GLOBAL_KEY];
 }
 
 /**
@@ -119,9 +121,7 @@ export function flushPendingWrites(options: FlushPendingWritesOptions = {}): Pro
 }
 
 function reportOnce(state: PendingWritesRegistry, cause: string, message: string): void {
-  if (state.reported.has(cause)) return;
-  state.reported.add(cause);
-  diag.warn(`modelsight: ${message}`);
+  state.reporter.report(cause, message);
 }
 
 function errorText(error: unknown): string {

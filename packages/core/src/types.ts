@@ -71,7 +71,7 @@ export interface PredictionInfo {
 }
 
 /** Any function, whatever its `this`, parameters and result: what {@link traced} accepts. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any function at all: its parameters and result are the caller's
 export type AnyFunction = (this: any, ...args: any[]) => any;
 
 /** What a call of `F` gives once awaited: the result extractors receive it (an item of it in batch mode). */

@@ -11,7 +11,7 @@ import { METRIC_ML_FEEDBACK, METRIC_ML_OUTCOME, METRIC_ML_OUTCOME_REJECTED } fro
 import { resolveFeedbackConfig } from '../src/feedback/feedback-config';
 import type { ModelIdentity } from '../src/types';
 import { collectedMetrics, predictionRecord } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { resolveFeedbackConfig } from '../src/feedback/feedback-config';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { collectedMetrics } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const meter = collectedMetrics().meter;
 
@@ -39,8 +39,8 @@ test('an invalid environment variable is warned about, naming the variable and t
   );
   expect(config).toMatchObject({ maxEntries: 100_000, ttlMs: 3_600_000 });
   expect(diag.warnings).toEqual([
-    'modelsight: environment variable MODELSIGHT_FEEDBACK_MAX_ENTRIES must be a positive integer; got "lots". The default is used',
-    'modelsight: environment variable MODELSIGHT_FEEDBACK_TTL_MS must be a positive number of milliseconds; got "-1". The default is used',
+    '@modelsight/core: MODELSIGHT_FEEDBACK_MAX_ENTRIES="lots" is not valid (expected a whole number greater than 0); using 100000',
+    '@modelsight/core: MODELSIGHT_FEEDBACK_TTL_MS="-1" is not valid (expected a number greater than 0); using 3600000',
   ]);
 });
 

@@ -3,7 +3,7 @@ import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { METRIC_ML_FEEDBACK } from '../src/feedback/feedback-semconv';
 import type { FeedbackOutcome } from '../src/feedback/types';
 import { collectedMetrics, predictionRecord } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());

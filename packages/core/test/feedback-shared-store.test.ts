@@ -8,7 +8,7 @@ import {
 } from '../src/feedback/feedback-semconv';
 import type { PredictionRecord } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 // The tracker against the FeedbackStore interface, with a small shared store written here the way
 // a store for another database would be: predictions copied into a Map that several trackers use.

@@ -7,7 +7,7 @@ import {
 } from '../src/feedback/feedback-semconv';
 import type { PredictionRecord } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const diagnostics = captureDiag();
 beforeEach(() => {

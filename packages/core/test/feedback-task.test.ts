@@ -3,7 +3,7 @@ import { traced } from '../src/index';
 import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { inferTask } from '../src/feedback/task-inference';
 import { collectedMetrics, predictionRecord } from './support/feedback-metrics';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 const diagnostics = captureDiag();
 beforeEach(() => diagnostics.reset());

@@ -3,7 +3,7 @@ import { FeedbackTracker } from '../src/feedback/feedback-tracker';
 import { METRIC_ML_FEEDBACK } from '../src/feedback/feedback-semconv';
 import { traced } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
-import { memoryTracing, uniqueModel } from './support/tracing';
+import { memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 afterEach(() => tracing.reset());

@@ -3,7 +3,7 @@ import { FeedbackTracker, modelVersions, PredictionMetricsRegistry } from '../sr
 import { CanaryGuard, type GuardSettings } from '../src/versions/canary-guard';
 import { LatencyQuantile } from '../src/versions/latency-quantile';
 import { seededRandom } from './support/seeded-random';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 // Errors are thrown by the thousand here: without stack traces they cost a fraction.
 Error.stackTraceLimit = 0;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { modelVersions, predictionMetricProducer, PredictionMetricsRegistry } from '../src/index';
 import { metricsEndpoint, samplesOf } from './support/metrics-endpoint';
 import { seededRandom } from './support/seeded-random';
-import { memoryTracing } from './support/tracing';
+import { memoryTracing } from '@modelsight/test-support';
 
 // A registry of its own, exported through the real Prometheus exporter of a plain MeterProvider.
 const registry = new PredictionMetricsRegistry();

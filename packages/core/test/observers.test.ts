@@ -1,7 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { getPredictionMetricsRegistry, traced, type PredictionRecord } from '../src/index';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 const diagnostics = captureDiag();
@@ -12,7 +12,7 @@ test('an observer sees each prediction with its ID, trace ID, outcome and timing
   const seen: PredictionRecord[] = [];
   const model = uniqueModel();
   const result = { label: 'setosa', probabilities: [0.9, 0.05, 0.05] };
-  const predict = traced(async (x: number) => result, {
+  const predict = traced(async (_x: number) => result, {
     model,
     tracer: tracing.tracer,
     features: (x) => ({ x }),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { flushPendingWrites, registerPendingWrites } from '../src/index';
-import { captureDiag } from './support/tracing';
+import { flushPendingWrites, type PendingWritesFlush, registerPendingWrites } from '../src/index';
+import { captureDiag } from '@modelsight/test-support';
 
 // The registry is process-wide: every test unregisters what it registered.
 const diagnostics = captureDiag();
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const register = (name: string, flush: () => Promise<unknown> | void) => {
+const register = (name: string, flush: PendingWritesFlush) => {
   const remove = registerPendingWrites(name, flush);
   unregister.push(remove);
   return remove;
@@ -55,8 +55,8 @@ test('a flush that throws or rejects is reported once, the others still run, and
 
   expect(others).toBe(2);
   expect(diagnostics.warnings).toEqual([
-    'modelsight: throwing store could not write what it holds: Error: socket closed',
-    'modelsight: rejecting store could not write what it holds: RangeError: bad reply',
+    '@modelsight/core: throwing store could not write what it holds: Error: socket closed',
+    '@modelsight/core: rejecting store could not write what it holds: RangeError: bad reply',
   ]);
 });
 
@@ -70,7 +70,7 @@ test('with timeoutMs, a flush that hangs makes it resolve false in time, naming 
   expect(inTime).toBe(false);
   expect(performance.now() - started).toBeLessThan(1000);
   expect(diagnostics.warnings).toEqual([
-    'modelsight: hanging store did not finish writing within 50 ms; what it still holds may be lost',
+    '@modelsight/core: hanging store did not finish writing within 50 ms; what it still holds may be lost',
   ]);
 });
 

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { metricsEndpoint } from './support/metrics-endpoint';
 import type { TextSample } from './support/prometheus-text';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 /** Series per metric family: histogram series are counted once (by their `_count` sample). */
 function seriesPerFamily(samples: TextSample[]): Map<string, number> {
@@ -101,7 +101,7 @@ test('instrumentation errors beyond the limit fold into the overflow series of t
     expect(errors.map((s) => s.value)).toEqual([1, 1]);
     expect(diag.warnings.filter((w) => w.includes('reached the limit'))).toEqual([
       expect.stringMatching(
-        /^modelsight: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/,
+        /^@modelsight\/core: ml_predictions_total, ml_instrumentation_errors_total reached the limit of 2 series per metric/,
       ),
     ]);
   } finally {

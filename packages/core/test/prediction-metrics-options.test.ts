@@ -8,7 +8,7 @@ import {
 import { afterEach, expect, it } from 'vitest';
 import { DURATION_BUCKETS_SECONDS, predictionMetricProducer, PredictionMetricsRegistry, traced } from '../src/index';
 import { resolvePredictionMetricsOptions } from '../src/metrics/prediction-metrics-options';
-import { captureDiag } from './support/tracing';
+import { captureDiag } from '@modelsight/test-support';
 
 class ManualReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
@@ -70,8 +70,8 @@ it('warns about an unusable variable, naming it and the value, and keeps the def
   );
   expect(resolved).toEqual({ durationBuckets: DURATION_BUCKETS_SECONDS, cardinalityLimit: 2000 });
   expect(diag.warnings).toEqual([
-    'modelsight: environment variable MODELSIGHT_PREDICTION_DURATION_BUCKETS must be positive finite numbers, but item 1 is NaN; got "0.1,,1". The default is used',
-    'modelsight: environment variable MODELSIGHT_METRIC_CARDINALITY_LIMIT must be a whole number of at least 2; got "2k". The default is used',
+    '@modelsight/core: MODELSIGHT_METRIC_CARDINALITY_LIMIT="2k" is not valid (expected a whole number of at least 2); using 2000',
+    `@modelsight/core: MODELSIGHT_PREDICTION_DURATION_BUCKETS="0.1,,1" is not valid (expected comma-separated increasing positive numbers of seconds); using ${DURATION_BUCKETS_SECONDS.join(',')}`,
   ]);
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createTracedCall, getActivePrediction, getPredictionMetricsRegistry, traced } from '../src/index';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 // createTracedCall is what traced() and the runtime instrumentations share.
 const tracing = memoryTracing();

@@ -1,7 +1,7 @@
 import { diag, DiagLogLevel, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { afterEach, expect, test } from 'vitest';
 import { getPredictionMetricsRegistry, traced } from '../src/index';
-import { memoryTracing, uniqueModel } from './support/tracing';
+import { memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 afterEach(() => tracing.reset());

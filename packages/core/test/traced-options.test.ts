@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { traced } from '../src/index';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 const fn = () => 1;
 const model = { name: 'm', version: '1' };
@@ -36,7 +36,7 @@ test('a malformed MODELSIGHT_CAPTURE_FEATURES is warned about once, naming the v
     traced(fn, { model, tracer, task: 'regression' })();
     expect(spanNamed('predict m').attributes['ml.feature.a']).toBeUndefined();
     expect(diag.warnings).toEqual([
-      'modelsight: environment variable MODELSIGHT_CAPTURE_FEATURES must be true or false; got "maybe". The default is used',
+      '@modelsight/core: MODELSIGHT_CAPTURE_FEATURES="maybe" is not valid (expected true or false); using false',
     ]);
   } finally {
     delete process.env.MODELSIGHT_CAPTURE_FEATURES;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { traced } from '../src/index';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 // The shapes real runtimes return, read with the default extractors, with and without `classes`.
 const tracing = memoryTracing();

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, expect, test } from 'vitest';
 import { traced } from '../src/index';
-import { memoryTracing, uniqueModel } from './support/tracing';
+import { memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const tracing = memoryTracing();
 afterEach(() => tracing.reset());

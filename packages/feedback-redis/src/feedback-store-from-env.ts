@@ -1,3 +1,5 @@
+import type { Env } from '@modelsight/internal';
+import { feedbackRedisEnv } from './config/env-config';
 import { RedisFeedbackStore } from './redis-feedback-store';
 import type { RedisFeedbackStoreOptions } from './redis-store-options';
 
@@ -13,18 +15,13 @@ export const ENV_FEEDBACK_STORE = 'MODELSIGHT_FEEDBACK_STORE';
  * const feedback = new FeedbackTracker({ model, store: feedbackStoreFromEnv() });
  * const outcome = await feedback.recordFeedback(predictionId, label); // await works for both stores
  * ```
- * @throws TypeError naming `MODELSIGHT_FEEDBACK_STORE` for another value, or the option or
- * variable of the Redis store that is invalid.
+ * Another value of `MODELSIGHT_FEEDBACK_STORE` (or of a Redis variable) is warned about once and its
+ * default used, as every variable of modelsight.
+ * @throws TypeError naming the option of the Redis store that is invalid.
  */
 export function feedbackStoreFromEnv(
   options: RedisFeedbackStoreOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env?: Env,
 ): RedisFeedbackStore | undefined {
-  const raw = env[ENV_FEEDBACK_STORE];
-  const kind = raw?.trim().toLowerCase() ?? '';
-  if (kind === '' || kind === 'memory') return undefined;
-  if (kind === 'redis') return new RedisFeedbackStore(options, env);
-  throw new TypeError(
-    `modelsight: environment variable ${ENV_FEEDBACK_STORE} must be "memory" or "redis"; got ${JSON.stringify(raw)}`,
-  );
+  return feedbackRedisEnv(env).MODELSIGHT_FEEDBACK_STORE === 'redis' ? new RedisFeedbackStore(options, env) : undefined;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noControlCharactersInRegex: the codec separates fields with control characters that no label holds
 import { createHash } from 'node:crypto';
 import type { ModelIdentity, ModelTask, StoredPrediction } from '@modelsight/core';
 

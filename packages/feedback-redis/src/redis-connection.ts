@@ -1,3 +1,4 @@
+import { FEEDBACK_REDIS } from './config/env-config';
 import { diag } from '@opentelemetry/api';
 import { createClient, createCluster, ErrorReply, type RedisClientType, type RedisClusterType } from 'redis';
 import type { LuaScript } from './redis-scripts';
@@ -270,7 +271,7 @@ export class RedisConnection implements StoreConnection {
         ? `${error.name === 'Error' ? error.constructor.name : error.name}: ${error.message}`
         : String(error);
     diag.warn(
-      `modelsight: Redis feedback store at ${storeAddress(this.options)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
+      `${FEEDBACK_REDIS}: Redis feedback store at ${storeAddress(this.options)} is ${wasUp ? 'unavailable' : 'not reachable yet'} (${why}): ` +
         `predictions wait in a queue of at most ${this.options.maxQueue} (the rest counted in ml_feedback_pending_dropped_total{reason="unavailable"}), ` +
         'feedback counts as ml_feedback_total{ml_feedback_outcome="unavailable"}; retrying',
     );

@@ -1,3 +1,5 @@
+import { type Env, ReportOnce } from '@modelsight/internal';
+import { FEEDBACK_REDIS } from './config/env-config';
 import { diag } from '@opentelemetry/api';
 import {
   registerPendingWrites,
@@ -43,13 +45,13 @@ export class RedisFeedbackStore implements FeedbackStore {
   private readonly batcher: WriteBatcher;
   private readonly taker: PredictionTake;
   private readonly outcomes: OutcomeTake;
-  private readonly reported = new Set<string>();
+  private readonly reporter = new ReportOnce(FEEDBACK_REDIS);
   private readonly unregisterPendingWrites: () => void;
   /** The URL or cluster nodes, for messages. */
   private readonly where: string;
 
   /** @throws TypeError naming the option or environment variable when one is invalid. */
-  constructor(options: RedisFeedbackStoreOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+  constructor(options: RedisFeedbackStoreOptions = {}, env?: Env) {
     this.options = resolveRedisStoreOptions(options, env);
     this.where = storeAddress(this.options);
     const { keyPrefix } = this.options;
@@ -61,7 +63,7 @@ export class RedisFeedbackStore implements FeedbackStore {
         up: (wasDown) => {
           if (wasDown)
             diag.info(
-              `modelsight: Redis feedback store at ${this.where} answers again; ${this.batcher.queued} queued predictions are written now`,
+              `${FEEDBACK_REDIS}: Redis feedback store at ${this.where} answers again; ${this.batcher.queued} queued predictions are written now`,
             );
           this.batcher.resumed();
         },
@@ -144,9 +146,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   private report(cause: string, message: string): void {
-    if (this.reported.has(cause)) return;
-    this.reported.add(cause);
-    diag.warn(`modelsight: ${message}`);
+    this.reporter.report(cause, message);
   }
 }
 

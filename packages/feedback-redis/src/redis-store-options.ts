@@ -1,4 +1,6 @@
+import type { Env } from '@modelsight/internal';
 import type { RedisClientOptions } from 'redis';
+import { FEEDBACK_REDIS_ENV_DEFAULTS, feedbackRedisEnv, KEY_PREFIX_CHECK } from './config/env-config';
 
 /** Options of {@link redisFeedbackStore}. Each option wins over its environment variable. */
 export interface RedisFeedbackStoreOptions {
@@ -90,13 +92,13 @@ export interface ResolvedRedisStoreOptions {
 }
 
 /** Default of {@link RedisFeedbackStoreOptions.url}. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_REDIS_URL = FEEDBACK_REDIS_ENV_DEFAULTS.MODELSIGHT_REDIS_URL;
 /** Default of {@link RedisFeedbackStoreOptions.keyPrefix}. */
-export const DEFAULT_KEY_PREFIX = 'ms:fb:';
+export const DEFAULT_KEY_PREFIX = FEEDBACK_REDIS_ENV_DEFAULTS.MODELSIGHT_REDIS_KEY_PREFIX;
 /** Default of {@link RedisFeedbackStoreOptions.timeoutMs}, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 1000;
+export const DEFAULT_TIMEOUT_MS = FEEDBACK_REDIS_ENV_DEFAULTS.MODELSIGHT_REDIS_TIMEOUT_MS;
 /** Default of {@link RedisFeedbackStoreOptions.maxQueue}. */
-export const DEFAULT_MAX_QUEUE = 10_000;
+export const DEFAULT_MAX_QUEUE = FEEDBACK_REDIS_ENV_DEFAULTS.MODELSIGHT_REDIS_MAX_QUEUE;
 
 /** Environment variable of {@link RedisFeedbackStoreOptions.url}. */
 export const ENV_REDIS_URL = 'MODELSIGHT_REDIS_URL';
@@ -115,78 +117,60 @@ export const ENV_WAIT_FOR_REPLICA = 'MODELSIGHT_REDIS_WAIT_FOR_REPLICA';
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
-function fail(option: string, envName: string, fromEnv: boolean, value: unknown, expected: string): never {
-  const what = fromEnv ? `environment variable ${envName}` : `option ${option}`;
-  throw new TypeError(`modelsight redisFeedbackStore: ${what} must be ${expected}; got ${show(value)}`);
+function fail(option: string, value: unknown, expected: string): never {
+  throw new TypeError(`modelsight redisFeedbackStore: option ${option} must be ${expected}; got ${show(value)}`);
 }
 
-function pick(value: unknown, envName: string, env: NodeJS.ProcessEnv): { raw: unknown; fromEnv: boolean } {
-  if (value !== undefined) return { raw: value, fromEnv: false };
-  const raw = env[envName]?.trim();
-  return { raw: raw === '' ? undefined : raw, fromEnv: true };
-}
-
-function positiveInteger(
-  option: string,
-  value: unknown,
-  envName: string,
-  env: NodeJS.ProcessEnv,
-  fallback: number,
-): number {
-  const { raw, fromEnv } = pick(value, envName, env);
-  if (raw === undefined) return fallback;
-  const parsed = fromEnv ? Number(raw) : raw;
-  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1)
-    fail(option, envName, fromEnv, raw, 'a positive integer');
-  return parsed;
+function positiveInteger(option: string, value: unknown, fromEnv: number): number {
+  if (value === undefined) return fromEnv;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(option, value, 'a positive integer');
+  return value;
 }
 
 function text(
   option: string,
   value: unknown,
-  envName: string,
-  env: NodeJS.ProcessEnv,
-  fallback: string,
+  fromEnv: string,
   check: (s: string) => boolean,
   expected: string,
 ): string {
-  const { raw, fromEnv } = pick(value, envName, env);
-  if (raw === undefined) return fallback;
-  if (typeof raw !== 'string' || !check(raw)) fail(option, envName, fromEnv, raw, expected);
-  return raw;
-}
-
-function flag(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv, byDefault = false): boolean {
-  const { raw, fromEnv } = pick(value, envName, env);
-  if (raw === undefined) return byDefault;
-  if (typeof raw === 'boolean') return raw;
-  if (fromEnv && typeof raw === 'string' && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
-  return fail(option, envName, fromEnv, raw, fromEnv ? '"true" or "false"' : 'a boolean');
+  if (value === undefined) return fromEnv;
+  if (typeof value !== 'string' || !check(value)) fail(option, value, expected);
+  return value;
 }
 
 const REDIS_URL = /^rediss?:\/\/[^\s,]*$/;
 
-function urlList(option: string, value: unknown, envName: string, env: NodeJS.ProcessEnv): readonly string[] {
-  const { raw, fromEnv } = pick(value, envName, env);
-  if (raw === undefined) return [];
-  const expected = fromEnv ? 'comma-separated redis:// or rediss:// URLs' : 'an array of redis:// or rediss:// URLs';
-  const list = fromEnv && typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && REDIS_URL.test(s)))
-    fail(option, envName, fromEnv, raw, expected);
-  return Object.freeze([...(list as string[])]);
+function urlList(option: string, value: unknown, fromEnv: readonly string[]): readonly string[] {
+  if (value === undefined) return fromEnv;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((s) => typeof s === 'string' && REDIS_URL.test(s)))
+    fail(option, value, 'an array of redis:// or rediss:// URLs');
+  return Object.freeze([...(value as string[])]);
 }
 
-/** Checks the options and resolves them against the environment: option > env var > default. */
+/**
+ * Checks the options and resolves them against the environment: option > env var > default. A bad option
+ * throws naming it; a bad variable is warned about once (naming it, the value and the default) and its
+ * default used, as every variable of modelsight.
+ */
 export function resolveRedisStoreOptions(
   options: RedisFeedbackStoreOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env?: Env,
 ): ResolvedRedisStoreOptions {
-  if (options === null || typeof options !== 'object') fail('options', '', false, options, 'an object');
+  if (options === null || typeof options !== 'object') fail('options', options, 'an object');
   const clientOptions = options.clientOptions ?? {};
   if (clientOptions === null || typeof clientOptions !== 'object')
-    fail('clientOptions', '', false, clientOptions, 'an object of node-redis client options');
-  const clusterNodes = urlList('clusterNodes', options.clusterNodes, ENV_CLUSTER_NODES, env);
-  const traceIndex = flag('traceIndex', options.traceIndex, ENV_TRACE_INDEX, env);
+    fail('clientOptions', clientOptions, 'an object of node-redis client options');
+  const traceIndexOption = options.traceIndex;
+  if (traceIndexOption !== undefined && typeof traceIndexOption !== 'boolean')
+    fail('traceIndex', traceIndexOption, 'a boolean');
+  const fromEnv = feedbackRedisEnv(env);
+  const clusterNodes = urlList('clusterNodes', options.clusterNodes, fromEnv.MODELSIGHT_REDIS_CLUSTER_NODES);
+  const traceIndex = traceIndexOption ?? fromEnv.MODELSIGHT_REDIS_TRACE_INDEX;
+  if (options.waitForReplica !== undefined && typeof options.waitForReplica !== 'boolean')
+    fail('waitForReplica', options.waitForReplica, 'a boolean');
+  const waitForReplica = options.waitForReplica ?? fromEnv.MODELSIGHT_REDIS_WAIT_FOR_REPLICA;
+  // Not a bad value but two settings that contradict each other: the store could not keep its promise.
   if (traceIndex && clusterNodes.length > 0)
     throw new TypeError(
       `modelsight redisFeedbackStore: the trace index (option traceIndex or ${ENV_TRACE_INDEX}) is not available on Redis Cluster (option clusterNodes or ${ENV_CLUSTER_NODES}); got both`,
@@ -195,28 +179,22 @@ export function resolveRedisStoreOptions(
     url: text(
       'url',
       options.url,
-      ENV_REDIS_URL,
-      env,
-      DEFAULT_REDIS_URL,
+      fromEnv.MODELSIGHT_REDIS_URL,
       (s) => /^rediss?:\/\/[^\s]*$/.test(s),
       'a redis:// or rediss:// URL',
     ),
     clusterNodes,
-    // A prefix of printable characters keeps the keys readable in redis-cli and out of other programs' ways.
     keyPrefix: text(
       'keyPrefix',
       options.keyPrefix,
-      ENV_KEY_PREFIX,
-      env,
-      DEFAULT_KEY_PREFIX,
-      (s) => /^[\x21-\x7e]{1,128}$/.test(s),
-      'a non-empty string of at most 128 printable characters without spaces',
+      fromEnv.MODELSIGHT_REDIS_KEY_PREFIX,
+      KEY_PREFIX_CHECK.test,
+      KEY_PREFIX_CHECK.expected,
     ),
-    timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, ENV_TIMEOUT_MS, env, DEFAULT_TIMEOUT_MS),
-    maxQueue: positiveInteger('maxQueue', options.maxQueue, ENV_MAX_QUEUE, env, DEFAULT_MAX_QUEUE),
+    timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, fromEnv.MODELSIGHT_REDIS_TIMEOUT_MS),
+    maxQueue: positiveInteger('maxQueue', options.maxQueue, fromEnv.MODELSIGHT_REDIS_MAX_QUEUE),
     traceIndex,
-    waitForReplica:
-      flag('waitForReplica', options.waitForReplica, ENV_WAIT_FOR_REPLICA, env) && clusterNodes.length > 0,
+    waitForReplica: waitForReplica && clusterNodes.length > 0,
     clientOptions,
   };
 }

@@ -1,3 +1,4 @@
+import { FEEDBACK_REDIS } from './config/env-config';
 import { diag } from '@opentelemetry/api';
 import type { PendingPrediction, PredictionSource } from '@modelsight/core';
 import { ErrorReply } from 'redis';
@@ -428,7 +429,7 @@ export class WriteBatcher {
     ledger.untils.length = 0;
     ledger.counts.length = 0;
     diag.warn(
-      `modelsight: Redis feedback store at ${storeAddress(this.options)} lost what it held (a restart without persistence, or a flush): ` +
+      `${FEEDBACK_REDIS}: Redis feedback store at ${storeAddress(this.options)} lost what it held (a restart without persistence, or a flush): ` +
         `${lost} predictions of this process that could still get feedback are gone; counted in ml_feedback_pending_dropped_total{reason="lost"}`,
     );
   }

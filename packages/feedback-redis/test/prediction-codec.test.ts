@@ -1,3 +1,5 @@
+// biome-ignore-all lint/suspicious/noControlCharactersInRegex: the codec separates fields with control characters
+// biome-ignore-all lint/suspicious/noApproximativeNumericConstant: numbers of a model's output, not the constants
 import { expect, test } from 'vitest';
 import { decodePrediction, encodeModel, encodePrediction, escapeField } from '../src/prediction-codec';
 

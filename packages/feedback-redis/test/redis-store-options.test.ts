@@ -1,3 +1,4 @@
+import { captureDiag } from '@modelsight/test-support';
 import { expect, test } from 'vitest';
 import { feedbackStoreFromEnv } from '../src/feedback-store-from-env';
 import { redactUrl, resolveRedisStoreOptions } from '../src/redis-store-options';
@@ -28,9 +29,13 @@ test('on Redis Cluster write batches wait for a replica when asked; a single Red
     ).waitForReplica,
   ).toBe(false);
   expect(resolveRedisStoreOptions({ waitForReplica: true }, {}).waitForReplica).toBe(false);
-  expect(() => resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'yes' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_WAIT_FOR_REPLICA must be "true" or "false"; got "yes"',
-  );
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({ clusterNodes: nodes }, { MODELSIGHT_REDIS_WAIT_FOR_REPLICA: 'yes' }).waitForReplica,
+  ).toBe(false);
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_WAIT_FOR_REPLICA="yes" is not valid (expected true or false); using false',
+  ]);
 });
 
 test('environment variables configure the store, and options win over them', () => {
@@ -71,25 +76,29 @@ test('an invalid option throws a TypeError naming the option and the value', () 
   );
 });
 
-test('an invalid environment variable throws a TypeError naming the variable and the value', () => {
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_TIMEOUT_MS must be a positive integer; got "soon"',
-  );
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TRACE_INDEX: '1' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_TRACE_INDEX must be "true" or "false"; got "1"',
-  );
+test('an invalid environment variable is warned about once, naming the variable, the value and the default used', () => {
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_TIMEOUT_MS: 'soon', MODELSIGHT_REDIS_TRACE_INDEX: '1' }),
+  ).toMatchObject({ timeoutMs: 1000, traceIndex: false });
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_TIMEOUT_MS="soon" is not valid (expected a whole number greater than 0); using 1000',
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_TRACE_INDEX="1" is not valid (expected true or false); using false',
+  ]);
 });
 
-test('MODELSIGHT_FEEDBACK_STORE unset, empty or memory leaves the tracker its own store, and another value throws', () => {
+test('MODELSIGHT_FEEDBACK_STORE unset, empty or memory leaves the tracker its own store, and another value is warned about', () => {
+  const diag = captureDiag();
   expect(feedbackStoreFromEnv({}, {})).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: ' ' })).toBeUndefined();
   expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'Memory' })).toBeUndefined();
-  expect(() => feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toThrow(
-    'environment variable MODELSIGHT_FEEDBACK_STORE must be "memory" or "redis"; got "postgres"',
+  expect(feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'postgres' })).toBeUndefined();
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_FEEDBACK_STORE="postgres" is not valid (expected one of memory, redis); using memory',
+  ]);
+  expect(() => feedbackStoreFromEnv({ url: 'localhost:6379' }, { MODELSIGHT_FEEDBACK_STORE: 'redis' })).toThrow(
+    'option url must be a redis:// or rediss:// URL; got "localhost:6379"',
   );
-  expect(() =>
-    feedbackStoreFromEnv({}, { MODELSIGHT_FEEDBACK_STORE: 'redis', MODELSIGHT_REDIS_URL: 'localhost:6379' }),
-  ).toThrow('MODELSIGHT_REDIS_URL');
 });
 
 test('messages show the Redis URL without its password', () => {
@@ -105,9 +114,13 @@ test('MODELSIGHT_REDIS_CLUSTER_NODES lists the nodes of a Redis Cluster, and the
     'rediss://u:p@10.0.0.2:6380',
   ]);
   expect(resolveRedisStoreOptions({ clusterNodes: ['redis://a:1'] }, env).clusterNodes).toEqual(['redis://a:1']);
-  expect(() => resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_CLUSTER_NODES: 'redis://a:1,10.0.0.2:6379' })).toThrow(
-    'environment variable MODELSIGHT_REDIS_CLUSTER_NODES must be comma-separated redis:// or rediss:// URLs; got "redis://a:1,10.0.0.2:6379"',
-  );
+  const diag = captureDiag();
+  expect(
+    resolveRedisStoreOptions({}, { MODELSIGHT_REDIS_CLUSTER_NODES: 'redis://a:1,10.0.0.2:6379' }).clusterNodes,
+  ).toEqual([]);
+  expect(diag.warnings).toEqual([
+    '@modelsight/feedback-redis: MODELSIGHT_REDIS_CLUSTER_NODES="redis://a:1,10.0.0.2:6379" is not valid (expected comma-separated redis:// or rediss:// URLs); using none',
+  ]);
   expect(() => resolveRedisStoreOptions({ clusterNodes: [] }, {})).toThrow(
     'option clusterNodes must be an array of redis:// or rediss:// URLs',
   );

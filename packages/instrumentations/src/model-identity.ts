@@ -1,4 +1,6 @@
 import type { TracedCallOptions } from '@modelsight/core';
+import type { Env } from '@modelsight/internal';
+import { instrumentationsEnv } from './config/env-config';
 import { findModelMapping, ModelCatalogError, parseModelMappings } from './model-catalog';
 import type { ModelInstrumentationConfig, ModelMapping, ModelSource } from './types';
 
@@ -19,12 +21,15 @@ export function modelCallOptions(
   config: ModelInstrumentationConfig,
   model: ModelSource,
   mappings: readonly ModelMapping[] = [],
-  env: NodeJS.ProcessEnv = process.env,
+  env?: Env,
 ): Pick<TracedCallOptions, 'model' | 'classes' | 'task' | 'observers' | 'label' | 'confidence'> {
   const mapped = findModelMapping(mappings, model);
   const name = pick(config.modelName, model) || mapped?.name || model.name;
   const version =
-    pick(config.modelVersion, model) || mapped?.version || env['MODELSIGHT_MODEL_VERSION']?.trim() || UNKNOWN_VERSION;
+    pick(config.modelVersion, model) ||
+    mapped?.version ||
+    instrumentationsEnv(env).MODELSIGHT_MODEL_VERSION ||
+    UNKNOWN_VERSION;
   return {
     model: { name, version },
     classes: pick(config.classes, model) ?? mapped?.classes,

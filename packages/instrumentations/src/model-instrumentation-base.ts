@@ -1,3 +1,4 @@
+import { ReportOnce } from '@modelsight/internal';
 import { createTracedCall, getActivePrediction, type TracedCall, type TracedCallOptions } from '@modelsight/core';
 import { context, trace, type Context, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
@@ -6,7 +7,7 @@ import { checkModelInstrumentationConfig, modelCallOptions } from './model-ident
 import type { ModelInstrumentationConfig, ModelMapping, ModelSource } from './types';
 import { VERSION } from './version';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a method of a model from any library, called with its own arguments
 export type AnyMethod = (this: any, ...args: any[]) => any;
 
 /** How a patched method turns its calls into predictions. */
@@ -34,7 +35,7 @@ export interface MethodTracing {
 export abstract class ModelInstrumentationBase extends InstrumentationBase<ModelInstrumentationConfig> {
   /** Per instance and method; `null` when the instance could not be instrumented (reported once). */
   private calls = new WeakMap<object, Map<string, TracedCall | null>>();
-  private readonly reported = new Set<string>();
+  private readonly reporter = new ReportOnce(this.instrumentationName);
   /** Follows the tracer provider the SDK gives this instrumentation, also when it is set after a call was built. */
   private readonly tracerProxy = {
     startSpan: (name: string, options?: SpanOptions, ctx?: Context) => this.tracer.startSpan(name, options, ctx),
@@ -69,10 +70,8 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
 
   /** Reports a fault of the instrumentation once per cause; the user's call goes on untouched. */
   protected warnOnce(cause: string, message: string, error?: unknown): void {
-    if (this.reported.has(cause)) return;
-    this.reported.add(cause);
     const detail = error instanceof Error ? `: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
-    this._diag.warn(`${message}${detail}`);
+    this.reporter.report(cause, `${message}${detail}`);
   }
 
   /** The replacement of `original`: a traced call per instance, or the original inside another prediction. */
@@ -123,11 +122,7 @@ export abstract class ModelInstrumentationBase extends InstrumentationBase<Model
       };
       call = createTracedCall(original, options);
     } catch (error) {
-      this.warnOnce(
-        `build:${tracing.method}`,
-        `${this.instrumentationName}: ${tracing.method} calls of a model are not traced`,
-        error,
-      );
+      this.warnOnce(`build:${tracing.method}`, `${tracing.method} calls of a model are not traced`, error);
       call = null;
     }
     methods.set(tracing.method, call);

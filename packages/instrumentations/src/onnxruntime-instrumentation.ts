@@ -45,10 +45,7 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
     try {
       const Session = exports?.InferenceSession as InferenceSessionClass | undefined;
       if (typeof Session?.create !== 'function' || typeof Session.prototype?.run !== 'function') {
-        this.warnOnce(
-          'shape',
-          `${this.instrumentationName}: InferenceSession.create or run not found; onnxruntime-node is not traced`,
-        );
+        this.warnOnce('shape', `InferenceSession.create or run not found; onnxruntime-node is not traced`);
         return exports;
       }
       if (!isWrapped(Session.create))
@@ -67,7 +64,7 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
         );
       }
     } catch (error) {
-      this.warnOnce('patch', `${this.instrumentationName}: patching onnxruntime-node failed; it is not traced`, error);
+      this.warnOnce('patch', `patching onnxruntime-node failed; it is not traced`, error);
     }
     return exports;
   }
@@ -79,7 +76,7 @@ export class OnnxRuntimeInstrumentation extends ModelInstrumentationBase {
       if (isWrapped(Session.create)) this._unwrap(Session, 'create');
       if (isWrapped(Session.prototype.run)) this._unwrap(Session.prototype, 'run');
     } catch (error) {
-      this.warnOnce('unpatch', `${this.instrumentationName}: unpatching onnxruntime-node failed`, error);
+      this.warnOnce('unpatch', `unpatching onnxruntime-node failed`, error);
     }
   }
 

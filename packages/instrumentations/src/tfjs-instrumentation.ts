@@ -62,16 +62,13 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
       try {
         const prototype = (exports as Record<string, { prototype?: Prototype } | undefined>)[className]?.prototype;
         if (prototype === undefined) {
-          this.warnOnce(
-            `missing:${className}`,
-            `${this.instrumentationName}: ${className} not found; its predictions are not traced`,
-          );
+          this.warnOnce(`missing:${className}`, `${className} not found; its predictions are not traced`);
           continue;
         }
         for (const method of methods) {
           // Only the class's own method: Sequential's predict, not the LayersModel one it inherits.
           if (
-            !Object.prototype.hasOwnProperty.call(prototype, method) ||
+            !Object.hasOwn(prototype, method) ||
             typeof prototype[method] !== 'function' ||
             isWrapped(prototype[method])
           )
@@ -80,11 +77,7 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
           this._wrap(prototype, method, (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
         }
       } catch (error) {
-        this.warnOnce(
-          `patch:${className}`,
-          `${this.instrumentationName}: patching ${className} failed; its predictions are not traced`,
-          error,
-        );
+        this.warnOnce(`patch:${className}`, `patching ${className} failed; its predictions are not traced`, error);
       }
     }
     return exports;
@@ -97,7 +90,7 @@ export class TfjsInstrumentation extends ModelInstrumentationBase {
         if (prototype === undefined) continue;
         for (const method of methods) if (isWrapped(prototype[method])) this._unwrap(prototype, method);
       } catch (error) {
-        this.warnOnce(`unpatch:${className}`, `${this.instrumentationName}: unpatching ${className} failed`, error);
+        this.warnOnce(`unpatch:${className}`, `unpatching ${className} failed`, error);
       }
     }
   }

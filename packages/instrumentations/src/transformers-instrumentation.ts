@@ -71,11 +71,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
       const value = exports[name];
       const prototype =
         typeof value === 'function' ? (value.prototype as Record<string, unknown> | undefined) : undefined;
-      if (
-        prototype !== undefined &&
-        Object.prototype.hasOwnProperty.call(prototype, '_call') &&
-        typeof prototype._call === 'function'
-      ) {
+      if (prototype !== undefined && Object.hasOwn(prototype, '_call') && typeof prototype._call === 'function') {
         found.push([name, prototype]);
       }
     }
@@ -89,11 +85,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(Model, 'from_pretrained', (original) => this.rememberModelId(original as AnyMethod) as never);
       }
       const classes = this.pipelineClasses(exports);
-      if (classes.length === 0)
-        this.warnOnce(
-          'no-pipelines',
-          `${this.instrumentationName}: no pipeline classes found; pipelines are not traced`,
-        );
+      if (classes.length === 0) this.warnOnce('no-pipelines', `no pipeline classes found; pipelines are not traced`);
       for (const [name, prototype] of classes) {
         if (isWrapped(prototype._call)) continue;
         const tracing: MethodTracing = {
@@ -105,11 +97,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
         this._wrap(prototype, '_call', (original) => this.tracedMethod(original as AnyMethod, tracing) as never);
       }
     } catch (error) {
-      this.warnOnce(
-        'patch',
-        `${this.instrumentationName}: patching @huggingface/transformers failed; pipelines are not traced`,
-        error,
-      );
+      this.warnOnce('patch', `patching @huggingface/transformers failed; pipelines are not traced`, error);
     }
     return exports;
   }
@@ -121,7 +109,7 @@ export class TransformersInstrumentation extends ModelInstrumentationBase {
       for (const [, prototype] of this.pipelineClasses(exports))
         if (isWrapped(prototype._call)) this._unwrap(prototype, '_call');
     } catch (error) {
-      this.warnOnce('unpatch', `${this.instrumentationName}: unpatching @huggingface/transformers failed`, error);
+      this.warnOnce('unpatch', `unpatching @huggingface/transformers failed`, error);
     }
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getPredictionMetricsRegistry } from '@modelsight/core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { OnnxRuntimeInstrumentation, type ModelMapping } from '../src/index';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 // Models named, versioned and given classes by configuration, on the real onnxruntime-node; and calls made
 // outside any span (a warm-up at load time) left out unless asked for.

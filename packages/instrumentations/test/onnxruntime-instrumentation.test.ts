@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getPredictionMetricsRegistry, traced } from '@modelsight/core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { OnnxRuntimeInstrumentation } from '../src/index';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 // The real onnxruntime-node, running an iris classifier written in the test with onnx-proto.
 const require = createRequire(__filename);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { getPredictionMetricsRegistry, traced } from '@modelsight/core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { TfjsInstrumentation } from '../src/index';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 // The real @tensorflow/tfjs (pure JavaScript CPU backend): a Sequential trained here on iris, and a graph
 // model of a linear iris classifier loaded from memory.

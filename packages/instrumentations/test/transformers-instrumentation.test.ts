@@ -6,7 +6,7 @@ import { getPredictionMetricsRegistry } from '@modelsight/core';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { OnnxRuntimeInstrumentation, TransformersInstrumentation } from '../src/index';
 import { isLabelledTask } from '../src/transformers-instrumentation';
-import { captureDiag, memoryTracing } from './support/tracing';
+import { captureDiag, memoryTracing } from '@modelsight/test-support';
 
 // The real @huggingface/transformers with a model folder written here: config.json with id2label, a
 // word-level tokenizer and an ONNX text classifier, loaded locally (no remote models).

@@ -143,15 +143,15 @@ function servePromClient(drift) {
       ...new Set(family.samples.flatMap((s) => Object.keys(s.labels)).filter((name) => name !== 'le')),
     ];
     const options = { name: family.name, help: family.help || family.name, labelNames, registers: [registry] };
-    const valueOf = measured(family.name);
-    if (valueOf !== undefined) {
+    const valueNamed = measured(family.name);
+    if (valueNamed !== undefined) {
       // Set at each scrape from what is measured then: `collect` runs inside registry.metrics().
       const Kind = family.type === 'counter' ? client.Counter : client.Gauge;
       new Kind({
         ...options,
         collect() {
           for (const s of family.samples) {
-            const value = valueOf(s.labels);
+            const value = valueNamed(s.labels);
             if (value === undefined) continue;
             if (Kind === client.Gauge) this.set(s.labels, value);
             else {
@@ -196,7 +196,7 @@ function servePromClient(drift) {
       for (const s of family.samples) gauge.set(s.labels, s.value);
     }
   }
-  const server = http.createServer(async (request, response) => {
+  const server = http.createServer(async (_request, response) => {
     measured.beginScrape();
     const text = await registry.metrics();
     response.writeHead(200, { 'content-type': registry.contentType }).end(text);
@@ -267,9 +267,9 @@ function scrapeTimeValues(drift) {
   };
   for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'])
     byName[`nodejs_eventloop_delay_${stat}`] = delayOf(stat);
-  const valueOf = (name) => byName[name];
-  valueOf.beginScrape = () => (readings = undefined);
-  return valueOf;
+  const valueNamed = (name) => byName[name];
+  valueNamed.beginScrape = () => (readings = undefined);
+  return valueNamed;
 }
 
 /** Families of a Prometheus text page: name, type, help and samples with their labels. */

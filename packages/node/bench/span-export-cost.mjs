@@ -15,7 +15,7 @@
 //
 // Run: npm run build && node packages/node/bench/span-export-cost.mjs [requests per round] [rounds]
 //      --profile writes a CPU profile of each exporting variant and prints its top functions (self time).
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

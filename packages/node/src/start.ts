@@ -33,7 +33,7 @@ import {
 } from './instrumentations/select-instrumentations';
 import { shutdownSequence } from './shutdown/shutdown-sequence';
 import type { ModelsightNode, ModelsightNodeOptions, ResolvedConfig } from './types';
-import { note, warnOnce } from './diagnostics/warn-once';
+import { note, warnEnvOnce, warnOnce } from './diagnostics/warn-once';
 
 // One instance per process, whichever copy of this package (CommonJS or ESM build, preload or app)
 // gets there first.
@@ -76,7 +76,8 @@ export function start(options: ModelsightNodeOptions = {}): ModelsightNode {
   const config = resolveConfig(options);
   const nameWarnings = checkInstrumentationNames(INSTRUMENTATIONS, config, options);
   installDiagLogger(config.logLevel);
-  for (const warning of [...config.warnings, ...nameWarnings]) warnOnce(`config:${warning}`, warning);
+  for (const warning of config.warnings) warnEnvOnce(warning);
+  for (const warning of nameWarnings) warnOnce(`config:${warning}`, warning);
 
   const instance = config.disabled ? disabledInstance(config) : startTelemetry(config);
   holder[INSTANCE_KEY] = instance;

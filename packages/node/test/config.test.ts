@@ -204,7 +204,7 @@ describe('resolveConfig', () => {
     const config = fromEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: 'abc' });
     expect(config.prometheusPort).toBe(9464);
     expect(config.warnings).toEqual([
-      'OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a port number from 0 to 65535); using 9464',
+      'OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not valid (expected a whole number from 0 to 65535); using 9464',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { DURATION_BUCKETS_SECONDS } from '@modelsight/core';
 import { expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/config';
 
@@ -55,9 +56,9 @@ it('warns about unusable variables and keeps the defaults', () => {
   expect(config.predictionDurationBuckets[0]).toBe(0.00001);
   expect(config.otlpHistogramAggregation).toBe('base2_exponential_bucket_histogram');
   expect(config.warnings).toEqual([
-    'MODELSIGHT_METRIC_CARDINALITY_LIMIT="1" is not valid (expected a whole number of at least 2); using the default',
-    'MODELSIGHT_PREDICTION_DURATION_BUCKETS="0.01,0.001" is not valid (expected comma-separated increasing positive numbers of seconds); using the default',
-    'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION="native" is not valid (expected one of explicit_bucket_histogram, base2_exponential_bucket_histogram); using the default',
+    'MODELSIGHT_METRIC_CARDINALITY_LIMIT="1" is not valid (expected a whole number of at least 2); using 2000',
+    `MODELSIGHT_PREDICTION_DURATION_BUCKETS="0.01,0.001" is not valid (expected comma-separated increasing positive numbers of seconds); using ${DURATION_BUCKETS_SECONDS.join(',')}`,
+    'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION="native" is not valid (expected one of explicit_bucket_histogram, base2_exponential_bucket_histogram); using base2_exponential_bucket_histogram',
   ]);
 });
 

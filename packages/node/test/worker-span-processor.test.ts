@@ -41,14 +41,14 @@ interface OtlpValue {
 }
 type OtlpAttributes = { key: string; value: OtlpValue }[] | undefined;
 
-const valueOf = (v: OtlpValue): Value =>
+const otlpValue = (v: OtlpValue): Value =>
   v.stringValue ??
   (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
   v.doubleValue ??
   v.boolValue ??
-  v.arrayValue?.values?.map(valueOf);
+  v.arrayValue?.values?.map(otlpValue);
 const attributesOf = (list: OtlpAttributes) =>
-  Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
+  Object.fromEntries((list ?? []).map(({ key, value }) => [key, otlpValue(value)]));
 
 /** An OTLP/HTTP receiver: answers 200 (normal), 500 (error) or never (hang); records the requests and decoded spans. */
 async function startReceiver(mode: ReceiverMode) {

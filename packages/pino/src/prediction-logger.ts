@@ -1,13 +1,10 @@
-import { diag } from '@opentelemetry/api';
 import type { PredictionObserver, PredictionRecord } from '@modelsight/core';
 import type { LogFn } from 'pino';
-import { envBoolean, envList, envRatio } from './env';
+import { pinoEnv, pinoReporter } from './config/env-config';
 import { MODEL_NAME_KEY, MODEL_VERSION_KEY } from './trace-fields';
 import type { PredictionLoggerOptions } from './types';
 
 const DEFAULTS = {
-  sampleRate: 1,
-  logInputs: false,
   censor: '[Redacted]',
   level: 'info',
   errorLevel: 'warn',
@@ -34,13 +31,14 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
   if (logger === null || typeof logger !== 'object' || typeof logger.info !== 'function') {
     throw new TypeError('predictionLogger: option "logger" must be a pino logger');
   }
-  const sampleRate = options.sampleRate ?? envRatio('MODELSIGHT_PREDICTION_LOG_SAMPLE_RATE') ?? DEFAULTS.sampleRate;
+  const env = pinoEnv();
+  const sampleRate = options.sampleRate ?? env.MODELSIGHT_PREDICTION_LOG_SAMPLE_RATE;
   if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) {
     throw new RangeError(
       `predictionLogger: option "sampleRate" must be a number in [0, 1], got ${JSON.stringify(sampleRate)}`,
     );
   }
-  const logInputs = options.logInputs ?? envBoolean('MODELSIGHT_LOG_INPUTS') ?? DEFAULTS.logInputs;
+  const logInputs = options.logInputs ?? env.MODELSIGHT_LOG_INPUTS;
   if (typeof logInputs !== 'boolean') {
     throw new TypeError(`predictionLogger: option "logInputs" must be a boolean, got ${JSON.stringify(logInputs)}`);
   }
@@ -50,7 +48,7 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
       `predictionLogger: option "redact" must be an array of feature names, got ${JSON.stringify(redactOption)}`,
     );
   }
-  const redacted = new Set<string>([...redactOption, ...envList('MODELSIGHT_REDACT_FEATURES')]);
+  const redacted = new Set<string>([...redactOption, ...env.MODELSIGHT_REDACT_FEATURES]);
   const censor = checkString('censor', options.censor ?? DEFAULTS.censor);
   const message = checkString('message', options.message ?? DEFAULTS.message);
   const random = options.random ?? Math.random;
@@ -62,7 +60,7 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
   // Looked up at each call: pino swaps a level's method for a no-op when the logger's level changes.
   const methods = logger as unknown as Record<string, LogFn>;
 
-  let failureReported = false;
+  const reporter = pinoReporter();
 
   return {
     onPrediction(record: PredictionRecord): void {
@@ -86,10 +84,7 @@ export function predictionLogger(options: PredictionLoggerOptions): PredictionOb
         }
         methods[failed ? errorLevel : level]!(line, message);
       } catch (error) {
-        if (!failureReported) {
-          failureReported = true;
-          diag.warn('@modelsight/pino: could not write a prediction line (reported once)', error);
-        }
+        reporter.report('write', 'could not write a prediction line (reported once)', error);
       }
     },
   };

@@ -2,7 +2,7 @@ import { traced } from '@modelsight/core';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/index';
 import { keyCount, lineStream } from './support/line-stream';
-import { memoryTracing, uniqueModel } from './support/tracing';
+import { memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const { tracer, spanNamed } = memoryTracing();
 

@@ -2,7 +2,7 @@ import { traced } from '@modelsight/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, predictionLogger } from '../src/index';
 import { lineStream } from './support/line-stream';
-import { captureDiag, memoryTracing, uniqueModel } from './support/tracing';
+import { captureDiag, memoryTracing, uniqueModel } from '@modelsight/test-support';
 
 const { tracer, spanNamed } = memoryTracing();
 
@@ -164,7 +164,7 @@ describe('predictionLogger', () => {
   });
 
   it('reports a failing logger once through diag and never disturbs the prediction', () => {
-    const warnings = captureDiag();
+    const { warnings } = captureDiag();
     const brokenLogger = createLogger(
       {},
       {

@@ -6,6 +6,7 @@ const FEATURE = { type: 'number' } as const;
 /** One flower: the four features by name, or four numbers in feature order. */
 const ROW = {
   if: { type: 'array' },
+  // biome-ignore lint/suspicious/noThenProperty: the `then` keyword of JSON Schema's if/then
   then: { type: 'array', minItems: FEATURE_NAMES.length, maxItems: FEATURE_NAMES.length, items: FEATURE },
   else: {
     type: 'object',

@@ -45,7 +45,7 @@ export function readJsonLines(input: OpenedInput, options: ReadTableOptions): Pr
         readLine(rest + chunk.slice(0, end));
         rest = '';
         start = end + 1;
-        while ((end = chunk.indexOf('\n', start)) !== -1) {
+        for (end = chunk.indexOf('\n', start); end !== -1; end = chunk.indexOf('\n', start)) {
           readLine(chunk.slice(start, end));
           start = end + 1;
         }

@@ -101,7 +101,10 @@ function mergeNumeric(
   if (sameEdges) {
     edges = [...first.edges];
     binned = counts(edges.length);
-    for (const f of parts) f.proportions.forEach((p, bin) => (binned[bin]! += countOf(p, f.count)));
+    for (const f of parts)
+      f.proportions.forEach((p, bin) => {
+        binned[bin]! += countOf(p, f.count);
+      });
   } else if (all !== undefined) {
     edges = binEdges(all, settings.bins);
     binned = counts(edges.length);
@@ -109,7 +112,10 @@ function mergeNumeric(
   } else {
     edges = binEdges(pooledSample(parts, settings.sampleSize), settings.bins);
     binned = counts(edges.length);
-    for (const f of parts) rebin(f, edges).forEach((c, bin) => (binned[bin]! += c));
+    for (const f of parts)
+      rebin(f, edges).forEach((c, bin) => {
+        binned[bin]! += c;
+      });
     estimates.push(
       `${JSON.stringify(name)}: the partitions have different bin edges; the edges come from their samples and the bin shares are estimated`,
     );
@@ -140,9 +146,9 @@ function mergeCategorical(
   const n = parts.reduce((s, f) => s + f.count, 0);
   const known = new Map<string, number>();
   for (const f of parts) {
-    f.categories.forEach((category, i) =>
-      known.set(category, (known.get(category) ?? 0) + countOf(f.proportions[i] as number, f.count)),
-    );
+    f.categories.forEach((category, i) => {
+      known.set(category, (known.get(category) ?? 0) + countOf(f.proportions[i] as number, f.count));
+    });
   }
   const ranked = [...known.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const topK = Math.max(...parts.map((f) => f.categories.length));

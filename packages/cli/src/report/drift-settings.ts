@@ -1,18 +1,12 @@
-import { DEFAULT_DRIFT_OPTIONS, type DriftScoreName, type DriftThresholds } from '@modelsight/drift';
+import { DEFAULT_DRIFT_OPTIONS, DRIFT_SCORE_NAMES, type DriftScoreName, type DriftThresholds } from '@modelsight/drift';
+import type { Env } from '@modelsight/internal';
+import { cliEnv, MAX_REPORT_WINDOW } from '../config/env-config';
 import { InputError } from '../input/input-error';
 
-/** Largest `DriftMonitor` window: the report scores at most this many current rows (the last ones). */
-export const MAX_REPORT_WINDOW = 10_000_000;
+export { MAX_REPORT_WINDOW } from '../config/env-config';
 
-/** Every score name, in the order reports show them. */
-export const SCORE_NAMES: readonly DriftScoreName[] = [
-  'psi',
-  'ks',
-  'ks_p_value',
-  'wasserstein',
-  'jensen_shannon',
-  'chi2',
-];
+/** Every score name, in the order reports show them: `DriftMonitor`'s own list. */
+export const SCORE_NAMES: readonly DriftScoreName[] = DRIFT_SCORE_NAMES;
 
 /** The drift settings of a report: `DriftMonitor`'s defaults, its environment variables, then the command's options. */
 export interface DriftSettings {
@@ -22,52 +16,28 @@ export interface DriftSettings {
 }
 
 /**
- * A positive number from the environment. A value that is not one is named in a warning and ignored, as
- * `DriftMonitor` ignores it in the service: the report then decides with the same settings the service does.
- */
-function envNumber(
-  name: string,
-  integer: boolean,
-  max: number,
-  env: NodeJS.ProcessEnv,
-  warn: (message: string) => void,
-): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)) || value > max) {
-    warn(
-      `ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}`,
-    );
-    return undefined;
-  }
-  return value;
-}
-
-/**
  * Resolves the settings as a `DriftMonitor` in a service would (option, then
  * `MODELSIGHT_DRIFT_MIN_SAMPLES` and `MODELSIGHT_DRIFT_PSI_THRESHOLD`, then the defaults), so that
  * a report run in the service's environment decides as the service does. A bad option throws; a bad
- * variable is passed to `warn` and ignored.
+ * variable is passed to `warn` and its default used.
  */
 export function resolveDriftSettings(
   minSamples: number | undefined,
   thresholds: DriftThresholds,
   warn: (message: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
 ): DriftSettings {
-  const resolvedMin =
-    minSamples ??
-    envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES', true, MAX_REPORT_WINDOW, env, warn) ??
-    DEFAULT_DRIFT_OPTIONS.minSamples;
+  const fromEnv = cliEnv(warn, env);
+  const resolvedMin = minSamples ?? fromEnv.MODELSIGHT_DRIFT_MIN_SAMPLES;
   if (!Number.isInteger(resolvedMin) || resolvedMin > MAX_REPORT_WINDOW) {
     throw new InputError(
       `the minimum number of samples must be a whole number up to ${MAX_REPORT_WINDOW}, got ${resolvedMin}`,
     );
   }
-  const merged: Partial<Record<DriftScoreName, number>> = { ...DEFAULT_DRIFT_OPTIONS.thresholds };
-  const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD', false, Infinity, env, warn);
-  if (envPsi !== undefined) merged.psi = envPsi;
+  const merged: Partial<Record<DriftScoreName, number>> = {
+    ...DEFAULT_DRIFT_OPTIONS.thresholds,
+    psi: fromEnv.MODELSIGHT_DRIFT_PSI_THRESHOLD,
+  };
   for (const [name, value] of Object.entries(thresholds) as [DriftScoreName, number | null | undefined][]) {
     if (value === null) delete merged[name];
     else if (value !== undefined) merged[name] = value;

@@ -1,7 +1,7 @@
 import {
   DEFAULT_DRIFT_OPTIONS,
+  DRIFT_METHODS,
   DriftMonitor,
-  type DriftMethod,
   type DriftProfile,
   type FeatureDriftReport,
 } from '@modelsight/drift';
@@ -19,10 +19,6 @@ import {
   type ReportFeature,
   type ReportQuality,
 } from './report-types';
-
-/** Every method `DriftMonitor` offers, so that the report shows every score; the decision still follows the thresholds. */
-const NUMERIC_METHODS: readonly DriftMethod[] = ['psi', 'ks', 'wasserstein', 'jensen_shannon'];
-const CATEGORICAL_METHODS: readonly DriftMethod[] = ['psi', 'jensen_shannon', 'chi2'];
 
 /** What a report of a data file against a profile needs. */
 export interface DataReportInput {
@@ -93,8 +89,9 @@ export function reportFromData(input: DataReportInput): ReportDocument {
         profile,
         windowSize,
         minSamples: settings.minSamples,
-        numericMethods: NUMERIC_METHODS,
-        categoricalMethods: CATEGORICAL_METHODS,
+        // Every method DriftMonitor offers, so that the report shows every score; the decision still follows the thresholds.
+        numericMethods: DRIFT_METHODS.numeric,
+        categoricalMethods: DRIFT_METHODS.categorical,
         // Every row at the same instant: a time-based window (MODELSIGHT_DRIFT_WINDOW_SECONDS in the
         // environment) then drops nothing while the rows are fed.
         clock: () => 0,

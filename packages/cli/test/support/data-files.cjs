@@ -3,7 +3,7 @@
 // tests under test/ (another TypeScript root) write the same generated data files.
 const { writeFileSync } = require('node:fs');
 const { gzipSync } = require('node:zlib');
-const { normalGenerator, uniformGenerator } = require('../../../drift/test/support/seeded-random.cjs');
+const { normalGenerator, uniformGenerator } = require('@modelsight/test-support');
 
 /**
  * Rows of a small churn model's data: a rounded numeric feature (many ties), a continuous one with
@@ -19,7 +19,7 @@ function generateRows(count, seed, shift = 0) {
     const age = Math.round(40 + 12 * z() + shift * 10);
     const income = u() < 0.03 ? null : Math.round((52_000 + 16_000 * z()) * (1 + shift * 0.02) * 100) / 100;
     const accounts = Math.floor(u() * 6);
-    const city = cities[Math.min(cities.length - 1, Math.floor(Math.pow(u(), 1 + shift) * cities.length))];
+    const city = cities[Math.min(cities.length - 1, Math.floor(u() ** (1 + shift) * cities.length))];
     const plan = u() < 0.3 + shift * 0.1 ? 'pro' : 'basic';
     const odds = 1 / (1 + Math.exp(-(age - 45) / 8));
     const predicted = odds >= 0.5 ? 'yes' : 'no';
@@ -60,7 +60,7 @@ function toCsv(rows, delimiter = ',') {
 }
 
 /** The rows as JSON Lines. */
-const toJsonLines = (rows) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+const toJsonLines = (rows) => `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
 
 /** Writes `text` to `file`, gzipped when the name ends in `.gz`; returns the file. */
 function writeText(file, text) {

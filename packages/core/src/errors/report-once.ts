@@ -1,16 +1,12 @@
-import { diag } from '@opentelemetry/api';
+import { ReportOnce as SharedReportOnce } from '@modelsight/internal';
+import { CORE } from '../config/env-config';
 
 /**
- * Reports each cause through `diag.warn` the first time it happens, so that a broken extractor
- * on a hot path warns once instead of flooding the logs. Occurrences are still counted elsewhere.
+ * Reports each cause through `diag.warn` the first time it happens, prefixed `@modelsight/core:`, so that a
+ * broken extractor on a hot path warns once instead of flooding the logs. Occurrences are counted elsewhere.
  */
-export class ReportOnce {
-  private readonly reported = new Set<string>();
-
-  report(cause: string, message: string, detail?: unknown): void {
-    if (this.reported.has(cause)) return;
-    this.reported.add(cause);
-    if (detail === undefined) diag.warn(`modelsight: ${message}`);
-    else diag.warn(`modelsight: ${message}`, detail);
+export class ReportOnce extends SharedReportOnce {
+  constructor() {
+    super(CORE);
   }
 }

@@ -1,6 +1,8 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import type { ModelIdentity } from '../types';
-import { showValue, warnInvalidEnv } from '../errors/invalid-config';
+import type { Env } from '@modelsight/internal';
+import { coreEnv, OUTCOME_NAMES_EXPECTED, validOutcomeNames } from '../config/env-config';
+import { showValue } from '../errors/invalid-config';
 import { VERSION } from '../version';
 import { ERROR_ABSOLUTE_BUCKETS } from './feedback-semconv';
 import type { FeedbackStore } from './feedback-store';
@@ -23,74 +25,32 @@ export interface FeedbackConfig {
   readonly outcomes: readonly string[];
 }
 
-export const DEFAULT_MAX_ENTRIES = 100_000;
-export const DEFAULT_TTL_MS = 3_600_000;
-export const DEFAULT_WINDOW_SIZE = 1000;
 export const DEFAULT_MAX_CLASSES = 50;
-
-export const ENV_MAX_ENTRIES = 'MODELSIGHT_FEEDBACK_MAX_ENTRIES';
-export const ENV_TTL_MS = 'MODELSIGHT_FEEDBACK_TTL_MS';
-export const ENV_WINDOW_SIZE = 'MODELSIGHT_FEEDBACK_WINDOW_SIZE';
+export { MAX_OUTCOME_NAMES } from '../config/env-config';
 /** The environment variable of the tracker's `outcomes` option: names separated by commas. */
 export const ENV_OUTCOME_NAMES = 'MODELSIGHT_OUTCOME_NAMES';
 
-/** Most outcome names a tracker declares: each is a label value, and a bit per prediction in the store. */
-export const MAX_OUTCOME_NAMES = 32;
-/** What an outcome name is made of: a label value that reads well in PromQL, and no separator of a store. */
-export const OUTCOME_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-const OUTCOME_NAMES_EXPECTED = `a list of at most ${MAX_OUTCOME_NAMES} distinct names of 1 to 64 characters among A-Z a-z 0-9 _ . : -`;
-
-/** The names when they are valid and distinct, else `undefined`. */
-function validOutcomeNames(names: readonly unknown[]): string[] | undefined {
-  if (names.length > MAX_OUTCOME_NAMES) return undefined;
-  for (const name of names) if (typeof name !== 'string' || !OUTCOME_NAME.test(name)) return undefined;
-  return new Set(names).size === names.length ? (names as string[]) : undefined;
-}
-
-/** The declared outcome names: option > env var (comma-separated) > none. */
-function resolveOutcomes(value: unknown, env: NodeJS.ProcessEnv): readonly string[] {
+/** The declared outcome names: option > env var (comma-separated, read in config/env-config.ts) > none. */
+function resolveOutcomes(value: unknown, fromEnv: readonly string[]): readonly string[] {
   if (value !== undefined) {
     const names = Array.isArray(value) ? validOutcomeNames(value) : undefined;
     if (names === undefined) fail('outcomes', value, OUTCOME_NAMES_EXPECTED);
     return Object.freeze([...names]);
   }
-  const raw = env[ENV_OUTCOME_NAMES]?.trim();
-  if (raw === undefined || raw === '') return [];
-  const names = validOutcomeNames(raw.split(',').map((name) => name.trim()));
-  if (names === undefined) {
-    warnInvalidEnv(ENV_OUTCOME_NAMES, env[ENV_OUTCOME_NAMES] ?? '', `${OUTCOME_NAMES_EXPECTED}, separated by commas`);
-    return [];
-  }
-  return Object.freeze(names);
+  return fromEnv;
 }
 
 function fail(option: string, value: unknown, expected: string): never {
   throw new TypeError(`modelsight FeedbackTracker: option ${option} must be ${expected}; got ${showValue(value)}`);
 }
 
-/** A positive integer (or, when `allowInfinity`, Infinity): option > env var > default. */
-function positiveNumber(
-  option: string,
-  value: unknown,
-  envName: string,
-  env: NodeJS.ProcessEnv,
-  fallback: number,
-  integer: boolean,
-): number {
+/** A positive number (an integer when `integer`) given as an option, else the value from the environment. */
+function positiveNumber(option: string, value: unknown, fromEnv: number, integer: boolean): number {
+  if (value === undefined) return fromEnv;
   const expected = integer ? 'a positive integer' : 'a positive number of milliseconds';
-  const valid = (n: number) => n > 0 && (integer ? Number.isSafeInteger(n) : !Number.isNaN(n));
-  if (value !== undefined) {
-    if (typeof value !== 'number' || !valid(value)) fail(option, value, expected);
-    return value;
-  }
-  const raw = env[envName]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = Number(raw);
-  if (!valid(parsed)) {
-    warnInvalidEnv(envName, env[envName] ?? '', expected);
-    return fallback;
-  }
-  return parsed;
+  if (typeof value !== 'number' || !(value > 0) || (integer ? !Number.isSafeInteger(value) : Number.isNaN(value)))
+    fail(option, value, expected);
+  return value;
 }
 
 function resolveLabels(value: unknown): string[] | undefined {
@@ -142,10 +102,7 @@ function resolveBuckets(value: unknown): readonly number[] {
 }
 
 /** Checks the options of a tracker and resolves them against the environment: option > env var > default. */
-export function resolveFeedbackConfig(
-  options: FeedbackTrackerOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
-): FeedbackConfig {
+export function resolveFeedbackConfig(options: FeedbackTrackerOptions = {}, env?: Env): FeedbackConfig {
   if (options === null || typeof options !== 'object') fail('options', options, 'an object');
   const task = options.task as unknown;
   if (task !== undefined && task !== 'classification' && task !== 'regression') {
@@ -158,7 +115,8 @@ export function resolveFeedbackConfig(
     fail('maxClasses', maxClasses, 'a positive integer');
   }
   if (options.value !== undefined && typeof options.value !== 'function') fail('value', options.value, 'a function');
-  const outcomes = resolveOutcomes(options.outcomes, env);
+  const fromEnv = coreEnv(env);
+  const outcomes = resolveOutcomes(options.outcomes, fromEnv.MODELSIGHT_OUTCOME_NAMES);
   const store = resolveStore(options.store);
   if (store !== undefined && outcomes.length > 0 && typeof store.takeOutcome !== 'function') {
     fail(
@@ -174,9 +132,9 @@ export function resolveFeedbackConfig(
     labels,
     maxClasses,
     model: resolveModel(options.model),
-    maxEntries: positiveNumber('maxEntries', options.maxEntries, ENV_MAX_ENTRIES, env, DEFAULT_MAX_ENTRIES, true),
-    ttlMs: positiveNumber('ttlMs', options.ttlMs, ENV_TTL_MS, env, DEFAULT_TTL_MS, false),
-    windowSize: positiveNumber('windowSize', options.windowSize, ENV_WINDOW_SIZE, env, DEFAULT_WINDOW_SIZE, true),
+    maxEntries: positiveNumber('maxEntries', options.maxEntries, fromEnv.MODELSIGHT_FEEDBACK_MAX_ENTRIES, true),
+    ttlMs: positiveNumber('ttlMs', options.ttlMs, fromEnv.MODELSIGHT_FEEDBACK_TTL_MS, false),
+    windowSize: positiveNumber('windowSize', options.windowSize, fromEnv.MODELSIGHT_FEEDBACK_WINDOW_SIZE, true),
     value: options.value,
     errorBuckets: resolveBuckets(options.errorBuckets),
     meter,

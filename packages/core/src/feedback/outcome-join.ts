@@ -29,7 +29,9 @@ export class OutcomeJoin {
     private readonly local: PredictionStore | undefined,
     private readonly shared: FeedbackStore | undefined,
   ) {
-    config.outcomes.forEach((name, i) => this.bits.set(name, 2 ** i));
+    config.outcomes.forEach((name, i) => {
+      this.bits.set(name, 2 ** i);
+    });
   }
 
   /**

@@ -37,7 +37,7 @@ export class ExponentialHistogram {
       this.zeroCount++;
       return;
     }
-    let index = indexOf(value < MIN_NORMAL ? MIN_NORMAL : value, this.scale);
+    let index = indexOf(Math.max(value, MIN_NORMAL), this.scale);
     const counts = this.counts;
     if (counts.length === 0) {
       this.offset = index;
@@ -50,7 +50,7 @@ export class ExponentialHistogram {
       let change = 1;
       while ((high >> change) - (low >> change) + 1 > this.maxSize) change++;
       this.downscale(change);
-      index = indexOf(value < MIN_NORMAL ? MIN_NORMAL : value, this.scale);
+      index = indexOf(Math.max(value, MIN_NORMAL), this.scale);
     }
     this.add(index);
   }

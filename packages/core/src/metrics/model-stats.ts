@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ExponentialHistogram } from './exponential-histogram';
+import type { ExponentialHistogram } from './exponential-histogram';
 import { FixedHistogram } from './fixed-histogram';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION, BATCH_SIZE_BUCKETS, CONFIDENCE_BUCKETS } from '../semconv';
 import type { ModelIdentity } from '../types';

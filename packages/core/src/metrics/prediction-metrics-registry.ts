@@ -1,8 +1,9 @@
-import { diag, type HrTime } from '@opentelemetry/api';
+import { ReportOnce } from '../errors/report-once';
+import type { HrTime } from '@opentelemetry/api';
 import { ExponentialHistogram } from './exponential-histogram';
 import { ModelStats } from './model-stats';
+import { ENV_CARDINALITY_LIMIT } from '@modelsight/internal';
 import {
-  ENV_CARDINALITY_LIMIT,
   resolvePredictionMetricsOptions,
   type PredictionMetricsOptions,
   type ResolvedPredictionMetricsOptions,
@@ -40,6 +41,7 @@ export class PredictionMetricsRegistry {
   private firstFolded: ModelIdentity | undefined;
   private exponentialDurations = false;
   private readonly overflowReported = new Set<string>();
+  private readonly reporter = new ReportOnce();
   private producers = 0;
   private checkScheduled = false;
   private readonly extraSources = new Set<RegistryMetricSource>();
@@ -71,8 +73,9 @@ export class PredictionMetricsRegistry {
           (given.durationBuckets.length === current.durationBuckets.length &&
             given.durationBuckets.every((bound, i) => bound === current.durationBuckets[i])));
       if (!same) {
-        diag.warn(
-          'modelsight: prediction metric options given after the first model was wrapped are ignored; ' +
+        this.reporter.report(
+          'late-options',
+          'prediction metric options given after the first model was wrapped are ignored; ' +
             'start the preload (or call start()) before wrapping models',
         );
       }
@@ -99,8 +102,9 @@ export class PredictionMetricsRegistry {
     this.checkScheduled = true;
     const timer = setTimeout(() => {
       if (this.producers === 0) {
-        diag.warn(
-          'modelsight: prediction metrics are counted but no MetricReader exports them; preload @modelsight/node/register, ' +
+        this.reporter.report(
+          'no-producer',
+          'prediction metrics are counted but no MetricReader exports them; preload @modelsight/node/register, ' +
             'or pass predictionMetricProducer() in the metricProducers of your reader',
         );
       }
@@ -160,8 +164,9 @@ export class PredictionMetricsRegistry {
     if (fresh.length === 0) return;
     for (const name of fresh) this.overflowReported.add(name);
     const from = firstFolded ? `, from ${firstFolded.name} ${firstFolded.version} on,` : '';
-    diag.warn(
-      `modelsight: ${fresh.join(', ')} reached the limit of ${this.options.cardinalityLimit} series per metric ` +
+    this.reporter.report(
+      `overflow:${fresh.join()}`,
+      `${fresh.join(', ')} reached the limit of ${this.options.cardinalityLimit} series per metric ` +
         `(${ENV_CARDINALITY_LIMIT}): the series beyond it${from} are counted together in one series labelled ` +
         'otel_metric_overflow="true". Look for a model name or version that changes with every wrapper, or raise the limit.',
     );

@@ -1,7 +1,9 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import { defaultExtractors } from '../extraction/default-extractors';
 import type { ModelStats } from '../metrics/model-stats';
-import { showValue, warnInvalidEnv } from '../errors/invalid-config';
+import type { Env } from '@modelsight/internal';
+import { coreEnv } from '../config/env-config';
+import { showValue } from '../errors/invalid-config';
 import { getPredictionMetricsRegistry } from '../metrics/prediction-metrics-registry';
 import { ATTR_ML_MODEL_NAME, ATTR_ML_MODEL_VERSION } from '../semconv';
 import type { Attributes } from '@opentelemetry/api';
@@ -50,28 +52,8 @@ function checkFunction(option: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') fail(option, value, 'a function');
 }
 
-function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  warnInvalidEnv(name, env[name] ?? '', 'true or false');
-  return undefined;
-}
-
-function envList(env: NodeJS.ProcessEnv, name: string): string[] {
-  return (env[name] ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
 /** Checks the options of `traced()` and resolves them against the environment: option > env var > default. */
-export function resolveTracedConfig(
-  fn: unknown,
-  options: TracedCallOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): TracedConfig {
+export function resolveTracedConfig(fn: unknown, options: TracedCallOptions, env?: Env): TracedConfig {
   if (typeof fn !== 'function') fail('fn (the first argument)', fn, 'the function to wrap');
   if (options === null || typeof options !== 'object')
     fail('options', options, 'an object with at least { model: { name, version } }');
@@ -128,6 +110,7 @@ export function resolveTracedConfig(
   const registry = options.registry ?? getPredictionMetricsRegistry();
   if (typeof registry?.forModel !== 'function') fail('registry', registry, 'a PredictionMetricsRegistry');
   registry.expectProducer();
+  const fromEnv = coreEnv(env);
   const defaults = defaultExtractors(classes === undefined ? undefined : Object.freeze([...classes]), options.task);
   return {
     model: identity,
@@ -144,11 +127,10 @@ export function resolveTracedConfig(
     classes,
     attributes: options.attributes as TracedConfig['attributes'],
     features: options.features as TracedConfig['features'],
-    captureFeatures: options.captureFeatures ?? envFlag(env, 'MODELSIGHT_CAPTURE_FEATURES') ?? false,
-    redactFeatures: new Set([...redact, ...envList(env, 'MODELSIGHT_REDACT_FEATURES')]),
+    captureFeatures: options.captureFeatures ?? fromEnv.MODELSIGHT_CAPTURE_FEATURES,
+    redactFeatures: new Set([...redact, ...fromEnv.MODELSIGHT_REDACT_FEATURES]),
     maxFeatureLength,
-    recordExceptionMessages:
-      options.recordExceptionMessages ?? envFlag(env, 'MODELSIGHT_RECORD_EXCEPTION_MESSAGES') ?? false,
+    recordExceptionMessages: options.recordExceptionMessages ?? fromEnv.MODELSIGHT_RECORD_EXCEPTION_MESSAGES,
     observers: [...observers],
     task: options.task,
     expectLabel: options.expectLabel ?? true,

@@ -1,4 +1,6 @@
-import { showValue, warnInvalidEnv } from '../errors/invalid-config';
+import type { Env } from '@modelsight/internal';
+import { CORE_ENV_DEFAULTS, type CoreEnv, coreEnv } from '../config/env-config';
+import { showValue } from '../errors/invalid-config';
 import type { AnyFunction } from '../types';
 import type { GuardSettings } from './canary-guard';
 import type { CanaryVersion, ModelVersion, ModelVersionsOptions, ShadowVersion } from './model-versions-types';
@@ -13,7 +15,7 @@ export const ENV_SHADOW_MAX_QUEUED = 'MODELSIGHT_SHADOW_MAX_QUEUED';
 export const ENV_SHADOW_CONCURRENCY = 'MODELSIGHT_SHADOW_CONCURRENCY';
 
 /** Default of `guard.confidence`: a canary as good as the primary is rolled back with probability at most 1%. */
-export const DEFAULT_CANARY_CONFIDENCE = 0.99;
+export const DEFAULT_CANARY_CONFIDENCE = CORE_ENV_DEFAULTS.MODELSIGHT_CANARY_CONFIDENCE;
 /** Default of `guard.minCalls`: calls of each version before the error rate or latency can roll a canary back. */
 export const DEFAULT_MIN_CALLS = 500;
 /** Default of `guard.errorRate.margin`: the canary's error rate may be 10% above the primary's. */
@@ -25,9 +27,9 @@ export const DEFAULT_ACCURACY_MARGIN = 0.1;
 /** Default of `guard.accuracy.minLabels`: labelled predictions of each version before accuracy can roll a canary back. */
 export const DEFAULT_MIN_LABELS = 200;
 /** Default of `shadowQueue.maxQueued`. */
-export const DEFAULT_SHADOW_MAX_QUEUED = 100;
+export const DEFAULT_SHADOW_MAX_QUEUED = CORE_ENV_DEFAULTS.MODELSIGHT_SHADOW_MAX_QUEUED;
 /** Default of `shadowQueue.concurrency`. */
-export const DEFAULT_SHADOW_CONCURRENCY = 1;
+export const DEFAULT_SHADOW_CONCURRENCY = CORE_ENV_DEFAULTS.MODELSIGHT_SHADOW_CONCURRENCY;
 
 /** Everything `modelVersions()` resolved from its options and the environment. */
 export interface VersionsConfig<F extends AnyFunction> {
@@ -55,22 +57,6 @@ function number(option: string, value: unknown, valid: (n: number) => boolean, e
   return value;
 }
 
-/** Option > environment variable > default, for a number; a bad environment value is warned about once. */
-function fromEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  valid: (n: number) => boolean,
-  expected: string,
-  fallback: number,
-) {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = Number(raw);
-  if (valid(parsed)) return parsed;
-  warnInvalidEnv(name, env[name] ?? '', expected);
-  return fallback;
-}
-
 const positiveInteger = (n: number) => Number.isSafeInteger(n) && n > 0;
 const margin = (n: number) => Number.isFinite(n) && n >= 0;
 const confidence = (n: number) => n > 0 && n < 1;
@@ -84,19 +70,14 @@ function checkVersion(option: string, value: unknown, seen: Set<string>): void {
   if (typeof predict !== 'function') fail(`${option}.predict`, predict, 'a function');
 }
 
-function resolveGuard(value: unknown, env: NodeJS.ProcessEnv): GuardSettings | undefined {
+function resolveGuard(value: unknown, env: CoreEnv): GuardSettings | undefined {
   if (value === false) return undefined;
   if (value !== undefined && !isObject(value)) fail('guard', value, 'an object or false');
   const options = (value ?? {}) as Record<string, unknown>;
-  if (value === undefined) {
-    const raw = env[ENV_CANARY_GUARD]?.trim().toLowerCase();
-    if (raw === 'false') return undefined;
-    if (raw !== undefined && raw !== '' && raw !== 'true')
-      warnInvalidEnv(ENV_CANARY_GUARD, env[ENV_CANARY_GUARD]!, 'true or false');
-  }
+  if (value === undefined && !env.MODELSIGHT_CANARY_GUARD) return undefined;
   const conf =
     options.confidence === undefined
-      ? fromEnv(env, ENV_CANARY_CONFIDENCE, confidence, 'a number between 0 and 1', DEFAULT_CANARY_CONFIDENCE)
+      ? env.MODELSIGHT_CANARY_CONFIDENCE
       : number('guard.confidence', options.confidence, confidence, 'a number between 0 and 1', 0);
   const check = (key: string): Record<string, unknown> | undefined => {
     const given = options[key];
@@ -130,7 +111,7 @@ function resolveGuard(value: unknown, env: NodeJS.ProcessEnv): GuardSettings | u
 /** Checks the options (a bad one throws a `TypeError` naming it) and resolves them against the environment. */
 export function resolveVersionsConfig<F extends AnyFunction>(
   options: ModelVersionsOptions<F>,
-  env: NodeJS.ProcessEnv = typeof process === 'undefined' ? {} : process.env,
+  env?: Env,
 ): VersionsConfig<F> {
   if (!isObject(options)) fail('options', options, 'an object');
   const { name } = options;
@@ -176,21 +157,22 @@ export function resolveVersionsConfig<F extends AnyFunction>(
   }
   const queue = options.shadowQueue ?? {};
   if (!isObject(queue)) fail('shadowQueue', queue, 'an object');
+  const fromEnv = coreEnv(env);
   const int = 'a positive integer';
   const maxQueued =
     queue.maxQueued === undefined
-      ? fromEnv(env, ENV_SHADOW_MAX_QUEUED, positiveInteger, int, DEFAULT_SHADOW_MAX_QUEUED)
+      ? fromEnv.MODELSIGHT_SHADOW_MAX_QUEUED
       : number('shadowQueue.maxQueued', queue.maxQueued, positiveInteger, int, 0);
   const concurrency =
     queue.concurrency === undefined
-      ? fromEnv(env, ENV_SHADOW_CONCURRENCY, positiveInteger, int, DEFAULT_SHADOW_CONCURRENCY)
+      ? fromEnv.MODELSIGHT_SHADOW_CONCURRENCY
       : number('shadowQueue.concurrency', queue.concurrency, positiveInteger, int, 0);
   return {
     name,
     primary: options.primary,
     canaries: [...canaries],
     shadows: [...shadows],
-    guard: canaries.length > 0 ? resolveGuard(options.guard, env) : undefined,
+    guard: canaries.length > 0 ? resolveGuard(options.guard, fromEnv) : undefined,
     maxQueued,
     concurrency,
     random: options.random ?? Math.random,

@@ -39,7 +39,9 @@ export class CategoricalFeatureState extends FeatureState {
       if (number !== undefined && !this.index.has(number)) this.index.set(number, bin);
       if (category === 'true' || category === 'false') this.index.set(category === 'true', bin);
     };
-    profile.categories.forEach((category, bin) => add(category, bin));
+    profile.categories.forEach((category, bin) => {
+      add(category, bin);
+    });
     for (const category of profile.otherCategories) add(category, this.otherBin);
     this.longest = longest;
     this.top = profile.categories.length <= LINEAR_SCAN_MAX_CATEGORIES ? [...profile.categories] : [];
@@ -66,7 +68,7 @@ export class CategoricalFeatureState extends FeatureState {
       case 'number':
         // value - value is 0 for finite numbers, NaN for NaN and ±Infinity (no category, as in buildProfile).
         if (value - value !== 0) {
-          if (value !== value) this.missing++;
+          if (Number.isNaN(value)) this.missing++;
           else this.invalidType++;
           return;
         }

@@ -202,7 +202,7 @@ export class DriftMonitor {
       try {
         // `row['constructor']` would find Object.prototype's; such names are read as own properties only.
         value = this.ownOnly[i]
-          ? Object.prototype.hasOwnProperty.call(record, feature.name)
+          ? Object.hasOwn(record, feature.name)
             ? record[feature.name]
             : undefined
           : record[feature.name];
@@ -279,7 +279,10 @@ export class DriftMonitor {
     this.refreshAll(now);
     const features: FeatureDriftReport[] = this.all.map((f) => {
       const scores: Partial<Record<DriftScoreName, number>> = {};
-      if (f.ready) f.scoreNames.forEach((name, i) => (scores[name] = f.scores[i]!));
+      if (f.ready)
+        f.scoreNames.forEach((name, i) => {
+          scores[name] = f.scores[i]!;
+        });
       const n = f.windowSamples();
       const descriptions = f.binDescriptions();
       return {

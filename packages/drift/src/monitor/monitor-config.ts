@@ -1,5 +1,6 @@
-import { diag } from '@opentelemetry/api';
+import { DRIFT_ENV_DEFAULTS, driftEnv, MAX_WINDOW_SIZE } from '../config/env-config';
 import type { FeatureType } from '../profile/profile-types';
+import { DRIFT_METHODS, DRIFT_SCORE_NAMES } from './drift-methods';
 import type { DriftMethod, DriftMonitorOptions, DriftScoreName } from './monitor-types';
 
 /**
@@ -8,22 +9,15 @@ import type { DriftMethod, DriftMonitorOptions, DriftScoreName } from './monitor
  * default: count-based), `MODELSIGHT_DRIFT_MIN_SAMPLES`, `MODELSIGHT_DRIFT_PSI_THRESHOLD`.
  */
 export const DEFAULT_DRIFT_OPTIONS = Object.freeze({
-  windowSize: 1000,
-  minSamples: 100,
+  windowSize: DRIFT_ENV_DEFAULTS.MODELSIGHT_DRIFT_WINDOW_SIZE,
+  minSamples: DRIFT_ENV_DEFAULTS.MODELSIGHT_DRIFT_MIN_SAMPLES,
   numericMethods: Object.freeze(['psi', 'ks']) as readonly DriftMethod[],
   categoricalMethods: Object.freeze(['psi', 'chi2']) as readonly DriftMethod[],
-  thresholds: Object.freeze({ psi: 0.2 }) as Readonly<Partial<Record<DriftScoreName, number>>>,
+  thresholds: Object.freeze({ psi: DRIFT_ENV_DEFAULTS.MODELSIGHT_DRIFT_PSI_THRESHOLD }) as Readonly<
+    Partial<Record<DriftScoreName, number>>
+  >,
   outputs: Object.freeze({ label: 'prediction.label', confidence: 'prediction.confidence' } as const),
 } as const);
-
-/** Largest window accepted, to keep memory bounded (8 bytes per numeric value, per feature). */
-export const MAX_WINDOW_SIZE = 10_000_000;
-
-const METHODS_BY_TYPE: Record<FeatureType, readonly DriftMethod[]> = {
-  numeric: ['psi', 'ks', 'wasserstein', 'jensen_shannon'],
-  categorical: ['psi', 'jensen_shannon', 'chi2'],
-};
-const SCORE_NAMES: readonly DriftScoreName[] = ['psi', 'ks', 'ks_p_value', 'wasserstein', 'jensen_shannon', 'chi2'];
 
 /** Resolved configuration. */
 export interface MonitorConfig {
@@ -35,20 +29,6 @@ export interface MonitorConfig {
   readonly thresholds: ReadonlyMap<DriftScoreName, number>;
   readonly labelOutput: string | undefined;
   readonly confidenceOutput: string | undefined;
-}
-
-/** A positive number (an integer when `integer`) from the environment; anything else is ignored with a warning. */
-function envNumber(name: string, integer: boolean): number | undefined {
-  const raw = typeof process === 'undefined' ? undefined : process.env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    diag.warn(
-      `@modelsight/drift: ignoring ${name}=${JSON.stringify(raw)}: expected a positive ${integer ? 'integer' : 'number'}`,
-    );
-    return undefined;
-  }
-  return value;
 }
 
 function positive(option: string, value: unknown, integer: boolean, max = Infinity): number {
@@ -70,9 +50,9 @@ function methods(option: string, value: unknown, type: FeatureType): readonly Dr
   if (!Array.isArray(value))
     throw new TypeError(`DriftMonitor: option ${option} must be an array, got ${JSON.stringify(value)}`);
   for (const method of value) {
-    if (!METHODS_BY_TYPE[type].includes(method)) {
+    if (!DRIFT_METHODS[type].includes(method)) {
       throw new TypeError(
-        `DriftMonitor: option ${option} has ${JSON.stringify(method)}; ${type} features support ${METHODS_BY_TYPE[type].join(', ')}`,
+        `DriftMonitor: option ${option} has ${JSON.stringify(method)}; ${type} features support ${DRIFT_METHODS[type].join(', ')}`,
       );
     }
   }
@@ -92,19 +72,16 @@ function outputName(option: string, value: unknown, fallback: string): string | 
 
 /** Option, then environment variable, then default; invalid options throw naming the option. */
 export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
+  const env = driftEnv();
   const windowSize = positive(
     'windowSize',
-    options.windowSize ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SIZE', true) ?? DEFAULT_DRIFT_OPTIONS.windowSize,
+    options.windowSize ?? env.MODELSIGHT_DRIFT_WINDOW_SIZE,
     true,
     MAX_WINDOW_SIZE,
   );
-  const windowSeconds = options.windowSeconds ?? envNumber('MODELSIGHT_DRIFT_WINDOW_SECONDS', false);
+  const windowSeconds = options.windowSeconds ?? env.MODELSIGHT_DRIFT_WINDOW_SECONDS;
   const windowMs = windowSeconds === undefined ? undefined : positive('windowSeconds', windowSeconds, false) * 1000;
-  const minSamples = positive(
-    'minSamples',
-    options.minSamples ?? envNumber('MODELSIGHT_DRIFT_MIN_SAMPLES', true) ?? DEFAULT_DRIFT_OPTIONS.minSamples,
-    true,
-  );
+  const minSamples = positive('minSamples', options.minSamples ?? env.MODELSIGHT_DRIFT_MIN_SAMPLES, true);
   if (minSamples > windowSize) {
     // The window could never hold enough values: no score would ever be reported.
     throw new TypeError(`DriftMonitor: option minSamples (${minSamples}) must be <= windowSize (${windowSize})`);
@@ -112,8 +89,7 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
   const thresholds = new Map<DriftScoreName, number>(
     Object.entries(DEFAULT_DRIFT_OPTIONS.thresholds) as [DriftScoreName, number][],
   );
-  const envPsi = envNumber('MODELSIGHT_DRIFT_PSI_THRESHOLD', false);
-  if (envPsi !== undefined) thresholds.set('psi', envPsi);
+  thresholds.set('psi', env.MODELSIGHT_DRIFT_PSI_THRESHOLD);
   if (options.thresholds !== undefined) {
     if (options.thresholds === null || typeof options.thresholds !== 'object') {
       throw new TypeError(
@@ -121,9 +97,9 @@ export function resolveConfig(options: DriftMonitorOptions): MonitorConfig {
       );
     }
     for (const [name, value] of Object.entries(options.thresholds)) {
-      if (!SCORE_NAMES.includes(name as DriftScoreName)) {
+      if (!DRIFT_SCORE_NAMES.includes(name as DriftScoreName)) {
         throw new TypeError(
-          `DriftMonitor: option thresholds has unknown score ${JSON.stringify(name)}; known: ${SCORE_NAMES.join(', ')}`,
+          `DriftMonitor: option thresholds has unknown score ${JSON.stringify(name)}; known: ${DRIFT_SCORE_NAMES.join(', ')}`,
         );
       }
       if (value === null) thresholds.delete(name as DriftScoreName);

@@ -32,7 +32,7 @@ export class NumericFeatureState extends FeatureState {
     if (typeof value === 'number') {
       // value - value is 0 for finite numbers, NaN for NaN and ±Infinity.
       if (value - value !== 0) {
-        if (value !== value) this.missing++;
+        if (Number.isNaN(value)) this.missing++;
         else this.invalidRange++;
         return;
       }

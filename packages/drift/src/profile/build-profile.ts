@@ -17,7 +17,7 @@ const DEFAULT_TOP_K = 20;
 const DEFAULT_SAMPLE_SIZE = 1000;
 const DEFAULT_MAX_OTHER_CATEGORIES = 1000;
 
-const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
+const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;

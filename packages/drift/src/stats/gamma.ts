@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noPrecisionLoss: published coefficients, kept with every digit of their source
 // Special functions for the chi-square p-value, written after Cephes (Stephen L. Moshier),
 // `igam.c` / `igamc.c`: series for the lower and continued fraction for the upper regularized
 // incomplete gamma function; the log-gamma function uses the Lanczos approximation

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noPrecisionLoss: published coefficients, kept with every digit of their source
 // Survival function of the two-sided one-sample Kolmogorov–Smirnov statistic D_n, P(D_n > x),
 // ported from scipy/stats/_ksstats.py (`_kolmogn` with cdf=False), which follows
 // Simard & L'Ecuyer (2011), "Computing the Two-Sided Kolmogorov-Smirnov Distribution",
@@ -23,7 +24,7 @@ const STIRLING = [
   -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
 ];
 
-const clip = (p: number): number => (p < 0 ? 0 : p > 1 ? 1 : p);
+const clip = (p: number): number => (p < 0 ? 0 : Math.min(p, 1));
 
 /** log(n! / nⁿ) by Stirling's series, without the n·log(n) cancellation. */
 function logFactorialOverPower(n: number): number {

@@ -31,7 +31,7 @@ export function ksStatisticOfSorted(a: ArrayLike<number>, b: ArrayLike<number>):
   while (i < n1 || j < n2) {
     const va = i < n1 ? (a[i] as number) : Infinity;
     const vb = j < n2 ? (b[j] as number) : Infinity;
-    const v = va <= vb ? va : vb;
+    const v = Math.min(va, vb);
     while (i < n1 && (a[i] as number) <= v) i++;
     while (j < n2 && (b[j] as number) <= v) j++;
     const diff = i / n1 - j / n2;
@@ -39,7 +39,7 @@ export function ksStatisticOfSorted(a: ArrayLike<number>, b: ArrayLike<number>):
     if (diff < min) min = diff;
   }
   const minS = Math.min(Math.max(-min, 0), 1);
-  return minS > max ? minS : max;
+  return Math.max(minS, max);
 }
 
 /** Round half to even, as numpy's `np.round`. */

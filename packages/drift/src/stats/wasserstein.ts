@@ -38,7 +38,7 @@ export function wassersteinOfSorted(a: ArrayLike<number>, b: ArrayLike<number>):
   while (i < n1 || j < n2) {
     const va = i < n1 ? (a[i] as number) : Infinity;
     const vb = j < n2 ? (b[j] as number) : Infinity;
-    const v = va <= vb ? va : vb;
+    const v = Math.min(va, vb);
     sum += Math.abs(i / n1 - j / n2) * (v - previous);
     previous = v;
     if (va <= vb) i++;

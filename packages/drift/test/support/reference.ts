@@ -1,5 +1,5 @@
 import { buildProfile, type DriftProfile } from '../../src/index';
-import { normalGenerator, uniformGenerator } from './seeded-random.cjs';
+import { normalGenerator, uniformGenerator } from '@modelsight/test-support';
 
 /** A reference row: numeric `x` ~ N(0, 1), categorical `c` (a 50%, b 30%, c 20%), and the model's outputs. */
 export interface Row {

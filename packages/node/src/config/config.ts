@@ -1,6 +1,7 @@
 import { resolveInstrumentationConfig } from './instrumentation-config';
 import { resolveMetricShape } from './metric-options';
 import type { ModelsightNodeOptions, ResolvedConfig } from '../types';
+import { NodeEnvReader as EnvReader } from './env-config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,16 +43,13 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     options.otlpProtocol !== undefined ? optionOneOf('otlpProtocol', options.otlpProtocol, PROTOCOLS) : undefined;
   const timeoutOption =
     options.otlpTimeoutMs !== undefined ? positiveInt('otlpTimeoutMs', options.otlpTimeoutMs) : undefined;
+  // Each general variable is read once; a signal's own variable wins over it (and falls back to it).
+  const generalProtocol = read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/json');
+  const generalTimeout = read.positiveInt('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000);
   const protocolFor = (signal: 'TRACES' | 'METRICS') =>
-    protocolOption ??
-    read.oneOf(
-      read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
-      PROTOCOLS,
-      'http/json',
-    );
+    protocolOption ?? read.oneOf(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, PROTOCOLS, generalProtocol);
   const timeoutFor = (signal: 'TRACES' | 'METRICS') =>
-    timeoutOption ??
-    read.positiveInt(read.specificFirst(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000);
+    timeoutOption ?? read.positiveInt(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, generalTimeout);
 
   const sampler =
     options.sampler !== undefined
@@ -106,8 +104,8 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     // characters unless the standard variables say otherwise.
     attributeValueLengthLimit: pick(options.attributeValueLengthLimit, 'attributeValueLengthLimit', () =>
       read.positiveInt(
-        read.specificFirst('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
-        4096,
+        'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+        read.positiveInt('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 4096),
       ),
     ),
     metricsExporters,
@@ -155,8 +153,8 @@ export function resolveConfig(options: ModelsightNodeOptions = {}, env: Env = pr
     ),
     disabled:
       options.disabled !== undefined ? bool('disabled', options.disabled) : read.bool('OTEL_SDK_DISABLED', false),
-    ...resolveInstrumentationConfig(options, env),
-    ...resolveMetricShape(options, env, warnings),
+    ...resolveInstrumentationConfig(options, read),
+    ...resolveMetricShape(options, read),
     warnings,
   };
 }
@@ -170,106 +168,6 @@ function tracesExporterFromEnv(read: EnvReader, warnings: string[]): ResolvedCon
       `OTEL_TRACES_EXPORTER=${JSON.stringify(list.join(','))} names several exporters; only ${list[0]} is used`,
     );
   return list[0] ?? 'none';
-}
-
-/** Reads one kind of value from the environment; a bad value falls back to the default and is noted once. */
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly warnings: string[],
-  ) {}
-
-  /** `specific` when it is set, else `general`: a signal's own variable wins over the one for every signal. */
-  specificFirst(specific: string, general: string): string {
-    return this.string(specific) !== undefined ? specific : general;
-  }
-
-  /** The trimmed value, or `undefined` when unset or blank (blank means unset in the OTel spec). */
-  string(name: string): string | undefined {
-    const raw = this.env[name];
-    if (raw === undefined) return undefined;
-    const value = raw.trim();
-    return value === '' ? undefined : value;
-  }
-
-  /** A comma-separated list of names, without blanks; empty when unset. */
-  names(name: string): string[] {
-    return (this.string(name) ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.string(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    return this.reject(name, `expected one of ${allowed.join(', ')}`, fallback);
-  }
-
-  list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const items = [
-      ...new Set(
-        value
-          .split(',')
-          .map((item) => item.trim().toLowerCase())
-          .filter((item) => item !== ''),
-      ),
-    ];
-    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
-    if (unknown.length > 0 || items.length === 0) {
-      return this.reject(name, `expected a comma-separated list of ${allowed.join(', ')}`, fallback);
-    }
-    // `none` anywhere turns the signal off, as in the OTel spec.
-    return items.includes('none') ? (['none'] as T[]) : (items as T[]);
-  }
-
-  positiveInt(name: string, fallback: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (/^\d+$/.test(value) && Number.isSafeInteger(parsed) && parsed > 0) return parsed;
-    return this.reject(name, 'expected a whole number greater than 0', fallback);
-  }
-
-  port(name: string, fallback: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (/^\d+$/.test(value) && parsed >= 0 && parsed <= 65_535) return parsed;
-    return this.reject(name, 'expected a port number from 0 to 65535', fallback);
-  }
-
-  ratio(name: string, fallback: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (Number.isFinite(parsed) && parsed >= 0 && parsed <= 1) return parsed;
-    return this.reject(name, 'expected a number from 0 to 1', fallback);
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.string(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true') return true;
-    if (value === 'false') return false;
-    return this.reject(name, 'expected true or false', fallback);
-  }
-
-  url(name: string, fallback?: string): string | undefined {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    if (isHttpUrl(value)) return value;
-    return this.reject(name, 'expected an http:// or https:// URL', fallback);
-  }
-
-  private reject<T>(name: string, expected: string, fallback: T): T {
-    const used = fallback === undefined ? 'the value derived from the other variables' : JSON.stringify(fallback);
-    this.warnings.push(`${name}=${JSON.stringify(this.env[name])} is not valid (${expected}); using ${used}`);
-    return fallback;
-  }
 }
 
 function pick(value: number | undefined, option: string, fromEnv: () => number): number {

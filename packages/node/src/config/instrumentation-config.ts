@@ -1,6 +1,6 @@
+import type { NodeEnvReader } from './env-config';
 import type { ModelsightNodeOptions, OpenTelemetryInstrumentation, ResolvedConfig } from '../types';
 
-type Env = Readonly<Record<string, string | undefined>>;
 type InstrumentationConfig = Pick<
   ResolvedConfig,
   'enabledInstrumentations' | 'disabledInstrumentations' | 'instrumentations'
@@ -12,31 +12,21 @@ type InstrumentationConfig = Pick<
  * `@opentelemetry/auto-instrumentations-node`). Names are checked against the instrumentations that exist
  * when they are selected (see `selectInstrumentations`), not here.
  */
-export function resolveInstrumentationConfig(options: ModelsightNodeOptions, env: Env): InstrumentationConfig {
+export function resolveInstrumentationConfig(
+  options: ModelsightNodeOptions,
+  read: NodeEnvReader,
+): InstrumentationConfig {
   return {
     enabledInstrumentations:
       options.enabledInstrumentations !== undefined
         ? nameList('enabledInstrumentations', options.enabledInstrumentations)
-        : namesFromEnv(env['OTEL_NODE_ENABLED_INSTRUMENTATIONS']),
+        : read.lowerCaseNames('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
     disabledInstrumentations:
       options.disabledInstrumentations !== undefined
         ? nameList('disabledInstrumentations', options.disabledInstrumentations)
-        : (namesFromEnv(env['OTEL_NODE_DISABLED_INSTRUMENTATIONS']) ?? []),
+        : (read.lowerCaseNames('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []),
     instrumentations: options.instrumentations !== undefined ? instrumentationList(options.instrumentations) : [],
   };
-}
-
-/** The names of a comma-separated list, trimmed and lower-cased; `undefined` when the variable is unset or blank. */
-function namesFromEnv(value: string | undefined): string[] | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  return [
-    ...new Set(
-      value
-        .split(',')
-        .map((name) => name.trim().toLowerCase())
-        .filter((name) => name !== ''),
-    ),
-  ];
 }
 
 function nameList(option: string, value: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import { DEFAULT_CARDINALITY_LIMIT, DURATION_BUCKETS_SECONDS } from '@modelsight/core';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { readCardinalityLimit, readDurationBuckets } from '@modelsight/internal';
+import type { NodeEnvReader } from './env-config';
 
 /**
  * How histograms go out over OTLP. Env: `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`.
@@ -50,30 +50,17 @@ export interface ResolvedMetricShape {
 
 /**
  * Option > environment variable > default. A bad option throws naming it; a bad variable adds a sentence
- * to `warnings` and the default is used, like every variable of the preload.
+ * to the reader's warnings and the default is used, like every variable of the preload. The cardinality
+ * limit and the duration buckets are read as `@modelsight/core` reads them (the same reader and checks).
  */
-export function resolveMetricShape(options: MetricShapeOptions, env: Env, warnings: string[]): ResolvedMetricShape {
-  const fromEnv = <T>(name: string, parse: (raw: string) => T | undefined, expected: string, fallback: T): T => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return fallback;
-    const value = parse(raw);
-    if (value !== undefined) return value;
-    warnings.push(`${name}=${JSON.stringify(env[name])} is not valid (expected ${expected}); using the default`);
-    return fallback;
-  };
-
+export function resolveMetricShape(options: MetricShapeOptions, read: NodeEnvReader): ResolvedMetricShape {
   let metricCardinalityLimit: number;
   if (options.metricCardinalityLimit !== undefined) {
     if (!isLimit(options.metricCardinalityLimit))
       throw invalid('metricCardinalityLimit', options.metricCardinalityLimit, 'a whole number of at least 2');
     metricCardinalityLimit = options.metricCardinalityLimit;
   } else {
-    metricCardinalityLimit = fromEnv(
-      'MODELSIGHT_METRIC_CARDINALITY_LIMIT',
-      (raw) => (/^\d+$/.test(raw) && isLimit(Number(raw)) ? Number(raw) : undefined),
-      'a whole number of at least 2',
-      DEFAULT_CARDINALITY_LIMIT,
-    );
+    metricCardinalityLimit = readCardinalityLimit(read.envSource, DEFAULT_CARDINALITY_LIMIT);
   }
 
   let predictionDurationBuckets: readonly number[];
@@ -87,15 +74,7 @@ export function resolveMetricShape(options: MetricShapeOptions, env: Env, warnin
     }
     predictionDurationBuckets = [...options.predictionDurationBuckets];
   } else {
-    predictionDurationBuckets = fromEnv(
-      'MODELSIGHT_PREDICTION_DURATION_BUCKETS',
-      (raw) => {
-        const bounds = raw.split(',').map((item) => (item.trim() === '' ? Number.NaN : Number(item)));
-        return isBuckets(bounds) ? bounds : undefined;
-      },
-      'comma-separated increasing positive numbers of seconds',
-      DURATION_BUCKETS_SECONDS,
-    );
+    predictionDurationBuckets = readDurationBuckets(read.envSource, DURATION_BUCKETS_SECONDS);
   }
 
   let otlpHistogramAggregation: OtlpHistogramAggregation;
@@ -105,10 +84,9 @@ export function resolveMetricShape(options: MetricShapeOptions, env: Env, warnin
     }
     otlpHistogramAggregation = options.otlpHistogramAggregation;
   } else {
-    otlpHistogramAggregation = fromEnv(
+    otlpHistogramAggregation = read.oneOf(
       'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION',
-      (raw) => AGGREGATIONS.find((name) => name === raw.toLowerCase()),
-      `one of ${AGGREGATIONS.join(', ')}`,
+      AGGREGATIONS,
       'base2_exponential_bucket_histogram',
     );
   }

@@ -1,21 +1,27 @@
-import { diag } from '@opentelemetry/api';
+import { ReportOnce } from '@modelsight/internal';
+import { NODE } from '../config/env-config';
 
-const PREFIX = '@modelsight/node:';
-const seen = new Set<string>();
+const reporter = new ReportOnce(NODE);
+// Bad environment values are remembered by the process: `@modelsight/core` reads two of the preload's
+// variables too, and one bad value is one warning.
+const envReporter = new ReportOnce(NODE, 'process');
 
 /**
  * Writes a warning through `diag` the first time a cause is seen, and never again for that cause:
  * a collector that stays down must not fill the service's logs.
  */
 export function warnOnce(cause: string, message: string): void {
-  if (seen.has(cause)) return;
-  seen.add(cause);
-  diag.warn(`${PREFIX} ${message}`);
+  reporter.report(cause, message);
+}
+
+/** Writes the sentence of a bad environment value once per process, whichever package read the variable. */
+export function warnEnvOnce(message: string): void {
+  envReporter.report(message, message);
 }
 
 /** Writes what the package decided, at `info` level. */
 export function note(message: string): void {
-  diag.info(`${PREFIX} ${message}`);
+  reporter.note(message);
 }
 
 // Failure reasons already reported by the exporter wrappers. The SDK passes the same failures to its global

@@ -259,7 +259,7 @@ function copyHistogram(h: Histogram): Histogram {
 function labelText(attributes: Attributes): string {
   let text = '';
   for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    if (!Object.hasOwn(attributes, key)) continue;
     text += `${text === '' ? '' : ','}${sanitizeName(key)}="${escapeLabelValue(attributes[key])}"`;
   }
   return text;

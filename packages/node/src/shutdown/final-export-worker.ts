@@ -31,7 +31,10 @@ try {
   let next = 0;
   const sendNext = (): void => {
     const body = bodies[next++];
-    if (body === undefined) return finish(FINAL_EXPORT.exported);
+    if (body === undefined) {
+      finish(FINAL_EXPORT.exported);
+      return;
+    }
     delegate.export(body, (result) => (result.code === 0 ? sendNext() : finish(FINAL_EXPORT.failed)));
   };
   sendNext();

@@ -1,11 +1,11 @@
-import { context, diag, DiagLogLevel, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
-  SimpleSpanProcessor,
   type ReadableSpan,
+  SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
 /** An SDK tracer writing to memory, with async context propagation, for span-content tests. */
@@ -32,23 +32,9 @@ export function memoryTracing(options: { sampled?: boolean } = {}) {
   return { tracer, provider, exporter, spans, spanNamed, reset: () => exporter.reset() };
 }
 
-/** Collects what the instrumentation reports through `diag`. */
-export function captureDiag() {
-  const warnings: string[] = [];
-  const record = (message: string, ...args: unknown[]) => warnings.push([message, ...args.map(String)].join(' '));
-  diag.disable();
-  diag.setLogger(
-    { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-  return { warnings, reset: () => warnings.splice(0) };
-}
-
 let modelCounter = 0;
 /** A model identity unique to the calling test, so that running totals never mix between tests. */
 export function uniqueModel(prefix = 'model') {
   modelCounter++;
   return { name: `${prefix}-${process.pid}-${modelCounter}`, version: '1.0.0' };
 }
-
-export { trace };

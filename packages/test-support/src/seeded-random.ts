@@ -1,9 +1,5 @@
-'use strict';
-// Plain CommonJS, typed by seeded-random.d.cts, so that the unit tests of this package and the
-// integration tests under test/ (another TypeScript root) share one generator.
-
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniformGenerator(seed) {
+export function uniformGenerator(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -15,12 +11,10 @@ function uniformGenerator(seed) {
 }
 
 /** Deterministic N(0, 1) numbers (mulberry32 + Box-Muller). */
-function normalGenerator(seed) {
+export function normalGenerator(seed: number): () => number {
   const uniform = uniformGenerator(seed);
   return () => {
     const u = uniform() || Number.MIN_VALUE;
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
   };
 }
-
-module.exports = { uniformGenerator, normalGenerator };
