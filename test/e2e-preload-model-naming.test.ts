@@ -138,6 +138,6 @@ describe('MODELSIGHT_TRACE_ROOT_PREDICTIONS=true, and a models file that cannot 
       .split('\n')
       .filter((line) => line.includes('MODELSIGHT_MODELS_FILE'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`MODELSIGHT_MODELS_FILE=${join(dir, 'missing.json')}`);
+    expect(lines[0]).toContain(`MODELSIGHT_MODELS_FILE=${JSON.stringify(join(dir, 'missing.json'))} is not valid`);
   });
 });

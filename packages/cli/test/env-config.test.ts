@@ -6,6 +6,7 @@ import { CLI_ENV_DEFAULTS, type CliEnv, cliEnv } from '../src/config/env-config'
 const CASES: readonly EnvCase[] = [
   { name: 'MODELSIGHT_DRIFT_MIN_SAMPLES', bad: '2.5', fallback: 100 },
   { name: 'MODELSIGHT_DRIFT_PSI_THRESHOLD', bad: 'high', fallback: 0.2 },
+  { name: 'MODELSIGHT_MAX_MISSING_INCREASE', bad: 'lots', fallback: 0.02 },
 ];
 
 test('the table covers every variable the command reads', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diag } from '@opentelemetry/api';
+import { badValueMessage, type Env, type EnvSource, envSource, processEnv, readBoolean } from '@modelsight/internal';
+import { INSTRUMENTATIONS } from './config/env-config';
 import { parseModelMappings } from './model-catalog';
 import type { ModelMapping } from './types';
 
@@ -11,43 +12,44 @@ export const ENV_MODELS = 'MODELSIGHT_MODELS';
 /** `true` to trace runtime calls made outside any span (warm-up at load time, jobs with no request). */
 export const ENV_TRACE_ROOT_PREDICTIONS = 'MODELSIGHT_TRACE_ROOT_PREDICTIONS';
 
-// The three instrumentations of a process read the same variables: each value is read and checked once,
-// so that a bad one is reported in one warning.
+// The three instrumentations of a process read the same variables: the mappings are parsed once per value,
+// and a bad value is reported once per process by the shared reader.
 let cachedMappings: { key: string; mappings: readonly ModelMapping[] } | undefined;
-let reportedRoot: string | undefined;
 
-function fromSource(variable: string, shown: string, text: () => string): readonly ModelMapping[] {
+const EXPECTED = 'a JSON list of model mappings, as the README of @modelsight/instrumentations shows';
+
+/**
+ * The mappings one variable gives; a value that gives none is reported in the shared style, with the reason
+ * (the file cannot be read, the JSON is malformed, a mapping lacks its match).
+ */
+function mappingsOf(source: EnvSource, name: string, expected: string, text: (value: string) => string) {
+  const raw = source.vars[name]?.trim() ?? '';
+  if (raw === '') return [];
   try {
-    return parseModelMappings(JSON.parse(text()));
+    return parseModelMappings(JSON.parse(text(raw)));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    diag.warn(`modelsight: ${variable}=${shown} is not used (${reason}); models keep the names the runtimes give them`);
+    source.warn(badValueMessage(name, raw, `${expected}: ${reason}`, 'the names the runtimes give'));
     return [];
   }
 }
 
 /** The model mappings of `MODELSIGHT_MODELS` then `MODELSIGHT_MODELS_FILE`; a bad one is warned about once and skipped. */
-export function modelMappingsFromEnv(env: NodeJS.ProcessEnv = process.env): readonly ModelMapping[] {
-  const inline = env[ENV_MODELS]?.trim() ?? '';
-  const file = env[ENV_MODELS_FILE]?.trim() ?? '';
-  const key = `${inline}\u0000${file}`;
+export function modelMappingsFromEnv(env: Env = processEnv()): readonly ModelMapping[] {
+  const key = `${env[ENV_MODELS] ?? ''}\u0000${env[ENV_MODELS_FILE] ?? ''}`;
   if (cachedMappings?.key === key) return cachedMappings.mappings;
+  const source = envSource(INSTRUMENTATIONS, env);
   const mappings = [
-    ...(inline === '' ? [] : fromSource(ENV_MODELS, JSON.stringify(inline), () => inline)),
-    ...(file === '' ? [] : fromSource(ENV_MODELS_FILE, file, () => readFileSync(resolve(file), 'utf8'))),
+    ...mappingsOf(source, ENV_MODELS, EXPECTED, (value) => value),
+    ...mappingsOf(source, ENV_MODELS_FILE, `a readable file holding ${EXPECTED}`, (file) =>
+      readFileSync(resolve(file), 'utf8'),
+    ),
   ];
   cachedMappings = { key, mappings };
   return mappings;
 }
 
 /** `MODELSIGHT_TRACE_ROOT_PREDICTIONS`: `true` or `false`; anything else is warned about once, then `false`. */
-export function traceRootPredictionsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env[ENV_TRACE_ROOT_PREDICTIONS]?.trim() ?? '';
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (reportedRoot !== value) {
-    reportedRoot = value;
-    diag.warn(`modelsight: ${ENV_TRACE_ROOT_PREDICTIONS}=${JSON.stringify(value)} is not true or false; using false`);
-  }
-  return false;
+export function traceRootPredictionsFromEnv(env: Env = processEnv()): boolean {
+  return readBoolean(envSource(INSTRUMENTATIONS, env), ENV_TRACE_ROOT_PREDICTIONS, false);
 }

@@ -110,7 +110,7 @@ test.each([
   await inRequest(() => fromBytes.run(feeds()));
   expect(predictionSpans()[0]!.attributes['ml.model.name']).toBe('onnx-model');
   expect(diagnostics.warnings).toHaveLength(1);
-  expect(diagnostics.warnings[0]).toContain(`MODELSIGHT_MODELS_FILE=${file}`);
+  expect(diagnostics.warnings[0]).toContain(`MODELSIGHT_MODELS_FILE=${JSON.stringify(file)} is not valid`);
   expect(diagnostics.warnings[0]).toMatch(reason);
   other.disable();
 });
@@ -151,6 +151,8 @@ test('MODELSIGHT_TRACE_ROOT_PREDICTIONS=true traces them as root spans; a bad va
   await fromBytes.run(feeds());
   expect(predictionSpans()).toHaveLength(0);
   expect(diagnostics.warnings).toEqual([
-    expect.stringContaining('MODELSIGHT_TRACE_ROOT_PREDICTIONS="yes" is not true or false; using false'),
+    expect.stringContaining(
+      'MODELSIGHT_TRACE_ROOT_PREDICTIONS="yes" is not valid (expected true or false); using false',
+    ),
   ]);
 });

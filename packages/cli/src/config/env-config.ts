@@ -1,5 +1,5 @@
 import { DEFAULT_DRIFT_OPTIONS } from '@modelsight/drift';
-import { type Env, readInteger, readNumber } from '@modelsight/internal';
+import { type Env, readInteger, readNumber, readValue } from '@modelsight/internal';
 
 /** Largest `DriftMonitor` window: the report scores at most this many current rows (the last ones). */
 export const MAX_REPORT_WINDOW = 10_000_000;
@@ -8,12 +8,15 @@ export const MAX_REPORT_WINDOW = 10_000_000;
 export interface CliEnv {
   MODELSIGHT_DRIFT_MIN_SAMPLES: number;
   MODELSIGHT_DRIFT_PSI_THRESHOLD: number;
+  /** How much a feature's missing or invalid share may rise above the reference's (a share: 0.02 is 2 points). */
+  MODELSIGHT_MAX_MISSING_INCREASE: number;
 }
 
 /** Every environment variable of the command, with its default (`DriftMonitor`'s). */
 export const CLI_ENV_DEFAULTS: Readonly<CliEnv> = Object.freeze({
   MODELSIGHT_DRIFT_MIN_SAMPLES: DEFAULT_DRIFT_OPTIONS.minSamples,
   MODELSIGHT_DRIFT_PSI_THRESHOLD: DEFAULT_DRIFT_OPTIONS.thresholds.psi ?? 0.2,
+  MODELSIGHT_MAX_MISSING_INCREASE: 0.02,
 });
 
 /**
@@ -31,6 +34,16 @@ export function cliEnv(warn: (message: string) => void, vars: Env = process.env)
       source,
       'MODELSIGHT_DRIFT_PSI_THRESHOLD',
       d.MODELSIGHT_DRIFT_PSI_THRESHOLD,
+    ),
+    MODELSIGHT_MAX_MISSING_INCREASE: readValue(
+      source,
+      'MODELSIGHT_MAX_MISSING_INCREASE',
+      d.MODELSIGHT_MAX_MISSING_INCREASE,
+      (value) => {
+        const share = Number(value);
+        return Number.isFinite(share) && share >= 0 && share <= 1 ? share : undefined;
+      },
+      'a share from 0 to 1 (0.02 is 2 points)',
     ),
   };
 }

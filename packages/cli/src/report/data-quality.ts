@@ -1,12 +1,10 @@
 import type { DriftProfile } from '@modelsight/drift';
+import { CLI_ENV_DEFAULTS, cliEnv } from '../config/env-config';
 import { InputError } from '../input/input-error';
 import type { FeatureDataQuality, ReportDocument, ReportFeature } from './report-types';
 
 /** How much the missing (or invalid) share of a feature may rise above the reference's: 2 points. */
-export const DEFAULT_MAX_MISSING_INCREASE = 0.02;
-
-/** The environment variable of the limit, read where `--max-missing-increase` is not given. */
-export const ENV_MAX_MISSING_INCREASE = 'MODELSIGHT_MAX_MISSING_INCREASE';
+export const DEFAULT_MAX_MISSING_INCREASE = CLI_ENV_DEFAULTS.MODELSIGHT_MAX_MISSING_INCREASE;
 
 const isShare = (value: number) => Number.isFinite(value) && value >= 0 && value <= 1;
 
@@ -26,16 +24,7 @@ export function resolveMaxMissingIncrease(
       );
     return option;
   }
-  const raw = env[ENV_MAX_MISSING_INCREASE];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_MISSING_INCREASE;
-  const value = Number(raw);
-  if (!isShare(value)) {
-    warn(
-      `ignoring ${ENV_MAX_MISSING_INCREASE}=${JSON.stringify(raw)}: expected a share from 0 to 1 (0.02 is 2 points)`,
-    );
-    return DEFAULT_MAX_MISSING_INCREASE;
-  }
-  return value;
+  return cliEnv(warn, env).MODELSIGHT_MAX_MISSING_INCREASE;
 }
 
 /**
