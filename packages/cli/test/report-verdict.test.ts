@@ -132,7 +132,7 @@ test('a bad limit: the option is refused (exit 2), the variable is named in a wa
     { env },
   );
   expect(result.stderr).toContain(
-    'modelsight: warning: MODELSIGHT_MAX_MISSING_INCREASE="lots" is not valid (expected a share from 0 to 1 (0.02 is 2 points)); using 0.02',
+    'modelsight: warning: MODELSIGHT_MAX_MISSING_INCREASE="lots" is not valid (expected a share from 0 to 1, such as 0.02 for 2 points); using 0.02',
   );
   expect(result.code).toBe(3);
 });

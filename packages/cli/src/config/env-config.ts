@@ -43,7 +43,7 @@ export function cliEnv(warn: (message: string) => void, vars: Env = process.env)
         const share = Number(value);
         return Number.isFinite(share) && share >= 0 && share <= 1 ? share : undefined;
       },
-      'a share from 0 to 1 (0.02 is 2 points)',
+      'a share from 0 to 1, such as 0.02 for 2 points',
     ),
   };
 }
