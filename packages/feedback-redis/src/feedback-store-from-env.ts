@@ -1,7 +1,9 @@
-import type { Env } from '@modelsight/internal';
 import { feedbackRedisEnv } from './config/env-config';
 import { RedisFeedbackStore } from './redis-feedback-store';
 import type { RedisFeedbackStoreOptions } from './redis-store-options';
+
+/** Environment variables by name, as `process.env` holds them. */
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** The environment variable {@link feedbackStoreFromEnv} reads: `redis`, or `memory` (the default, also when unset or empty). */
 export const ENV_FEEDBACK_STORE = 'MODELSIGHT_FEEDBACK_STORE';

@@ -1,4 +1,5 @@
-import { type Env, ReportOnce } from '@modelsight/internal';
+import { ReportOnce } from '@modelsight/internal';
+
 import { FEEDBACK_REDIS } from './config/env-config';
 import { diag } from '@opentelemetry/api';
 import {
@@ -19,6 +20,9 @@ import {
   type ResolvedRedisStoreOptions,
 } from './redis-store-options';
 import { WriteBatcher } from './write-batcher';
+
+/** Environment variables by name, as `process.env` holds them. */
+type Env = Readonly<Record<string, string | undefined>>;
 
 const MISSING: TakeResult = Object.freeze({ state: 'missing' });
 

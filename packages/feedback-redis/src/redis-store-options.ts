@@ -1,6 +1,8 @@
-import type { Env } from '@modelsight/internal';
 import type { RedisClientOptions } from 'redis';
 import { FEEDBACK_REDIS_ENV_DEFAULTS, feedbackRedisEnv, KEY_PREFIX_CHECK } from './config/env-config';
+
+/** Environment variables by name, as `process.env` holds them. */
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** Options of {@link redisFeedbackStore}. Each option wins over its environment variable. */
 export interface RedisFeedbackStoreOptions {

@@ -1,10 +1,7 @@
 import type { DriftProfile } from '@modelsight/drift';
-import { CLI_ENV_DEFAULTS, cliEnv } from '../config/env-config';
+import { cliEnv } from '../config/env-config';
 import { InputError } from '../input/input-error';
 import type { FeatureDataQuality, ReportDocument, ReportFeature } from './report-types';
-
-/** How much the missing (or invalid) share of a feature may rise above the reference's: 2 points. */
-export const DEFAULT_MAX_MISSING_INCREASE = CLI_ENV_DEFAULTS.MODELSIGHT_MAX_MISSING_INCREASE;
 
 const isShare = (value: number) => Number.isFinite(value) && value >= 0 && value <= 1;
 
