@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../input/input-error';
-
-const TIMEOUT_MS = 15_000;
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 /**
  * The text of one scrape of a Prometheus endpoint, or of a file holding one (anything that is not
@@ -18,17 +17,7 @@ export async function fetchMetricsText(source: string): Promise<string> {
       );
     }
   }
-  let response: Response;
-  try {
-    response = await fetch(source, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'text/plain' } });
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    const reason =
-      e.name === 'TimeoutError'
-        ? `no answer within ${TIMEOUT_MS / 1000} s`
-        : (e.cause?.code ?? e.cause?.message ?? e.message);
-    throw new InputError(`cannot reach ${source}: ${reason}`);
-  }
+  const response = await fetchWithTimeout(source, 'text/plain', source);
   if (!response.ok) throw new InputError(`${source} answered ${response.status} ${response.statusText}`);
   return response.text();
 }

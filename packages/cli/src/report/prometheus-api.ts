@@ -1,6 +1,5 @@
 import { InputError } from '../input/input-error';
-
-const TIMEOUT_MS = 15_000;
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 /** One sample of an instant vector: its labels and its value. */
 export interface InstantSample {
@@ -24,17 +23,7 @@ export async function queryInstant(baseUrl: string, promql: string, time: number
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('query', promql);
   url.searchParams.set('time', String(time));
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    const reason =
-      e.name === 'TimeoutError'
-        ? `no answer within ${TIMEOUT_MS / 1000} s`
-        : (e.cause?.code ?? e.cause?.message ?? e.message);
-    throw new InputError(`cannot reach Prometheus at ${baseUrl}: ${reason}`);
-  }
+  const response = await fetchWithTimeout(url, 'application/json', `Prometheus at ${baseUrl}`);
   let answer: QueryAnswer;
   try {
     answer = (await response.json()) as QueryAnswer;
