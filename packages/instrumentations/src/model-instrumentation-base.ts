@@ -2,7 +2,7 @@ import { ReportOnce } from '@modelsight/internal';
 import { createTracedCall, getActivePrediction, type TracedCall, type TracedCallOptions } from '@modelsight/core';
 import { context, trace, type Context, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { modelMappingsFromEnv, traceRootPredictionsFromEnv } from './env';
+import { modelMappingsFromEnv, traceRootPredictionsFromEnv } from './config/env-config';
 import { checkModelInstrumentationConfig, modelCallOptions } from './model-identity';
 import type { ModelInstrumentationConfig, ModelMapping, ModelSource } from './types';
 import { VERSION } from './version';
