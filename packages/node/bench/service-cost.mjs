@@ -13,9 +13,10 @@
 // Run: npm run build && node packages/node/bench/service-cost.mjs
 // Env: SERVICE_COST_QUICK=true (2 short rounds, trivial model only), SERVICE_COST_ROUNDS, SERVICE_COST_SECONDS,
 // SERVICE_COST_FRAMEWORKS (fastify,express), SERVICE_COST_MODELS (trivial,1ms), SERVICE_COST_VARIANTS (names
-// below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of the Fastify
-// service with the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs) and
-// SERVICE_COST_PROFILE_VARIANT (the variant profiled; default modelsight), SERVICE_COST_BASELINE (the path
+// below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of one service with
+// the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs), SERVICE_COST_PROFILE_VARIANT
+// (the variant profiled; default modelsight), SERVICE_COST_PROFILE_FRAMEWORK (the framework of the service
+// profiled; default fastify), SERVICE_COST_BASELINE (the path
 // of another build's dist/register.cjs, say of the main branch: adds the variants `baseline` and `baseline
 // always_off`, preloaded with it, to compare two builds in the same rounds).
 import { fork } from 'node:child_process';
@@ -33,6 +34,7 @@ const frameworks = list('SERVICE_COST_FRAMEWORKS', 'fastify,express');
 const models = list('SERVICE_COST_MODELS', quick ? 'trivial' : 'trivial,1ms');
 const profileDir = process.env.SERVICE_COST_PROFILE_DIR;
 const profileVariant = process.env.SERVICE_COST_PROFILE_VARIANT ?? 'modelsight';
+const profileFramework = process.env.SERVICE_COST_PROFILE_FRAMEWORK ?? 'fastify';
 
 const PRELOAD = ['--require', '@modelsight/node/register'];
 const VARIANTS = {
@@ -84,7 +86,7 @@ async function startVariant(framework, model, name, index) {
   const variant = VARIANTS[name];
   const port = await freePort();
   const profile =
-    profileDir && framework === 'fastify' && model === 'trivial' && name === profileVariant
+    profileDir && framework === profileFramework && model === 'trivial' && name === profileVariant
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
       : [];
   const service = await forkChild(
