@@ -11,7 +11,7 @@ import { categoricalFeature } from './categorical-feature';
 import { CELL, type CellSql } from './cell-sql';
 import { openSource } from './duckdb-source';
 import { loadDuckDB } from './load-duckdb';
-import { numericFeature } from './numeric-feature';
+import { numericFeatures } from './numeric-features';
 
 /** Memory DuckDB may use before it spills to disk; the process stays under about twice this. */
 const MEMORY_LIMIT = '512MB';
@@ -27,7 +27,16 @@ interface ColumnCounts {
   readonly firstText: string | null;
   readonly firstNumber: string | null;
   readonly firstNeither: string | null;
+  /** Of the finite numbers: the smallest, the largest, their sum, those below zero, and the −0s. */
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly negatives: number;
+  readonly negativeZeros: number;
 }
+
+/** Aggregates per column in {@link countColumns}. */
+const PER_COLUMN = 14;
 
 const shownText = (value: string | null): string =>
   value === null ? '' : JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
@@ -36,22 +45,30 @@ async function countColumns(
   connection: import('@duckdb/node-api').DuckDBConnection,
   columns: readonly { source: string; cell: CellSql }[],
 ): Promise<{ rows: number; counts: ColumnCounts[] }> {
-  const parts = columns.flatMap(({ cell }) => [
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.missing})`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isnan(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isfinite(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isinf(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.number})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
-  ]);
+  const parts = columns.flatMap(({ cell }) => {
+    const finite = `${cell.kind} = ${CELL.number} AND isfinite(${cell.number})`;
+    return [
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.missing})`,
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isnan(${cell.number}))`,
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isfinite(${cell.number}))`,
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isinf(${cell.number}))`,
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
+      `count(*) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
+      `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
+      `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.number})`,
+      `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
+      `min(${cell.number}) FILTER (WHERE ${finite})`,
+      `max(${cell.number}) FILTER (WHERE ${finite})`,
+      `fsum(${cell.number}) FILTER (WHERE ${finite})`,
+      `count(*) FILTER (WHERE ${finite} AND ${cell.number} < 0)`,
+      `count(*) FILTER (WHERE ${finite} AND ${cell.number} = 0 AND signbit(${cell.number}))`,
+    ];
+  });
   const result = await connection.runAndReadAll(`SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM source`);
   const row = result.getRows()[0] as unknown[];
   const at = (i: number) => row[i];
   const counts = columns.map((_, c) => {
-    const base = 1 + c * 9;
+    const base = 1 + c * PER_COLUMN;
     const text = (i: number) => (at(base + i) === null ? null : String(at(base + i)));
     return {
       missing: Number(at(base)),
@@ -63,6 +80,11 @@ async function countColumns(
       firstText: text(6),
       firstNumber: text(7),
       firstNeither: text(8),
+      min: Number(at(base + 9)),
+      max: Number(at(base + 10)),
+      sum: Number(at(base + 11)),
+      negatives: Number(at(base + 12)),
+      negativeZeros: Number(at(base + 13)),
     };
   });
   return { rows: Number(at(0)), counts };
@@ -137,31 +159,45 @@ export async function buildProfileWithDuckDB(
       return plan === undefined ? [] : [{ source: column, plan, cell: source.cell(column) }];
     });
     const { rows, counts } = await countColumns(connection, planned);
+    const typed = planned.flatMap((p, i) => {
+      const type = typeOf(p.source, counts[i] as ColumnCounts, p.plan.type, p.plan.typeFrom);
+      if (type !== 'empty') return [{ ...p, type, counts: counts[i] as ColumnCounts }];
+      options.onWarning?.(`column ${JSON.stringify(p.source)} holds no value: it is left out`);
+      return [];
+    });
+    const numeric = typed.filter((t) => t.type === 'numeric');
+    options.progress?.step(`profiling ${numeric.length} numeric features`);
+    const numericProfiles = await numericFeatures(
+      connection,
+      numeric.map(({ source: column, plan, cell, counts: c }) => ({
+        feature: plan.feature,
+        cell,
+        counts: { missing: c.missing + c.nan, invalid: c.infinite, rows },
+        settings: { bins, sampleSize, edges: explicitEdges(plan.feature, column, options) },
+        finite: c.finite,
+        min: c.min,
+        max: c.max,
+        sum: c.sum,
+        negatives: c.negatives,
+        negativeZeros: c.negativeZeros,
+      })),
+      format !== 'parquet',
+    );
     const features: FeatureProfile[] = [];
-    for (const [i, { source: column, plan, cell }] of planned.entries()) {
-      const type = typeOf(column, counts[i] as ColumnCounts, plan.type, plan.typeFrom);
-      if (type === 'empty') {
-        options.onWarning?.(`column ${JSON.stringify(column)} holds no value: it is left out`);
+    for (const [i, { plan, cell, type, counts: c }] of typed.entries()) {
+      if (type === 'numeric') {
+        const feature = numericProfiles[numeric.findIndex((t) => t.plan === plan)];
+        if (feature !== undefined) features.push(feature);
         continue;
       }
-      options.progress?.step(`profiling ${plan.feature} (${i + 1} of ${planned.length})`);
-      const c = counts[i] as ColumnCounts;
-      const feature =
-        type === 'numeric'
-          ? await numericFeature(
-              connection,
-              plan.feature,
-              `SELECT ${cell.number} AS v FROM source WHERE ${cell.kind} = ${CELL.number} AND isfinite(${cell.number})`,
-              { missing: c.missing + c.nan, invalid: c.infinite, rows },
-              { bins, sampleSize, edges: explicitEdges(plan.feature, column, options) },
-            )
-          : await categoricalFeature(
-              connection,
-              plan.feature,
-              categorySources(cell),
-              { missing: c.missing + c.nan, invalid: c.neither, rows },
-              { topK, maxOtherCategories: 1000 },
-            );
+      options.progress?.step(`profiling ${plan.feature} (${i + 1} of ${typed.length})`);
+      const feature = await categoricalFeature(
+        connection,
+        plan.feature,
+        categorySources(cell),
+        { missing: c.missing + c.nan, invalid: c.neither, rows },
+        { topK, maxOtherCategories: 1000 },
+      );
       if (feature !== undefined) features.push(feature);
     }
     if (features.length === 0) throw new InputError(`${file} has no column to profile`);
