@@ -8,18 +8,22 @@ export const GRID_LEVELS = 3;
 
 /**
  * Equal-width buckets over a column's range `[min, max]`, each level splitting those of the level above in
- * 2^16: the bucket of `v` at level L is `floor((v/2 - min/2) · scale · 2^(16·(L−1)))`, clamped to the level's
- * buckets. Halving first keeps `max/2 − min/2` finite for values near ±1.8e308.
+ * 2^16: the bucket of `v` at level L is `floor((v/2 − min/2) · scale · 2^(16·(L−1)))`, from 0 to
+ * 2^(16·L) (the maximum may land one past the last bucket; no clamping is needed, since any number will do).
+ * Halving first keeps `max/2 − min/2` finite for values near ±1.8e308.
  *
  * Only one property matters for exactness: the bucket number never decreases as `v` grows (halving,
- * subtracting, multiplying by a positive constant, flooring and clamping are each monotone in IEEE
- * arithmetic), so that a bucket holds consecutive values in sorted order, and equal values (−0 and +0
+ * subtracting, multiplying by a positive constant and flooring are each monotone in IEEE arithmetic), so that a bucket holds consecutive values in sorted order, and equal values (−0 and +0
  * included) share their bucket. Rounding may put a value in the bucket next to the one exact arithmetic
  * would; that changes which values are counted together, never an order statistic, since buckets are later
  * told apart by the smallest and largest value each holds, not by their numbers.
  */
 export interface BucketGrid {
-  /** SQL of the bucket of `x` (a DOUBLE expression) at `level` (1 to {@link GRID_LEVELS}), as a DOUBLE. */
+  /**
+   * SQL of the bucket of `x` (a DOUBLE expression) at `level` (1 to {@link GRID_LEVELS}), as a DOUBLE: exact below
+   * 2^48, or +∞ for every value above the minimum when the range is too narrow for a finite scale (then the
+   * next level splits nothing, and the last one reads values).
+   */
   bucketOf(x: string, level: number): string;
 }
 
@@ -33,8 +37,7 @@ export function bucketGrid(min: number, max: number): BucketGrid {
   return {
     bucketOf(x, level) {
       const levelScale = Math.min(scale * 2 ** (BUCKET_BITS * (level - 1)), Number.MAX_VALUE);
-      const last = 2 ** (BUCKET_BITS * level) - 1;
-      return `least(greatest(floor((${x} * ${doubleLiteral(0.5)} - ${doubleLiteral(origin)}) * ${doubleLiteral(levelScale)}), 0), ${last})::DOUBLE`;
+      return `floor((${x} * ${doubleLiteral(0.5)} - ${doubleLiteral(origin)}) * ${doubleLiteral(levelScale)})`;
     },
   };
 }

@@ -92,12 +92,12 @@ function binEdgesOf(stats: OrderStatistics, n: number, bins: number): { edges: n
 /**
  * The numeric feature `buildProfile` of `@modelsight/drift` builds from `n` finite values, from their order
  * statistics ({@link numericRequests}): the same edges, bin counts and proportions, sample, minimum and
- * maximum; the mean and standard deviation from DuckDB's sums, equal to the last digits. `valuesBelow`
+ * maximum; the mean and standard deviation as DuckDB sums them, equal to the last digits. `valuesBelow`
  * counts the values below each explicit edge, when the edges are given.
  */
 export function numericFeature(
   name: string,
-  summary: { readonly n: number; readonly mean: number },
+  summary: { readonly n: number; readonly mean: number; readonly std: number },
   stats: OrderStatistics,
   counts: NumericCounts,
   settings: NumericSettings,
@@ -117,7 +117,7 @@ export function numericFeature(
     invalid: counts.invalid,
     missingRate: counts.rows === 0 ? 0 : counts.missing / counts.rows,
     mean: summary.mean,
-    std: Math.sqrt(stats.squares / n),
+    std: summary.std,
     min: stats.values.get(0) as number,
     max: stats.values.get(n - 1) as number,
     edges,

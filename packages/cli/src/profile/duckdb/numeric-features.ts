@@ -18,6 +18,7 @@ export interface NumericColumn {
   readonly sum: number;
   readonly negatives: number;
   readonly negativeZeros: number;
+  readonly variance: number;
 }
 
 /**
@@ -47,7 +48,6 @@ export async function numericFeatures(
       n: c.finite,
       min: c.min,
       max: c.max,
-      mean: c.sum / c.finite,
       negatives: c.negatives,
       negativeZeros: c.negativeZeros,
     }));
@@ -65,7 +65,7 @@ export async function numericFeatures(
     profiled.forEach((c, i) => {
       features[c.index] = numericFeature(
         c.feature,
-        summaries[i] as ColumnSummary,
+        { n: c.finite, mean: c.sum / c.finite, std: Math.sqrt(c.variance) },
         stats[i] as (typeof stats)[number],
         c.counts,
         c.settings,

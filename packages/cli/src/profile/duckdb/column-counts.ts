@@ -1,0 +1,119 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { FeatureType } from '@modelsight/drift';
+import { InputError } from '../../input/input-error';
+import { CELL, type CellSql } from './cell-sql';
+
+/** What one column holds, counted in one pass over the file for every column at once. */
+export interface ColumnCounts {
+  readonly missing: number;
+  readonly nan: number;
+  readonly finite: number;
+  readonly infinite: number;
+  readonly text: number;
+  readonly neither: number;
+  /** Of the finite numbers: the smallest, the largest, their sum, those below zero, and the −0s. */
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly negatives: number;
+  readonly negativeZeros: number;
+  /** Population variance of the finite numbers (Welford's update, stable for any offset). */
+  readonly variance: number;
+}
+
+const KEYS = [
+  'missing',
+  'nan',
+  'finite',
+  'infinite',
+  'text',
+  'neither',
+  'min',
+  'max',
+  'sum',
+  'negatives',
+  'negativeZeros',
+  'variance',
+] as const;
+
+// Counts are sums of booleans: a `count(*) FILTER (...)` per count costs DuckDB about three times as much.
+const aggregates = (i: number): string[] => [
+  `sum((k${i} = ${CELL.missing})::INTEGER)`,
+  `sum((k${i} = ${CELL.number} AND isnan(x${i}))::INTEGER)`,
+  `count(f${i})`,
+  `sum((k${i} = ${CELL.number} AND isinf(x${i}))::INTEGER)`,
+  `sum((k${i} = ${CELL.text})::INTEGER)`,
+  `sum((k${i} = ${CELL.neither})::INTEGER)`,
+  `min(f${i})`,
+  `max(f${i})`,
+  `fsum(f${i})`,
+  `sum((f${i} < 0)::INTEGER)`,
+  `sum((f${i} = 0 AND signbit(f${i}))::INTEGER)`,
+  `var_pop(f${i})`,
+];
+
+/**
+ * Counts the kinds of cells of every column in one pass over `source` (each cell's kind and number computed
+ * once), with what the numeric features need of their finite values before their order statistics.
+ */
+export async function countColumns(
+  connection: DuckDBConnection,
+  cells: readonly CellSql[],
+): Promise<{ rows: number; counts: ColumnCounts[] }> {
+  const kinds = cells.map((cell, i) => `${cell.kind} AS k${i}, ${cell.number} AS x${i}`);
+  const finite = cells.map((_, i) => `CASE WHEN k${i} = ${CELL.number} AND isfinite(x${i}) THEN x${i} END AS f${i}`);
+  const parts = cells.flatMap((_, i) => aggregates(i));
+  const result = await connection.runAndReadAll(
+    `SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM (SELECT *, ${finite.join(', ')} FROM (SELECT ${kinds.join(', ')} FROM source))`,
+  );
+  const row = result.getRows()[0] as unknown[];
+  const counts = cells.map((_, c) => {
+    const base = 1 + c * KEYS.length;
+    return Object.fromEntries(KEYS.map((key, i) => [key, Number(row[base + i] ?? 0)])) as unknown as ColumnCounts;
+  });
+  return { rows: Number(row[0]), counts };
+}
+
+const shownText = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+};
+
+/** The first number, text and neither of a column, for an error message. */
+async function examples(connection: DuckDBConnection, cell: CellSql): Promise<unknown[]> {
+  const first = (kind: number) => `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${kind})`;
+  const result = await connection.runAndReadAll(
+    `SELECT ${first(CELL.number)}, ${first(CELL.text)}, ${first(CELL.neither)} FROM source`,
+  );
+  return result.getRows()[0] as unknown[];
+}
+
+/** The type of a column, declared or inferred as the streaming readers infer it; refuses a mixed column. */
+export async function typeOf(
+  connection: DuckDBConnection,
+  source: string,
+  cell: CellSql,
+  counts: ColumnCounts,
+  declared: FeatureType | undefined,
+  declaredBy: string | undefined,
+): Promise<FeatureType | 'empty'> {
+  const numbers = counts.finite + counts.infinite;
+  const other = counts.text + counts.neither;
+  if (declared === 'numeric' && other > 0) {
+    const [, text, neither] = await examples(connection, cell);
+    throw new InputError(
+      `column ${JSON.stringify(source)}: ${shownText(text ?? neither)} is not a number, and the column is numeric (${declaredBy})`,
+    );
+  }
+  if (declared !== undefined) return declared;
+  if (numbers > 0 && other > 0) {
+    const [number, text, neither] = await examples(connection, cell);
+    throw new InputError(
+      `column ${JSON.stringify(source)} mixes numbers (such as ${number}) and text (such as ${shownText(text ?? neither)}); ` +
+        `fix the values, or give --type ${source}=categorical to read the column as categories`,
+    );
+  }
+  if (numbers > 0) return 'numeric';
+  return other > 0 ? 'categorical' : 'empty';
+}
