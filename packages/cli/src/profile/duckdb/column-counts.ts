@@ -17,8 +17,8 @@ export interface ColumnCounts {
   readonly sum: number;
   readonly negatives: number;
   readonly negativeZeros: number;
-  /** Population variance of the finite numbers (Welford's update, stable for any offset). */
-  readonly variance: number;
+  /** Their plain sum: +∞ or −∞ where `sum` (Kahan–Babuška, NaN then) overflows. */
+  readonly plainSum: number;
 }
 
 const KEYS = [
@@ -33,7 +33,7 @@ const KEYS = [
   'sum',
   'negatives',
   'negativeZeros',
-  'variance',
+  'plainSum',
 ] as const;
 
 // Counts are sums of booleans: a `count(*) FILTER (...)` per count costs DuckDB about three times as much.
@@ -49,7 +49,7 @@ const aggregates = (i: number): string[] => [
   `fsum(f${i})`,
   `sum((f${i} < 0)::INTEGER)`,
   `sum((f${i} = 0 AND signbit(f${i}))::INTEGER)`,
-  `var_pop(f${i})`,
+  `sum(f${i})`,
 ];
 
 /**

@@ -18,7 +18,7 @@ export interface NumericColumn {
   readonly sum: number;
   readonly negatives: number;
   readonly negativeZeros: number;
-  readonly variance: number;
+  readonly plainSum: number;
 }
 
 /**
@@ -44,6 +44,7 @@ export async function numericFeatures(
   await connection.run(`CREATE ${materialize ? 'TABLE' : 'VIEW'} numbers AS SELECT ${select} FROM source`);
   try {
     const summaries: ColumnSummary[] = profiled.map((c) => ({
+      mean: (Number.isNaN(c.sum) ? c.plainSum : c.sum) / c.finite,
       column: c.column,
       n: c.finite,
       min: c.min,
@@ -65,7 +66,7 @@ export async function numericFeatures(
     profiled.forEach((c, i) => {
       features[c.index] = numericFeature(
         c.feature,
-        { n: c.finite, mean: c.sum / c.finite, std: Math.sqrt(c.variance) },
+        { n: c.finite, mean: summaries[i]?.mean as number, std: Math.sqrt((stats[i]?.squares as number) / c.finite) },
         stats[i] as (typeof stats)[number],
         c.counts,
         c.settings,

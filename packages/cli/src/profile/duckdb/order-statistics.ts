@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type BucketGrid, bucketGrid, GRID_LEVELS } from './bucket-grid';
+import { doubleLiteral } from './sql-text';
 
 /** What is known of a column before its order statistics: from one pass over the file. */
 export interface ColumnSummary {
@@ -10,6 +11,7 @@ export interface ColumnSummary {
   /** Smallest and largest finite value (either zero when the extreme is a zero: see {@link OrderStatistics}). */
   readonly min: number;
   readonly max: number;
+  readonly mean: number;
   /** Values below zero, and zeros with their sign bit set (−0): where −0 and +0 fall in sorted order. */
   readonly negatives: number;
   readonly negativeZeros: number;
@@ -39,6 +41,11 @@ export interface OrderStatistics {
   /** The value at each rank asked (and at each rank of a group asked). */
   readonly values: ReadonlyMap<number, number>;
   readonly groups: ReadonlyMap<number, ValueGroup>;
+  /**
+   * Sum of squared deviations from the mean, summed by DuckDB per bucket in the first pass (Kahan–Babuška);
+   * +∞ when it overflows, as a plain sum does.
+   */
+  readonly squares: number;
 }
 
 /** Buckets holding at most this many values are read value by value (one row per distinct value) rather than split again. */
@@ -72,8 +79,8 @@ WINDOW w AS (PARTITION BY g.col, g.parent ORDER BY g.lo ROWS BETWEEN UNBOUNDED P
  * (−0 before +0), found by refining histograms.
  *
  * 1. One pass over `numbers` counts every column's values per bucket of an equal-width grid (2^16 buckets
- *    between its minimum and maximum; {@link bucketGrid}) with the smallest and largest value of each.
- *    Running sums of the counts give every bucket's
+ *    between its minimum and maximum; {@link bucketGrid}) with the smallest and largest value of each, and
+ *    sums the squared deviations from the mean on the way. Running sums of the counts give every bucket's
  *    first rank, so a rank falls in a known bucket.
  * 2. A rank is answered when its bucket holds one distinct value (smallest = largest), or, for a value, when
  *    it is the bucket's first or last rank. Otherwise one more pass reads only the buckets still needed,
@@ -100,6 +107,12 @@ export async function orderStatistics(
   await connection.run(`CREATE OR REPLACE TABLE cells AS SELECT col, key, c, lo, hi,
     sum(c) OVER w - c AS below, lag(hi) OVER w AS before, lead(lo) OVER w AS after
     FROM groups WINDOW w AS (PARTITION BY col ORDER BY lo ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`);
+  // Kahan–Babuška summation gives NaN where the sum overflows (∞ − ∞ in its correction); the terms are
+  // never negative, so NaN means +∞.
+  const summed = await connection.runAndReadAll('SELECT col, fsum(sq) FROM groups GROUP BY col');
+  const squares = new Map(
+    summed.getRows().map((r) => [Number(r[0]), Number.isNaN(Number(r[1])) ? Infinity : Number(r[1])]),
+  );
   // Each asked rank once per column: a group request answers its value as well.
   const pending = requests.map((r) => ({
     groups: new Set(r.groups),
@@ -150,12 +163,15 @@ export async function orderStatistics(
   } finally {
     for (const table of ['groups', 'cells', 'refine']) await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
-  return columns.map((c, i) => signed(c, values[i] as Map<number, number>, groups[i] as Map<number, ValueGroup>));
+  return columns.map((c, i) =>
+    signed(c, values[i] as Map<number, number>, groups[i] as Map<number, ValueGroup>, squares.get(i) ?? 0),
+  );
 }
 
-/** First pass: every column's values per bucket of the first level. */
+/** First pass: every column's values per bucket of the first level, with their squared deviations from the mean. */
 function firstLevel(col: number, c: ColumnSummary, grid: BucketGrid): string {
-  return `SELECT ${col} AS col, ${grid.bucketOf('v', 1)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
+  const deviation = `(v - ${doubleLiteral(c.mean)})`;
+  return `SELECT ${col} AS col, ${grid.bucketOf('v', 1)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi, fsum(${deviation} * ${deviation}) AS sq FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
 }
 
 /**
@@ -203,7 +219,12 @@ async function locate(
  * The answers with the sign of each zero as a sort of the values orders them: the zeros take ranks
  * `[negatives, negatives + zeros)`, the −0s first.
  */
-function signed(c: ColumnSummary, values: Map<number, number>, groups: Map<number, ValueGroup>): OrderStatistics {
+function signed(
+  c: ColumnSummary,
+  values: Map<number, number>,
+  groups: Map<number, ValueGroup>,
+  squares: number,
+): OrderStatistics {
   const at = (rank: number, x: number): number => (x !== 0 ? x : rank < c.negatives + c.negativeZeros ? -0 : 0);
   const signedValues = new Map([...values].map(([rank, x]) => [rank, at(rank, x)]));
   const signedGroups = new Map(
@@ -217,5 +238,5 @@ function signed(c: ColumnSummary, values: Map<number, number>, groups: Map<numbe
       },
     ]),
   );
-  return { values: signedValues, groups: signedGroups };
+  return { values: signedValues, groups: signedGroups, squares };
 }

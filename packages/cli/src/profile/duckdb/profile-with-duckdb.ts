@@ -85,7 +85,7 @@ export async function buildProfileWithDuckDB(
         sum: c.sum,
         negatives: c.negatives,
         negativeZeros: c.negativeZeros,
-        variance: c.variance,
+        plainSum: c.plainSum,
       })),
       format !== 'parquet',
     );
