@@ -19,6 +19,8 @@ export interface NumericColumn {
   readonly negatives: number;
   readonly negativeZeros: number;
   readonly plainSum: number;
+  /** Their population variance, or NaN where DuckDB's computation overflowed. */
+  readonly variance: number;
 }
 
 /**
@@ -43,8 +45,10 @@ export async function numericFeatures(
     .join(', ');
   await connection.run(`CREATE ${materialize ? 'TABLE' : 'VIEW'} numbers AS SELECT ${select} FROM source`);
   try {
-    const summaries: ColumnSummary[] = profiled.map((c) => ({
-      mean: (Number.isNaN(c.sum) ? c.plainSum : c.sum) / c.finite,
+    // Kahan–Babuška summation gives NaN where the sum overflows; the plain sum then says which infinity.
+    const means = profiled.map((c) => (Number.isNaN(c.sum) ? c.plainSum : c.sum) / c.finite);
+    const summaries: ColumnSummary[] = profiled.map((c, i) => ({
+      squaresAbout: Number.isNaN(c.variance) ? means[i] : undefined,
       column: c.column,
       n: c.finite,
       min: c.min,
@@ -66,7 +70,11 @@ export async function numericFeatures(
     profiled.forEach((c, i) => {
       features[c.index] = numericFeature(
         c.feature,
-        { n: c.finite, mean: summaries[i]?.mean as number, std: Math.sqrt((stats[i]?.squares as number) / c.finite) },
+        {
+          n: c.finite,
+          mean: means[i] as number,
+          std: Math.sqrt(Number.isNaN(c.variance) ? (stats[i]?.squares as number) / c.finite : c.variance),
+        },
         stats[i] as (typeof stats)[number],
         c.counts,
         c.settings,

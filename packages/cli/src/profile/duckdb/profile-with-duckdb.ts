@@ -86,6 +86,7 @@ export async function buildProfileWithDuckDB(
         negatives: c.negatives,
         negativeZeros: c.negativeZeros,
         plainSum: c.plainSum,
+        variance: c.variance,
       })),
       format !== 'parquet',
     );
