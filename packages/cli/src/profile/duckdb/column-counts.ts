@@ -19,11 +19,6 @@ export interface ColumnCounts {
   readonly negativeZeros: number;
   /** Their plain sum: +∞ or −∞ where `sum` (Kahan–Babuška, NaN then) overflows. */
   readonly plainSum: number;
-  /**
-   * Their population variance (Welford's update, stable whatever their offset), or NaN when it overflowed
-   * (values beyond about ±1e154 from the mean): the squared deviations are then summed in another pass.
-   */
-  readonly variance: number;
 }
 
 const KEYS = [
@@ -39,12 +34,11 @@ const KEYS = [
   'negatives',
   'negativeZeros',
   'plainSum',
-  'variance',
 ] as const;
 
 // `count_if` costs DuckDB less than `count(*) FILTER (...)` (about a third) or a sum of booleans; the
 // aggregates of a kind the column cannot hold (text in a numeric Parquet column) are left out, known to be 0.
-function aggregates(i: number, cell: CellSql, variance: boolean): (string | 0)[] {
+function aggregates(i: number, cell: CellSql): (string | 0)[] {
   const can = (kind: number) => cell.kinds === undefined || cell.kinds.includes(kind);
   const numbers = can(CELL.number);
   const ifNumbers = (sql: string) => (numbers ? sql : 0);
@@ -61,7 +55,6 @@ function aggregates(i: number, cell: CellSql, variance: boolean): (string | 0)[]
     ifNumbers(`count_if(f${i} < 0)`),
     ifNumbers(`count_if(f${i} = 0 AND signbit(f${i}))`),
     ifNumbers(`sum(f${i})`),
-    variance ? ifNumbers(`var_pop(f${i})`) : 0,
   ];
 }
 
@@ -75,31 +68,20 @@ export async function countColumns(
 ): Promise<{ rows: number; counts: ColumnCounts[] }> {
   const kinds = cells.map((cell, i) => `${cell.kind} AS k${i}, ${cell.number} AS x${i}`);
   const finite = cells.map((_, i) => `CASE WHEN k${i} = ${CELL.number} AND isfinite(x${i}) THEN x${i} END AS f${i}`);
-  const query = async (variance: boolean) => {
-    const parts = cells.map((cell, i) => aggregates(i, cell, variance));
-    const queried = parts.flat().filter((p) => p !== 0);
-    const result = await connection.runAndReadAll(
-      `SELECT count(*)${queried.map((p) => `, ${p}`).join('')} FROM (SELECT *, ${finite.join(', ')} FROM (SELECT ${kinds.join(', ')} FROM source))`,
-    );
-    const row = result.getRows()[0] as unknown[];
-    let at = 1;
-    const value = (key: string, part: string | 0) =>
-      part !== 0 ? Number(row[at++] ?? 0) : key === 'variance' ? Number.NaN : 0;
-    const counts = parts.map(
-      (column) =>
-        Object.fromEntries(
-          column.map((part, i) => [KEYS[i], value(KEYS[i] as string, part)]),
-        ) as unknown as ColumnCounts,
-    );
-    return { rows: Number(row[0]), counts };
-  };
-  try {
-    return await query(true);
-  } catch (error) {
-    // DuckDB refuses a variance that overflows rather than say +∞: counted again without it.
-    if (!/VARPOP is out of range/i.test((error as Error).message)) throw error;
-    return await query(false);
-  }
+  const parts = cells.map((cell, i) => aggregates(i, cell));
+  const queried = parts.flat().filter((p) => p !== 0);
+  const result = await connection.runAndReadAll(
+    `SELECT count(*)${queried.map((p) => `, ${p}`).join('')} FROM (SELECT *, ${finite.join(', ')} FROM (SELECT ${kinds.join(', ')} FROM source))`,
+  );
+  const row = result.getRows()[0] as unknown[];
+  let at = 1;
+  const counts = parts.map(
+    (column) =>
+      Object.fromEntries(
+        column.map((part, i) => [KEYS[i], part === 0 ? 0 : Number(row[at++] ?? 0)]),
+      ) as unknown as ColumnCounts,
+  );
+  return { rows: Number(row[0]), counts };
 }
 
 const shownText = (value: unknown): string => {

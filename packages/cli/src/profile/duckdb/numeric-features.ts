@@ -19,8 +19,6 @@ export interface NumericColumn {
   readonly negatives: number;
   readonly negativeZeros: number;
   readonly plainSum: number;
-  /** Their population variance, or NaN where DuckDB's computation overflowed. */
-  readonly variance: number;
 }
 
 /**
@@ -48,7 +46,7 @@ export async function numericFeatures(
     // Kahan–Babuška summation gives NaN where the sum overflows; the plain sum then says which infinity.
     const means = profiled.map((c) => (Number.isNaN(c.sum) ? c.plainSum : c.sum) / c.finite);
     const summaries: ColumnSummary[] = profiled.map((c, i) => ({
-      squaresAbout: Number.isNaN(c.variance) ? means[i] : undefined,
+      mean: means[i] as number,
       column: c.column,
       n: c.finite,
       min: c.min,
@@ -73,7 +71,7 @@ export async function numericFeatures(
         {
           n: c.finite,
           mean: means[i] as number,
-          std: Math.sqrt(Number.isNaN(c.variance) ? (stats[i]?.squares as number) / c.finite : c.variance),
+          std: Math.sqrt((stats[i]?.squares as number) / c.finite),
         },
         stats[i] as (typeof stats)[number],
         c.counts,

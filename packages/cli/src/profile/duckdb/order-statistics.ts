@@ -11,11 +11,7 @@ export interface ColumnSummary {
   /** Smallest and largest finite value (either zero when the extreme is a zero: see {@link OrderStatistics}). */
   readonly min: number;
   readonly max: number;
-  /**
-   * The mean, when the first pass is to sum the squared deviations from it: when DuckDB's variance overflowed
-   * in the pass that counted the columns.
-   */
-  readonly squaresAbout?: number;
+  readonly mean: number;
   /** Values below zero, and zeros with their sign bit set (−0): where −0 and +0 fall in sorted order. */
   readonly negatives: number;
   readonly negativeZeros: number;
@@ -46,8 +42,8 @@ export interface OrderStatistics {
   readonly values: ReadonlyMap<number, number>;
   readonly groups: ReadonlyMap<number, ValueGroup>;
   /**
-   * Sum of squared deviations from the mean, summed by DuckDB per bucket in the first pass (Kahan–Babuška) when
-   * {@link ColumnSummary.squaresAbout} is given; +∞ when it overflows, as a plain sum does.
+   * Sum of squared deviations from the mean, summed by DuckDB per bucket in the first pass (Kahan–Babuška);
+   * +∞ when it overflows, as a plain sum does.
    */
   readonly squares: number;
 }
@@ -83,8 +79,9 @@ WINDOW w AS (PARTITION BY g.col, g.parent ORDER BY g.lo ROWS BETWEEN UNBOUNDED P
  * (−0 before +0), found by refining histograms.
  *
  * 1. One pass over `numbers` counts every column's values per bucket of an equal-width grid (2^16 buckets
- *    between its minimum and maximum; {@link bucketGrid}) with the smallest and largest value of each (and,
- *    when asked, sums the squared deviations from the mean on the way). Running sums of the counts give every bucket's
+ *    between its minimum and maximum; {@link bucketGrid}) with the smallest and largest value of each, and
+ *    sums the squared deviations from the mean on the way (two passes in all, as accurate as `buildProfile`'s).
+ *    Running sums of the counts give every bucket's
  *    first rank, so a rank falls in a known bucket.
  * 2. A rank is answered when its bucket holds one distinct value (smallest = largest), or, for a value, when
  *    it is the bucket's first or last rank. Otherwise one more pass reads only the buckets still needed,
@@ -172,11 +169,10 @@ export async function orderStatistics(
   );
 }
 
-/** First pass: every column's values per bucket of the first level, with their squared deviations when asked. */
+/** First pass: every column's values per bucket of the first level, with their squared deviations from the mean. */
 function firstLevel(col: number, c: ColumnSummary, grid: BucketGrid): string {
-  const deviation = c.squaresAbout === undefined ? undefined : `(v - ${doubleLiteral(c.squaresAbout)})`;
-  const squares = deviation === undefined ? 'NULL::DOUBLE' : `fsum(${deviation} * ${deviation})`;
-  return `SELECT ${col} AS col, ${grid.bucketOf('v', 1)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi, ${squares} AS sq FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
+  const deviation = `(v - ${doubleLiteral(c.mean)})`;
+  return `SELECT ${col} AS col, ${grid.bucketOf('v', 1)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi, fsum(${deviation} * ${deviation}) AS sq FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
 }
 
 /**

@@ -86,7 +86,6 @@ export async function buildProfileWithDuckDB(
         negatives: c.negatives,
         negativeZeros: c.negativeZeros,
         plainSum: c.plainSum,
-        variance: c.variance,
       })),
       format !== 'parquet',
     );
