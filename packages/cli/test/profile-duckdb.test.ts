@@ -111,6 +111,13 @@ test('a column that mixes numbers and text is refused, naming the column and bot
   );
 });
 
+test('text in a column declared numeric is refused, naming the column and the text', async () => {
+  const file = writeText(join(dir, 'declared.csv'), 'age,city\n31,Paris\n4O,Lyon\n');
+  await expect(buildProfileFromFile(file, { engine: 'duckdb', types: { age: 'numeric' } })).rejects.toThrow(
+    /column "age": "4O" is not a number, and the column is numeric/,
+  );
+});
+
 test('a Parquet file cannot be streamed, and a file DuckDB cannot read is named', async () => {
   const parquet = join(dir, 'train.parquet');
   await expect(buildProfileFromFile(parquet, { engine: 'stream' })).rejects.toThrow('--engine duckdb');
