@@ -56,7 +56,7 @@ export class ByteWriter {
     this.ensure(length);
     const buffer = this.buffer;
     // A loop beats a call into the runtime for the short pieces (keys, tags) written most often.
-    if (length < 64) {
+    if (length < 32) {
       let pos = this.pos;
       for (let i = 0; i < length; i++) buffer[pos++] = value[i] as number;
       this.pos = pos;

@@ -38,6 +38,8 @@ const MESSAGE = text(',"message":');
 const LINKS = text('},"links":[');
 const DROPPED_LINKS = text('],"droppedLinksCount":');
 const FLAGS = text(',"flags":');
+const NO_EVENTS_TO_STATUS = text('],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":');
+const NO_LINKS_TO_FLAGS = text('},"links":[],"droppedLinksCount":0,"flags":');
 const EVENT_START = text('{"attributes":[');
 const EVENT_NAME = text('],"name":');
 const EVENT_TIME = text(',"timeUnixNano":');
@@ -163,29 +165,39 @@ export class OtlpJsonFormat implements OtlpFormat {
     writeNanosAsJsonString(w, span.endTime);
     w.bytes(ATTRIBUTES);
     this.attributes(w, span.attributes);
-    w.bytes(DROPPED_ATTRIBUTES);
-    jsonNumber(w, span.droppedAttributesCount);
-    w.bytes(EVENTS);
-    for (let i = 0; i < span.events.length; i++) {
-      if (i > 0) w.byte(COMMA);
-      this.event(w, span.events[i] as TimedEvent);
+    if (span.droppedAttributesCount === 0 && span.events.length === 0 && span.droppedEventsCount === 0) {
+      // What most spans have between their attributes and their status code, in one piece.
+      w.bytes(NO_EVENTS_TO_STATUS);
+    } else {
+      w.bytes(DROPPED_ATTRIBUTES);
+      jsonNumber(w, span.droppedAttributesCount);
+      w.bytes(EVENTS);
+      for (let i = 0; i < span.events.length; i++) {
+        if (i > 0) w.byte(COMMA);
+        this.event(w, span.events[i] as TimedEvent);
+      }
+      w.bytes(DROPPED_EVENTS);
+      jsonNumber(w, span.droppedEventsCount);
+      w.bytes(STATUS);
     }
-    w.bytes(DROPPED_EVENTS);
-    jsonNumber(w, span.droppedEventsCount);
-    w.bytes(STATUS);
     jsonNumber(w, span.status.code);
-    if (span.status.message !== undefined) {
-      w.bytes(MESSAGE);
-      jsonString(w, span.status.message);
+    if (span.status.message === undefined && span.links.length === 0 && span.droppedLinksCount === 0) {
+      // Likewise between the status code and the flags.
+      w.bytes(NO_LINKS_TO_FLAGS);
+    } else {
+      if (span.status.message !== undefined) {
+        w.bytes(MESSAGE);
+        jsonString(w, span.status.message);
+      }
+      w.bytes(LINKS);
+      for (let i = 0; i < span.links.length; i++) {
+        if (i > 0) w.byte(COMMA);
+        this.link(w, span.links[i] as Link);
+      }
+      w.bytes(DROPPED_LINKS);
+      jsonNumber(w, span.droppedLinksCount);
+      w.bytes(FLAGS);
     }
-    w.bytes(LINKS);
-    for (let i = 0; i < span.links.length; i++) {
-      if (i > 0) w.byte(COMMA);
-      this.link(w, span.links[i] as Link);
-    }
-    w.bytes(DROPPED_LINKS);
-    jsonNumber(w, span.droppedLinksCount);
-    w.bytes(FLAGS);
     w.decimal(flags(context.traceFlags, parent?.isRemote));
     w.byte(0x7d);
   }
