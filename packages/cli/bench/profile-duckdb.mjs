@@ -96,7 +96,9 @@ for (const [name, run, n] of [
 }
 const baseCpu = Math.min(baseline.cpuMs, baselineAgain.cpuMs) / BASELINE_ROWS;
 const duckCpu = duckdb.cpuMs / profileRows;
-console.log(`\nrows/s (wall clock): duckdb ${(duckRate / baseRate).toFixed(2)}x the streaming engine (best baseline round)`);
+console.log(
+  `\nrows/s (wall clock): duckdb ${(duckRate / baseRate).toFixed(2)}x the streaming engine (best baseline round)`,
+);
 console.log(
   `CPU per row: duckdb ${(duckCpu * 1000).toFixed(2)} µs, stream ${(baseCpu * 1000).toFixed(2)} µs (${(baseCpu / duckCpu).toFixed(2)}x less)`,
 );
