@@ -1,45 +1,14 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DriftProfile, FeatureProfile } from '@modelsight/drift';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildProfileFromFile, type ProfileFileOptions } from '../src/profile/build-profile-from-file';
 import { generateRows, toCsv, toJsonLines, writeText, type Row } from './support/data-files.cjs';
 import { tempDir } from './support/run-cli';
-
-// The DuckDB engine must give the profile the streaming engine gives (buildProfile of the same values) for the
-// same file: the same features in the same order, edges, counts, proportions, samples and categories; mean and
-// standard deviation to the last digits, since DuckDB sums in another order.
+import { expectSameProfile } from './support/same-profile';
 
 const rows = generateRows(4000, 21);
 let dir: string;
-
-/** Each feature, its mean and std apart; the profile without its creation time. */
-function split(profile: DriftProfile) {
-  const { createdAt: _, features, ...rest } = profile;
-  const moments = features.map((f) => (f.type === 'numeric' ? [f.mean, f.std] : []));
-  const exact = features.map((f: FeatureProfile) => {
-    if (f.type !== 'numeric') return f;
-    const { mean: _m, std: _s, ...other } = f;
-    return other;
-  });
-  return { rest, exact, moments };
-}
-
-function expectSameProfile(actual: DriftProfile, expected: DriftProfile): void {
-  const a = split(actual);
-  const e = split(expected);
-  expect(a.rest).toEqual(e.rest);
-  expect(a.exact).toEqual(e.exact);
-  a.moments.forEach((pair, i) =>
-    pair.forEach((value, j) => {
-      const reference = e.moments[i]![j]!;
-      expect(Math.abs(value - reference), `${expected.features[i]!.name}`).toBeLessThanOrEqual(
-        Math.abs(reference) * 1e-12 + 1e-12,
-      );
-    }),
-  );
-}
 
 async function bothEngines(file: string, options: ProfileFileOptions = {}) {
   const streamed = await buildProfileFromFile(file, { ...options, engine: 'stream' });
@@ -139,6 +108,13 @@ test('a column that mixes numbers and text is refused, naming the column and bot
   const file = writeText(join(dir, 'mixed.csv'), 'age,city\n31,Paris\n4O,Lyon\n');
   await expect(buildProfileFromFile(file, { engine: 'duckdb' })).rejects.toThrow(
     /column "age" mixes numbers \(such as 31\) and text \(such as "4O"\)/,
+  );
+});
+
+test('text in a column declared numeric is refused, naming the column and the text', async () => {
+  const file = writeText(join(dir, 'declared.csv'), 'age,city\n31,Paris\n4O,Lyon\n');
+  await expect(buildProfileFromFile(file, { engine: 'duckdb', types: { age: 'numeric' } })).rejects.toThrow(
+    /column "age": "4O" is not a number, and the column is numeric/,
   );
 });
 

@@ -114,16 +114,34 @@ async function serve() {
   await new Promise((resolve) => app.listen(port, '127.0.0.1', resolve));
 }
 
+// The CPU time of the main thread alone (the process's includes its worker threads), in µs, from Linux's
+// schedstat; undefined elsewhere.
+const { readFileSync } = require('node:fs');
+function mainThreadCpuUs() {
+  try {
+    return Number(readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 let cpuAtBegin;
+let mainAtBegin;
 let answeredAtBegin = 0;
 process.on('message', async (message) => {
   if (message === 'begin') {
     cpuAtBegin = process.cpuUsage();
+    mainAtBegin = mainThreadCpuUs();
     answeredAtBegin = answered;
     process.send({ begun: true });
   } else if (message === 'end') {
     const cpu = process.cpuUsage(cpuAtBegin);
-    process.send({ cpuUs: cpu.user + cpu.system, answered: answered - answeredAtBegin });
+    const main = mainThreadCpuUs();
+    process.send({
+      cpuUs: cpu.user + cpu.system,
+      mainThreadUs: main === undefined || mainAtBegin === undefined ? undefined : main - mainAtBegin,
+      answered: answered - answeredAtBegin,
+    });
   } else if (message === 'stop') {
     // Everything the service traced is exported before it reports how many requests it answered.
     await otelSdk?.shutdown();

@@ -1,12 +1,13 @@
 // What the preload costs a model service per request, against the same service bare and against the
 // alternatives: Fastify and Express, a trivial model (~5 µs) and a 1 ms one; the service without telemetry,
-// under the preload (defaults, traces sampled at 10%, sampler always_off, traces not exported), under the
+// under the preload (defaults, spans sent as OTLP/protobuf, traces sampled at 10%, sampler always_off, traces not exported), under the
 // generic OpenTelemetry stack (the NodeSDK with auto-instrumentations-node and a predict span written by
 // hand) and with one prom-client histogram. Each service runs in its own process, the load comes from this
 // one (autocannon, POST /predict) and the spans go to an OTLP/HTTP receiver in a third process.
 //
 // CPU per request is measured in the service (process.cpuUsage() over the window, divided by the requests
-// it answered). Rounds are interleaved (bare, A, B, …, bare, A, B, …) so that all variants see the same
+// it answered); "main µs/req" is the main thread's part of it (Linux's schedstat), the rest being worker
+// threads such as the span export thread. Rounds are interleaved (bare, A, B, …, bare, A, B, …) so that all variants see the same
 // machine; the table shows medians over the rounds, and each variant's difference and ratio against the
 // bare service of the same round.
 //
@@ -43,6 +44,7 @@ const PRELOAD = ['--require', '@modelsight/node/register'];
 const VARIANTS = {
   bare: { app: 'bare' },
   modelsight: { app: 'modelsight', preload: true },
+  'modelsight protobuf': { app: 'modelsight', preload: true, env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } },
   'modelsight 10%': {
     app: 'modelsight',
     preload: true,
@@ -147,17 +149,21 @@ for (const framework of frameworks) {
     const services = [];
     for (const name of variantNames) services.push(await startVariant(framework, model, name, serviceIndex++));
     for (const service of services) await load(service.url, 1);
-    /** One window of load on `service`, its CPU per request and requests per second. */
+    /** One window of load on `service`: its CPU per request (all threads, main thread) and requests per second. */
     const measure = async (service) => {
       await ask(service.child, 'begin');
       const started = performance.now();
       const result = await load(service.url, seconds);
-      const { cpuUs, answered } = await ask(service.child, 'end');
+      const { cpuUs, mainThreadUs, answered } = await ask(service.child, 'end');
       const elapsed = (performance.now() - started) / 1000;
       if (result.errors + result.non2xx > 0) {
         throw new Error(`${service.name}: ${result.errors} errors, ${result.non2xx} non-2xx\n${service.stderr()}`);
       }
-      service.rounds.push({ cpuPerRequest: cpuUs / answered, rps: answered / elapsed });
+      service.rounds.push({
+        cpuPerRequest: cpuUs / answered,
+        mainPerRequest: mainThreadUs === undefined ? Number.NaN : mainThreadUs / answered,
+        rps: answered / elapsed,
+      });
     };
     for (let round = 0; round < rounds; round++) {
       if (concurrent) await Promise.all(services.map(measure));
@@ -173,6 +179,7 @@ for (const framework of frameworks) {
       'CPU µs/req'.padStart(11),
       'added µs'.padStart(9),
       'CPU ratio'.padStart(10),
+      'main µs/req'.padStart(12),
       'req/s'.padStart(8),
       'req/s ratio'.padStart(12),
       'spans/req'.padStart(10),
@@ -189,6 +196,9 @@ for (const framework of frameworks) {
           .padStart(11),
         (i === 0 ? '' : `+${median(added).toFixed(1)}`).padStart(9),
         median(ratio).toFixed(2).padStart(10),
+        median(service.rounds.map((r) => r.mainPerRequest))
+          .toFixed(1)
+          .padStart(12),
         median(service.rounds.map((r) => r.rps))
           .toFixed(0)
           .padStart(8),

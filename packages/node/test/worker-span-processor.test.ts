@@ -1,8 +1,9 @@
-import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { captureDiag } from '@modelsight/test-support';
+import { context, diag, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader, type SumMetricData } from '@opentelemetry/sdk-metrics';
-import { AlwaysOnSampler, BasicTracerProvider, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -210,6 +211,40 @@ describe('WorkerSpanProcessor', () => {
       'otel.sdk.processor.span.processed{}': 1,
       'otel.sdk.exporter.span.exported{}': 1,
     });
+  });
+
+  it('drops a span it cannot encode, counts it as not exported, says so once, and exports the others', async () => {
+    const { processor, tracer, counters } = await setup('normal');
+    const { warnings } = captureDiag();
+    try {
+      const spans: ReadableSpan[] = [];
+      for (let i = 0; i < 3; i++) {
+        const span = tracer.startSpan(`span ${i}`);
+        span.end();
+        spans.push(span as unknown as ReadableSpan);
+      }
+      // Read through the prototype chain, but for attributes that cannot be read.
+      const unreadable = (span: ReadableSpan): ReadableSpan =>
+        Object.create(span, {
+          attributes: {
+            get() {
+              throw new Error('attributes cannot be read');
+            },
+          },
+        });
+      processor.onEnd(unreadable(spans[0] as ReadableSpan));
+      processor.onEnd(unreadable(spans[1] as ReadableSpan));
+      await processor.forceFlush();
+      expect(receiver!.spans().map((span) => span.name)).toEqual(['span 0', 'span 1', 'span 2']);
+      expect(await counters()).toEqual({
+        'otel.sdk.processor.span.processed{}': 5,
+        'otel.sdk.exporter.span.exported{}': 3,
+        'otel.sdk.exporter.span.exported{encoding_failed}': 2,
+      });
+      expect(warnings.filter((line) => line.includes('attributes cannot be read'))).toHaveLength(1);
+    } finally {
+      diag.disable();
+    }
   });
 
   it('leaves unsampled spans out', async () => {

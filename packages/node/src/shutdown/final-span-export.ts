@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { spanBatchEncoder } from '../traces/otlp-encoding/span-batch-encoder';
 import { FINAL_EXPORT, type FinalExportRequest } from './final-export-protocol';
 import type { OtlpProtocol } from '../types';
 
@@ -33,16 +33,20 @@ export function exportSpansSync(
 ): FinalExportOutcome {
   if (spans.length === 0) return 'exported';
   if (timeoutMs <= 0 || !existsSync(WORKER_FILE)) return 'unavailable';
-  const serializer = target.protocol === 'http/protobuf' ? ProtobufTraceSerializer : JsonTraceSerializer;
+  const encoder = spanBatchEncoder(target.protocol);
   const bodies: Uint8Array[] = [];
-  for (let start = 0; start < spans.length; start += target.batchSize) {
-    const body = serializer.serializeRequest(spans.slice(start, start + target.batchSize) as ReadableSpan[]);
-    if (body !== undefined) bodies.push(body);
+  try {
+    for (let start = 0; start < spans.length; start += target.batchSize) {
+      bodies.push(encoder.encode(spans.slice(start, start + target.batchSize)));
+    }
+  } catch {
+    // Counted and reported by the caller as spans not exported; the shutdown goes on.
+    return 'failed';
   }
   const outcome = new SharedArrayBuffer(4);
   const request: FinalExportRequest = {
     url: target.url,
-    contentType: target.protocol === 'http/protobuf' ? 'application/x-protobuf' : 'application/json',
+    contentType: encoder.contentType,
     timeoutMs,
     bodies,
     outcome,

@@ -1,32 +1,42 @@
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { Resource } from '@opentelemetry/resources';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { shutdownAwareRetries, type ShutdownAwareRetries } from './export-retries';
 import type { BatchOutcome, SpanExportSettings } from './span-export-protocol';
-import { fromSpanRecord, type ResourceRecord, type SpanRecord } from './span-record';
 
 /**
- * Serializes and sends batches of span records with the OTLP/HTTP trace exporter of the SDK, built from the
- * same options and environment variables as anywhere else (endpoint, `OTEL_EXPORTER_OTLP_*_HEADERS`,
+ * Sends OTLP request bodies, encoded already, with the OTLP/HTTP export delegate of the SDK's exporters, built
+ * from the same options and environment variables as theirs (endpoint, `OTEL_EXPORTER_OTLP_*_HEADERS`,
  * `_COMPRESSION`, certificates), its retries replaced by {@link ShutdownAwareRetries}. Runs on the export
  * thread (`span-export-worker.ts`), or on the main thread where that thread cannot be started.
  */
 export class OtlpSpanSink {
-  private readonly exporter: SpanExporter;
+  private readonly exporter: OTLPExporterBase<Uint8Array>;
   private readonly retries: ShutdownAwareRetries | undefined;
 
   constructor(private readonly settings: SpanExportSettings) {
-    const options = { url: settings.url, timeoutMillis: settings.requestTimeoutMs };
-    this.exporter =
-      settings.protocol === 'http/protobuf' ? new OTLPProtoTraceExporter(options) : new OTLPJsonTraceExporter(options);
+    const protobuf = settings.protocol === 'http/protobuf';
+    const delegate = createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions({ url: settings.url, timeoutMillis: settings.requestTimeoutMs }, 'TRACES', 'v1/traces', {
+        'Content-Type': protobuf ? 'application/x-protobuf' : 'application/json',
+      }),
+      {
+        // The body is the request already; the collector's answer is read as the SDK's exporter reads it, so
+        // that a partial success is reported.
+        serializeRequest: (body: Uint8Array) => body,
+        deserializeResponse: (protobuf ? ProtobufTraceSerializer : JsonTraceSerializer).deserializeResponse,
+      },
+      protobuf ? 'otlp_http_span_exporter' : 'otlp_http_json_span_exporter',
+      // The SDK's own exporter metrics are not recorded (no meter provider is given).
+      { name: 'span', countItems: () => 0 },
+      undefined,
+    );
+    this.exporter = new OTLPExporterBase(delegate);
     this.retries = shutdownAwareRetries(this.exporter);
   }
 
-  /** Exports one batch; resolves (never rejects) when the collector answered, or gave up, or time ran out. */
-  export(resourceRecord: ResourceRecord, records: readonly SpanRecord[]): Promise<BatchOutcome> {
-    const resource = { attributes: resourceRecord.attributes, schemaUrl: resourceRecord.schemaUrl } as Resource;
-    const spans = records.map((record) => fromSpanRecord(record, resource));
+  /** Sends one request body; resolves (never rejects) when the collector answered, or gave up, or time ran out. */
+  export(body: Uint8Array): Promise<BatchOutcome> {
     return new Promise<BatchOutcome>((resolve) => {
       let settled = false;
       const finish = (outcome: BatchOutcome) => {
@@ -47,7 +57,7 @@ export class OtlpSpanSink {
         this.settings.batchTimeoutMs,
       );
       try {
-        this.exporter.export(spans, (result) => {
+        this.exporter.export(body, (result) => {
           if (result.code === 0) finish({ exported: true });
           else finish(failure(result.error));
         });

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { SpanBatch } from './otlp-encoding/span-batch';
+import { spanBatchEncoder, type SpanBatchEncoder } from './otlp-encoding/span-batch-encoder';
 import { OtlpSpanSink } from './otlp-span-sink';
 import type { BatchOutcome, FromExportThread, SpanExportSettings, ToExportThread } from './span-export-protocol';
-import type { ResourceRecord, SpanRecord } from './span-record';
 
 // Built beside index.cjs / index.mjs (the ESM build shims __dirname).
 const WORKER_FILE = join(__dirname, 'span-export-worker.cjs');
@@ -13,8 +14,10 @@ const MAX_RESTARTS = 3;
 
 /** Where the span processor hands its batches. */
 export interface SpanExportChannel {
-  /** Exports one batch; never rejects. */
-  send(resource: ResourceRecord, spans: SpanRecord[]): Promise<BatchOutcome>;
+  /** An empty batch in the channel's encoding, to add spans to as they end. */
+  newBatch(): SpanBatch;
+  /** Writes the request of a batch on the calling thread and exports it; never rejects. */
+  send(batch: SpanBatch): Promise<BatchOutcome>;
   /** Shutdown began: no more retries, and no request outlives `deadline` (ms since the epoch). */
   endBy(deadline: number): void;
   /** Stops the exporter (and its thread); batches not answered yet count as failed. */
@@ -31,16 +34,38 @@ export function spanExportChannel(settings: SpanExportSettings): SpanExportChann
   return existsSync(WORKER_FILE) ? new WorkerChannel(settings) : new InThreadChannel(settings);
 }
 
+/** The body of a batch, or how writing it failed: that must cost the batch, counted and reported, never the service. */
+function requestOf(batch: SpanBatch): Uint8Array | BatchOutcome {
+  try {
+    return batch.finish();
+  } catch (error) {
+    const reason = `the spans could not be encoded: ${error instanceof Error ? error.message : String(error)}`;
+    return { exported: false, errorType: 'encoding_failed', reason };
+  }
+}
+
 /** Exports on the main thread. */
 export class InThreadChannel implements SpanExportChannel {
   private readonly sink: OtlpSpanSink;
+  private readonly encoder: SpanBatchEncoder;
 
   constructor(settings: SpanExportSettings) {
     this.sink = new OtlpSpanSink(settings);
+    this.encoder = spanBatchEncoder(settings.protocol);
   }
 
-  send(resource: ResourceRecord, spans: SpanRecord[]): Promise<BatchOutcome> {
-    return this.sink.export(resource, spans);
+  newBatch(): SpanBatch {
+    return this.encoder.newBatch();
+  }
+
+  send(batch: SpanBatch): Promise<BatchOutcome> {
+    const body = requestOf(batch);
+    if (!(body instanceof Uint8Array)) return Promise.resolve(body);
+    return this.sink.export(body).then((outcome) => {
+      // Written out whole once the collector took it; a request that timed out may still be writing it.
+      if (outcome.exported) this.encoder.recycle(body);
+      return outcome;
+    });
   }
 
   endBy(deadline: number): void {
@@ -55,12 +80,14 @@ export class InThreadChannel implements SpanExportChannel {
 }
 
 /**
- * Hands batches to a worker thread by structured clone; the thread serializes and posts them. The thread
- * never keeps the process alive (`unref`), and is started without the process's command-line flags: the
- * preloads they name would otherwise run in it again.
+ * Writes the requests of batches on the main thread and hands each body to a worker thread, its buffer
+ * transferred rather than copied; the thread posts them. The thread never keeps the process alive
+ * (`unref`), and is started without the process's command-line flags: the preloads they name would otherwise
+ * run in it again.
  */
 class WorkerChannel implements SpanExportChannel {
   private worker: Worker | undefined;
+  private readonly encoder: SpanBatchEncoder;
   private nextId = 0;
   private readonly waiting = new Map<number, (outcome: BatchOutcome) => void>();
   private restarts = 0;
@@ -68,18 +95,26 @@ class WorkerChannel implements SpanExportChannel {
   private deadline: number | undefined;
   private closed = false;
 
-  constructor(private readonly settings: SpanExportSettings) {}
+  constructor(private readonly settings: SpanExportSettings) {
+    this.encoder = spanBatchEncoder(settings.protocol);
+  }
 
-  send(resource: ResourceRecord, spans: SpanRecord[]): Promise<BatchOutcome> {
-    if (this.fallback) return this.fallback.send(resource, spans);
+  newBatch(): SpanBatch {
+    return this.encoder.newBatch();
+  }
+
+  send(batch: SpanBatch): Promise<BatchOutcome> {
+    if (this.fallback) return this.fallback.send(batch);
     if (this.closed)
       return Promise.resolve({ exported: false, errorType: 'shutdown', reason: 'the exporter is shut down' });
+    const body = requestOf(batch);
+    if (!(body instanceof Uint8Array)) return Promise.resolve(body);
     const worker = this.started();
     const id = this.nextId++;
     return new Promise<BatchOutcome>((resolve) => {
       this.waiting.set(id, resolve);
-      const message: ToExportThread = { type: 'batch', id, resource, spans };
-      worker.postMessage(message);
+      const message: ToExportThread = { type: 'batch', id, body };
+      worker.postMessage(message, [body.buffer as ArrayBuffer]);
     });
   }
 
@@ -106,6 +141,7 @@ class WorkerChannel implements SpanExportChannel {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_FILE, { workerData: this.settings, execArgv: [] });
     worker.on('message', (message: FromExportThread) => {
+      if (message.body) this.encoder.recycle(message.body);
       const resolve = this.waiting.get(message.id);
       this.waiting.delete(message.id);
       resolve?.(message.outcome);

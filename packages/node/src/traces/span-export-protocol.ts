@@ -1,5 +1,4 @@
 import type { OtlpProtocol } from '../types';
-import type { ResourceRecord, SpanRecord } from './span-record';
 
 /** How and where the export thread sends spans: the settings of the trace exporter. */
 export interface SpanExportSettings {
@@ -23,9 +22,20 @@ export interface BatchOutcome {
 
 /** Messages from the main thread to the export thread. */
 export type ToExportThread =
-  | { readonly type: 'batch'; readonly id: number; readonly resource: ResourceRecord; readonly spans: SpanRecord[] }
+  | {
+      readonly type: 'batch';
+      readonly id: number;
+      /** The OTLP request body, encoded on the main thread; its buffer is transferred, not copied. */
+      readonly body: Uint8Array;
+    }
   /** Shutdown began: no more retries, and no request outlives `deadline` (ms since the epoch). */
   | { readonly type: 'end-by'; readonly deadline: number };
 
 /** Messages from the export thread to the main thread. */
-export type FromExportThread = { readonly type: 'done'; readonly id: number; readonly outcome: BatchOutcome };
+export type FromExportThread = {
+  readonly type: 'done';
+  readonly id: number;
+  readonly outcome: BatchOutcome;
+  /** The body, transferred back once the collector took it, for the next batches to be written into. */
+  readonly body: Uint8Array | undefined;
+};

@@ -1,7 +1,6 @@
-// The export thread of WorkerSpanProcessor (worker-span-processor.ts): receives batches of span records,
-// serializes them to OTLP and posts them, answering how each batch ended. The serialization and the HTTP
-// requests, the largest part of what a span costs once it ended, run here instead of on the event loop of
-// the service.
+// The export thread of WorkerSpanProcessor (worker-span-processor.ts): receives the OTLP request bodies of
+// batches of spans and posts them, answering how each batch ended. The HTTP requests, their compression
+// and their retries run here instead of on the event loop of the service.
 import { parentPort, workerData } from 'node:worker_threads';
 import { OtlpSpanSink } from './otlp-span-sink';
 import type { FromExportThread, SpanExportSettings, ToExportThread } from './span-export-protocol';
@@ -14,8 +13,10 @@ port.on('message', (message: ToExportThread) => {
     sink.endBy(message.deadline);
     return;
   }
-  void sink.export(message.resource, message.spans).then((outcome) => {
-    const answer: FromExportThread = { type: 'done', id: message.id, outcome };
-    port.postMessage(answer);
+  void sink.export(message.body).then((outcome) => {
+    // Written out whole once the collector took it; a request that timed out may still be writing it.
+    const body = outcome.exported ? message.body : undefined;
+    const answer: FromExportThread = { type: 'done', id: message.id, outcome, body };
+    port.postMessage(answer, body ? [body.buffer as ArrayBuffer] : []);
   });
 });

@@ -20,6 +20,8 @@ export interface CellSql {
   readonly numberText?: string;
   /** The cell as error messages show it. */
   readonly shown: string;
+  /** The kinds a cell of the column can be, when fewer than all: what is not counted is known to be 0. */
+  readonly kinds?: readonly number[];
 }
 
 const NUMERIC_TYPES =
@@ -69,6 +71,7 @@ export function parquetCell(column: string, type: string): CellSql {
       number: `${x}::DOUBLE`,
       text: `CAST(${x} AS VARCHAR)`,
       shown: `CAST(${x} AS VARCHAR)`,
+      kinds: [CELL.missing, CELL.number],
     };
   }
   const nested = NESTED_TYPES.test(type);
@@ -77,5 +80,6 @@ export function parquetCell(column: string, type: string): CellSql {
     number: 'NULL::DOUBLE',
     text: `CAST(${x} AS VARCHAR)`,
     shown: `CAST(${x} AS VARCHAR)`,
+    kinds: [CELL.missing, nested ? CELL.neither : CELL.text],
   };
 }

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { halfway, type NumericFeatureProfile, nextUp } from '@modelsight/drift';
-import { doubleLiteral } from './sql-text';
+import type { OrderStatistics, RankRequests, ValueGroup } from './order-statistics';
 
 /** Counts of a column's cells that `buildProfile` does not bin. */
 export interface NumericCounts {
@@ -16,155 +15,113 @@ export interface NumericSettings {
   readonly edges?: readonly number[];
 }
 
-// The finite values of the feature, sorted: a row's rowid is its position in sorted order, so that the
-// value at any position is one lookup, and the first and last position of a value two more.
-const SORTED = 'sorted_values';
-
-async function valuesAt(connection: DuckDBConnection, positions: readonly number[]): Promise<Map<number, number>> {
-  if (positions.length === 0) return new Map();
-  const unique = [...new Set(positions)];
-  const result = await connection.runAndReadAll(`SELECT rowid, v FROM ${SORTED} WHERE rowid IN (${unique.join(', ')})`);
-  return new Map(result.getRows().map((r) => [Number(r[0]), Number(r[1])]));
+/** The ranks of the sample `buildProfile` keeps: every value when they are few, else evenly spaced order statistics. */
+function sampleRanks(n: number, sampleSize: number): number[] {
+  if (n <= sampleSize) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: sampleSize }, (_, i) => Math.floor(((i + 0.5) * n) / sampleSize));
 }
 
-/** For each value, the positions of its first and last copy in sorted order. */
-async function spans(
-  connection: DuckDBConnection,
-  values: readonly number[],
-): Promise<Map<number, { first: number; last: number }>> {
-  const unique = [...new Set(values)];
-  const result = await connection.runAndReadAll(
-    `SELECT v, min(rowid), max(rowid) FROM ${SORTED} WHERE v IN (${unique.map(doubleLiteral).join(', ')}) GROUP BY v`,
-  );
-  return new Map(result.getRows().map((r) => [Number(r[0]), { first: Number(r[1]), last: Number(r[2]) }]));
+/** The target counts `i·n/bins` of the inner edges of `binEdges` of `@modelsight/drift`. */
+const targets = (n: number, bins: number): number[] => Array.from({ length: bins - 1 }, (_, j) => ((j + 1) * n) / bins);
+
+/**
+ * The order statistics a numeric feature of `n` finite values needs: the sample, and the groups of equal
+ * values holding the first and last rank (the outer edges) and each target rank of an inner edge.
+ */
+export function numericRequests(n: number, settings: NumericSettings): RankRequests {
+  const ends = [0, n - 1];
+  return {
+    values: sampleRanks(n, settings.sampleSize),
+    groups: settings.edges ? ends : [...ends, ...targets(n, settings.bins).map((t) => Math.floor(t))],
+  };
 }
 
 /**
- * The inner edges of `binEdges` of `@modelsight/drift`, from positions in the sorted values: for each target
- * count `i·n/bins`, the boundary between two groups of equal values nearest to it (the lower of two equally
- * near), halfway between the two values on either side; a boundary at or below the one before is skipped.
+ * The boundaries `binEdges` of `@modelsight/drift` picks for the inner edges: for each target count
+ * `i·n/bins`, the boundary between two groups of equal values nearest to it (the lower of two equally near);
+ * a boundary at or below the one before is skipped. Each comes with the values on either side of it.
  */
-async function innerEdges(connection: DuckDBConnection, n: number, bins: number): Promise<number[]> {
-  const targets = Array.from({ length: bins - 1 }, (_, j) => ((j + 1) * n) / bins);
-  const at = await valuesAt(
-    connection,
-    targets.map((t) => Math.floor(t)),
-  );
-  const groups = await spans(connection, [...at.values()]);
-  // The group [start, end) of equal values holding position floor(t): the boundaries nearest to t are its
-  // start (the last boundary at or below t) and its end (the first above t).
-  const chosen = targets.map((t) => {
-    const group = groups.get(at.get(Math.floor(t)) as number) as { first: number; last: number };
-    const start = group.first;
-    const end = group.last + 1;
-    const below = start >= 1 ? start : end;
-    const above = end < n ? end : start;
-    return t - below <= above - t ? below : above;
-  });
-  const around = await valuesAt(
-    connection,
-    chosen.flatMap((k) => [k - 1, k]),
-  );
-  const edges: number[] = [];
-  let previous = 0;
-  for (const k of chosen) {
-    if (k <= previous) continue;
-    previous = k;
-    edges.push(halfway(around.get(k - 1) as number, around.get(k) as number));
-  }
-  return edges;
-}
-
-/** `binEdges` of `@modelsight/drift` on the sorted values, without holding them. */
-async function binEdgesOfSorted(
-  connection: DuckDBConnection,
+function innerBoundaries(
+  stats: OrderStatistics,
   n: number,
-  min: number,
-  max: number,
   bins: number,
-): Promise<number[]> {
-  if (min === max) return [min, nextUp(max)];
-  const ends = await spans(connection, [min, max]);
-  const firstBoundary = (ends.get(min) as { last: number }).last + 1;
-  const lastBoundary = (ends.get(max) as { first: number }).first;
-  const near = await valuesAt(connection, [firstBoundary, lastBoundary - 1]);
-  const secondValue = near.get(firstBoundary) as number;
-  const secondToLast = near.get(lastBoundary - 1) as number;
-  const below = halfway(min - (secondValue - min), min);
-  const above = halfway(max, max + (max - secondToLast));
-  return [
-    Number.isFinite(below) ? below : min,
-    ...(await innerEdges(connection, n, bins)),
-    Number.isFinite(above) ? above : nextUp(max),
-  ];
-}
-
-/** The values `buildProfile` keeps as the sample: every value when they are few, else evenly spaced order statistics. */
-async function sampleOf(connection: DuckDBConnection, n: number, sampleSize: number): Promise<number[]> {
-  if (n <= sampleSize) {
-    const all = await connection.runAndReadAll(`SELECT v FROM ${SORTED} ORDER BY rowid`);
-    return all.getRows().map((r) => Number(r[0]));
+): { rank: number; below: number; above: number }[] {
+  const chosen: { rank: number; below: number; above: number }[] = [];
+  let previous = 0;
+  for (const t of targets(n, bins)) {
+    const group = stats.groups.get(Math.floor(t)) as ValueGroup;
+    // The boundaries nearest to t are the start of the group holding position floor(t) (the last boundary at
+    // or below t) and its end (the first above t).
+    const lower = group.start >= 1 ? group.start : group.end;
+    const upper = group.end < n ? group.end : group.start;
+    const rank = t - lower <= upper - t ? lower : upper;
+    if (rank <= previous) continue;
+    previous = rank;
+    chosen.push(
+      rank === group.start
+        ? { rank, below: group.before as number, above: group.value }
+        : { rank, below: group.value, above: group.after as number },
+    );
   }
-  const positions = Array.from({ length: sampleSize }, (_, i) => Math.floor(((i + 0.5) * n) / sampleSize));
-  const values = await valuesAt(connection, positions);
-  return positions.map((p) => values.get(p) as number);
+  return chosen;
 }
 
 /**
- * The numeric feature `buildProfile` of `@modelsight/drift` builds from the finite values of `cells`
- * (a SQL relation of one column `v`), computed in DuckDB: the values are sorted once, out of core, and the
- * edges, bin counts and sample read from positions in that order. Edges, counts, proportions, sample,
- * minimum and maximum are exactly `buildProfile`'s; the mean and standard deviation are summed by DuckDB
- * (Kahan–Babuška), so they may differ from `buildProfile`'s running sum in the last digits.
+ * `binEdges` of `@modelsight/drift` from order statistics, with the number of values below each edge.
+ * Every inner edge lies in `(sorted[k−1], sorted[k]]` for its boundary k, so k values lie below it; the
+ * lower edge lies at or below the minimum, the upper one at or above the maximum.
  */
-export async function numericFeature(
-  connection: DuckDBConnection,
+function binEdgesOf(stats: OrderStatistics, n: number, bins: number): { edges: number[]; below: number[] } {
+  const first = stats.groups.get(0) as ValueGroup;
+  const last = stats.groups.get(n - 1) as ValueGroup;
+  const min = first.value;
+  const max = last.value;
+  if (min === max) return { edges: [min, nextUp(max)], below: [0, n] };
+  const secondValue = first.after as number;
+  const secondToLast = last.before as number;
+  const lower = halfway(min - (secondValue - min), min);
+  const upper = halfway(max, max + (max - secondToLast));
+  const inner = innerBoundaries(stats, n, bins);
+  const upperEdge = Number.isFinite(upper) ? upper : nextUp(max);
+  return {
+    edges: [Number.isFinite(lower) ? lower : min, ...inner.map((b) => halfway(b.below, b.above)), upperEdge],
+    below: [0, ...inner.map((b) => b.rank), upperEdge > max ? n : last.start],
+  };
+}
+
+/**
+ * The numeric feature `buildProfile` of `@modelsight/drift` builds from `n` finite values, from their order
+ * statistics ({@link numericRequests}): the same edges, bin counts and proportions, sample, minimum and
+ * maximum; the mean and standard deviation as DuckDB sums them, equal to the last digits. `valuesBelow`
+ * counts the values below each explicit edge, when the edges are given.
+ */
+export function numericFeature(
   name: string,
-  values: string,
+  summary: { readonly n: number; readonly mean: number; readonly std: number },
+  stats: OrderStatistics,
   counts: NumericCounts,
   settings: NumericSettings,
-): Promise<NumericFeatureProfile | undefined> {
-  await connection.run(`CREATE OR REPLACE TABLE ${SORTED} AS SELECT v FROM (${values}) ORDER BY v`);
-  try {
-    const summary = await connection.runAndReadAll(`SELECT count(*), min(v), max(v), fsum(v) FROM ${SORTED}`);
-    const [count, minValue, maxValue, total] = summary.getRows()[0] as unknown[];
-    const n = Number(count);
-    if (n === 0) return undefined;
-    const min = Number(minValue);
-    const max = Number(maxValue);
-    const mean = Number(total) / n;
-    const spread = await connection.runAndReadAll(`SELECT fsum((v - ${doubleLiteral(mean)}) ** 2) FROM ${SORTED}`);
-    const std = Math.sqrt(Number(spread.getRows()[0]?.[0]) / n);
-    const edges = settings.edges ? [...settings.edges] : await binEdgesOfSorted(connection, n, min, max, settings.bins);
-    // Bin i holds the values with i edges at or below them (binIndex of @modelsight/drift).
-    const bounds = [
-      `count(*) FILTER (WHERE v < ${doubleLiteral(edges[0] as number)})`,
-      ...edges
-        .slice(1)
-        .map(
-          (edge, i) =>
-            `count(*) FILTER (WHERE v >= ${doubleLiteral(edges[i] as number)} AND v < ${doubleLiteral(edge)})`,
-        ),
-      `count(*) FILTER (WHERE v >= ${doubleLiteral(edges[edges.length - 1] as number)})`,
-    ];
-    const binned = await connection.runAndReadAll(`SELECT ${bounds.join(', ')} FROM ${SORTED}`);
-    const binCounts = (binned.getRows()[0] as unknown[]).map(Number);
-    return {
-      name,
-      type: 'numeric',
-      count: n,
-      missing: counts.missing,
-      invalid: counts.invalid,
-      missingRate: counts.rows === 0 ? 0 : counts.missing / counts.rows,
-      mean,
-      std,
-      min,
-      max,
-      edges,
-      proportions: binCounts.map((c) => c / n),
-      sample: await sampleOf(connection, n, settings.sampleSize),
-    };
-  } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${SORTED}`);
-  }
+  valuesBelow?: readonly number[],
+): NumericFeatureProfile {
+  const n = summary.n;
+  const computed = settings.edges ? undefined : binEdgesOf(stats, n, settings.bins);
+  const edges = settings.edges ? [...settings.edges] : (computed?.edges as number[]);
+  const below = computed?.below ?? (valuesBelow as readonly number[]);
+  // Bin i holds the values with i edges at or below them (binIndex of @modelsight/drift).
+  const binCounts = [...below, n].map((c, i) => c - (i === 0 ? 0 : (below[i - 1] as number)));
+  return {
+    name,
+    type: 'numeric',
+    count: n,
+    missing: counts.missing,
+    invalid: counts.invalid,
+    missingRate: counts.rows === 0 ? 0 : counts.missing / counts.rows,
+    mean: summary.mean,
+    std: summary.std,
+    min: stats.values.get(0) as number,
+    max: stats.values.get(n - 1) as number,
+    edges,
+    proportions: binCounts.map((c) => c / n),
+    sample: sampleRanks(n, settings.sampleSize).map((rank) => stats.values.get(rank) as number),
+  };
 }

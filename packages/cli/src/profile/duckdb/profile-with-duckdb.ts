@@ -8,91 +8,14 @@ import { DEFAULT_MISSING_VALUES } from '../../table/cell-text';
 import { profilePlanner } from '../../table/column-planners';
 import type { ProfileFileOptions } from '../build-profile-from-file';
 import { categoricalFeature } from './categorical-feature';
+import { type ColumnCounts, countColumns, typeOf } from './column-counts';
 import { CELL, type CellSql } from './cell-sql';
 import { openSource } from './duckdb-source';
 import { loadDuckDB } from './load-duckdb';
-import { numericFeature } from './numeric-feature';
+import { numericFeatures } from './numeric-features';
 
 /** Memory DuckDB may use before it spills to disk; the process stays under about twice this. */
 const MEMORY_LIMIT = '512MB';
-
-/** What one column holds, counted in one pass over the file for every column at once. */
-interface ColumnCounts {
-  readonly missing: number;
-  readonly nan: number;
-  readonly finite: number;
-  readonly infinite: number;
-  readonly text: number;
-  readonly neither: number;
-  readonly firstText: string | null;
-  readonly firstNumber: string | null;
-  readonly firstNeither: string | null;
-}
-
-const shownText = (value: string | null): string =>
-  value === null ? '' : JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-
-async function countColumns(
-  connection: import('@duckdb/node-api').DuckDBConnection,
-  columns: readonly { source: string; cell: CellSql }[],
-): Promise<{ rows: number; counts: ColumnCounts[] }> {
-  const parts = columns.flatMap(({ cell }) => [
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.missing})`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isnan(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isfinite(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.number} AND isinf(${cell.number}))`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
-    `count(*) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.text})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.number})`,
-    `first(${cell.shown}) FILTER (WHERE ${cell.kind} = ${CELL.neither})`,
-  ]);
-  const result = await connection.runAndReadAll(`SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM source`);
-  const row = result.getRows()[0] as unknown[];
-  const at = (i: number) => row[i];
-  const counts = columns.map((_, c) => {
-    const base = 1 + c * 9;
-    const text = (i: number) => (at(base + i) === null ? null : String(at(base + i)));
-    return {
-      missing: Number(at(base)),
-      nan: Number(at(base + 1)),
-      finite: Number(at(base + 2)),
-      infinite: Number(at(base + 3)),
-      text: Number(at(base + 4)),
-      neither: Number(at(base + 5)),
-      firstText: text(6),
-      firstNumber: text(7),
-      firstNeither: text(8),
-    };
-  });
-  return { rows: Number(at(0)), counts };
-}
-
-/** The type of a column, declared or inferred as the streaming readers infer it; refuses a mixed column. */
-function typeOf(
-  source: string,
-  counts: ColumnCounts,
-  declared: FeatureType | undefined,
-  declaredBy: string | undefined,
-): FeatureType | 'empty' {
-  const numbers = counts.finite + counts.infinite;
-  const other = counts.text + counts.neither;
-  const example = shownText(counts.firstText ?? counts.firstNeither);
-  if (declared === 'numeric' && other > 0) {
-    throw new InputError(
-      `column ${JSON.stringify(source)}: ${example} is not a number, and the column is numeric (${declaredBy})`,
-    );
-  }
-  if (declared !== undefined) return declared;
-  if (numbers > 0 && other > 0) {
-    throw new InputError(
-      `column ${JSON.stringify(source)} mixes numbers (such as ${counts.firstNumber}) and text (such as ${example}); ` +
-        `fix the values, or give --type ${source}=categorical to read the column as categories`,
-    );
-  }
-  if (numbers > 0) return 'numeric';
-  return other > 0 ? 'categorical' : 'empty';
-}
 
 /**
  * The reference profile of a data file computed by DuckDB, for files too large to hold or to parse in one
@@ -136,32 +59,51 @@ export async function buildProfileWithDuckDB(
       const plan = planner(column);
       return plan === undefined ? [] : [{ source: column, plan, cell: source.cell(column) }];
     });
-    const { rows, counts } = await countColumns(connection, planned);
+    const { rows, counts } = await countColumns(
+      connection,
+      planned.map((p) => p.cell),
+    );
+    const typed: ((typeof planned)[number] & { type: FeatureType; counts: ColumnCounts })[] = [];
+    for (const [i, p] of planned.entries()) {
+      const c = counts[i] as ColumnCounts;
+      const type = await typeOf(connection, p.source, p.cell, c, p.plan.type, p.plan.typeFrom);
+      if (type !== 'empty') typed.push({ ...p, type, counts: c });
+      else options.onWarning?.(`column ${JSON.stringify(p.source)} holds no value: it is left out`);
+    }
+    const numeric = typed.filter((t) => t.type === 'numeric');
+    options.progress?.step(`profiling ${numeric.length} numeric features`);
+    const numericProfiles = await numericFeatures(
+      connection,
+      numeric.map(({ source: column, plan, cell, counts: c }) => ({
+        feature: plan.feature,
+        cell,
+        counts: { missing: c.missing + c.nan, invalid: c.infinite, rows },
+        settings: { bins, sampleSize, edges: explicitEdges(plan.feature, column, options) },
+        finite: c.finite,
+        min: c.min,
+        max: c.max,
+        sum: c.sum,
+        negatives: c.negatives,
+        negativeZeros: c.negativeZeros,
+        plainSum: c.plainSum,
+      })),
+      format !== 'parquet',
+    );
     const features: FeatureProfile[] = [];
-    for (const [i, { source: column, plan, cell }] of planned.entries()) {
-      const type = typeOf(column, counts[i] as ColumnCounts, plan.type, plan.typeFrom);
-      if (type === 'empty') {
-        options.onWarning?.(`column ${JSON.stringify(column)} holds no value: it is left out`);
+    for (const [i, { plan, cell, type, counts: c }] of typed.entries()) {
+      if (type === 'numeric') {
+        const feature = numericProfiles[numeric.findIndex((t) => t.plan === plan)];
+        if (feature !== undefined) features.push(feature);
         continue;
       }
-      options.progress?.step(`profiling ${plan.feature} (${i + 1} of ${planned.length})`);
-      const c = counts[i] as ColumnCounts;
-      const feature =
-        type === 'numeric'
-          ? await numericFeature(
-              connection,
-              plan.feature,
-              `SELECT ${cell.number} AS v FROM source WHERE ${cell.kind} = ${CELL.number} AND isfinite(${cell.number})`,
-              { missing: c.missing + c.nan, invalid: c.infinite, rows },
-              { bins, sampleSize, edges: explicitEdges(plan.feature, column, options) },
-            )
-          : await categoricalFeature(
-              connection,
-              plan.feature,
-              categorySources(cell),
-              { missing: c.missing + c.nan, invalid: c.neither, rows },
-              { topK, maxOtherCategories: 1000 },
-            );
+      options.progress?.step(`profiling ${plan.feature} (${i + 1} of ${typed.length})`);
+      const feature = await categoricalFeature(
+        connection,
+        plan.feature,
+        categorySources(cell),
+        { missing: c.missing + c.nan, invalid: c.neither, rows },
+        { topK, maxOtherCategories: 1000 },
+      );
       if (feature !== undefined) features.push(feature);
     }
     if (features.length === 0) throw new InputError(`${file} has no column to profile`);
