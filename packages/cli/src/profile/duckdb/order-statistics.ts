@@ -50,11 +50,11 @@ export interface OrderStatistics {
 
 /**
  * How a needed bucket is read again. One read as its distinct values costs a row per value, whether the
- * rank asked of it is one or many: a bucket holding at most {@link READ_PER_RANK} values per rank it must
- * answer is read so; a larger one is split, in about √(count · ranks) smaller buckets (at least 2^{@link MIN_SPLIT_BITS},
- * at most 2^16), which costs a row per non-empty smaller bucket now and, in the next pass, the values of the
- * few holding a rank. The values read thus stay a few dozen per rank, whatever the number of values in a
- * bucket and whether they repeat (a smaller bucket of one repeated value is answered at once).
+ * rank asked of it is one or many: a bucket holding at most 64 values per rank it must answer is read so; a
+ * larger one is split in about √(count · ranks) smaller buckets, at most 32 per rank (at least 8, at most
+ * 2^16), which costs a row per non-empty smaller bucket now and, in the next pass, the values of the few
+ * holding a rank. The rows read thus stay a few dozen per rank and pass, however many values the buckets hold
+ * and whether they repeat (a smaller bucket of one repeated value is answered at once).
  */
 export interface RefineLimits {
   /** Values per asked rank up to which a bucket is read as its values. Default 64. */
@@ -64,7 +64,8 @@ export interface RefineLimits {
 }
 
 const READ_PER_RANK = 64;
-const MIN_SPLIT_BITS = 6;
+const SPLIT_PER_RANK = 32;
+const MIN_SPLIT_BITS = 3;
 const MAX_SPLIT_BITS = 16;
 
 /** What the search read: for measuring that it reads little, not needed by the profile. */
@@ -190,7 +191,7 @@ export async function orderStatistics(
       if (refine.size === 0) continue;
       const rows = [...refine.values()].map(({ col, cell, ranks }) => {
         const readValues = cell.count <= readPerRank * ranks || cell.bits >= MAX_BITS;
-        const split = Math.ceil(Math.log2(Math.sqrt(cell.count * ranks)));
+        const split = Math.ceil(Math.log2(Math.min(Math.sqrt(cell.count * ranks), SPLIT_PER_RANK * ranks)));
         const bits = Math.min(MAX_BITS, cell.bits + Math.min(MAX_SPLIT_BITS, Math.max(MIN_SPLIT_BITS, split)));
         const factor = readValues ? 'NULL' : doubleLiteral((grids[col] as BucketGrid).factor(bits));
         return `(${col}, ${cell.below}, ${readValues}, ${readValues ? cell.bits : bits}, ${factor})`;
