@@ -51,7 +51,7 @@ export interface OrderStatistics {
 /**
  * How a needed bucket is read again. One read as its distinct values costs a row per value, whether the
  * rank asked of it is one or many: a bucket holding at most 64 values per rank it must answer is read so; a
- * larger one is split in about √(count · ranks) smaller buckets, at most 32 per rank (at least 8, at most
+ * larger one is split in about √(count · ranks) smaller buckets, at most 64 per rank (at least 8, at most
  * 2^16), which costs a row per non-empty smaller bucket now and, in the next pass, the values of the few
  * holding a rank. The rows read thus stay a few dozen per rank and pass, however many values the buckets hold
  * and whether they repeat (a smaller bucket of one repeated value is answered at once).
@@ -64,7 +64,7 @@ export interface RefineLimits {
 }
 
 const READ_PER_RANK = 64;
-const SPLIT_PER_RANK = 32;
+const SPLIT_PER_RANK = 64;
 const MIN_SPLIT_BITS = 3;
 const MAX_SPLIT_BITS = 16;
 
