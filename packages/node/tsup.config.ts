@@ -1,4 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { packageBuild } from '../../tsup.config.base';
 
@@ -74,24 +76,33 @@ function leaveOut(): Plugin {
 }
 
 /**
- * In the ES module build, every use of `@opentelemetry/api` goes through require(). The API's 1.10 line
- * ships separate CommonJS and ES module files, and the bundled CommonJS packages load the former: with a
- * second instance for the ES module code, the instrumentations would get tracers from a proxy provider that
- * is never registered, and their spans would never record.
+ * Every import of `@opentelemetry/api` in the bundle reads its bindings from one module that takes them
+ * from require() once, as constants. The API stays outside the bundle and is loaded with require() in
+ * both builds: its 1.10 line ships separate CommonJS and ES module files, and the bundled CommonJS
+ * packages load the former; with a second instance for the ES module code, the instrumentations would get
+ * tracers from a proxy provider that is never registered, and their spans would never record.
+ *
+ * Left to esbuild, a namespace import of a CommonJS module (the SDK's `import * as api`), and in the ES
+ * module build every import of it, reads each binding through one getter shared by every name, which V8
+ * cannot inline: the SDK's `startSpan` made about ten such calls per span, on every request.
  */
-function apiThroughRequire(): Plugin {
+function apiBindings(): Plugin {
+  const api = createRequire(join(__dirname, 'package.json'))('@opentelemetry/api') as Record<string, unknown>;
+  const names = Object.keys(api).filter((name) => name !== 'default' && name !== '__esModule');
+  const contents = [
+    "const api = require('@opentelemetry/api');",
+    `export const { ${names.join(', ')} } = api;`,
+    'export default api.default;',
+  ].join('\n');
   return {
-    name: 'api-through-require',
+    name: 'api-bindings',
     setup(build) {
       build.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) =>
         args.kind === 'import-statement'
-          ? { path: args.path, namespace: 'api-through-require' }
+          ? { path: args.path, namespace: 'api-bindings' }
           : { path: args.path, external: true },
       );
-      build.onLoad({ filter: /.*/, namespace: 'api-through-require' }, () => ({
-        contents: "module.exports = require('@opentelemetry/api');",
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'api-bindings' }, () => ({ contents, loader: 'js' }));
     },
   };
 }
@@ -116,13 +127,19 @@ const base = (entry: Record<string, string>, format: 'cjs' | 'esm'): Options => 
   esbuildPlugins: [leaveOut(), oneOpenTelemetryCopy()],
 });
 
+/** The build of the package's index (see apiBindings). */
+const indexBuild = (format: 'cjs' | 'esm'): Options => ({
+  ...base({ index: 'src/index.ts' }, format),
+  // Not external by name, so that the plugin decides how each import of the API is loaded.
+  external: external.filter((name) => name !== '@opentelemetry/api'),
+  noExternal: [...noExternal, /^@opentelemetry\/api$/],
+  esbuildPlugins: [apiBindings(), leaveOut(), oneOpenTelemetryCopy()],
+});
+
 export default defineConfig([
-  base({ index: 'src/index.ts' }, 'cjs'),
+  indexBuild('cjs'),
   {
-    ...base({ index: 'src/index.ts' }, 'esm'),
-    // Not external by name, so that the plugin decides how each import of the API is loaded.
-    noExternal: [...noExternal, /^@opentelemetry\/api$/],
-    esbuildPlugins: [apiThroughRequire(), leaveOut(), oneOpenTelemetryCopy()],
+    ...indexBuild('esm'),
     shims: true,
     // Bundled CommonJS code calls require() for Node's built-ins and for the instrumented modules.
     banner: {

@@ -14,11 +14,14 @@
 // Run: npm run build && node packages/node/bench/service-cost.mjs
 // Env: SERVICE_COST_QUICK=true (2 short rounds, trivial model only), SERVICE_COST_ROUNDS, SERVICE_COST_SECONDS,
 // SERVICE_COST_FRAMEWORKS (fastify,express), SERVICE_COST_MODELS (trivial,1ms), SERVICE_COST_VARIANTS (names
-// below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of the Fastify
-// service with the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs) and
-// SERVICE_COST_PROFILE_VARIANT (the variant profiled; default modelsight), SERVICE_COST_BASELINE (the path
-// of another build's dist/register.cjs, say of the main branch: adds the variants `baseline` and `baseline
-// always_off`, preloaded with it, to compare two builds in the same rounds).
+// below), SERVICE_COST_CONNECTIONS (16), SERVICE_COST_PROFILE_DIR (writes a CPU profile of one service with
+// the trivial model, with node --cpu-prof; summed up by cpu-profile-summary.mjs), SERVICE_COST_PROFILE_VARIANT
+// (the variant profiled; default modelsight), SERVICE_COST_PROFILE_FRAMEWORK (the framework of the service
+// profiled; default fastify), SERVICE_COST_CONCURRENT=true (each round loads every variant at the same time,
+// each from its own connections: on a machine shared with other work, the variants then see the same
+// machine, where one after the other they may not; CPU per request is still each service's own),
+// SERVICE_COST_BASELINE (the path of another build's dist/register.cjs, say of the main branch: adds the
+// variants `baseline` and `baseline always_off`, preloaded with it, to compare two builds in the same rounds).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -34,6 +37,8 @@ const frameworks = list('SERVICE_COST_FRAMEWORKS', 'fastify,express');
 const models = list('SERVICE_COST_MODELS', quick ? 'trivial' : 'trivial,1ms');
 const profileDir = process.env.SERVICE_COST_PROFILE_DIR;
 const profileVariant = process.env.SERVICE_COST_PROFILE_VARIANT ?? 'modelsight';
+const profileFramework = process.env.SERVICE_COST_PROFILE_FRAMEWORK ?? 'fastify';
+const concurrent = process.env.SERVICE_COST_CONCURRENT === 'true';
 
 const PRELOAD = ['--require', '@modelsight/node/register'];
 const VARIANTS = {
@@ -86,7 +91,7 @@ async function startVariant(framework, model, name, index) {
   const variant = VARIANTS[name];
   const port = await freePort();
   const profile =
-    profileDir && framework === 'fastify' && model === 'trivial' && name === profileVariant
+    profileDir && framework === profileFramework && model === 'trivial' && name === profileVariant
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
       : [];
   const service = await forkChild(
@@ -136,7 +141,7 @@ const median = (values) => {
 };
 
 console.log(
-  `node ${process.version}; POST /predict from ${connections} connections; ${rounds} interleaved rounds of ${seconds} s per variant after 1 s of warm-up; medians`,
+  `node ${process.version}; POST /predict from ${connections} connections; ${rounds} ${concurrent ? 'concurrent' : 'interleaved'} rounds of ${seconds} s per variant after 1 s of warm-up; medians`,
 );
 let serviceIndex = 0;
 for (const framework of frameworks) {
@@ -144,22 +149,25 @@ for (const framework of frameworks) {
     const services = [];
     for (const name of variantNames) services.push(await startVariant(framework, model, name, serviceIndex++));
     for (const service of services) await load(service.url, 1);
-    for (let round = 0; round < rounds; round++) {
-      for (const service of services) {
-        await ask(service.child, 'begin');
-        const started = performance.now();
-        const result = await load(service.url, seconds);
-        const { cpuUs, mainThreadUs, answered } = await ask(service.child, 'end');
-        const elapsed = (performance.now() - started) / 1000;
-        if (result.errors + result.non2xx > 0) {
-          throw new Error(`${service.name}: ${result.errors} errors, ${result.non2xx} non-2xx\n${service.stderr()}`);
-        }
-        service.rounds.push({
-          cpuPerRequest: cpuUs / answered,
-          mainPerRequest: mainThreadUs === undefined ? Number.NaN : mainThreadUs / answered,
-          rps: answered / elapsed,
-        });
+    /** One window of load on `service`: its CPU per request (all threads, main thread) and requests per second. */
+    const measure = async (service) => {
+      await ask(service.child, 'begin');
+      const started = performance.now();
+      const result = await load(service.url, seconds);
+      const { cpuUs, mainThreadUs, answered } = await ask(service.child, 'end');
+      const elapsed = (performance.now() - started) / 1000;
+      if (result.errors + result.non2xx > 0) {
+        throw new Error(`${service.name}: ${result.errors} errors, ${result.non2xx} non-2xx\n${service.stderr()}`);
       }
+      service.rounds.push({
+        cpuPerRequest: cpuUs / answered,
+        mainPerRequest: mainThreadUs === undefined ? Number.NaN : mainThreadUs / answered,
+        rps: answered / elapsed,
+      });
+    };
+    for (let round = 0; round < rounds; round++) {
+      if (concurrent) await Promise.all(services.map(measure));
+      else for (const service of services) await measure(service);
     }
     const totals = await Promise.all(services.map((service) => ask(service.child, 'stop')));
     const { counts } = await ask(sink.child, 'counts');

@@ -118,7 +118,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
   const taken = registeredSignals();
 
   const resource = buildResource(config);
-  const scrapes = { port: (): number | undefined => undefined };
+  const scrapes = { serves: (_request: IncomingMessage): boolean => false };
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch(() => undefined);
   const runtimeMetrics = new RuntimeMetricProducer();
   const {
@@ -141,10 +141,7 @@ function startTelemetry(config: ResolvedConfig): ModelsightNode {
     }
   }
 
-  const isScrape = (request: IncomingMessage) => {
-    const port = scrapes.port();
-    return port !== undefined && request.socket?.localPort === port;
-  };
+  const isScrape = (request: IncomingMessage) => scrapes.serves(request);
   // The NodeSDK's default, created here: the HTTP server spans enter each request's context through it.
   const contextManager = new AsyncLocalStorageContextManager();
   const context: InstrumentationContext = {

@@ -40,6 +40,38 @@ describe('HttpServerDurations', () => {
     );
   });
 
+  it('tells apart requests that follow each other and differ in one attribute only', async () => {
+    const durations = new HttpServerDurations(2000, { explicit: true, exponential: false });
+    type Labels = [method: string, scheme: string, version: string, status: number, route: string | undefined];
+    const base: Labels = ['GET', 'http', '1.1', 200, '/a'];
+    const variants: Labels[] = [
+      ['POST', 'http', '1.1', 200, '/a'],
+      ['GET', 'https', '1.1', 200, '/a'],
+      ['GET', 'http', '2', 200, '/a'],
+      ['GET', 'http', '1.1', 404, '/a'],
+      ['GET', 'http', '1.1', 200, '/b'],
+      ['GET', 'http', '1.1', 200, undefined],
+    ];
+    for (const variant of variants) {
+      durations.record(...base, 0.01);
+      durations.record(...variant, 0.01);
+      durations.record(...variant, 0.01);
+    }
+    const counts = lines(await scrape(durations), 'http_server_request_duration_count');
+    expect(counts).toHaveLength(7);
+    expect(counts.filter((line) => line.endsWith(' 2'))).toHaveLength(6);
+    expect(
+      counts.find(
+        (line) =>
+          line.includes('http_request_method="GET"') &&
+          line.includes('http_route="/a"') &&
+          line.includes('url_scheme="http"') &&
+          line.includes('network_protocol_version="1.1"') &&
+          line.includes('status_code="200"'),
+      ),
+    ).toMatch(/ 6$/);
+  });
+
   it('keeps at most cardinalityLimit series, the last one counting every further set as otel_metric_overflow', async () => {
     const durations = new HttpServerDurations(3, { explicit: true, exponential: false });
     for (const route of ['/a', '/b', '/c', '/d', '/a']) durations.record('GET', 'http', '1.1', 200, route, 0.01);

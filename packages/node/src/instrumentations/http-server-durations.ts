@@ -63,18 +63,30 @@ class Series {
   }
 }
 
+interface SeriesHit {
+  readonly method: string;
+  readonly scheme: string;
+  readonly protocolVersion: string;
+  readonly status: number;
+  readonly route: string | undefined;
+  readonly series: Series;
+}
+
 /**
  * `http.server.request.duration` by method, scheme, protocol version, status code and route (and
  * `error.type` for a 5xx), with the attributes of the conventions, kept as running totals per series and
  * handed to the metric readers when they collect (see {@link HttpServerDurations.producer}): a request
- * costs a string key and a map look-up, where the SDK's instruments hash the attribute set of every
- * record. At most `cardinalityLimit` series, as the SDK would export: the first `cardinalityLimit - 1`
+ * costs a few comparisons when it falls in the series of the request before it, a string key and a map
+ * look-up otherwise, where the SDK's instruments hash the attribute set of every record. At most `cardinalityLimit` series, as the SDK would export: the first `cardinalityLimit - 1`
  * keep their own, the others are counted together in the series `otel.metric.overflow: true`.
  */
 export class HttpServerDurations {
   private readonly series = new Map<string, Series>();
   private overflow: Series | undefined;
   private readonly on: boolean;
+  // The series of the previous request and what picked it: a service's requests mostly repeat them, and
+  // comparing them costs less than building the key.
+  private last: SeriesHit | undefined;
 
   constructor(
     private readonly cardinalityLimit: number,
@@ -93,6 +105,18 @@ export class HttpServerDurations {
     seconds: number,
   ): void {
     if (!this.on) return;
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.status === status &&
+      last.route === route &&
+      last.method === method &&
+      last.protocolVersion === protocolVersion &&
+      last.scheme === scheme
+    ) {
+      last.series.record(seconds);
+      return;
+    }
     const key =
       route === undefined
         ? `${method} ${status} ${scheme} ${protocolVersion}`
@@ -115,6 +139,7 @@ export class HttpServerDurations {
       series = new Series(attributes, this.shapes);
       this.series.set(key, series);
     }
+    this.last = { method, scheme, protocolVersion, status, route, series };
     series.record(seconds);
   }
 

@@ -17,6 +17,7 @@ import { ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/
 import type { OpenTelemetryInstrumentation } from '../types';
 import { VERSION } from '../version';
 import { KEEP_ALL_QUERY_PARAMS } from './http-redaction';
+import { linkedTo } from './linked-context';
 import { SERVER_REQUEST_STATE } from './http-route';
 import { normalizeMethod, requestAttributes } from './http-server-attributes';
 import { HTTP_SCOPE, type HttpServerDurations } from './http-server-durations';
@@ -122,7 +123,7 @@ export class HttpServerInstrumentation implements OpenTelemetryInstrumentation {
     const span = this.tracer.startSpan(request.method ?? 'GET', SERVER_SPAN, parent);
     const state = new ServerRequestState(span, method, scheme, performance.now());
     request[SERVER_REQUEST_STATE] = state;
-    const requestContext = trace.setSpan(parent, span);
+    const requestContext = trace.setSpan(linkedTo(parent), span);
     this.options.attach(this.options.rpcMetadata ? setRPCMetadata(requestContext, state) : requestContext);
     if (span.isRecording()) span.setAttributes(requestAttributes(request, scheme, method, this.keep));
     response.on('close', this.onResponseClose);

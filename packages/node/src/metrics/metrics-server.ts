@@ -6,6 +6,8 @@ import { warnOnce, note } from '../diagnostics/warn-once';
 export interface MetricsServer {
   /** Port it listens on, once listening. */
   port(): number | undefined;
+  /** Whether `request` came to this server (a property read: no system call, unlike the socket's port). */
+  serves(request: IncomingMessage): boolean;
   url(): string | undefined;
   close(): Promise<void>;
 }
@@ -45,6 +47,8 @@ export function serveMetrics(
   server.unref();
   return {
     port: () => listening?.port,
+    // Node sets `server` on each connection a server accepts.
+    serves: (request) => (request.socket as { server?: unknown } | null)?.server === server,
     url: () => (listening ? `http://${displayHost(host)}:${listening.port}/metrics` : undefined),
     close: () =>
       new Promise<void>((resolve) => {

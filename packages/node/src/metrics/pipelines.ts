@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import {
@@ -83,7 +84,7 @@ export function buildSpanProcessor(config: ResolvedConfig): SpanPipeline | undef
  */
 export function buildMetricReaders(
   config: ResolvedConfig,
-  isScrape: { port: () => number | undefined },
+  isScrape: { serves: (request: IncomingMessage) => boolean },
   resourceSettled: Promise<unknown>,
   runtimeMetrics?: MetricProducer,
 ): {
@@ -126,7 +127,7 @@ export function buildMetricReaders(
     metricsServer = serveMetrics(config.prometheusHost, config.prometheusPort, (request, response) => {
       void resourceSettled.then(() => reader.handle(request, response));
     });
-    isScrape.port = () => metricsServer?.port();
+    isScrape.serves = metricsServer.serves;
     readers.push(reader);
   }
   if (config.metricsExporters.includes('otlp')) {
