@@ -69,7 +69,7 @@ function expectExact(stats: OrderStatistics[], asked: RankRequests[]) {
     for (const rank of (asked[i] as RankRequests).values) expect(s.values.get(rank)).toBe(values[rank]);
     for (const rank of (asked[i] as RankRequests).groups) {
       const x = values[rank] as number;
-      const start = values.findIndex((v) => v === x);
+      const start = values.indexOf(x);
       let end = start;
       while (end < values.length && values[end] === x) end++;
       expect(s.groups.get(rank)).toEqual({
