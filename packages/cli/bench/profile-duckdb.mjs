@@ -4,6 +4,8 @@
 // Run: npm run build -w @modelsight/cli && node bench/profile-duckdb.mjs [ROWS] [PARQUET]
 //   ROWS     rows of the Parquet file (default 50000000)
 //   PARQUET  an existing file to profile instead of generating one (kept; a generated one is removed)
+//   PROFILE_BENCH_DATA=continuous  the numeric columns unrounded (almost no repeated value), as training data
+//            usually is, instead of rounded ones with many ties (PROFILE_BENCH_DATA=rounded, the default)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const ROWS = Number(process.argv[2] ?? 50_000_000);
 const GIVEN = process.argv[3];
+const DATA = process.env.PROFILE_BENCH_DATA ?? 'rounded';
+if (DATA !== 'rounded' && DATA !== 'continuous') {
+  throw new Error(`PROFILE_BENCH_DATA="${DATA}" is not valid (expected rounded or continuous)`);
+}
 const BASELINE_ROWS = 1_000_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'dist', 'cli.cjs');
@@ -21,7 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'modelsight-bench-duckdb-'));
 
 // The columns of bench/profile-build.mjs: rounded normals (ties), continuous normals, integers, a
 // log-normal, a uniform ratio, and two categorical columns.
-const SELECT = `SELECT
+const ROUNDED = `SELECT
   round(40 + 12 * z1)::DOUBLE AS age,
   round((52000 + 16000 * z2) * 100) / 100 AS income,
   round(1000 * z3, 2) AS balance,
@@ -40,6 +46,28 @@ FROM (SELECT
   sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z5,
   random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5
   FROM range(%ROWS%))`;
+
+// The same distributions unrounded: every numeric value drawn as a full double, almost none repeated.
+const CONTINUOUS = `SELECT
+  40 + 12 * z1 AS age,
+  52000 + 16000 * z2 AS income,
+  1000 * z3 AS balance,
+  u1 * 120 AS tenure,
+  z4 AS score,
+  u2 * 30 AS visits,
+  100 * exp(z5) AS spend,
+  u3 AS ratio,
+  ['Paris', 'Lyon', 'Nice', 'Lille', 'Brest', 'Metz', 'Pau', 'Caen'][1 + floor(u4 * 8)::INTEGER] AS city,
+  CASE WHEN u5 < 0.3 THEN 'pro' ELSE 'basic' END AS plan
+FROM (SELECT
+  sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z1,
+  sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z2,
+  sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z3,
+  sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z4,
+  sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z5,
+  random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5
+  FROM range(%ROWS%))`;
+const SELECT = DATA === 'continuous' ? CONTINUOUS : ROUNDED;
 
 async function generate(rows, file, format) {
   const instance = await DuckDBInstance.create(':memory:');
@@ -83,7 +111,9 @@ const profileRows = rows ?? JSON.parse(spawnSync('cat', [join(dir, 'duckdb.json'
 
 const baseRate = (BASELINE_ROWS / Math.min(baseline.ms, baselineAgain.ms)) * 1000;
 const duckRate = (profileRows / duckdb.ms) * 1000;
-console.log(`\nParquet ${fmt(statSync(parquet).size / 1024 / 1024)} MiB, ${fmt(profileRows)} rows x 10 features\n`);
+console.log(
+  `\nParquet ${fmt(statSync(parquet).size / 1024 / 1024)} MiB, ${fmt(profileRows)} rows x 10 features (${DATA} values)\n`,
+);
 console.log('engine                                   wall          CPU          rows/s       peak RSS');
 for (const [name, run, n] of [
   ['stream, 1,000,000-row CSV (baseline)', baseline, BASELINE_ROWS],

@@ -140,3 +140,20 @@ test('missing, NaN and infinite cells are left out, and few values are all kept 
   expect(feature(profile, 'sparse').sample).toHaveLength(600);
   expect(feature(profile, 'infinite')).toMatchObject({ count: 4000, invalid: 8000 });
 });
+
+test('unrounded values, normal and piled up near zero, give the same profile when their buckets are split', async () => {
+  const u = uniformGenerator(13);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  // 300,000 values with almost none repeated. u^12 puts a third of them in the first of 65,536 buckets, with
+  // as many of the sample's ranks: more values than it pays to read, so that bucket is split, and its first
+  // smaller bucket again; the lognormal's crowded low buckets too.
+  const files = await writeBoth('unrounded', 300_000, {
+    normal: () => 40 + 12 * normal(),
+    piled: () => u() ** 12,
+    lognormal: () => 100 * Math.exp(normal()),
+    mixed: (i) => (i % 10 === 0 ? 0.5 : u()),
+  });
+  const profile = await expectSameWithDuckDB(files, { sampleSize: 2000 });
+  expect(new Set(feature(profile, 'piled').sample).size).toBe(2000);
+  expect(feature(profile, 'piled').edges).toHaveLength(11);
+}, 120_000);

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type BucketGrid, bucketGrid, GRID_LEVELS } from './bucket-grid';
+import { type BucketGrid, bucketGrid, FIRST_BITS, MAX_BITS } from './bucket-grid';
 import { doubleLiteral } from './sql-text';
 
 /** What is known of a column before its order statistics: from one pass over the file. */
@@ -48,8 +48,33 @@ export interface OrderStatistics {
   readonly squares: number;
 }
 
-/** Buckets holding at most this many values are read value by value (one row per distinct value) rather than split again. */
-const READ_VALUES_UP_TO = 4096;
+/**
+ * How a needed bucket is read again. One read as its distinct values costs a row per value, whether the
+ * rank asked of it is one or many: a bucket holding at most 64 values per rank it must answer is read so; a
+ * larger one is split in about √(count · ranks) smaller buckets, at most 64 per rank (at least 8, at most
+ * 2^16), which costs a row per non-empty smaller bucket now and, in the next pass, the values of the few
+ * holding a rank. The rows read thus stay a few dozen per rank and pass, however many values the buckets hold
+ * and whether they repeat (a smaller bucket of one repeated value is answered at once).
+ */
+export interface RefineLimits {
+  /** Values per asked rank up to which a bucket is read as its values. Default 64. */
+  readonly readPerRank?: number;
+  /** Bits of the first level of buckets. Default {@link FIRST_BITS} (65,536 buckets). */
+  readonly firstBits?: number;
+}
+
+const READ_PER_RANK = 64;
+const SPLIT_PER_RANK = 64;
+const MIN_SPLIT_BITS = 3;
+const MAX_SPLIT_BITS = 16;
+
+/** What the search read: for measuring that it reads little, not needed by the profile. */
+export interface RefineTrace {
+  /** Passes over the values after the first (one per depth of refinement). */
+  passes: number;
+  /** Rows of buckets and distinct values that the passes after the first produced. */
+  rows: number;
+}
 
 /** A bucket, with its place in sorted order, as the table `cells` holds it. */
 interface Cell {
@@ -59,17 +84,21 @@ interface Cell {
   readonly below: number;
   readonly before: number | undefined;
   readonly after: number | undefined;
+  /** Depth of the grid its smaller buckets are counted at (bits). */
+  readonly bits: number;
 }
 
 const numberOrUndefined = (x: unknown): number | undefined => (x === null ? undefined : Number(x));
 
 // Ranks of a cell's rows in sorted order: `below` counts the values of every cell before it, its siblings'
 // from the running sum, the rest from its parent's; `before`/`after` are the largest value of the previous
-// cell and the smallest of the next, from its siblings or else from its parent's neighbours.
-const CELLS_OF_CHILDREN = `CREATE OR REPLACE TABLE cells AS SELECT g.col, g.key, g.c, g.lo, g.hi,
+// cell and the smallest of the next, from its siblings or else from its parent's neighbours. A cell keeps its
+// first-level bucket (`top`), by which a later pass finds its values, and the depth it was split at.
+const CELLS_OF_CHILDREN = `CREATE OR REPLACE TABLE cells AS SELECT g.col, p.top, g.c, g.lo, g.hi,
   p.below + sum(g.c) OVER w - g.c AS below,
   coalesce(lag(g.hi) OVER w, p.before) AS before,
-  coalesce(lead(g.lo) OVER w, p.after) AS after
+  coalesce(lead(g.lo) OVER w, p.after) AS after,
+  p.child_bits AS bits
 FROM groups g JOIN refine p ON g.col = p.col AND g.parent = p.lo
 WINDOW w AS (PARTITION BY g.col, g.parent ORDER BY g.lo ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 
@@ -81,14 +110,13 @@ WINDOW w AS (PARTITION BY g.col, g.parent ORDER BY g.lo ROWS BETWEEN UNBOUNDED P
  * 1. One pass over `numbers` counts every column's values per bucket of an equal-width grid (2^16 buckets
  *    between its minimum and maximum; {@link bucketGrid}) with the smallest and largest value of each, and
  *    sums the squared deviations from the mean on the way (two passes in all, as accurate as `buildProfile`'s).
- *    Running sums of the counts give every bucket's
- *    first rank, so a rank falls in a known bucket.
+ *    Running sums of the counts give every bucket's first rank, so a rank falls in a known bucket.
  * 2. A rank is answered when its bucket holds one distinct value (smallest = largest), or, for a value, when
  *    it is the bucket's first or last rank. Otherwise one more pass reads only the buckets still needed,
- *    of every column at once: a bucket of at most 4,096 values is read as its distinct values with their
- *    counts, a larger one is split in 2^16 smaller buckets of the next level of the grid (at the third, it
- *    is read value by value whatever its size). Every pass keeps DuckDB's results in tables; only the
- *    buckets that hold an asked rank reach JavaScript.
+ *    of every column at once: a bucket holding few values for the ranks it must answer is read as its
+ *    distinct values with their counts, a larger one is split in smaller buckets of a finer grid
+ *    ({@link RefineLimits}); at the finest grid (2^48 buckets) a bucket is read whatever its size. Every pass
+ *    keeps DuckDB's results in tables; only the buckets that hold an asked rank reach JavaScript.
  *
  * Buckets are told apart by their smallest and largest values, which are values of the column, never by
  * recomputing bucket boundaries, so that floating-point rounding cannot move a value between two passes.
@@ -98,15 +126,19 @@ export async function orderStatistics(
   connection: DuckDBConnection,
   columns: readonly ColumnSummary[],
   requests: readonly RankRequests[],
+  limits: RefineLimits = {},
+  trace: RefineTrace = { passes: 0, rows: 0 },
 ): Promise<OrderStatistics[]> {
+  const readPerRank = limits.readPerRank ?? READ_PER_RANK;
+  const firstBits = limits.firstBits ?? FIRST_BITS;
   const grids = columns.map((c) => bucketGrid(c.min, c.max));
   const values = columns.map(() => new Map<number, number>());
   const groups = columns.map(() => new Map<number, ValueGroup>());
   await connection.run(
-    `CREATE OR REPLACE TABLE groups AS ${columns.map((c, i) => firstLevel(i, c, grids[i] as BucketGrid)).join(' UNION ALL ')}`,
+    `CREATE OR REPLACE TABLE groups AS ${columns.map((c, i) => firstLevel(i, c, grids[i] as BucketGrid, firstBits)).join(' UNION ALL ')}`,
   );
-  await connection.run(`CREATE OR REPLACE TABLE cells AS SELECT col, key, c, lo, hi,
-    sum(c) OVER w - c AS below, lag(hi) OVER w AS before, lead(lo) OVER w AS after
+  await connection.run(`CREATE OR REPLACE TABLE cells AS SELECT col, key AS top, c, lo, hi,
+    sum(c) OVER w - c AS below, lag(hi) OVER w AS before, lead(lo) OVER w AS after, ${firstBits} AS bits
     FROM groups WINDOW w AS (PARTITION BY col ORDER BY lo ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`);
   // Kahan–Babuška summation gives NaN where the sum overflows (∞ − ∞ in its correction); the terms are
   // never negative, so NaN means +∞.
@@ -119,14 +151,17 @@ export async function orderStatistics(
     groups: new Set(r.groups),
     values: new Set(r.values.filter((rank) => !r.groups.includes(rank))),
   }));
+  // Each pass either reads values (answering every rank it holds) or splits with at least MIN_SPLIT_BITS more.
+  const maxPasses = Math.ceil((MAX_BITS - firstBits) / MIN_SPLIT_BITS) + 1;
   try {
-    for (let level = 1; ; level++) {
+    for (let pass = 0; ; pass++) {
       const asked = pending.flatMap((p, col) => [...p.groups, ...p.values].map((rank) => `(${col}, ${rank})`));
       if (asked.length === 0) break;
-      if (level > GRID_LEVELS + 1)
-        throw new Error('order statistics: buckets still hold several values after the last level');
+      if (pass > maxPasses)
+        throw new Error('order statistics: buckets still hold several values after the finest grid');
       const located = await locate(connection, asked);
-      const refine = new Map<string, string>();
+      // The cells to read again, with the ranks each must still answer.
+      const refine = new Map<string, { col: number; cell: Cell; ranks: number }>();
       for (const { col, rank, cell } of located) {
         const column = pending[col] as { groups: Set<number>; values: Set<number> };
         const isGroup = column.groups.has(rank);
@@ -147,19 +182,32 @@ export async function orderStatistics(
           values[col]?.set(rank, rank === cell.below ? cell.lo : cell.hi);
           column.values.delete(rank);
         } else {
-          const readValues = cell.count <= READ_VALUES_UP_TO || level >= GRID_LEVELS;
-          refine.set(`${col}:${cell.below}`, `(${col}, ${cell.below}, ${readValues})`);
+          const key = `${col}:${cell.below}`;
+          const entry = refine.get(key);
+          if (entry) entry.ranks++;
+          else refine.set(key, { col, cell, ranks: 1 });
         }
       }
       if (refine.size === 0) continue;
+      const rows = [...refine.values()].map(({ col, cell, ranks }) => {
+        const readValues = cell.count <= readPerRank * ranks || cell.bits >= MAX_BITS;
+        const split = Math.ceil(Math.log2(Math.min(Math.sqrt(cell.count * ranks), SPLIT_PER_RANK * ranks)));
+        const bits = Math.min(MAX_BITS, cell.bits + Math.min(MAX_SPLIT_BITS, Math.max(MIN_SPLIT_BITS, split)));
+        const factor = readValues ? 'NULL' : doubleLiteral((grids[col] as BucketGrid).factor(bits));
+        return `(${col}, ${cell.below}, ${readValues}, ${readValues ? cell.bits : bits}, ${factor})`;
+      });
       await connection.run(
-        `CREATE OR REPLACE TABLE refine AS SELECT cells.*, x.read_values FROM cells JOIN (VALUES ${[...refine.values()].join(', ')}) x(col, below, read_values) ON cells.col = x.col AND cells.below = x.below`,
+        `CREATE OR REPLACE TABLE refine AS SELECT cells.*, x.read_values, x.child_bits, x.factor FROM cells JOIN (VALUES ${rows.join(', ')}) x(col, below, read_values, child_bits, factor) ON cells.col = x.col AND cells.below = x.below`,
       );
+      const refined = new Set([...refine.values()].map((r) => r.col));
       const branches = columns.flatMap((c, i) =>
-        [...refine.keys()].some((k) => k.startsWith(`${i}:`)) ? [nextLevel(i, c, grids[i] as BucketGrid, level)] : [],
+        refined.has(i) ? [nextLevel(i, c, grids[i] as BucketGrid, firstBits)] : [],
       );
       await connection.run(`CREATE OR REPLACE TABLE groups AS ${branches.join(' UNION ALL ')}`);
       await connection.run(CELLS_OF_CHILDREN);
+      const produced = await connection.runAndReadAll('SELECT count(*) FROM groups');
+      trace.passes++;
+      trace.rows += Number(produced.getRows()[0]?.[0] ?? 0);
     }
   } finally {
     for (const table of ['groups', 'cells', 'refine']) await connection.run(`DROP TABLE IF EXISTS ${table}`);
@@ -170,21 +218,20 @@ export async function orderStatistics(
 }
 
 /** First pass: every column's values per bucket of the first level, with their squared deviations from the mean. */
-function firstLevel(col: number, c: ColumnSummary, grid: BucketGrid): string {
+function firstLevel(col: number, c: ColumnSummary, grid: BucketGrid, bits: number): string {
   const deviation = `(v - ${doubleLiteral(c.mean)})`;
-  return `SELECT ${col} AS col, ${grid.bucketOf('v', 1)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi, fsum(${deviation} * ${deviation}) AS sq FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
+  return `SELECT ${col} AS col, ${grid.bucketOf('v', bits)} AS key, count(*) AS c, min(v) AS lo, max(v) AS hi, fsum(${deviation} * ${deviation}) AS sq FROM (SELECT ${c.column} AS v FROM numbers WHERE ${c.column} IS NOT NULL) GROUP BY key`;
 }
 
 /**
- * A later pass over one column: the values of the cells listed in `refine` (found by their bucket at `level`
- * and, exactly, by their smallest and largest value), counted per bucket of the next level, or per distinct
- * value (−0 counted with +0).
+ * A later pass over one column: the values of the cells listed in `refine` (found by their first-level bucket
+ * and, exactly, by their smallest and largest value), counted per bucket of the cell's finer grid, or per
+ * distinct value (−0 counted with +0).
  */
-function nextLevel(col: number, c: ColumnSummary, grid: BucketGrid, level: number): string {
-  const child = level >= GRID_LEVELS ? 'NULL::DOUBLE' : grid.bucketOf('s.v', level + 1);
-  return `SELECT ${col} AS col, p.lo AS parent, CASE WHEN p.read_values THEN (CASE WHEN s.v = 0 THEN 0::DOUBLE ELSE s.v END) ELSE ${child} END AS key, count(*) AS c, min(s.v) AS lo, max(s.v) AS hi
-    FROM (SELECT ${c.column} AS v, ${grid.bucketOf(c.column, level)} AS key FROM numbers WHERE ${c.column} IS NOT NULL) s
-    JOIN (SELECT * FROM refine WHERE col = ${col}) p ON s.key = p.key AND s.v BETWEEN p.lo AND p.hi
+function nextLevel(col: number, c: ColumnSummary, grid: BucketGrid, firstBits: number): string {
+  return `SELECT ${col} AS col, p.lo AS parent, CASE WHEN p.read_values THEN (CASE WHEN s.v = 0 THEN 0::DOUBLE ELSE s.v END) ELSE floor(s.o * p.factor) END AS key, count(*) AS c, min(s.v) AS lo, max(s.v) AS hi
+    FROM (SELECT v, o, floor(o * ${doubleLiteral(grid.factor(firstBits))}) AS top FROM (SELECT ${c.column} AS v, ${grid.offset(c.column)} AS o FROM numbers WHERE ${c.column} IS NOT NULL)) s
+    JOIN (SELECT * FROM refine WHERE col = ${col}) p ON s.top = p.top AND s.v BETWEEN p.lo AND p.hi
     GROUP BY ALL`;
 }
 
@@ -196,7 +243,7 @@ async function locate(
   await connection.run(`CREATE OR REPLACE TABLE asked AS SELECT * FROM (VALUES ${asked.join(', ')}) q(col, rank)`);
   try {
     const result = await connection.runAndReadAll(
-      'SELECT q.col, q.rank, c.c, c.lo, c.hi, c.below, c.before, c.after FROM asked q ASOF JOIN cells c ON q.col = c.col AND q.rank >= c.below',
+      'SELECT q.col, q.rank, c.c, c.lo, c.hi, c.below, c.before, c.after, c.bits FROM asked q ASOF JOIN cells c ON q.col = c.col AND q.rank >= c.below',
     );
     return result.getRows().map((r) => {
       const cell = {
@@ -206,6 +253,7 @@ async function locate(
         below: Number(r[5]),
         before: numberOrUndefined(r[6]),
         after: numberOrUndefined(r[7]),
+        bits: Number(r[8]),
       };
       const rank = Number(r[1]);
       if (rank >= cell.below + cell.count) throw new Error(`order statistics: rank ${rank} is in no bucket`);
