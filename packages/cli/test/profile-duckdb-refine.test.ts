@@ -62,6 +62,19 @@ afterAll(() => {
 /** The ranks a profile of the default settings asks: 1,000 sample ranks, both ends, the 9 inner edges' targets. */
 const requests = (): RankRequests[] => columns.map((c) => numericRequests(c.n, { bins: 10, sampleSize: 1000 }));
 
+/** The first position of sorted `values` holding `x` or more (`above`: more than `x`), by bisection. */
+function firstAtOrAbove(values: Float64Array, x: number, above: boolean): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const v = values[middle] as number;
+    if (v < x || (above && v === x)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Each answer as a sort gives it. */
 function expectExact(stats: OrderStatistics[], asked: RankRequests[]) {
   stats.forEach((s, i) => {
@@ -69,9 +82,8 @@ function expectExact(stats: OrderStatistics[], asked: RankRequests[]) {
     for (const rank of (asked[i] as RankRequests).values) expect(s.values.get(rank)).toBe(values[rank]);
     for (const rank of (asked[i] as RankRequests).groups) {
       const x = values[rank] as number;
-      const start = values.indexOf(x);
-      let end = start;
-      while (end < values.length && values[end] === x) end++;
+      const start = firstAtOrAbove(values, x, false);
+      const end = firstAtOrAbove(values, x, true);
       expect(s.groups.get(rank)).toEqual({
         value: x,
         start,
